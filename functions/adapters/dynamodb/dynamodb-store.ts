@@ -1,0 +1,460 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { DateTime } from 'luxon';
+import type { InboundEnvelope, LoggedMessage, Outcome, User } from '#domain/model.ts';
+import type {
+  AddUserResult,
+  AwaitedView,
+  ContactView,
+  ReceiptRecord,
+  ReceiptSummary,
+  RejectionView,
+  Store,
+  ThreadView,
+} from '#domain/ports.ts';
+import { gsi1, indexNames, keys, prefixes, receiptRetentionDays } from './table-design.ts';
+
+type Item = Record<string, unknown>;
+
+const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/** Runs a conditional write; a failed condition is an expected answer, not an error. */
+async function conditional(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+function toUser(item: Item): User {
+  return {
+    userId: item.userId as string,
+    email: item.email as string,
+    aliases: (item.aliases as string[] | undefined) ?? [],
+    timeZone: item.timeZone as string,
+    digestAt: item.digestAt as string,
+    neverLog: (item.neverLog as string[] | undefined) ?? [],
+    createdAt: item.createdAt as string,
+  };
+}
+
+export interface DynamoStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  clock: () => Date;
+}
+
+/** The Store port on one DynamoDB table (or dynalite, which speaks the same API). */
+export class DynamoStore implements Store {
+  readonly #db: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #clock: () => Date;
+
+  constructor(options: DynamoStoreOptions) {
+    this.#db = options.client;
+    this.#table = options.tableName;
+    this.#clock = options.clock;
+  }
+
+  async #queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#db.send(
+        new QueryCommand({ TableName: this.#table, ...input, ExclusiveStartKey: start }),
+      );
+      items.push(...((page.Items as Item[] | undefined) ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  #update(input: Omit<UpdateCommandInput, 'TableName'>) {
+    return this.#db.send(new UpdateCommand({ TableName: this.#table, ...input }));
+  }
+
+  // ── receipts ──────────────────────────────────────────────────────────────
+
+  async beginReceipt(envelope: InboundEnvelope): Promise<ReceiptRecord> {
+    const expires = new Date(envelope.receivedAt.getTime() + receiptRetentionDays * 86_400_000);
+    const item = {
+      ...keys.receipt(envelope.receiptId),
+      receiptId: envelope.receiptId,
+      rawKey: envelope.rawKey,
+      recipients: envelope.recipients,
+      mailFrom: envelope.mailFrom,
+      receivedAt: envelope.receivedAt.toISOString(),
+      verdicts: envelope.verdicts,
+      expiresAt: epochSeconds(expires),
+    };
+    const created = await conditional(
+      this.#db.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
+    if (created) return { envelope, outcome: null, failure: null };
+    const existing = await this.#db.send(
+      new GetCommand({ TableName: this.#table, Key: keys.receipt(envelope.receiptId), ConsistentRead: true }),
+    );
+    return this.#toReceipt(existing.Item ?? item);
+  }
+
+  #toReceipt(item: Item): ReceiptRecord {
+    return {
+      envelope: {
+        receiptId: item.receiptId as string,
+        rawKey: item.rawKey as string,
+        recipients: item.recipients as string[],
+        mailFrom: item.mailFrom as string,
+        receivedAt: new Date(item.receivedAt as string),
+        verdicts: item.verdicts as InboundEnvelope['verdicts'],
+      },
+      outcome: (item.outcome as Outcome | undefined) ?? null,
+      failure: (item.failure as string | undefined) ?? null,
+    };
+  }
+
+  async finishReceipt(receiptId: string, outcome: Outcome, summary: ReceiptSummary): Promise<void> {
+    const rejected = outcome.status === 'rejected';
+    const receivedAt = await this.#receivedAt(receiptId);
+    await this.#update({
+      Key: keys.receipt(receiptId),
+      UpdateExpression: rejected
+        ? 'SET outcome = :o, summary = :s, GSI1PK = :g, GSI1SK = :gs REMOVE failure'
+        : 'SET outcome = :o, summary = :s REMOVE failure, GSI1PK, GSI1SK',
+      ExpressionAttributeValues: {
+        ':o': outcome,
+        ':s': summary,
+        ...(rejected
+          ? { ':g': gsi1.rejectedOn(receivedAt.slice(0, 10)), ':gs': `${receivedAt}#${receiptId}` }
+          : {}),
+      },
+    });
+  }
+
+  async #receivedAt(receiptId: string): Promise<string> {
+    const got = await this.#db.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: keys.receipt(receiptId),
+        ProjectionExpression: 'receivedAt',
+      }),
+    );
+    return (got.Item?.receivedAt as string | undefined) ?? this.#clock().toISOString();
+  }
+
+  async failReceipt(receiptId: string, failure: string): Promise<void> {
+    const receivedAt = await this.#receivedAt(receiptId);
+    await this.#update({
+      Key: keys.receipt(receiptId),
+      UpdateExpression: 'SET failure = :f, GSI1PK = :g, GSI1SK = :gs',
+      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(outcome)',
+      ExpressionAttributeValues: {
+        ':f': failure.slice(0, 500),
+        ':g': gsi1.failed,
+        ':gs': `${receivedAt}#${receiptId}`,
+      },
+    });
+  }
+
+  async listRejections(options: { days: number; limit: number }): Promise<RejectionView[]> {
+    const now = DateTime.fromJSDate(this.#clock(), { zone: 'utc' });
+    const out: RejectionView[] = [];
+    for (let back = 0; back < options.days && out.length < options.limit; back++) {
+      const day = now.minus({ days: back }).toISODate() ?? '';
+      const items = await this.#queryAll({
+        IndexName: indexNames.byGsi1,
+        KeyConditionExpression: 'GSI1PK = :p',
+        ExpressionAttributeValues: { ':p': gsi1.rejectedOn(day) },
+        ScanIndexForward: false,
+      });
+      for (const item of items) {
+        if (this.#expired(item)) continue;
+        const outcome = item.outcome as Extract<Outcome, { status: 'rejected' }>;
+        const summary = (item.summary as ReceiptSummary | undefined) ?? {};
+        out.push({
+          receiptId: item.receiptId as string,
+          receivedAt: item.receivedAt as string,
+          recipients: item.recipients as string[],
+          from: summary.from ?? null,
+          subject: summary.subject ?? null,
+          reason: outcome.reason,
+          detail: outcome.detail,
+        });
+      }
+    }
+    return out.slice(0, options.limit);
+  }
+
+  async listFailedReceipts(limit: number): Promise<ReceiptRecord[]> {
+    const items = await this.#queryAll({
+      IndexName: indexNames.byGsi1,
+      KeyConditionExpression: 'GSI1PK = :p',
+      ExpressionAttributeValues: { ':p': gsi1.failed },
+    });
+    return items
+      .filter((i) => !this.#expired(i))
+      .slice(0, limit)
+      .map((i) => this.#toReceipt(i));
+  }
+
+  #expired(item: Item): boolean {
+    const expiresAt = item.expiresAt as number | undefined;
+    return expiresAt !== undefined && expiresAt <= epochSeconds(this.#clock());
+  }
+
+  // ── users ─────────────────────────────────────────────────────────────────
+
+  /**
+   * Registers a user: the profile first, then one address item per address, each conditional.
+   * An address already owned by someone else undoes what this call wrote.
+   */
+  async addUser(user: User): Promise<AddUserResult> {
+    const profile = { ...keys.user(user.userId), ...user, GSI1PK: gsi1.allUsers, GSI1SK: user.email };
+    await this.#db.send(new PutCommand({ TableName: this.#table, Item: profile }));
+    const addresses = [user.email, ...user.aliases];
+    const written: string[] = [];
+    const taken: string[] = [];
+    for (const address of addresses) {
+      const ok = await conditional(
+        this.#db.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: { ...keys.address(address), address, userId: user.userId },
+            ConditionExpression: 'attribute_not_exists(PK) OR userId = :u',
+            ExpressionAttributeValues: { ':u': user.userId },
+          }),
+        ),
+      );
+      if (ok) written.push(address);
+      else taken.push(address);
+    }
+    if (taken.length === 0) return { added: true };
+    for (const address of written) {
+      await this.#db.send(
+        new DeleteCommand({
+          TableName: this.#table,
+          Key: keys.address(address),
+          ConditionExpression: 'userId = :u',
+          ExpressionAttributeValues: { ':u': user.userId },
+        }),
+      );
+    }
+    const owner = await this.#userIdOf(user.email);
+    if (owner !== user.userId) {
+      await this.#db.send(new DeleteCommand({ TableName: this.#table, Key: keys.user(user.userId) }));
+    }
+    return { added: false, taken };
+  }
+
+  async #userIdOf(address: string): Promise<string | null> {
+    const got = await this.#db.send(
+      new GetCommand({ TableName: this.#table, Key: keys.address(address) }),
+    );
+    return (got.Item?.userId as string | undefined) ?? null;
+  }
+
+  async findUserByAddress(address: string): Promise<User | null> {
+    const userId = await this.#userIdOf(address.toLowerCase());
+    if (!userId) return null;
+    const got = await this.#db.send(new GetCommand({ TableName: this.#table, Key: keys.user(userId) }));
+    return got.Item ? toUser(got.Item) : null;
+  }
+
+  async listUsers(): Promise<User[]> {
+    const items = await this.#queryAll({
+      IndexName: indexNames.byGsi1,
+      KeyConditionExpression: 'GSI1PK = :p',
+      ExpressionAttributeValues: { ':p': gsi1.allUsers },
+    });
+    return items.map(toUser);
+  }
+
+  // ── the ledger ────────────────────────────────────────────────────────────
+
+  async saveLoggedMessage(message: LoggedMessage): Promise<'saved' | 'duplicate'> {
+    const { userId, messageKey } = message;
+    const created = await conditional(
+      this.#db.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: { ...keys.message(userId, messageKey), ...message, status: 'pending' },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
+    if (!created) {
+      const existing = await this.#db.send(
+        new GetCommand({
+          TableName: this.#table,
+          Key: keys.message(userId, messageKey),
+          ProjectionExpression: '#s',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ConsistentRead: true,
+        }),
+      );
+      if (existing.Item?.status === 'complete') return 'duplicate';
+    }
+    await Promise.all([
+      ...message.contacts.map((c) => this.#touchContact(message, c.address, c.name)),
+      this.#touchThread(message),
+      ...message.contacts.filter((c) => c.awaited).map((c) => this.#awaitReply(message, c.address, c.name)),
+      this.#db.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            ...keys.messageOwner(messageKey, userId),
+            userId,
+            threadKey: message.threadKey,
+            messageKey,
+          },
+        }),
+      ),
+    ]);
+    await this.#update({
+      Key: keys.message(userId, messageKey),
+      UpdateExpression: 'SET #s = :c',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':c': 'complete' },
+    });
+    return 'saved';
+  }
+
+  /** Counts the touch once per message (the applied set guards it), then moves "last out" forward only. */
+  async #touchContact(message: LoggedMessage, address: string, name: string): Promise<void> {
+    const key = keys.contact(message.userId, address);
+    await conditional(
+      this.#update({
+        Key: key,
+        UpdateExpression: 'ADD touchesOut :one, applied :ids SET address = :a, #n = if_not_exists(#n, :name)',
+        ConditionExpression: 'attribute_not_exists(applied) OR NOT contains(applied, :id)',
+        ExpressionAttributeNames: { '#n': 'name' },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':ids': new Set([message.messageKey]),
+          ':id': message.messageKey,
+          ':a': address,
+          ':name': name,
+        },
+      }),
+    );
+    await conditional(
+      this.#update({
+        Key: key,
+        UpdateExpression: 'SET lastOutAt = :at',
+        ConditionExpression: 'attribute_not_exists(lastOutAt) OR lastOutAt < :at',
+        ExpressionAttributeValues: { ':at': message.sentAt },
+      }),
+    );
+  }
+
+  async #touchThread(message: LoggedMessage): Promise<void> {
+    const key = keys.thread(message.userId, message.threadKey);
+    await conditional(
+      this.#update({
+        Key: key,
+        UpdateExpression: 'SET subject = :s, firstAt = :at, threadKey = :t',
+        ConditionExpression: 'attribute_not_exists(firstAt) OR firstAt > :at',
+        ExpressionAttributeValues: { ':s': message.subject, ':at': message.sentAt, ':t': message.threadKey },
+      }),
+    );
+    await conditional(
+      this.#update({
+        Key: key,
+        UpdateExpression: 'SET lastAt = :at',
+        ConditionExpression: 'attribute_not_exists(lastAt) OR lastAt < :at',
+        ExpressionAttributeValues: { ':at': message.sentAt },
+      }),
+    );
+  }
+
+  /** A later message to the same person on the thread restarts the reply window; an older one changes nothing. */
+  async #awaitReply(message: LoggedMessage, address: string, name: string): Promise<void> {
+    await conditional(
+      this.#update({
+        Key: keys.awaited(message.userId, message.threadKey, address),
+        UpdateExpression:
+          'SET address = :a, #n = :n, sentAt = :at, dueOn = :due, timeZone = :tz, messageKey = :k, GSI1PK = :g, GSI1SK = :gs',
+        ConditionExpression: 'attribute_not_exists(sentAt) OR sentAt < :at',
+        ExpressionAttributeNames: { '#n': 'name' },
+        ExpressionAttributeValues: {
+          ':a': address,
+          ':n': name,
+          ':at': message.sentAt,
+          ':due': message.dueOn,
+          ':tz': message.timeZone,
+          ':k': message.messageKey,
+          ':g': gsi1.openAwaited(message.userId),
+          ':gs': `${message.dueOn}#${message.threadKey}#${address}`,
+        },
+      }),
+    );
+  }
+
+  async listContacts(userId: string): Promise<ContactView[]> {
+    const items = await this.#queryAll({
+      KeyConditionExpression: 'PK = :p AND begins_with(SK, :s)',
+      ExpressionAttributeValues: { ':p': prefixes.user(userId), ':s': prefixes.contacts },
+    });
+    return items.map((i) => ({
+      address: i.address as string,
+      name: (i.name as string | undefined) ?? '',
+      touchesOut: (i.touchesOut as number | undefined) ?? 0,
+      touchesIn: (i.touchesIn as number | undefined) ?? 0,
+      lastOutAt: (i.lastOutAt as string | undefined) ?? null,
+      lastInAt: (i.lastInAt as string | undefined) ?? null,
+    }));
+  }
+
+  async listThreads(userId: string): Promise<ThreadView[]> {
+    const items = await this.#queryAll({
+      KeyConditionExpression: 'PK = :p AND begins_with(SK, :s)',
+      ExpressionAttributeValues: { ':p': prefixes.user(userId), ':s': prefixes.threads },
+    });
+    const threads = new Map<string, ThreadView>();
+    const awaited: [string, AwaitedView][] = [];
+    for (const i of items) {
+      const sk = i.SK as string;
+      if (sk.includes(prefixes.awaitedMarker)) {
+        const threadKey = sk.slice(prefixes.threads.length, sk.indexOf(prefixes.awaitedMarker));
+        awaited.push([
+          threadKey,
+          {
+            address: i.address as string,
+            name: i.name as string,
+            sentAt: i.sentAt as string,
+            dueOn: i.dueOn as string,
+            timeZone: i.timeZone as string,
+            messageKey: i.messageKey as string,
+          },
+        ]);
+      } else {
+        threads.set(i.threadKey as string, {
+          threadKey: i.threadKey as string,
+          subject: i.subject as string,
+          firstAt: i.firstAt as string,
+          lastAt: i.lastAt as string,
+          awaited: [],
+        });
+      }
+    }
+    for (const [threadKey, view] of awaited) threads.get(threadKey)?.awaited.push(view);
+    return [...threads.values()].sort((a, b) => b.lastAt.localeCompare(a.lastAt));
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The single table. Every access pattern and its key is listed in docs/storage.md;
+ * this module is the only place that spells keys.
+ *
+ * Base table: PK, SK. GSI1 (GSI1PK, GSI1SK): overloaded, sparse. GSI2 (GSI2PK, GSI2SK): users
+ * due in a digest slot, sparse and sharded. `expiresAt` (epoch seconds) is the TTL attribute,
+ * also respected by every read.
+ */
+export const indexNames = { byGsi1: 'GSI1', bySlot: 'GSI2' } as const;
+
+export const keys = {
+  user: (userId: string) => ({ PK: `USER#${userId}`, SK: 'PROFILE' }),
+  address: (address: string) => ({ PK: `ADDR#${address}`, SK: 'ADDR' }),
+  contact: (userId: string, address: string) => ({ PK: `USER#${userId}`, SK: `CONTACT#${address}` }),
+  message: (userId: string, messageKey: string) => ({ PK: `USER#${userId}`, SK: `MSG#${messageKey}` }),
+  thread: (userId: string, threadKey: string) => ({ PK: `USER#${userId}`, SK: `THREAD#${threadKey}` }),
+  awaited: (userId: string, threadKey: string, address: string) => ({
+    PK: `USER#${userId}`,
+    SK: `THREAD#${threadKey}#AWAIT#${address}`,
+  }),
+  messageOwner: (messageKey: string, userId: string) => ({
+    PK: `MID#${messageKey}`,
+    SK: `USER#${userId}`,
+  }),
+  receipt: (receiptId: string) => ({ PK: `RECEIPT#${receiptId}`, SK: 'RECEIPT' }),
+};
+
+export const prefixes = {
+  user: (userId: string) => `USER#${userId}`,
+  contacts: 'CONTACT#',
+  threads: 'THREAD#',
+  awaitedMarker: '#AWAIT#',
+};
+
+/** GSI1 partitions. */
+export const gsi1 = {
+  allUsers: 'USERS',
+  openAwaited: (userId: string) => `OPEN#${userId}`,
+  rejectedOn: (day: string) => `REJECTED#${day}`,
+  failed: 'FAILED',
+};
+
+/** The table's definition, shared by the CDK stack and the local stack so they cannot drift. */
+export const tableDefinition = {
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  ttlAttribute: 'expiresAt',
+  indexes: [
+    { name: indexNames.byGsi1, partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+    { name: indexNames.bySlot, partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+  ],
+} as const;
+
+/** How long a receipt record (and the raw mail beside it) is kept. */
+export const receiptRetentionDays = 30;

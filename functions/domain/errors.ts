@@ -1,0 +1,26 @@
+/** A raw message could not be read as email at all. */
+export class UnreadableMailError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UnreadableMailError';
+  }
+}
+
+/** Ingest stopped for a reason outside the message (storage down, say); the receipt is kept for redrive. */
+export class IngestFailedError extends Error {
+  constructor(
+    readonly receiptId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`ingest of receipt ${receiptId} failed; it is kept for redrive`, options);
+    this.name = 'IngestFailedError';
+  }
+}
+
+/** Configuration missing or malformed at start. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}

@@ -1,0 +1,54 @@
+import { parseTags } from './tags.ts';
+import type { Tags } from './model.ts';
+
+/** What an address at the inbound domain asks givefirst to do. */
+export type InboundAddress =
+  | { kind: 'log'; address: string; tags: Tags }
+  | { kind: 'reply'; address: string; token: string }
+  | { kind: 'start'; address: string }
+  | { kind: 'unknown'; address: string }
+  | { kind: 'elsewhere'; address: string };
+
+export function normaliseAddress(address: string): string {
+  return address.trim().toLowerCase();
+}
+
+export function domainOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 0 ? '' : address.slice(at + 1).toLowerCase();
+}
+
+/** Reads one envelope recipient against the inbound domain. */
+export function readInboundAddress(recipient: string, mailDomain: string): InboundAddress {
+  const address = normaliseAddress(recipient);
+  if (domainOf(address) !== mailDomain.toLowerCase()) return { kind: 'elsewhere', address };
+  const local = address.slice(0, address.lastIndexOf('@'));
+  const [base = '', ...rest] = local.split('+');
+  if (base === 'log') return { kind: 'log', address, tags: parseTags(rest) };
+  if (base === 'reply' && rest.length === 1 && rest[0]) {
+    return { kind: 'reply', address, token: rest[0] };
+  }
+  if (base === 'start' && rest.length === 0) return { kind: 'start', address };
+  return { kind: 'unknown', address };
+}
+
+const precedence: Record<InboundAddress['kind'], number> = {
+  log: 0,
+  reply: 1,
+  start: 2,
+  unknown: 3,
+  elsewhere: 4,
+};
+
+/**
+ * One message can reach several of our addresses at once (log@ and log+ask@, say).
+ * The most specific instruction wins: a log address first, then a reply, then onboarding.
+ */
+export function primaryInboundAddress(
+  recipients: string[],
+  mailDomain: string,
+): InboundAddress | null {
+  const read = recipients.map((r) => readInboundAddress(r, mailDomain));
+  read.sort((a, b) => precedence[a.kind] - precedence[b.kind]);
+  return read[0] ?? null;
+}

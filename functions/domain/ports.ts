@@ -1,0 +1,103 @@
+/**
+ * Ports: what the use cases need from the outside world, owned by the domain.
+ * Adapters (DynamoDB, S3, files, mailparser, the clock) implement them.
+ */
+import type { Readable } from 'node:stream';
+import type { Classification, InboundEnvelope, LoggedMessage, Outcome, ParsedEmail, User } from './model.ts';
+
+export type Clock = () => Date;
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Turns raw MIME into what the rules need, streaming; attachments are drained, never kept. */
+export type ParseMail = (raw: Readable) => Promise<ParsedEmail>;
+
+export interface RawMailStore {
+  /** Stores a raw message under a key, streaming. */
+  put(key: string, raw: Readable | Buffer): Promise<void>;
+  open(key: string): Promise<Readable>;
+}
+
+/** What is kept of a receipt besides its outcome: enough to list it, never the body. */
+export interface ReceiptSummary {
+  from?: string;
+  subject?: string;
+  classification?: Classification;
+}
+
+export interface ReceiptRecord {
+  envelope: InboundEnvelope;
+  outcome: Outcome | null;
+  failure: string | null;
+}
+
+export interface RejectionView {
+  receiptId: string;
+  receivedAt: string;
+  recipients: string[];
+  from: string | null;
+  subject: string | null;
+  reason: string;
+  detail: string;
+}
+
+export interface ReceiptStore {
+  /** Records a receipt once; a second call returns what the first recorded. */
+  beginReceipt(envelope: InboundEnvelope): Promise<ReceiptRecord>;
+  finishReceipt(receiptId: string, outcome: Outcome, summary: ReceiptSummary): Promise<void>;
+  failReceipt(receiptId: string, failure: string): Promise<void>;
+  listRejections(options: { days: number; limit: number }): Promise<RejectionView[]>;
+  listFailedReceipts(limit: number): Promise<ReceiptRecord[]>;
+}
+
+export type AddUserResult = { added: true } | { added: false; taken: string[] };
+
+export interface UserStore {
+  addUser(user: User): Promise<AddUserResult>;
+  findUserByAddress(address: string): Promise<User | null>;
+  listUsers(): Promise<User[]>;
+}
+
+export interface ContactView {
+  address: string;
+  name: string;
+  touchesOut: number;
+  touchesIn: number;
+  lastOutAt: string | null;
+  lastInAt: string | null;
+}
+
+export interface AwaitedView {
+  address: string;
+  name: string;
+  /** When the user last wrote to this person on the thread. */
+  sentAt: string;
+  dueOn: string;
+  timeZone: string;
+  messageKey: string;
+}
+
+export interface ThreadView {
+  threadKey: string;
+  subject: string;
+  firstAt: string;
+  lastAt: string;
+  awaited: AwaitedView[];
+}
+
+export interface LedgerStore {
+  /**
+   * Saves a logged message and everything it changes. Idempotent, no transaction:
+   * the message item is written first (pending), then each effect idempotently, then it is
+   * marked complete. A retry after a crash completes what was left.
+   */
+  saveLoggedMessage(message: LoggedMessage): Promise<'saved' | 'duplicate'>;
+  listContacts(userId: string): Promise<ContactView[]>;
+  listThreads(userId: string): Promise<ThreadView[]>;
+}
+
+export type Store = ReceiptStore & UserStore & LedgerStore;

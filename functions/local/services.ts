@@ -1,0 +1,32 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import path from 'node:path';
+import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
+import { parseMail } from '#adapters/mail/parse-mail.ts';
+import { FsRawMailStore } from '#adapters/raw-mail/fs-raw-mail-store.ts';
+import type { Clock, Logger } from '#domain/ports.ts';
+import { makeIngestEmail } from '#use-cases/ingest-email.ts';
+import { makeRegisterUser } from '#use-cases/register-user.ts';
+
+/** The use cases wired to local adapters: shared by the local stack, the CLI and the tests. */
+export function makeLocalServices(options: {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  dataDir: string;
+  mailDomain: string;
+  clock: Clock;
+  logger: Logger;
+}) {
+  const store = new DynamoStore({ client: options.client, tableName: options.tableName, clock: options.clock });
+  const rawMail = new FsRawMailStore(path.join(options.dataDir, 'raw-mail'));
+  const ingest = makeIngestEmail({
+    store,
+    rawMail,
+    parseMail,
+    mailDomain: options.mailDomain,
+    logger: options.logger,
+  });
+  const registerUser = makeRegisterUser({ users: store, clock: options.clock });
+  return { store, rawMail, ingest, registerUser };
+}
+
+export type LocalServices = ReturnType<typeof makeLocalServices>;

@@ -1,0 +1,112 @@
+import { buildLoggedMessage } from '#domain/build-logged-message.ts';
+import { classifyMessage } from '#domain/classify-message.ts';
+import { IngestFailedError, UnreadableMailError } from '#domain/errors.ts';
+import { primaryInboundAddress } from '#domain/inbound-address.ts';
+import type { InboundEnvelope, Outcome, ParsedEmail } from '#domain/model.ts';
+import type { Logger, ParseMail, RawMailStore, ReceiptSummary, Store } from '#domain/ports.ts';
+import { judgeSender } from '#domain/sender-auth.ts';
+
+export interface IngestEmailDeps {
+  store: Store;
+  rawMail: RawMailStore;
+  parseMail: ParseMail;
+  mailDomain: string;
+  logger: Logger;
+}
+
+export type IngestEmail = (envelope: InboundEnvelope) => Promise<Outcome>;
+
+const reject = (reason: Extract<Outcome, { status: 'rejected' }>['reason'], detail: string, userId?: string): Outcome =>
+  userId ? { status: 'rejected', reason, detail, userId } : { status: 'rejected', reason, detail };
+
+/**
+ * Ingest one received message.
+ *
+ * Primary course:
+ * 1. Record the receipt (a re-delivered receipt returns its first outcome).
+ * 2. Read which of our addresses it reached, from the envelope (a Bcc'd log address is only there).
+ * 3. Parse the raw MIME, streaming.
+ * 4. For a log address: refuse automated mail, find the user by the From address, judge the sender's
+ *    authentication, build the logged message and save it (idempotent).
+ * 5. Record the outcome: logged, duplicate, or rejected with a reason.
+ * A failure outside the message (storage down) marks the receipt failed, for redrive, and throws.
+ */
+export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
+  const { store, rawMail, parseMail, mailDomain, logger } = deps;
+
+  async function decide(envelope: InboundEnvelope, summary: ReceiptSummary): Promise<Outcome> {
+    const target = primaryInboundAddress(envelope.recipients, mailDomain);
+    if (!target || target.kind === 'elsewhere') {
+      return reject('not-for-this-domain', `no recipient at ${mailDomain}`);
+    }
+    if (target.kind === 'unknown') {
+      return reject('unknown-address', `${target.address} is not an address givefirst answers`);
+    }
+    if (target.kind === 'start') {
+      return reject('onboarding-closed', 'this instance does not take sign-ups by email');
+    }
+    if (target.kind === 'reply') {
+      return reject('not-available-yet', 'reply commands are not handled by this version');
+    }
+
+    let email: ParsedEmail;
+    try {
+      email = await parseMail(await rawMail.open(envelope.rawKey));
+    } catch (error) {
+      if (error instanceof UnreadableMailError) return reject('unreadable', error.message);
+      throw error;
+    }
+    summary.from = email.from?.address;
+    summary.subject = email.subject.slice(0, 120);
+
+    const { classification, because } = classifyMessage(email);
+    summary.classification = classification;
+    if (classification !== 'personal') return reject(classification, because);
+    if (!email.from) return reject('no-from-address', 'the From header has no usable address');
+
+    const user = await store.findUserByAddress(email.from.address);
+    if (!user) return reject('unknown-sender', `${email.from.address} is not a registered user`);
+
+    const judgement = judgeSender(envelope.verdicts);
+    if (!judgement.ok) return reject(judgement.reason, judgement.detail, user.userId);
+
+    const built = buildLoggedMessage({ email, user, tags: target.tags, envelope, mailDomain });
+    if (built.kind === 'nothing-to-track') {
+      return reject('nothing-to-track', built.detail, user.userId);
+    }
+    const { message } = built;
+    const saved = await store.saveLoggedMessage(message);
+    if (saved === 'duplicate') {
+      return { status: 'duplicate', userId: user.userId, messageKey: message.messageKey };
+    }
+    return {
+      status: 'logged',
+      userId: user.userId,
+      messageKey: message.messageKey,
+      contacts: message.contacts.length,
+      awaited: message.contacts.filter((c) => c.awaited).length,
+    };
+  }
+
+  return async function ingestEmail(envelope) {
+    const receipt = await store.beginReceipt(envelope);
+    if (receipt.outcome) return receipt.outcome;
+    const summary: ReceiptSummary = {};
+    try {
+      const outcome = await decide(receipt.envelope, summary);
+      await store.finishReceipt(envelope.receiptId, outcome, summary);
+      logger.info('inbound mail', {
+        receiptId: envelope.receiptId,
+        status: outcome.status,
+        ...(outcome.status === 'rejected' ? { reason: outcome.reason } : {}),
+        ...(outcome.status === 'logged' ? { contacts: outcome.contacts, awaited: outcome.awaited } : {}),
+      });
+      return outcome;
+    } catch (error) {
+      const failure = error instanceof Error ? error.message : String(error);
+      logger.error('ingest failed', { receiptId: envelope.receiptId, failure });
+      await store.failReceipt(envelope.receiptId, failure).catch(() => undefined);
+      throw new IngestFailedError(envelope.receiptId, { cause: error });
+    }
+  };
+}

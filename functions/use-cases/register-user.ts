@@ -1,0 +1,59 @@
+import { IANAZone } from 'luxon';
+import { shortKey } from '#domain/ids.ts';
+import type { User } from '#domain/model.ts';
+import type { Clock, UserStore } from '#domain/ports.ts';
+
+export type RegisterUserResult =
+  | { ok: true; user: User }
+  | { ok: false; problems: string[] };
+
+const emailShape = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
+
+/**
+ * Register a user.
+ *
+ * Primary course:
+ * 1. Validate the addresses, the time zone (IANA, via luxon) and the digest hour.
+ * 2. Derive a stable user id from the primary address (a retried add is the same user).
+ * 3. Store the profile and claim each address; an address that belongs to someone else is refused.
+ */
+export function makeRegisterUser(deps: { users: UserStore; clock: Clock }) {
+  return async function registerUser(input: {
+    email: string;
+    aliases?: string[];
+    timeZone?: string;
+    digestAt?: string;
+  }): Promise<RegisterUserResult> {
+    const email = input.email.trim().toLowerCase();
+    const aliases = [...new Set((input.aliases ?? []).map((a) => a.trim().toLowerCase()))].filter(
+      (a) => a !== email,
+    );
+    const timeZone = input.timeZone ?? 'UTC';
+    const digestAt = input.digestAt ?? '08:00';
+    const problems: string[] = [];
+    for (const address of [email, ...aliases]) {
+      if (!emailShape.test(address)) problems.push(`"${address}" is not an email address`);
+    }
+    if (!IANAZone.isValidZone(timeZone)) {
+      problems.push(`"${timeZone}" is not a time zone; use an IANA name such as Europe/Berlin`);
+    }
+    const at = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(digestAt);
+    if (!at) problems.push(`"${digestAt}" is not a time of day; use HH:MM such as 07:30`);
+    if (problems.length > 0) return { ok: false, problems };
+
+    const user: User = {
+      userId: shortKey('user', email),
+      email,
+      aliases,
+      timeZone: new IANAZone(timeZone).name,
+      digestAt: `${at?.[1]?.padStart(2, '0')}:${at?.[2]}`,
+      neverLog: [],
+      createdAt: deps.clock().toISOString(),
+    };
+    const result = await deps.users.addUser(user);
+    if (!result.added) {
+      return { ok: false, problems: result.taken.map((a) => `${a} already belongs to a registered user`) };
+    }
+    return { ok: true, user };
+  };
+}

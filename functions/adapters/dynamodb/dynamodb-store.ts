@@ -390,9 +390,9 @@ export class DynamoStore implements Store {
       this.#update({
         Key: keys.awaited(message.userId, message.threadKey, address),
         UpdateExpression:
-          'SET address = :a, #n = :n, sentAt = :at, dueOn = :due, timeZone = :tz, messageKey = :k, GSI1PK = :g, GSI1SK = :gs',
+          'SET address = :a, #n = :n, sentAt = :at, dueOn = :due, #tz = :tz, messageKey = :k, GSI1PK = :g, GSI1SK = :gs',
         ConditionExpression: 'attribute_not_exists(sentAt) OR sentAt < :at',
-        ExpressionAttributeNames: { '#n': 'name' },
+        ExpressionAttributeNames: { '#n': 'name', '#tz': 'timeZone' },
         ExpressionAttributeValues: {
           ':a': address,
           ':n': name,

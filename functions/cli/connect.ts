@@ -1,0 +1,49 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { makeClock } from '#adapters/clock.ts';
+import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
+import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
+import { silentLogger } from '#adapters/logger.ts';
+import type { Clock } from '#domain/ports.ts';
+import { startDynalite } from '#local/dynalite-server.ts';
+import { type LocalConfig, localRegion } from '#local/local-config.ts';
+import { type LocalServices, makeLocalServices } from '#local/services.ts';
+import { findRunningStack } from '#local/stack-file.ts';
+
+export interface Connection {
+  services: LocalServices;
+  clock: Clock;
+  mailDomain: string;
+  /** Where the data lives: the running stack, or this process opening the folder itself. */
+  via: 'running stack' | 'data folder';
+  close(): Promise<void>;
+}
+
+/**
+ * The CLI's way in. dynalite's folder belongs to one process: when `npm start` is running,
+ * the CLI talks to its endpoint; otherwise it opens the folder itself for the one command.
+ */
+export async function connect(config: LocalConfig): Promise<Connection> {
+  const clock = makeClock(config.clock);
+  const running = await findRunningStack(config.dataDir);
+  if (running) {
+    const client = makeDocumentClient({ region: localRegion, endpoint: running.dynamoEndpoint });
+    const services = makeLocalServices({ client, tableName: config.tableName, dataDir: config.dataDir, mailDomain: running.mailDomain, clock, logger: silentLogger });
+    return { services, clock, mailDomain: running.mailDomain, via: 'running stack', close: async () => client.destroy() };
+  }
+  await mkdir(config.dataDir, { recursive: true });
+  const dynamo = await startDynalite({ path: path.join(config.dataDir, 'dynamodb') });
+  const client = makeDocumentClient({ region: localRegion, endpoint: dynamo.endpoint });
+  await ensureTable(client, config.tableName);
+  const services = makeLocalServices({ client, tableName: config.tableName, dataDir: config.dataDir, mailDomain: config.mailDomain, clock, logger: silentLogger });
+  return {
+    services,
+    clock,
+    mailDomain: config.mailDomain,
+    via: 'data folder',
+    close: async () => {
+      client.destroy();
+      await dynamo.close();
+    },
+  };
+}

@@ -1,0 +1,173 @@
+// `npx givefirst …`: the operator's command line, against the local stack.
+import '#local/quiet-sdk-warning.ts';
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { awaitedState } from '#domain/awaited-state.ts';
+import { ConfigError } from '#domain/errors.ts';
+import { base32 } from '#domain/ids.ts';
+import type { Outcome } from '#domain/model.ts';
+import { readLocalConfig } from '#local/local-config.ts';
+import { type Connection, connect } from './connect.ts';
+
+const usage = `usage: givefirst <command> [options]
+
+  user add EMAIL [--alias EMAIL]… [--tz ZONE] [--at HH:MM]   register a user
+  user list                                               users and their settings
+  contacts EMAIL                                          a user's contacts and their ledger
+  threads EMAIL [--as-of ISO-TIME]                        a user's tracked threads and who is awaited
+  rejections [--days N]                                   recent inbound mail that was not logged
+  ingest FILE.eml… [--to ADDRESS] [--trust-sender]        feed raw messages through the ingest path
+  redrive                                                 reprocess stored raw mail whose ingest failed
+
+  --json   print one JSON document on stdout and nothing else
+Data: GIVEFIRST_DATA_DIR (default ./.givefirst). Talks to \`npm start\` when it is running.`;
+
+class UsageError extends Error {}
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    json: { type: 'boolean', default: false },
+    alias: { type: 'string', multiple: true },
+    tz: { type: 'string' },
+    at: { type: 'string' },
+    to: { type: 'string' },
+    'trust-sender': { type: 'boolean', default: false },
+    'as-of': { type: 'string' },
+    days: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+function print(json: unknown, human: () => string): void {
+  process.stdout.write(values.json ? `${JSON.stringify(json, null, 2)}\n` : `${human()}\n`);
+}
+
+async function userOf(conn: Connection, email: string | undefined) {
+  if (!email) throw new UsageError('which user? give their email address');
+  const user = await conn.services.store.findUserByAddress(email);
+  if (!user) throw new UsageError(`${email} is not a registered user (see: givefirst user list)`);
+  return user;
+}
+
+const outcomeLine = (file: string, o: Outcome) =>
+  o.status === 'rejected' ? `${file}: rejected (${o.reason}): ${o.detail}` : `${file}: ${o.status}${o.status === 'logged' ? ` (${o.contacts} contacts, ${o.awaited} awaited)` : ''}`;
+
+const commands: Record<string, (conn: Connection, args: string[]) => Promise<number>> = {
+  async 'user add'(conn, [email]) {
+    if (!email) throw new UsageError('user add needs an email address');
+    const result = await conn.services.registerUser({
+      email,
+      ...(values.alias ? { aliases: values.alias } : {}),
+      ...(values.tz ? { timeZone: values.tz } : {}),
+      ...(values.at ? { digestAt: values.at } : {}),
+    });
+    if (!result.ok) {
+      print({ ok: false, problems: result.problems }, () => result.problems.map((p) => `not added: ${p}`).join('\n'));
+      return 1;
+    }
+    const u = result.user;
+    print({ ok: true, user: u }, () => `added ${u.email}${u.aliases.length ? ` (also ${u.aliases.join(', ')})` : ''}, ${u.timeZone}, digest at ${u.digestAt}\nBCC log@${conn.mailDomain} on the mail you send.`);
+    return 0;
+  },
+  async 'user list'(conn) {
+    const users = await conn.services.store.listUsers();
+    print({ users }, () => (users.length ? users.map((u) => `${u.email}\t${u.timeZone}\t${u.digestAt}${u.aliases.length ? `\t${u.aliases.join(',')}` : ''}`).join('\n') : 'no users yet'));
+    return 0;
+  },
+  async contacts(conn, [email]) {
+    const user = await userOf(conn, email);
+    const contacts = await conn.services.store.listContacts(user.userId);
+    print({ user: user.email, contacts }, () =>
+      contacts.length ? contacts.map((c) => `${c.name ? `${c.name} <${c.address}>` : c.address}\tout ${c.touchesOut}\tin ${c.touchesIn}\tlast out ${c.lastOutAt ?? '-'}`).join('\n') : 'no contacts yet');
+    return 0;
+  },
+  async threads(conn, [email]) {
+    const user = await userOf(conn, email);
+    const asOf = values['as-of'] ? new Date(values['as-of']) : conn.clock();
+    if (Number.isNaN(asOf.getTime())) throw new UsageError(`--as-of ${values['as-of']} is not an ISO time`);
+    const threads = (await conn.services.store.listThreads(user.userId)).map((t) => ({
+      ...t,
+      awaited: t.awaited.map((a) => ({ ...a, state: awaitedState(a.dueOn, a.timeZone, asOf) })),
+    }));
+    print({ user: user.email, asOf: asOf.toISOString(), threads }, () =>
+      threads.length
+        ? threads.map((t) => `${t.subject || '(no subject)'}  last ${t.lastAt}\n${t.awaited.map((a) => `  awaiting ${a.address}: ${a.state}, due ${a.dueOn} (${a.timeZone})`).join('\n') || '  no reply awaited'}`).join('\n')
+        : 'no threads yet');
+    return 0;
+  },
+  async rejections(conn) {
+    const days = values.days ? Number(values.days) : 7;
+    if (!Number.isInteger(days) || days < 1) throw new UsageError('--days takes a whole number of days');
+    const rejections = await conn.services.store.listRejections({ days, limit: 200 });
+    print({ rejections }, () => (rejections.length ? rejections.map((r) => `${r.receivedAt}  ${r.from ?? '(no from)'} → ${r.recipients.join(', ')}\n  ${r.reason}: ${r.detail}`).join('\n') : `no rejections in the last ${days} days`));
+    return 0;
+  },
+  async ingest(conn, files) {
+    if (files.length === 0) throw new UsageError('ingest needs at least one .eml file');
+    const to = values.to ?? `log@${conn.mailDomain}`;
+    const results: { file: string; outcome: Outcome }[] = [];
+    for (const file of files) {
+      const receivedAt = conn.clock();
+      const receiptId = base32(randomBytes(10));
+      const rawKey = `cli/${receivedAt.toISOString().slice(0, 10)}/${receiptId}.eml`;
+      await conn.services.rawMail.put(rawKey, createReadStream(file));
+      const outcome = await conn.services.ingest({
+        receiptId,
+        rawKey,
+        recipients: [to],
+        mailFrom: '',
+        receivedAt,
+        verdicts: { source: values['trust-sender'] ? 'operator' : 'none' },
+      });
+      results.push({ file, outcome });
+    }
+    print({ results }, () => results.map((r) => outcomeLine(r.file, r.outcome)).join('\n'));
+    return results.some((r) => r.outcome.status === 'rejected') ? 1 : 0;
+  },
+  async redrive(conn) {
+    const failed = await conn.services.store.listFailedReceipts(500);
+    const results: { receiptId: string; outcome?: Outcome; error?: string }[] = [];
+    for (const receipt of failed) {
+      try {
+        results.push({ receiptId: receipt.envelope.receiptId, outcome: await conn.services.ingest(receipt.envelope) });
+      } catch (error) {
+        results.push({ receiptId: receipt.envelope.receiptId, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    print({ results }, () => (results.length ? results.map((r) => (r.outcome ? outcomeLine(r.receiptId, r.outcome) : `${r.receiptId}: failed again: ${r.error}`)).join('\n') : 'nothing to redrive'));
+    return results.some((r) => r.error) ? 1 : 0;
+  },
+};
+
+async function main(): Promise<number> {
+  const [first, second, ...rest] = positionals;
+  if (values.help || !first) {
+    console.log(usage);
+    return first ? 0 : 2;
+  }
+  const name = first === 'user' ? `user ${second ?? ''}` : first;
+  const command = commands[name];
+  if (!command) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
+  const args = first === 'user' ? rest : [second, ...rest].filter((a): a is string => a !== undefined);
+  const conn = await connect(readLocalConfig(process.env));
+  try {
+    return await command(conn, args);
+  } finally {
+    await conn.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      console.error(`givefirst: ${error.message}`);
+      if (error instanceof UsageError) console.error(`\n${usage}`);
+      process.exit(2);
+    }
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,97 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { makeClock } from '#adapters/clock.ts';
+import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
+import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
+import { type RunningSmtp, startSmtpFrontDoor } from '#adapters/smtp/smtp-front-door.ts';
+import type { Verdicts } from '#domain/model.ts';
+import type { Clock, Logger } from '#domain/ports.ts';
+import { type RunningDynalite, startDynalite } from './dynalite-server.ts';
+import { type LocalConfig, localRegion } from './local-config.ts';
+import { type RunningSesEmulator, startSesEmulator } from './ses-emulator.ts';
+import { type LocalServices, makeLocalServices } from './services.ts';
+import { removeStackFile, writeStackFile } from './stack-file.ts';
+
+export interface LocalStack {
+  config: LocalConfig;
+  clock: Clock;
+  services: LocalServices;
+  dynamo: RunningDynalite;
+  smtp: RunningSmtp;
+  ses: RunningSesEmulator;
+  stop(): Promise<void>;
+}
+
+/** Large enough for real mail with attachments; larger messages are refused at the door. */
+const maxMessageBytes = 50 * 1024 * 1024;
+
+/**
+ * The embedded stack in one process: dynalite (persisted under the data folder unless `inMemory`),
+ * the SMTP front door, the SES emulator, and the same use cases the Lambda functions run.
+ */
+export async function startLocalStack(
+  config: LocalConfig,
+  options: { logger: Logger; inMemory?: boolean; writeStackFile?: boolean },
+): Promise<LocalStack> {
+  const { logger } = options;
+  const clock = makeClock(config.clock);
+  await mkdir(config.dataDir, { recursive: true });
+  const dynamo = await startDynalite({
+    ...(options.inMemory ? {} : { path: path.join(config.dataDir, 'dynamodb') }),
+    port: config.dynamoPort,
+  });
+  const started: { close(): Promise<void> }[] = [dynamo];
+  try {
+    const client = makeDocumentClient({ region: localRegion, endpoint: dynamo.endpoint });
+    await ensureTable(client, config.tableName);
+    const services = makeLocalServices({
+      client,
+      tableName: config.tableName,
+      dataDir: config.dataDir,
+      mailDomain: config.mailDomain,
+      clock,
+      logger,
+    });
+    const ses = await startSesEmulator(config.sesPort);
+    started.push(ses);
+    const verdicts: Verdicts = { source: config.relaxedAuth ? 'relaxed' : 'none' };
+    const smtp = await startSmtpFrontDoor({
+      host: config.smtpHost,
+      port: config.smtpPort,
+      mailDomain: config.mailDomain,
+      maxMessageBytes,
+      rawMail: services.rawMail,
+      ingest: services.ingest,
+      clock,
+      logger,
+      verdictsFor: async () => verdicts,
+    });
+    started.push(smtp);
+    if (options.writeStackFile) {
+      await writeStackFile(config.dataDir, {
+        pid: process.pid,
+        dynamoEndpoint: dynamo.endpoint,
+        sesEndpoint: ses.endpoint,
+        smtp: smtp.address,
+        mailDomain: config.mailDomain,
+        startedAt: clock().toISOString(),
+      });
+    }
+    return {
+      config,
+      clock,
+      services,
+      dynamo,
+      smtp,
+      ses,
+      async stop() {
+        if (options.writeStackFile) await removeStackFile(config.dataDir);
+        for (const part of started.reverse()) await part.close();
+        client.destroy();
+      },
+    };
+  } catch (error) {
+    for (const part of started.reverse()) await part.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,57 @@
+// `npm start`: the embedded local stack in one process.
+import './quiet-sdk-warning.ts';
+import { parseArgs } from 'node:util';
+import { makeLogger } from '#adapters/logger.ts';
+import { ConfigError } from '#domain/errors.ts';
+import { readLocalConfig } from './local-config.ts';
+import { startLocalStack } from './local-stack.ts';
+import { findRunningStack } from './stack-file.ts';
+
+const { values } = parseArgs({
+  options: { 'relaxed-auth': { type: 'boolean', default: false }, clock: { type: 'string' } },
+});
+
+try {
+  const config = readLocalConfig(
+    { ...process.env, ...(values.clock ? { GIVEFIRST_CLOCK: values.clock } : {}) },
+    { relaxedAuth: values['relaxed-auth'] || process.env.GIVEFIRST_RELAXED_AUTH === '1' },
+  );
+  const running = await findRunningStack(config.dataDir);
+  if (running) {
+    console.error(`givefirst is already running for ${config.dataDir} (pid ${running.pid}).`);
+    process.exit(1);
+  }
+  const stack = await startLocalStack(config, { logger: makeLogger({ runtime: 'local' }), writeStackFile: true });
+  const auth = config.relaxedAuth
+    ? 'RELAXED: any From address of a registered user is believed (--relaxed-auth)'
+    : 'required: messages without authentication verdicts are rejected';
+  console.log(`
+givefirst is running (local stack, pid ${process.pid})
+
+  send mail to      smtp://${stack.smtp.address}  (no TLS, no login)
+  inbound domain    ${config.mailDomain}  (BCC log@${config.mailDomain})
+  data kept in      ${config.dataDir}
+  sent mail page    ${stack.ses.endpoint}/
+  DynamoDB API      ${stack.dynamo.endpoint}
+  clock             ${config.clock}  (now ${stack.clock().toISOString()})
+  sender auth       ${auth}
+
+  register yourself: npx givefirst user add you@example.com --tz Europe/Berlin
+  Ctrl-C stops it.
+`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`givefirst: ${error.message}`);
+    process.exit(2);
+  }
+  throw error;
+}

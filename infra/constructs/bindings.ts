@@ -1,0 +1,16 @@
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+
+/** Gives a function the table: its name in TABLE_NAME, and read/write on the table and its indexes. */
+export function bindTable(fn: LambdaFunction, table: ITable): void {
+  fn.addEnvironment('TABLE_NAME', table.tableName);
+  table.grantReadWriteData(fn);
+}
+
+/** Gives a function read access to the raw mail SES stores under `prefix`, and where to find it. */
+export function bindRawMail(fn: LambdaFunction, bucket: IBucket, prefix: string): void {
+  fn.addEnvironment('RAW_MAIL_BUCKET', bucket.bucketName);
+  fn.addEnvironment('RAW_MAIL_PREFIX', prefix);
+  bucket.grantRead(fn, `${prefix}*`);
+}

@@ -1,0 +1,70 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import {
+  NodejsFunction,
+  type NodejsFunctionProps,
+  OutputFormat,
+  SourceMapMode,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { fromRepoRoot, repoRoot } from '../repo-paths.ts';
+
+/**
+ * The bundle is ESM, but some dependencies (mailparser and its helpers) are CommonJS and call
+ * `require` for Node built-ins; ESM has no `require`, so the bundle defines one first.
+ */
+const defineRequireBanner =
+  "import { createRequire as __givefirstCreateRequire } from 'node:module'; " +
+  'const require = __givefirstCreateRequire(import.meta.url);';
+
+export interface GivefirstFunctionProps
+  extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture' | 'bundling' | 'logGroup'> {
+  /** The handler module, relative to the repository root, e.g. `functions/handlers/ingest-email.ts`. */
+  readonly handlerFile: string;
+  /** How long the function's logs are kept. @default one month */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * A givefirst Lambda function: Node.js 22 on arm64, bundled offline by the local esbuild into one
+ * ESM file with source maps, and its own log group with a retention.
+ *
+ * The AWS SDK v3 is bundled, not taken from the runtime: the function then runs the exact SDK
+ * version the tests ran (package-lock.json), a runtime SDK update cannot change behaviour under
+ * it, and esbuild keeps only the clients and commands used. The cost is a bigger file.
+ */
+export class GivefirstFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: GivefirstFunctionProps) {
+    const { handlerFile, logRetention, ...functionProps } = props;
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    super(scope, id, {
+      memorySize: 1024,
+      timeout: Duration.seconds(60),
+      ...functionProps,
+      entry: fromRepoRoot(handlerFile),
+      handler: 'handler',
+      projectRoot: repoRoot,
+      depsLockFilePath: fromRepoRoot('package-lock.json'),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      logGroup,
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: defineRequireBanner,
+        bundleAwsSDK: true,
+        externalModules: [],
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        forceDockerBundling: false,
+      },
+    });
+  }
+}

@@ -25,7 +25,7 @@ const reject = (reason: Extract<Outcome, { status: 'rejected' }>['reason'], deta
  * Primary course:
  * 1. Record the receipt (a re-delivered receipt returns its first outcome).
  * 2. Read which of our addresses it reached, from the envelope (a Bcc'd log address is only there).
- * 3. Parse the raw MIME, streaming.
+ * 3. Parse the raw MIME, streaming (so that even a rejection names its sender and subject).
  * 4. For a log address: refuse automated mail, find the user by the From address, judge the sender's
  *    authentication, build the logged message and save it (idempotent).
  * 5. Record the outcome: logged, duplicate, or rejected with a reason.
@@ -39,16 +39,6 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     if (!target || target.kind === 'elsewhere') {
       return reject('not-for-this-domain', `no recipient at ${mailDomain}`);
     }
-    if (target.kind === 'unknown') {
-      return reject('unknown-address', `${target.address} is not an address givefirst answers`);
-    }
-    if (target.kind === 'start') {
-      return reject('onboarding-closed', 'this instance does not take sign-ups by email');
-    }
-    if (target.kind === 'reply') {
-      return reject('not-available-yet', 'reply commands are not handled by this version');
-    }
-
     let email: ParsedEmail;
     try {
       email = await parseMail(await rawMail.open(envelope.rawKey));
@@ -58,6 +48,16 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     }
     summary.from = email.from?.address;
     summary.subject = email.subject.slice(0, 120);
+
+    if (target.kind === 'unknown') {
+      return reject('unknown-address', `${target.address} is not an address givefirst answers`);
+    }
+    if (target.kind === 'start') {
+      return reject('onboarding-closed', 'this instance does not take sign-ups by email');
+    }
+    if (target.kind === 'reply') {
+      return reject('not-available-yet', 'reply commands are not handled by this version');
+    }
 
     const { classification, because } = classifyMessage(email);
     summary.classification = classification;

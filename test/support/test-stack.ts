@@ -1,0 +1,53 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { silentLogger } from '#adapters/logger.ts';
+import { readLocalConfig } from '#local/local-config.ts';
+import { type LocalStack, startLocalStack } from '#local/local-stack.ts';
+
+export interface TestStack extends LocalStack {
+  /** Sends a raw message over SMTP with the given envelope; resolves with the server's reply. */
+  sendRaw(envelope: { from: string; to: string[] }, raw: Buffer | string): Promise<string>;
+  /** Sends a message composed by nodemailer. */
+  send(message: nodemailer.SendMailOptions): Promise<string>;
+}
+
+/** The whole local stack on free ports, in memory, with a temporary raw-mail folder. */
+export async function startTestStack(
+  options: { mailDomain?: string; clock?: string; relaxedAuth?: boolean } = {},
+): Promise<TestStack> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'givefirst-stack-'));
+  const config = {
+    ...readLocalConfig({ GIVEFIRST_DATA_DIR: dataDir }),
+    mailDomain: options.mailDomain ?? 'in.givefirst.test',
+    smtpPort: 0,
+    dynamoPort: 0,
+    sesPort: 0,
+    clock: options.clock ?? 'system',
+    relaxedAuth: options.relaxedAuth ?? true,
+  };
+  const stack = await startLocalStack(config, { logger: silentLogger, inMemory: true });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: stack.smtp.port,
+    secure: false,
+    ignoreTLS: true,
+  });
+  return {
+    ...stack,
+    async sendRaw(envelope, raw) {
+      const info = await transport.sendMail({ envelope, raw });
+      return info.response;
+    },
+    async send(message) {
+      const info = await transport.sendMail(message);
+      return info.response;
+    },
+    async stop() {
+      transport.close();
+      await stack.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

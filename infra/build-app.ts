@@ -42,7 +42,7 @@ export function buildApp(context: Record<string, unknown> = {}): GivefirstApp {
     rawMailBucket: stateful.rawMailBucket,
     receiptRuleSet: stateful.receiptRuleSet,
   });
-  stateless.addDependency(stateful);
+  stateless.addStackDependency(stateful);
 
   if (app.node.tryGetContext('mailDomain') === undefined) {
     Annotations.of(stateless).addWarningV2(
@@ -57,7 +57,9 @@ function readMailDomain(app: App): string {
   const value: unknown = app.node.tryGetContext('mailDomain') ?? defaultMailDomain;
   const domain = typeof value === 'string' ? value.trim().toLowerCase() : '';
   if (!domainPattern.test(domain)) {
-    throw new Error(`mailDomain must be a domain name such as in.example.com, got ${JSON.stringify(value)}`);
+    throw new Error(
+      `mailDomain must be a domain name such as in.example.com, got ${JSON.stringify(value)}`,
+    );
   }
   return domain;
 }

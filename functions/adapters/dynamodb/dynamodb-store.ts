@@ -110,7 +110,11 @@ export class DynamoStore implements Store {
     );
     if (created) return { envelope, outcome: null, failure: null };
     const existing = await this.#db.send(
-      new GetCommand({ TableName: this.#table, Key: keys.receipt(envelope.receiptId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.#table,
+        Key: keys.receipt(envelope.receiptId),
+        ConsistentRead: true,
+      }),
     );
     return this.#toReceipt(existing.Item ?? item);
   }
@@ -154,23 +158,27 @@ export class DynamoStore implements Store {
         TableName: this.#table,
         Key: keys.receipt(receiptId),
         ProjectionExpression: 'receivedAt',
+        ConsistentRead: true,
       }),
     );
     return (got.Item?.receivedAt as string | undefined) ?? this.#clock().toISOString();
   }
 
+  /** Marks a receipt failed, for redrive; a receipt that already has an outcome stays as it is. */
   async failReceipt(receiptId: string, failure: string): Promise<void> {
     const receivedAt = await this.#receivedAt(receiptId);
-    await this.#update({
-      Key: keys.receipt(receiptId),
-      UpdateExpression: 'SET failure = :f, GSI1PK = :g, GSI1SK = :gs',
-      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(outcome)',
-      ExpressionAttributeValues: {
-        ':f': failure.slice(0, 500),
-        ':g': gsi1.failed,
-        ':gs': `${receivedAt}#${receiptId}`,
-      },
-    });
+    await conditional(
+      this.#update({
+        Key: keys.receipt(receiptId),
+        UpdateExpression: 'SET failure = :f, GSI1PK = :g, GSI1SK = :gs',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(outcome)',
+        ExpressionAttributeValues: {
+          ':f': failure.slice(0, 500),
+          ':g': gsi1.failed,
+          ':gs': `${receivedAt}#${receiptId}`,
+        },
+      }),
+    );
   }
 
   async listRejections(options: { days: number; limit: number }): Promise<RejectionView[]> {
@@ -222,45 +230,54 @@ export class DynamoStore implements Store {
   // ── users ─────────────────────────────────────────────────────────────────
 
   /**
-   * Registers a user: the profile first, then one address item per address, each conditional.
-   * An address already owned by someone else undoes what this call wrote.
+   * Registers a user: claims each address first (conditional: free, or already this user's), then
+   * writes the profile. When an address belongs to someone else, releases only the addresses this
+   * call newly claimed and writes no profile, so a refused user leaves nothing behind and a
+   * registered user asking for a taken alias stays as it was. A retry completes a crashed call.
    */
   async addUser(user: User): Promise<AddUserResult> {
-    const profile = { ...keys.user(user.userId), ...user, GSI1PK: gsi1.allUsers, GSI1SK: user.email };
-    await this.#db.send(new PutCommand({ TableName: this.#table, Item: profile }));
-    const addresses = [user.email, ...user.aliases];
-    const written: string[] = [];
+    const claimed: string[] = [];
     const taken: string[] = [];
-    for (const address of addresses) {
-      const ok = await conditional(
-        this.#db.send(
+    for (const address of [user.email, ...user.aliases]) {
+      try {
+        const put = await this.#db.send(
           new PutCommand({
             TableName: this.#table,
             Item: { ...keys.address(address), address, userId: user.userId },
             ConditionExpression: 'attribute_not_exists(PK) OR userId = :u',
             ExpressionAttributeValues: { ':u': user.userId },
+            ReturnValues: 'ALL_OLD',
           }),
-        ),
-      );
-      if (ok) written.push(address);
-      else taken.push(address);
+        );
+        if (!put.Attributes) claimed.push(address);
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        taken.push(address);
+      }
     }
-    if (taken.length === 0) return { added: true };
-    for (const address of written) {
-      await this.#db.send(
-        new DeleteCommand({
-          TableName: this.#table,
-          Key: keys.address(address),
-          ConditionExpression: 'userId = :u',
-          ExpressionAttributeValues: { ':u': user.userId },
-        }),
-      );
+    if (taken.length > 0) {
+      for (const address of claimed) {
+        await conditional(
+          this.#db.send(
+            new DeleteCommand({
+              TableName: this.#table,
+              Key: keys.address(address),
+              ConditionExpression: 'userId = :u',
+              ExpressionAttributeValues: { ':u': user.userId },
+            }),
+          ),
+        );
+      }
+      return { added: false, taken };
     }
-    const owner = await this.#userIdOf(user.email);
-    if (owner !== user.userId) {
-      await this.#db.send(new DeleteCommand({ TableName: this.#table, Key: keys.user(user.userId) }));
-    }
-    return { added: false, taken };
+    const profile = {
+      ...keys.user(user.userId),
+      ...user,
+      GSI1PK: gsi1.allUsers,
+      GSI1SK: user.email,
+    };
+    await this.#db.send(new PutCommand({ TableName: this.#table, Item: profile }));
+    return { added: true };
   }
 
   async #userIdOf(address: string): Promise<string | null> {
@@ -273,7 +290,9 @@ export class DynamoStore implements Store {
   async findUserByAddress(address: string): Promise<User | null> {
     const userId = await this.#userIdOf(address.toLowerCase());
     if (!userId) return null;
-    const got = await this.#db.send(new GetCommand({ TableName: this.#table, Key: keys.user(userId) }));
+    const got = await this.#db.send(
+      new GetCommand({ TableName: this.#table, Key: keys.user(userId) }),
+    );
     return got.Item ? toUser(got.Item) : null;
   }
 
@@ -314,7 +333,9 @@ export class DynamoStore implements Store {
     await Promise.all([
       ...message.contacts.map((c) => this.#touchContact(message, c.address, c.name)),
       this.#touchThread(message),
-      ...message.contacts.filter((c) => c.awaited).map((c) => this.#awaitReply(message, c.address, c.name)),
+      ...message.contacts
+        .filter((c) => c.awaited)
+        .map((c) => this.#awaitReply(message, c.address, c.name)),
       this.#db.send(
         new PutCommand({
           TableName: this.#table,
@@ -342,7 +363,8 @@ export class DynamoStore implements Store {
     await conditional(
       this.#update({
         Key: key,
-        UpdateExpression: 'ADD touchesOut :one, applied :ids SET address = :a, #n = if_not_exists(#n, :name)',
+        UpdateExpression:
+          'ADD touchesOut :one, applied :ids SET address = :a, #n = if_not_exists(#n, :name)',
         ConditionExpression: 'attribute_not_exists(applied) OR NOT contains(applied, :id)',
         ExpressionAttributeNames: { '#n': 'name' },
         ExpressionAttributeValues: {
@@ -371,7 +393,11 @@ export class DynamoStore implements Store {
         Key: key,
         UpdateExpression: 'SET subject = :s, firstAt = :at, threadKey = :t',
         ConditionExpression: 'attribute_not_exists(firstAt) OR firstAt > :at',
-        ExpressionAttributeValues: { ':s': message.subject, ':at': message.sentAt, ':t': message.threadKey },
+        ExpressionAttributeValues: {
+          ':s': message.subject,
+          ':at': message.sentAt,
+          ':t': message.threadKey,
+        },
       }),
     );
     await conditional(

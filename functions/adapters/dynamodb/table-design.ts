@@ -11,9 +11,18 @@ export const indexNames = { byGsi1: 'GSI1', bySlot: 'GSI2' } as const;
 export const keys = {
   user: (userId: string) => ({ PK: `USER#${userId}`, SK: 'PROFILE' }),
   address: (address: string) => ({ PK: `ADDR#${address}`, SK: 'ADDR' }),
-  contact: (userId: string, address: string) => ({ PK: `USER#${userId}`, SK: `CONTACT#${address}` }),
-  message: (userId: string, messageKey: string) => ({ PK: `USER#${userId}`, SK: `MSG#${messageKey}` }),
-  thread: (userId: string, threadKey: string) => ({ PK: `USER#${userId}`, SK: `THREAD#${threadKey}` }),
+  contact: (userId: string, address: string) => ({
+    PK: `USER#${userId}`,
+    SK: `CONTACT#${address}`,
+  }),
+  message: (userId: string, messageKey: string) => ({
+    PK: `USER#${userId}`,
+    SK: `MSG#${messageKey}`,
+  }),
+  thread: (userId: string, threadKey: string) => ({
+    PK: `USER#${userId}`,
+    SK: `THREAD#${threadKey}`,
+  }),
   awaited: (userId: string, threadKey: string, address: string) => ({
     PK: `USER#${userId}`,
     SK: `THREAD#${threadKey}#AWAIT#${address}`,

@@ -1,5 +1,17 @@
-import type { Clock } from '#domain/ports.ts';
+import { DateTime } from 'luxon';
 import { ConfigError } from '#domain/errors.ts';
+import type { Clock } from '#domain/ports.ts';
+
+/** An ISO 8601 moment with an explicit offset: a clock never depends on the machine's zone. */
+function readMoment(spec: string, iso: string): number {
+  const moment = DateTime.fromISO(iso, { setZone: true });
+  if (!moment.isValid || !/T.*(?:Z|[+-]\d\d(?::?\d\d)?)$/i.test(iso)) {
+    throw new ConfigError(
+      `clock "${spec}": expected system, fixed:<ISO> or from:<ISO>, with a zone (e.g. fixed:2026-03-02T08:00:00Z)`,
+    );
+  }
+  return moment.toMillis();
+}
 
 /**
  * The clock givefirst runs on. `system`; `fixed:<ISO time>` (time stands still); or
@@ -8,12 +20,11 @@ import { ConfigError } from '#domain/errors.ts';
 export function makeClock(spec: string, now: () => number = Date.now): Clock {
   if (spec === 'system') return () => new Date(now());
   const [mode, iso = ''] = spec.split(/:(.*)/s);
-  const at = Date.parse(iso);
-  if (Number.isNaN(at)) throw new ConfigError(`clock "${spec}": expected system, fixed:<ISO> or from:<ISO>`);
-  if (mode === 'fixed') return () => new Date(at);
-  if (mode === 'from') {
-    const offset = at - now();
-    return () => new Date(now() + offset);
+  if (mode !== 'fixed' && mode !== 'from') {
+    throw new ConfigError(`clock "${spec}": expected system, fixed:<ISO> or from:<ISO>`);
   }
-  throw new ConfigError(`clock "${spec}": expected system, fixed:<ISO> or from:<ISO>`);
+  const at = readMoment(spec, iso);
+  if (mode === 'fixed') return () => new Date(at);
+  const offset = at - now();
+  return () => new Date(now() + offset);
 }

@@ -25,13 +25,20 @@ export type BuildResult =
 /** The user's own addresses, the inbound domain and the never-log list are never contacts. */
 function isContact(address: string, user: User, mailDomain: string): boolean {
   if (!address.includes('@')) return false;
-  if (address === user.email || user.aliases.includes(address)) return false;
+  const own = [user.email, ...user.aliases].map(normaliseAddress);
+  if (own.includes(address)) return false;
   const domain = domainOf(address);
   if (domain === mailDomain) return false;
-  return !user.neverLog.some((entry) => entry === address || entry === `@${domain}`);
+  return !user.neverLog
+    .map(normaliseAddress)
+    .some((entry) => entry === address || entry === `@${domain}`);
 }
 
-function contactsOf(email: ParsedEmail, user: User, mailDomain: string): Omit<MessageContact, 'awaited'>[] {
+function contactsOf(
+  email: ParsedEmail,
+  user: User,
+  mailDomain: string,
+): Omit<MessageContact, 'awaited'>[] {
   const seen = new Map<string, Omit<MessageContact, 'awaited'>>();
   const add = (boxes: Mailbox[], role: ContactRole) => {
     for (const box of boxes) {
@@ -46,12 +53,15 @@ function contactsOf(email: ParsedEmail, user: User, mailDomain: string): Omit<Me
   return [...seen.values()];
 }
 
+/** A cut that split an emoji leaves a lone surrogate, which is not valid text; drop it. */
+const withoutBrokenPair = (cut: string) => cut.replace(/[\uD800-\uDBFF]$/, '');
+
 /** A Message-ID for a message that came without one, stable across re-deliveries of the same bytes. */
 function derivedMessageId(email: ParsedEmail): string {
   const key = shortKey(
     email.from?.address ?? '',
-    ...email.to.map((m) => m.address),
-    ...email.cc.map((m) => m.address),
+    ...email.to.map((m) => `to:${m.address}`),
+    ...email.cc.map((m) => `cc:${m.address}`),
     email.subject,
     email.date?.toISOString() ?? '',
     email.bodyDigest,
@@ -94,9 +104,11 @@ export function buildLoggedMessage(input: {
   const contacts = found.map((c) => ({ ...c, awaited: wantsReply && c.role === 'to' }));
 
   const sentAt = email.date ?? envelope.receivedAt;
-  const messageId = normaliseMessageId(email.messageId ?? derivedMessageId(email));
-  const references = email.references.map(normaliseMessageId);
-  const root = references[0] ?? email.inReplyTo.map(normaliseMessageId)[0] ?? messageId;
+  const headerId = normaliseMessageId(email.messageId ?? '') || null;
+  const messageId = headerId ?? derivedMessageId(email);
+  const references = email.references.map(normaliseMessageId).filter(Boolean);
+  const inReplyTo = email.inReplyTo.map(normaliseMessageId).filter(Boolean);
+  const root = references[0] ?? inReplyTo[0] ?? messageId;
   const awaitedAny = contacts.some((c) => c.awaited);
 
   return {
@@ -105,12 +117,12 @@ export function buildLoggedMessage(input: {
       userId: user.userId,
       messageKey: shortKey(messageId),
       messageId,
-      messageIdSource: email.messageId ? 'header' : 'derived',
+      messageIdSource: headerId ? 'header' : 'derived',
       threadKey: shortKey(root),
       direction: 'out',
       sentAt: sentAt.toISOString(),
       dateSource: email.date ? 'header' : 'receipt',
-      subject: email.subject.slice(0, subjectLimit),
+      subject: withoutBrokenPair(email.subject.slice(0, subjectLimit)),
       snippet: snippetOf(text),
       contacts,
       tags,

@@ -13,10 +13,13 @@ export function classifyMessage(email: Pick<ParsedEmail, 'headers' | 'contentTyp
     return { classification: 'bounce', because: 'content-type multipart/report' };
   }
   const autoSubmitted = h['auto-submitted']?.trim().toLowerCase();
-  if (autoSubmitted && !autoSubmitted.startsWith('no')) {
+  // RFC 3834: the keyword `no`, possibly followed by parameters or a comment, means a person wrote it.
+  if (autoSubmitted && autoSubmitted.split(/[\s;(]/)[0] !== 'no') {
     return { classification: 'auto-reply', because: `auto-submitted: ${autoSubmitted}` };
   }
-  if (h['x-autoreply'] !== undefined) return { classification: 'auto-reply', because: 'x-autoreply' };
+  if (h['x-autoreply'] !== undefined) {
+    return { classification: 'auto-reply', because: 'x-autoreply' };
+  }
   if (h['x-autorespond'] !== undefined) {
     return { classification: 'auto-reply', because: 'x-autorespond' };
   }

@@ -1,5 +1,5 @@
-import { parseTags } from './tags.ts';
 import type { Tags } from './model.ts';
+import { parseTags } from './tags.ts';
 
 /** What an address at the inbound domain asks givefirst to do. */
 export type InboundAddress =
@@ -40,15 +40,20 @@ const precedence: Record<InboundAddress['kind'], number> = {
   elsewhere: 4,
 };
 
+/** How many tags a log address carries: a tagged log address is more specific than a bare one. */
+const tagCount = (a: InboundAddress) =>
+  a.kind === 'log' ? a.tags.kinds.length + (a.tags.window ? 1 : 0) + a.tags.unknown.length : 0;
+
 /**
  * One message can reach several of our addresses at once (log@ and log+ask@, say).
- * The most specific instruction wins: a log address first, then a reply, then onboarding.
+ * The most specific instruction wins: a log address first (a tagged one before a bare one),
+ * then a reply, then onboarding.
  */
 export function primaryInboundAddress(
   recipients: string[],
   mailDomain: string,
 ): InboundAddress | null {
   const read = recipients.map((r) => readInboundAddress(r, mailDomain));
-  read.sort((a, b) => precedence[a.kind] - precedence[b.kind]);
+  read.sort((a, b) => precedence[a.kind] - precedence[b.kind] || tagCount(b) - tagCount(a));
   return read[0] ?? null;
 }

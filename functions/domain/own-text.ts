@@ -11,6 +11,9 @@ export function ownText(text: string): string {
   return parser.parseReply(text.replace(/\r\n/g, '\n')).trim();
 }
 
+/** "Let me know if I can help" offers something: after "let me know", these ask nothing. */
+const offer = String.raw`(?! if (?:i|we) can\b| if you need\b| if there(?:'s|’s| is) anything\b)`;
+
 /**
  * Phrases that make a message ask something even without a question mark.
  * A transparent list: extend it here and in own-text.test.ts together.
@@ -18,8 +21,11 @@ export function ownText(text: string): string {
 export const requestPhrases: readonly RegExp[] = [
   /\b(could|can|would|will) you\b(?! not\b)/i,
   /\bwould you be (willing|able|open)\b/i,
-  /\b(please|pls) (let me know|send|share|confirm|reply|get back|review|advise|check|call|forward)\b/i,
-  /\blet me know\b/i,
+  new RegExp(
+    String.raw`\b(please|pls) (let me know${offer}|send|share|confirm|reply|get back|review|advise|check|call|forward)\b`,
+    'i',
+  ),
+  new RegExp(String.raw`\blet me know\b${offer}`, 'i'),
   /\bget back to me\b/i,
   /\blooking forward to (hearing|your reply|your answer)\b/i,
   /\bdo you (have|know|think|want|mind)\b/i,
@@ -28,7 +34,8 @@ export const requestPhrases: readonly RegExp[] = [
   /\bi('d| would) (love|like) (to hear|your|to know)\b/i,
 ];
 
-const urls = /\b(?:https?:\/\/|www\.)\S+/gi;
+/** A URL, without the sentence punctuation that may follow it ("seen https://x.com/a?"). */
+const urls = /\b(?:https?:\/\/|www\.)\S*[^\s?.!,;:)\]'"]/gi;
 
 /** Whether the user's own new text asks a question or makes a request. */
 export function asksSomething(ownNewText: string): boolean {
@@ -40,5 +47,9 @@ export function asksSomething(ownNewText: string): boolean {
 /** A short snippet of the user's own text, one line, for the records. */
 export function snippetOf(ownNewText: string, length = 140): string {
   const line = ownNewText.replace(/\s+/g, ' ').trim();
-  return line.length <= length ? line : `${line.slice(0, length - 1).trimEnd()}…`;
+  if (line.length <= length) return line;
+  let cut = line.slice(0, length - 1);
+  // Never cut an emoji (a surrogate pair) in half: a lone surrogate is not valid text.
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut.trimEnd()}…`;
 }

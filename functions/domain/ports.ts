@@ -29,6 +29,9 @@ export interface ReceiptSummary {
   classification?: Classification;
 }
 
+/** Which receipt, and when it arrived (listings are keyed by the arrival day). */
+export type ReceiptRef = Pick<InboundEnvelope, 'receiptId' | 'receivedAt'>;
+
 export interface ReceiptRecord {
   envelope: InboundEnvelope;
   outcome: Outcome | null;
@@ -48,8 +51,8 @@ export interface RejectionView {
 export interface ReceiptStore {
   /** Records a receipt once; a second call returns what the first recorded. */
   beginReceipt(envelope: InboundEnvelope): Promise<ReceiptRecord>;
-  finishReceipt(receiptId: string, outcome: Outcome, summary: ReceiptSummary): Promise<void>;
-  failReceipt(receiptId: string, failure: string): Promise<void>;
+  finishReceipt(receipt: ReceiptRef, outcome: Outcome, summary: ReceiptSummary): Promise<void>;
+  failReceipt(receipt: ReceiptRef, failure: string): Promise<void>;
   listRejections(options: { days: number; limit: number }): Promise<RejectionView[]>;
   listFailedReceipts(limit: number): Promise<ReceiptRecord[]>;
 }

@@ -94,7 +94,7 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     const summary: ReceiptSummary = {};
     try {
       const outcome = await decide(receipt.envelope, summary);
-      await store.finishReceipt(envelope.receiptId, outcome, summary);
+      await store.finishReceipt(receipt.envelope, outcome, summary);
       logger.info('inbound mail', {
         receiptId: envelope.receiptId,
         status: outcome.status,
@@ -105,7 +105,7 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     } catch (error) {
       const failure = error instanceof Error ? error.message : String(error);
       logger.error('ingest failed', { receiptId: envelope.receiptId, failure });
-      await store.failReceipt(envelope.receiptId, failure).catch(() => undefined);
+      await store.failReceipt(receipt.envelope, failure).catch(() => undefined);
       throw new IngestFailedError(envelope.receiptId, { cause: error });
     }
   };

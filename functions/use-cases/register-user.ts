@@ -45,7 +45,7 @@ export function makeRegisterUser(deps: { users: UserStore; clock: Clock }) {
       userId: shortKey('user', email),
       email,
       aliases,
-      timeZone: new IANAZone(timeZone).name,
+      timeZone: new Intl.DateTimeFormat('en', { timeZone }).resolvedOptions().timeZone,
       digestAt: `${at?.[1]?.padStart(2, '0')}:${at?.[2]}`,
       neverLog: [],
       createdAt: deps.clock().toISOString(),

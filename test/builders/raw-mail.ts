@@ -19,7 +19,9 @@ export function aRawMessage(
     fields.cc ? `Cc: ${fields.cc}` : null,
     `Subject: ${fields.subject ?? 'Coffee?'}`,
     fields.date === null ? null : `Date: ${fields.date ?? 'Mon, 2 Mar 2026 10:15:00 +0100'}`,
-    fields.messageId === null ? null : `Message-ID: ${fields.messageId ?? `<${Math.random().toString(36).slice(2)}@mail.example.com>`}`,
+    fields.messageId === null
+      ? null
+      : `Message-ID: ${fields.messageId ?? `<${Math.random().toString(36).slice(2)}@mail.example.com>`}`,
     fields.inReplyTo ? `In-Reply-To: ${fields.inReplyTo}` : null,
     fields.references ? `References: ${fields.references}` : null,
     ...(fields.extraHeaders ?? []),

@@ -404,7 +404,7 @@ function storeContract(backend: StoreBackend) {
       // Act
       const first = await store.beginReceipt(envelope);
       const again = await store.beginReceipt({ ...envelope, rawKey: 'raw/other' });
-      await store.finishReceipt(envelope.receiptId, outcome, { from: 'ada@example.com' });
+      await store.finishReceipt(envelope, outcome, { from: 'ada@example.com' });
       const afterFinish = await store.beginReceipt(envelope);
 
       // Assess
@@ -422,7 +422,7 @@ function storeContract(backend: StoreBackend) {
       ) => {
         const envelope = anEnvelope({ receivedAt: new Date(at) });
         await store.beginReceipt(envelope);
-        await store.finishReceipt(envelope.receiptId, outcome, {
+        await store.finishReceipt(envelope, outcome, {
           from: 'eve@example.com',
           subject: at,
         });
@@ -461,9 +461,9 @@ function storeContract(backend: StoreBackend) {
       await store.beginReceipt(envelope);
 
       // Act
-      await store.failReceipt(envelope.receiptId, 'storage unavailable');
+      await store.failReceipt(envelope, 'storage unavailable');
       const whileFailed = await store.listFailedReceipts(10);
-      await store.finishReceipt(envelope.receiptId, finish, {});
+      await store.finishReceipt(envelope, finish, {});
       const afterFinish = await store.listFailedReceipts(10);
 
       // Assess
@@ -482,10 +482,10 @@ function storeContract(backend: StoreBackend) {
       const envelope = anEnvelope();
       const outcome = aLoggedOutcome();
       await store.beginReceipt(envelope);
-      await store.finishReceipt(envelope.receiptId, outcome, {});
+      await store.finishReceipt(envelope, outcome, {});
 
       // Act
-      await store.failReceipt(envelope.receiptId, 'late failure');
+      await store.failReceipt(envelope, 'late failure');
 
       // Assess
       expect(await store.listFailedReceipts(10)).toEqual([]);
@@ -498,9 +498,9 @@ function storeContract(backend: StoreBackend) {
       const rejected = anEnvelope({ receivedAt: new Date('2025-03-03T10:00:00.000Z') });
       const failed = anEnvelope({ receivedAt: new Date('2025-03-03T11:00:00.000Z') });
       await store.beginReceipt(rejected);
-      await store.finishReceipt(rejected.receiptId, aRejection(), {});
+      await store.finishReceipt(rejected, aRejection(), {});
       await store.beginReceipt(failed);
-      await store.failReceipt(failed.receiptId, 'storage unavailable');
+      await store.failReceipt(failed, 'storage unavailable');
       clock.advanceDays(29);
       const listedBefore = {
         rejections: (await store.listRejections({ days: 40, limit: 10 })).map((r) => r.receiptId),

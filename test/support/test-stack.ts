@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { silentLogger } from '#adapters/logger.ts';
 import { readLocalConfig } from '#local/local-config.ts';
 import { type LocalStack, startLocalStack } from '#local/local-stack.ts';
@@ -10,7 +10,7 @@ export interface TestStack extends LocalStack {
   /** Sends a raw message over SMTP with the given envelope; resolves with the server's reply. */
   sendRaw(envelope: { from: string; to: string[] }, raw: Buffer | string): Promise<string>;
   /** Sends a message composed by nodemailer. */
-  send(message: nodemailer.SendMailOptions): Promise<string>;
+  send(message: SendMailOptions): Promise<string>;
 }
 
 /** The whole local stack on free ports, in memory, with a temporary raw-mail folder. */

@@ -16,6 +16,7 @@ import type {
   AwaitedView,
   ContactView,
   ReceiptRecord,
+  ReceiptRef,
   ReceiptSummary,
   RejectionView,
   Store,
@@ -134,9 +135,10 @@ export class DynamoStore implements Store {
     };
   }
 
-  async finishReceipt(receiptId: string, outcome: Outcome, summary: ReceiptSummary): Promise<void> {
+  async finishReceipt(receipt: ReceiptRef, outcome: Outcome, summary: ReceiptSummary): Promise<void> {
+    const { receiptId } = receipt;
+    const receivedAt = receipt.receivedAt.toISOString();
     const rejected = outcome.status === 'rejected';
-    const receivedAt = await this.#receivedAt(receiptId);
     await this.#update({
       Key: keys.receipt(receiptId),
       UpdateExpression: rejected
@@ -152,21 +154,10 @@ export class DynamoStore implements Store {
     });
   }
 
-  async #receivedAt(receiptId: string): Promise<string> {
-    const got = await this.#db.send(
-      new GetCommand({
-        TableName: this.#table,
-        Key: keys.receipt(receiptId),
-        ProjectionExpression: 'receivedAt',
-        ConsistentRead: true,
-      }),
-    );
-    return (got.Item?.receivedAt as string | undefined) ?? this.#clock().toISOString();
-  }
-
   /** Marks a receipt failed, for redrive; a receipt that already has an outcome stays as it is. */
-  async failReceipt(receiptId: string, failure: string): Promise<void> {
-    const receivedAt = await this.#receivedAt(receiptId);
+  async failReceipt(receipt: ReceiptRef, failure: string): Promise<void> {
+    const { receiptId } = receipt;
+    const receivedAt = receipt.receivedAt.toISOString();
     await conditional(
       this.#update({
         Key: keys.receipt(receiptId),
@@ -357,55 +348,77 @@ export class DynamoStore implements Store {
     return 'saved';
   }
 
-  /** Counts the touch once per message (the applied set guards it), then moves "last out" forward only. */
+  /**
+   * Counts the touch once per message (the applied set guards it) and moves "last out" forward
+   * only. The usual case, a new message that is also the latest, takes one request; otherwise
+   * (a retry, or older mail arriving late) each effect is applied on its own.
+   */
   async #touchContact(message: LoggedMessage, address: string, name: string): Promise<void> {
     const key = keys.contact(message.userId, address);
+    const count = {
+      update: 'ADD touchesOut :one, applied :ids SET address = :a, #n = if_not_exists(#n, :name)',
+      unapplied: 'attribute_not_exists(applied) OR NOT contains(applied, :id)',
+      names: { '#n': 'name' },
+      values: {
+        ':one': 1,
+        ':ids': new Set([message.messageKey]),
+        ':id': message.messageKey,
+        ':a': address,
+        ':name': name,
+      },
+    };
+    const later = 'attribute_not_exists(lastOutAt) OR lastOutAt < :at';
+    const both = await conditional(
+      this.#update({
+        Key: key,
+        UpdateExpression: `${count.update}, lastOutAt = :at`,
+        ConditionExpression: `(${count.unapplied}) AND (${later})`,
+        ExpressionAttributeNames: count.names,
+        ExpressionAttributeValues: { ...count.values, ':at': message.sentAt },
+      }),
+    );
+    if (both) return;
     await conditional(
       this.#update({
         Key: key,
-        UpdateExpression:
-          'ADD touchesOut :one, applied :ids SET address = :a, #n = if_not_exists(#n, :name)',
-        ConditionExpression: 'attribute_not_exists(applied) OR NOT contains(applied, :id)',
-        ExpressionAttributeNames: { '#n': 'name' },
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':ids': new Set([message.messageKey]),
-          ':id': message.messageKey,
-          ':a': address,
-          ':name': name,
-        },
+        UpdateExpression: count.update,
+        ConditionExpression: count.unapplied,
+        ExpressionAttributeNames: count.names,
+        ExpressionAttributeValues: count.values,
       }),
     );
     await conditional(
       this.#update({
         Key: key,
         UpdateExpression: 'SET lastOutAt = :at',
-        ConditionExpression: 'attribute_not_exists(lastOutAt) OR lastOutAt < :at',
+        ConditionExpression: later,
         ExpressionAttributeValues: { ':at': message.sentAt },
       }),
     );
   }
 
+  /**
+   * "Last at" moves forward only; subject and "first at" come from the earliest message. A message
+   * later than all before it takes one request; older mail arriving late takes a second.
+   */
   async #touchThread(message: LoggedMessage): Promise<void> {
     const key = keys.thread(message.userId, message.threadKey);
-    await conditional(
+    const latest = await conditional(
       this.#update({
         Key: key,
-        UpdateExpression: 'SET subject = :s, firstAt = :at, threadKey = :t',
-        ConditionExpression: 'attribute_not_exists(firstAt) OR firstAt > :at',
-        ExpressionAttributeValues: {
-          ':s': message.subject,
-          ':at': message.sentAt,
-          ':t': message.threadKey,
-        },
+        UpdateExpression:
+          'SET lastAt = :at, threadKey = :t, subject = if_not_exists(subject, :s), firstAt = if_not_exists(firstAt, :at)',
+        ConditionExpression: 'attribute_not_exists(lastAt) OR lastAt < :at',
+        ExpressionAttributeValues: { ':s': message.subject, ':at': message.sentAt, ':t': message.threadKey },
       }),
     );
+    if (latest) return;
     await conditional(
       this.#update({
         Key: key,
-        UpdateExpression: 'SET lastAt = :at',
-        ConditionExpression: 'attribute_not_exists(lastAt) OR lastAt < :at',
-        ExpressionAttributeValues: { ':at': message.sentAt },
+        UpdateExpression: 'SET subject = :s, firstAt = :at',
+        ConditionExpression: 'firstAt > :at',
+        ExpressionAttributeValues: { ':s': message.subject, ':at': message.sentAt },
       }),
     );
   }

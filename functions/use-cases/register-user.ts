@@ -7,6 +7,15 @@ export type RegisterUserResult =
   | { ok: true; user: User }
   | { ok: false; problems: string[] };
 
+/**
+ * The zone as the IANA database spells it when only its case was off ("europe/berlin"), else as
+ * given: ICU's own canonical names are older ("Asia/Calcutta" for "Asia/Kolkata").
+ */
+function canonicalZone(zone: string): string {
+  const lower = zone.toLowerCase();
+  return Intl.supportedValuesOf('timeZone').find((z) => z.toLowerCase() === lower) ?? zone;
+}
+
 const emailShape = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
 
 /**
@@ -45,7 +54,7 @@ export function makeRegisterUser(deps: { users: UserStore; clock: Clock }) {
       userId: shortKey('user', email),
       email,
       aliases,
-      timeZone: new Intl.DateTimeFormat('en', { timeZone }).resolvedOptions().timeZone,
+      timeZone: canonicalZone(timeZone),
       digestAt: `${at?.[1]?.padStart(2, '0')}:${at?.[2]}`,
       neverLog: [],
       createdAt: deps.clock().toISOString(),

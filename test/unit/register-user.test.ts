@@ -50,6 +50,17 @@ describe('registerUser', () => {
     ]);
   });
 
+  it('spells a zone typed in the wrong case as the IANA database does', async () => {
+    // Prepare
+    const { registerUser } = aRegistration();
+
+    // Act
+    const result = await registerUser({ email: 'me@example.org', timeZone: 'europe/berlin' });
+
+    // Assess
+    expect(result.ok && result.user.timeZone).toBe('Europe/Berlin');
+  });
+
   it('lower-cases the address and the aliases, and keeps each alias once', async () => {
     // Prepare
     const { users, registerUser } = aRegistration();

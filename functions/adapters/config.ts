@@ -10,7 +10,13 @@ export interface FunctionConfig {
 }
 
 export function readFunctionConfig(env: NodeJS.ProcessEnv): FunctionConfig {
-  const names = ['TABLE_NAME', 'RAW_MAIL_BUCKET', 'RAW_MAIL_PREFIX', 'MAIL_DOMAIN', 'AWS_REGION'] as const;
+  const names = [
+    'TABLE_NAME',
+    'RAW_MAIL_BUCKET',
+    'RAW_MAIL_PREFIX',
+    'MAIL_DOMAIN',
+    'AWS_REGION',
+  ] as const;
   const missing = names.filter((name) => !env[name]);
   if (missing.length > 0) throw new ConfigError(`missing environment: ${missing.join(', ')}`);
   return {

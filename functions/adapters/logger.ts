@@ -3,10 +3,15 @@ import type { Logger } from '#domain/ports.ts';
 type Level = 'info' | 'warn' | 'error';
 
 /** Structured logs: one JSON object a line on stderr. Never an email body, never a header block. */
-export function makeLogger(base: Record<string, unknown> = {}, options: { silent?: boolean } = {}): Logger {
+export function makeLogger(
+  base: Record<string, unknown> = {},
+  options: { silent?: boolean } = {},
+): Logger {
   const write = (level: Level, message: string, fields?: Record<string, unknown>) => {
     if (options.silent) return;
-    process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), message, ...base, ...fields })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level, time: new Date().toISOString(), message, ...base, ...fields })}\n`,
+    );
   };
   return {
     info: (m, f) => write('info', m, f),

@@ -28,14 +28,34 @@ export async function connect(config: LocalConfig): Promise<Connection> {
   const running = await findRunningStack(config.dataDir);
   if (running) {
     const client = makeDocumentClient({ region: localRegion, endpoint: running.dynamoEndpoint });
-    const services = makeLocalServices({ client, tableName: config.tableName, dataDir: config.dataDir, mailDomain: running.mailDomain, clock, logger: silentLogger });
-    return { services, clock, mailDomain: running.mailDomain, via: 'running stack', close: async () => client.destroy() };
+    const services = makeLocalServices({
+      client,
+      tableName: config.tableName,
+      dataDir: config.dataDir,
+      mailDomain: running.mailDomain,
+      clock,
+      logger: silentLogger,
+    });
+    return {
+      services,
+      clock,
+      mailDomain: running.mailDomain,
+      via: 'running stack',
+      close: async () => client.destroy(),
+    };
   }
   await mkdir(config.dataDir, { recursive: true });
   const dynamo = await startDynalite({ path: path.join(config.dataDir, 'dynamodb') });
   const client = makeDocumentClient({ region: localRegion, endpoint: dynamo.endpoint });
   await ensureTable(client, config.tableName);
-  const services = makeLocalServices({ client, tableName: config.tableName, dataDir: config.dataDir, mailDomain: config.mailDomain, clock, logger: silentLogger });
+  const services = makeLocalServices({
+    client,
+    tableName: config.tableName,
+    dataDir: config.dataDir,
+    mailDomain: config.mailDomain,
+    clock,
+    logger: silentLogger,
+  });
   return {
     services,
     clock,

@@ -52,7 +52,9 @@ async function userOf(conn: Connection, email: string | undefined) {
 }
 
 const outcomeLine = (file: string, o: Outcome) =>
-  o.status === 'rejected' ? `${file}: rejected (${o.reason}): ${o.detail}` : `${file}: ${o.status}${o.status === 'logged' ? ` (${o.contacts} contacts, ${o.awaited} awaited)` : ''}`;
+  o.status === 'rejected'
+    ? `${file}: rejected (${o.reason}): ${o.detail}`
+    : `${file}: ${o.status}${o.status === 'logged' ? ` (${o.contacts} contacts, ${o.awaited} awaited)` : ''}`;
 
 const commands: Record<string, (conn: Connection, args: string[]) => Promise<number>> = {
   async 'user add'(conn, [email]) {
@@ -64,44 +66,84 @@ const commands: Record<string, (conn: Connection, args: string[]) => Promise<num
       ...(values.at ? { digestAt: values.at } : {}),
     });
     if (!result.ok) {
-      print({ ok: false, problems: result.problems }, () => result.problems.map((p) => `not added: ${p}`).join('\n'));
+      print({ ok: false, problems: result.problems }, () =>
+        result.problems.map((p) => `not added: ${p}`).join('\n'),
+      );
       return 1;
     }
     const u = result.user;
-    print({ ok: true, user: u }, () => `added ${u.email}${u.aliases.length ? ` (also ${u.aliases.join(', ')})` : ''}, ${u.timeZone}, digest at ${u.digestAt}\nBCC log@${conn.mailDomain} on the mail you send.`);
+    print(
+      { ok: true, user: u },
+      () =>
+        `added ${u.email}${u.aliases.length ? ` (also ${u.aliases.join(', ')})` : ''}, ${u.timeZone}, digest at ${u.digestAt}\nBCC log@${conn.mailDomain} on the mail you send.`,
+    );
     return 0;
   },
   async 'user list'(conn) {
     const users = await conn.services.store.listUsers();
-    print({ users }, () => (users.length ? users.map((u) => `${u.email}\t${u.timeZone}\t${u.digestAt}${u.aliases.length ? `\t${u.aliases.join(',')}` : ''}`).join('\n') : 'no users yet'));
+    print({ users }, () =>
+      users.length
+        ? users
+            .map(
+              (u) =>
+                `${u.email}\t${u.timeZone}\t${u.digestAt}${u.aliases.length ? `\t${u.aliases.join(',')}` : ''}`,
+            )
+            .join('\n')
+        : 'no users yet',
+    );
     return 0;
   },
   async contacts(conn, [email]) {
     const user = await userOf(conn, email);
     const contacts = await conn.services.store.listContacts(user.userId);
     print({ user: user.email, contacts }, () =>
-      contacts.length ? contacts.map((c) => `${c.name ? `${c.name} <${c.address}>` : c.address}\tout ${c.touchesOut}\tin ${c.touchesIn}\tlast out ${c.lastOutAt ?? '-'}`).join('\n') : 'no contacts yet');
+      contacts.length
+        ? contacts
+            .map(
+              (c) =>
+                `${c.name ? `${c.name} <${c.address}>` : c.address}\tout ${c.touchesOut}\tin ${c.touchesIn}\tlast out ${c.lastOutAt ?? '-'}`,
+            )
+            .join('\n')
+        : 'no contacts yet',
+    );
     return 0;
   },
   async threads(conn, [email]) {
     const user = await userOf(conn, email);
     const asOf = values['as-of'] ? new Date(values['as-of']) : conn.clock();
-    if (Number.isNaN(asOf.getTime())) throw new UsageError(`--as-of ${values['as-of']} is not an ISO time`);
+    if (Number.isNaN(asOf.getTime()))
+      throw new UsageError(`--as-of ${values['as-of']} is not an ISO time`);
     const threads = (await conn.services.store.listThreads(user.userId)).map((t) => ({
       ...t,
       awaited: t.awaited.map((a) => ({ ...a, state: awaitedState(a.dueOn, a.timeZone, asOf) })),
     }));
     print({ user: user.email, asOf: asOf.toISOString(), threads }, () =>
       threads.length
-        ? threads.map((t) => `${t.subject || '(no subject)'}  last ${t.lastAt}\n${t.awaited.map((a) => `  awaiting ${a.address}: ${a.state}, due ${a.dueOn} (${a.timeZone})`).join('\n') || '  no reply awaited'}`).join('\n')
-        : 'no threads yet');
+        ? threads
+            .map(
+              (t) =>
+                `${t.subject || '(no subject)'}  last ${t.lastAt}\n${t.awaited.map((a) => `  awaiting ${a.address}: ${a.state}, due ${a.dueOn} (${a.timeZone})`).join('\n') || '  no reply awaited'}`,
+            )
+            .join('\n')
+        : 'no threads yet',
+    );
     return 0;
   },
   async rejections(conn) {
     const days = values.days ? Number(values.days) : 7;
-    if (!Number.isInteger(days) || days < 1) throw new UsageError('--days takes a whole number of days');
+    if (!Number.isInteger(days) || days < 1)
+      throw new UsageError('--days takes a whole number of days');
     const rejections = await conn.services.store.listRejections({ days, limit: 200 });
-    print({ rejections }, () => (rejections.length ? rejections.map((r) => `${r.receivedAt}  ${r.from ?? '(no from)'} → ${r.recipients.join(', ')}\n  ${r.reason}: ${r.detail}`).join('\n') : `no rejections in the last ${days} days`));
+    print({ rejections }, () =>
+      rejections.length
+        ? rejections
+            .map(
+              (r) =>
+                `${r.receivedAt}  ${r.from ?? '(no from)'} → ${r.recipients.join(', ')}\n  ${r.reason}: ${r.detail}`,
+            )
+            .join('\n')
+        : `no rejections in the last ${days} days`,
+    );
     return 0;
   },
   async ingest(conn, files) {
@@ -131,12 +173,28 @@ const commands: Record<string, (conn: Connection, args: string[]) => Promise<num
     const results: { receiptId: string; outcome?: Outcome; error?: string }[] = [];
     for (const receipt of failed) {
       try {
-        results.push({ receiptId: receipt.envelope.receiptId, outcome: await conn.services.ingest(receipt.envelope) });
+        results.push({
+          receiptId: receipt.envelope.receiptId,
+          outcome: await conn.services.ingest(receipt.envelope),
+        });
       } catch (error) {
-        results.push({ receiptId: receipt.envelope.receiptId, error: error instanceof Error ? error.message : String(error) });
+        results.push({
+          receiptId: receipt.envelope.receiptId,
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     }
-    print({ results }, () => (results.length ? results.map((r) => (r.outcome ? outcomeLine(r.receiptId, r.outcome) : `${r.receiptId}: failed again: ${r.error}`)).join('\n') : 'nothing to redrive'));
+    print({ results }, () =>
+      results.length
+        ? results
+            .map((r) =>
+              r.outcome
+                ? outcomeLine(r.receiptId, r.outcome)
+                : `${r.receiptId}: failed again: ${r.error}`,
+            )
+            .join('\n')
+        : 'nothing to redrive',
+    );
     return results.some((r) => r.error) ? 1 : 0;
   },
 };
@@ -150,7 +208,8 @@ async function main(): Promise<number> {
   const name = first === 'user' ? `user ${second ?? ''}` : first;
   const command = commands[name];
   if (!command) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
-  const args = first === 'user' ? rest : [second, ...rest].filter((a): a is string => a !== undefined);
+  const args =
+    first === 'user' ? rest : [second, ...rest].filter((a): a is string => a !== undefined);
   const conn = await connect(readLocalConfig(process.env));
   try {
     return await command(conn, args);

@@ -3,7 +3,14 @@
  * Adapters (DynamoDB, S3, files, mailparser, the clock) implement them.
  */
 import type { Readable } from 'node:stream';
-import type { Classification, InboundEnvelope, LoggedMessage, Outcome, ParsedEmail, User } from './model.ts';
+import type {
+  Classification,
+  InboundEnvelope,
+  LoggedMessage,
+  Outcome,
+  ParsedEmail,
+  User,
+} from './model.ts';
 
 export type Clock = () => Date;
 
@@ -94,9 +101,10 @@ export interface ThreadView {
 
 export interface LedgerStore {
   /**
-   * Saves a logged message and everything it changes. Idempotent, no transaction:
-   * the message item is written first (pending), then each effect idempotently, then it is
-   * marked complete. A retry after a crash completes what was left.
+   * Saves a logged message and everything it changes. Idempotent, no transaction: the message
+   * item is written first (only if absent), then each effect, each idempotent on its own. A retry
+   * of the same receipt completes what a crash left; another receipt of the same message is a
+   * duplicate and changes nothing.
    */
   saveLoggedMessage(message: LoggedMessage): Promise<'saved' | 'duplicate'>;
   listContacts(userId: string): Promise<ContactView[]>;

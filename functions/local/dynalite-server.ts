@@ -10,7 +10,9 @@ export interface RunningDynalite {
  * Starts dynalite: the DynamoDB API on loopback, in memory or persisted in a LevelDB folder
  * (which one process owns at a time).
  */
-export async function startDynalite(options: { path?: string; port?: number } = {}): Promise<RunningDynalite> {
+export async function startDynalite(
+  options: { path?: string; port?: number } = {},
+): Promise<RunningDynalite> {
   const server = dynalite({
     ...(options.path ? { path: options.path } : {}),
     createTableMs: 0,

@@ -27,7 +27,10 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return value;
 }
 
-export function readLocalConfig(env: NodeJS.ProcessEnv, options: { relaxedAuth?: boolean } = {}): LocalConfig {
+export function readLocalConfig(
+  env: NodeJS.ProcessEnv,
+  options: { relaxedAuth?: boolean } = {},
+): LocalConfig {
   const mailDomain = (env.GIVEFIRST_MAIL_DOMAIN ?? 'in.givefirst.localhost').toLowerCase();
   if (!/^[a-z0-9.-]+\.[a-z0-9-]+$/.test(mailDomain)) {
     throw new ConfigError(`GIVEFIRST_MAIL_DOMAIN=${mailDomain} is not a domain name`);

@@ -8,8 +8,8 @@ import type { Verdicts } from '#domain/model.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
 import { type RunningDynalite, startDynalite } from './dynalite-server.ts';
 import { type LocalConfig, localRegion } from './local-config.ts';
-import { type RunningSesEmulator, startSesEmulator } from './ses-emulator.ts';
 import { type LocalServices, makeLocalServices } from './services.ts';
+import { type RunningSesEmulator, startSesEmulator } from './ses-emulator.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
 
 export interface LocalStack {

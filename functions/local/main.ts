@@ -21,7 +21,10 @@ try {
     console.error(`givefirst is already running for ${config.dataDir} (pid ${running.pid}).`);
     process.exit(1);
   }
-  const stack = await startLocalStack(config, { logger: makeLogger({ runtime: 'local' }), writeStackFile: true });
+  const stack = await startLocalStack(config, {
+    logger: makeLogger({ runtime: 'local' }),
+    writeStackFile: true,
+  });
   const auth = config.relaxedAuth
     ? 'RELAXED: any From address of a registered user is believed (--relaxed-auth)'
     : 'required: messages without authentication verdicts are rejected';

@@ -1,5 +1,5 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import path from 'node:path';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { parseMail } from '#adapters/mail/parse-mail.ts';
 import { FsRawMailStore } from '#adapters/raw-mail/fs-raw-mail-store.ts';
@@ -16,7 +16,11 @@ export function makeLocalServices(options: {
   clock: Clock;
   logger: Logger;
 }) {
-  const store = new DynamoStore({ client: options.client, tableName: options.tableName, clock: options.clock });
+  const store = new DynamoStore({
+    client: options.client,
+    tableName: options.tableName,
+    clock: options.clock,
+  });
   const rawMail = new FsRawMailStore(path.join(options.dataDir, 'raw-mail'));
   const ingest = makeIngestEmail({
     store,

@@ -16,7 +16,11 @@ export interface IngestEmailDeps {
 
 export type IngestEmail = (envelope: InboundEnvelope) => Promise<Outcome>;
 
-const reject = (reason: Extract<Outcome, { status: 'rejected' }>['reason'], detail: string, userId?: string): Outcome =>
+const reject = (
+  reason: Extract<Outcome, { status: 'rejected' }>['reason'],
+  detail: string,
+  userId?: string,
+): Outcome =>
   userId ? { status: 'rejected', reason, detail, userId } : { status: 'rejected', reason, detail };
 
 /**
@@ -25,7 +29,7 @@ const reject = (reason: Extract<Outcome, { status: 'rejected' }>['reason'], deta
  * Primary course:
  * 1. Record the receipt (a re-delivered receipt returns its first outcome).
  * 2. Read which of our addresses it reached, from the envelope (a Bcc'd log address is only there).
- * 3. Parse the raw MIME, streaming (so that even a rejection names its sender and subject).
+ * 3. Parse the raw MIME, streaming, while step 1 is written (so even a rejection names its sender).
  * 4. For a log address: refuse automated mail, find the user by the From address, judge the sender's
  *    authentication, build the logged message and save it (idempotent).
  * 5. Record the outcome: logged, duplicate, or rejected with a reason.
@@ -34,18 +38,32 @@ const reject = (reason: Extract<Outcome, { status: 'rejected' }>['reason'], deta
 export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
   const { store, rawMail, parseMail, mailDomain, logger } = deps;
 
-  async function decide(envelope: InboundEnvelope, summary: ReceiptSummary): Promise<Outcome> {
+  type Read = { email: ParsedEmail } | { error: unknown };
+  const read = (rawKey: string): Promise<Read> =>
+    rawMail
+      .open(rawKey)
+      .then(parseMail)
+      .then(
+        (email) => ({ email }),
+        (error: unknown) => ({ error }),
+      );
+
+  async function decide(
+    envelope: InboundEnvelope,
+    reading: Promise<Read>,
+    summary: ReceiptSummary,
+  ): Promise<Outcome> {
     const target = primaryInboundAddress(envelope.recipients, mailDomain);
     if (!target || target.kind === 'elsewhere') {
       return reject('not-for-this-domain', `no recipient at ${mailDomain}`);
     }
-    let email: ParsedEmail;
-    try {
-      email = await parseMail(await rawMail.open(envelope.rawKey));
-    } catch (error) {
-      if (error instanceof UnreadableMailError) return reject('unreadable', error.message);
-      throw error;
+    const parsed = await reading;
+    if ('error' in parsed) {
+      if (parsed.error instanceof UnreadableMailError)
+        return reject('unreadable', parsed.error.message);
+      throw parsed.error;
     }
+    const { email } = parsed;
     summary.from = email.from?.address;
     summary.subject = email.subject.slice(0, 120);
 
@@ -89,17 +107,22 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
   }
 
   return async function ingestEmail(envelope) {
+    // The raw mail is read and parsed while the receipt is recorded (S3 and DynamoDB in parallel);
+    // a receipt that already has its outcome discards the parse.
+    const reading = read(envelope.rawKey);
     const receipt = await store.beginReceipt(envelope);
     if (receipt.outcome) return receipt.outcome;
     const summary: ReceiptSummary = {};
     try {
-      const outcome = await decide(receipt.envelope, summary);
+      const outcome = await decide(receipt.envelope, reading, summary);
       await store.finishReceipt(receipt.envelope, outcome, summary);
       logger.info('inbound mail', {
         receiptId: envelope.receiptId,
         status: outcome.status,
         ...(outcome.status === 'rejected' ? { reason: outcome.reason } : {}),
-        ...(outcome.status === 'logged' ? { contacts: outcome.contacts, awaited: outcome.awaited } : {}),
+        ...(outcome.status === 'logged'
+          ? { contacts: outcome.contacts, awaited: outcome.awaited }
+          : {}),
       });
       return outcome;
     } catch (error) {

@@ -3,9 +3,7 @@ import { shortKey } from '#domain/ids.ts';
 import type { User } from '#domain/model.ts';
 import type { Clock, UserStore } from '#domain/ports.ts';
 
-export type RegisterUserResult =
-  | { ok: true; user: User }
-  | { ok: false; problems: string[] };
+export type RegisterUserResult = { ok: true; user: User } | { ok: false; problems: string[] };
 
 /**
  * The zone as the IANA database spells it when only its case was off ("europe/berlin"), else as
@@ -61,7 +59,10 @@ export function makeRegisterUser(deps: { users: UserStore; clock: Clock }) {
     };
     const result = await deps.users.addUser(user);
     if (!result.added) {
-      return { ok: false, problems: result.taken.map((a) => `${a} already belongs to a registered user`) };
+      return {
+        ok: false,
+        problems: result.taken.map((a) => `${a} already belongs to a registered user`),
+      };
     }
     return { ok: true, user };
   };

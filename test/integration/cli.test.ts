@@ -15,7 +15,11 @@ const lunch = fileURLToPath(new URL('../fixtures/mail/lunch-question.eml', impor
 
 describe('the givefirst command line', () => {
   let dataDir: string;
-  const env = () => ({ ...process.env, GIVEFIRST_DATA_DIR: dataDir, GIVEFIRST_CLOCK: 'fixed:2026-03-02T12:00:00Z' });
+  const env = () => ({
+    ...process.env,
+    GIVEFIRST_DATA_DIR: dataDir,
+    GIVEFIRST_CLOCK: 'fixed:2026-03-02T12:00:00Z',
+  });
   const givefirst = async (...args: string[]) => {
     try {
       const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: env() });
@@ -42,17 +46,44 @@ describe('the givefirst command line', () => {
     expect(bad.code).toBe(1);
     expect(bad.body.problems.join(' ')).toMatch(/Europe\/Berlin/);
 
-    const added = await json('user', 'add', 'me@example.com', '--tz', 'Europe/Berlin', '--alias', 'Me@Work.Example.org');
+    const added = await json(
+      'user',
+      'add',
+      'me@example.com',
+      '--tz',
+      'Europe/Berlin',
+      '--alias',
+      'Me@Work.Example.org',
+    );
     expect(added.code).toBe(0);
-    expect(added.body.user).toMatchObject({ email: 'me@example.com', aliases: ['me@work.example.org'], timeZone: 'Europe/Berlin' });
+    expect(added.body.user).toMatchObject({
+      email: 'me@example.com',
+      aliases: ['me@work.example.org'],
+      timeZone: 'Europe/Berlin',
+    });
   });
 
   it('ingests a file as the operator vouches, and shows the contacts and the awaited thread', async () => {
-    const ingested = await json('ingest', lunch, '--trust-sender', '--to', 'log@in.givefirst.localhost');
-    expect(ingested.body.results[0].outcome).toMatchObject({ status: 'logged', contacts: 2, awaited: 1 });
+    const ingested = await json(
+      'ingest',
+      lunch,
+      '--trust-sender',
+      '--to',
+      'log@in.givefirst.localhost',
+    );
+    expect(ingested.body.results[0].outcome).toMatchObject({
+      status: 'logged',
+      contacts: 2,
+      awaited: 1,
+    });
 
     const contacts = await json('contacts', 'me@example.com');
-    expect(contacts.body.contacts.map((c: { address: string; touchesOut: number }) => [c.address, c.touchesOut])).toEqual([
+    expect(
+      contacts.body.contacts.map((c: { address: string; touchesOut: number }) => [
+        c.address,
+        c.touchesOut,
+      ]),
+    ).toEqual([
       ['alice@x.com', 1],
       ['bob@y.com', 1],
     ]);
@@ -65,18 +96,30 @@ describe('the givefirst command line', () => {
   it('applies sender authentication to a file nobody vouched for, and lists the rejection', async () => {
     const ingested = await json('ingest', lunch);
     expect(ingested.code).toBe(1);
-    expect(ingested.body.results[0].outcome).toMatchObject({ status: 'rejected', reason: 'sender-not-authenticated' });
+    expect(ingested.body.results[0].outcome).toMatchObject({
+      status: 'rejected',
+      reason: 'sender-not-authenticated',
+    });
 
     const rejections = await json('rejections');
     expect(rejections.body.rejections).toEqual([
-      expect.objectContaining({ reason: 'sender-not-authenticated', from: 'me@example.com', subject: 'Lunch next week?' }),
+      expect.objectContaining({
+        reason: 'sender-not-authenticated',
+        from: 'me@example.com',
+        subject: 'Lunch next week?',
+      }),
     ]);
   });
 
   it('talks to the running stack when one is up (which owns the data folder)', async () => {
     let stack: LocalStack | undefined;
     try {
-      const config = { ...readLocalConfig({ GIVEFIRST_DATA_DIR: dataDir }), smtpPort: 0, dynamoPort: 0, sesPort: 0 };
+      const config = {
+        ...readLocalConfig({ GIVEFIRST_DATA_DIR: dataDir }),
+        smtpPort: 0,
+        dynamoPort: 0,
+        sesPort: 0,
+      };
       stack = await startLocalStack(config, { logger: silentLogger, writeStackFile: true });
 
       const users = await json('user', 'list');

@@ -1,12 +1,12 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { readFile } from 'node:fs/promises';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
 import { startTestS3, type TestS3 } from '../support/s3-server.ts';
-import { startTestTable, type TestTable } from '../support/test-table.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
+import { startTestTable, type TestTable } from '../support/test-table.ts';
 
 const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url);
 const mailDomain = 'in.example.com';
@@ -38,7 +38,10 @@ describe('ingest handler on an SES receipt event, raw mail in S3', () => {
       AWS_ENDPOINT_URL_S3: s3.endpoint,
     });
     store = new DynamoStore({ client: table.client, tableName: table.tableName, clock });
-    await makeRegisterUser({ users: store, clock })({ email: 'me@example.com', timeZone: 'Europe/Berlin' });
+    await makeRegisterUser({ users: store, clock })({
+      email: 'me@example.com',
+      timeZone: 'Europe/Berlin',
+    });
     const event = await sesEvent();
     const s3client = new S3Client({
       region: 'eu-west-1',
@@ -69,7 +72,9 @@ describe('ingest handler on an SES receipt event, raw mail in S3', () => {
 
     // Assess
     for (const outcome of outcomes) {
-      expect(outcome).toEqual([expect.objectContaining({ status: 'logged', contacts: 2, awaited: 1 })]);
+      expect(outcome).toEqual([
+        expect.objectContaining({ status: 'logged', contacts: 2, awaited: 1 }),
+      ]);
     }
     const user = await store.findUserByAddress('me@example.com');
     const contacts = await store.listContacts(user?.userId ?? '');
@@ -97,7 +102,9 @@ describe('ingest handler on an SES receipt event, raw mail in S3', () => {
       expect(await stack.services.store.listContacts(id)).toEqual(await store.listContacts(id));
       const threads = await store.listThreads(id);
       expect(threads).toHaveLength(1);
-      expect(threads[0]?.awaited.map((a) => [a.address, a.dueOn])).toEqual([['alice@x.com', '2026-03-05']]);
+      expect(threads[0]?.awaited.map((a) => [a.address, a.dueOn])).toEqual([
+        ['alice@x.com', '2026-03-05'],
+      ]);
       expect(await stack.services.store.listThreads(id)).toEqual(threads);
     } finally {
       await stack?.stop();

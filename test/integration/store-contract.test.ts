@@ -154,20 +154,26 @@ function storeContract(backend: StoreBackend) {
   });
 
   describe('saveLoggedMessage', () => {
-    test('saves a message once; its re-deliveries are duplicates that touch no contact again', async () => {
+    test('saves a message once; other receipts of it are duplicates and the same receipt again moves nothing', async () => {
       // Prepare
       const { store } = await aStore();
       const message = aLoggedMessage({ contacts: [aContact('bob@example.com')] });
+      const laterCopy = {
+        ...message,
+        receiptId: 'another-receipt',
+        sentAt: '2030-01-01T00:00:00.000Z',
+      };
 
       // Act
       const results = [
         await store.saveLoggedMessage(message),
+        await store.saveLoggedMessage(laterCopy),
         await store.saveLoggedMessage(message),
-        await store.saveLoggedMessage(message),
+        await store.saveLoggedMessage({ ...message, receiptId: 'a-third-receipt' }),
       ];
 
       // Assess
-      expect(results).toEqual(['saved', 'duplicate', 'duplicate']);
+      expect(results).toEqual(['saved', 'duplicate', 'saved', 'duplicate']);
       expect(await store.listContacts(message.userId)).toEqual([
         {
           address: 'bob@example.com',
@@ -317,8 +323,8 @@ function storeContract(backend: StoreBackend) {
         crashesOn: (call) => call.sortKey?.startsWith('THREAD#') === true,
       },
       {
-        after: 'every effect, before marking it complete',
-        crashesOn: (call) => call.command === 'UpdateCommand' && isMessageItem(call),
+        after: 'every effect but the Message-ID owner',
+        crashesOn: (call) => call.sortKey?.startsWith('USER#') === true && !isMessageItem(call),
       },
     ];
 
@@ -346,7 +352,9 @@ function storeContract(backend: StoreBackend) {
           ],
         },
       ]);
-      expect(await store.saveLoggedMessage(message)).toBe('duplicate');
+      expect(await store.saveLoggedMessage({ ...message, receiptId: 'another-receipt' })).toBe(
+        'duplicate',
+      );
     }
 
     test.each(crashPoints)(

@@ -51,6 +51,40 @@ function toUser(item: Item): User {
   };
 }
 
+const addressesWith = (m: LoggedMessage, role: string) =>
+  m.contacts.filter((c) => c.role === role).map((c) => c.address);
+
+/**
+ * What is kept of a logged message: identity, dates, who was written to, the tags and a short
+ * snippet; never the body. Flat lists keep the item small (and cheap to write).
+ */
+function messageItem(m: LoggedMessage): Item {
+  const window = m.tags.window;
+  return {
+    ...keys.message(m.userId, m.messageKey),
+    messageId: m.messageId,
+    messageIdSource: m.messageIdSource,
+    threadKey: m.threadKey,
+    direction: m.direction,
+    sentAt: m.sentAt,
+    dateSource: m.dateSource,
+    subject: m.subject,
+    snippet: m.snippet,
+    to: addressesWith(m, 'to'),
+    cc: addressesWith(m, 'cc'),
+    bcc: addressesWith(m, 'bcc'),
+    awaited: m.contacts.filter((c) => c.awaited).map((c) => c.address),
+    tags: m.tags.kinds,
+    window: window && (window.kind === 'weekday' ? window.label : `${window.days} ${window.kind}`),
+    unknownTags: m.tags.unknown,
+    asksSomething: m.asksSomething,
+    broadcast: m.broadcast,
+    dueOn: m.dueOn,
+    timeZone: m.timeZone,
+    receiptId: m.receiptId,
+  };
+}
+
 export interface DynamoStoreOptions {
   client: DynamoDBDocumentClient;
   tableName: string;
@@ -135,7 +169,11 @@ export class DynamoStore implements Store {
     };
   }
 
-  async finishReceipt(receipt: ReceiptRef, outcome: Outcome, summary: ReceiptSummary): Promise<void> {
+  async finishReceipt(
+    receipt: ReceiptRef,
+    outcome: Outcome,
+    summary: ReceiptSummary,
+  ): Promise<void> {
     const { receiptId } = receipt;
     const receivedAt = receipt.receivedAt.toISOString();
     const rejected = outcome.status === 'rejected';
@@ -304,22 +342,23 @@ export class DynamoStore implements Store {
       this.#db.send(
         new PutCommand({
           TableName: this.#table,
-          Item: { ...keys.message(userId, messageKey), ...message, status: 'pending' },
+          Item: messageItem(message),
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       ),
     );
     if (!created) {
+      // The same receipt again (a retry after a crash) finishes its effects; another receipt of a
+      // message already logged is a duplicate, and that receipt's own retry finishes its effects.
       const existing = await this.#db.send(
         new GetCommand({
           TableName: this.#table,
           Key: keys.message(userId, messageKey),
-          ProjectionExpression: '#s',
-          ExpressionAttributeNames: { '#s': 'status' },
+          ProjectionExpression: 'receiptId',
           ConsistentRead: true,
         }),
       );
-      if (existing.Item?.status === 'complete') return 'duplicate';
+      if (existing.Item?.receiptId !== message.receiptId) return 'duplicate';
     }
     await Promise.all([
       ...message.contacts.map((c) => this.#touchContact(message, c.address, c.name)),
@@ -339,12 +378,6 @@ export class DynamoStore implements Store {
         }),
       ),
     ]);
-    await this.#update({
-      Key: keys.message(userId, messageKey),
-      UpdateExpression: 'SET #s = :c',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':c': 'complete' },
-    });
     return 'saved';
   }
 
@@ -409,7 +442,11 @@ export class DynamoStore implements Store {
         UpdateExpression:
           'SET lastAt = :at, threadKey = :t, subject = if_not_exists(subject, :s), firstAt = if_not_exists(firstAt, :at)',
         ConditionExpression: 'attribute_not_exists(lastAt) OR lastAt < :at',
-        ExpressionAttributeValues: { ':s': message.subject, ':at': message.sentAt, ':t': message.threadKey },
+        ExpressionAttributeValues: {
+          ':s': message.subject,
+          ':at': message.sentAt,
+          ':t': message.threadKey,
+        },
       }),
     );
     if (latest) return;

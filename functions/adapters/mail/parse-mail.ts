@@ -63,18 +63,30 @@ export const parseMail: ParseMail = (raw: Readable) =>
     parser.on('headerLines', (lines: { key: string; line: string }[]) => {
       for (const { key, line } of lines) {
         if (!keptHeaders.has(key) || rawHeaders[key] !== undefined) continue;
-        rawHeaders[key] = line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+        rawHeaders[key] = line
+          .slice(line.indexOf(':') + 1)
+          .replace(/\r?\n[ \t]+/g, ' ')
+          .trim();
       }
     });
-    parser.on('data', (data: { type: string; text?: string; html?: string | false; content?: Readable; release?: () => void }) => {
-      if (data.type === 'attachment') {
-        data.content?.on('end', () => data.release?.());
-        data.content?.resume();
-      } else if (data.type === 'text') {
-        text = data.text ?? '';
-        html = typeof data.html === 'string' ? data.html : '';
-      }
-    });
+    parser.on(
+      'data',
+      (data: {
+        type: string;
+        text?: string;
+        html?: string | false;
+        content?: Readable;
+        release?: () => void;
+      }) => {
+        if (data.type === 'attachment') {
+          data.content?.on('end', () => data.release?.());
+          data.content?.resume();
+        } else if (data.type === 'text') {
+          text = data.text ?? '';
+          html = typeof data.html === 'string' ? data.html : '';
+        }
+      },
+    );
     parser.on('error', fail);
     raw.on('error', fail);
     parser.on('end', () => {

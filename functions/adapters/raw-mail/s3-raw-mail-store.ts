@@ -1,5 +1,5 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { RawMailStore } from '#domain/ports.ts';
 
 /** Raw mail in the S3 bucket SES writes to. Objects are streamed, never read whole. */

@@ -6,7 +6,10 @@ import type { InboundEnvelope } from '#domain/model.ts';
  * appears only there), the verdicts SES computed, and the S3 key its S3 action wrote
  * (the rule's object key prefix followed by the SES message id).
  */
-export function envelopeFromSesRecord(record: SESEventRecord, rawMailPrefix: string): InboundEnvelope {
+export function envelopeFromSesRecord(
+  record: SESEventRecord,
+  rawMailPrefix: string,
+): InboundEnvelope {
   const { mail, receipt } = record.ses;
   return {
     receiptId: mail.messageId,

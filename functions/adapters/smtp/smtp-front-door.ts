@@ -44,7 +44,11 @@ export async function startSmtpFrontDoor(options: SmtpFrontDoorOptions): Promise
     logger: false,
     onRcptTo(address, _session, callback) {
       if (domainOf(address.address) !== mailDomain) {
-        callback(Object.assign(new Error(`relay not permitted: only ${mailDomain} is served here`), { responseCode: 550 }));
+        callback(
+          Object.assign(new Error(`relay not permitted: only ${mailDomain} is served here`), {
+            responseCode: 550,
+          }),
+        );
         return;
       }
       callback();
@@ -70,7 +74,8 @@ export async function startSmtpFrontDoor(options: SmtpFrontDoorOptions): Promise
           const outcome = await ingest(envelope);
           return `queued as ${receiptId} (${outcome.status})`;
         } catch (error) {
-          if (error instanceof IngestFailedError) return `queued as ${receiptId} (kept for redrive)`;
+          if (error instanceof IngestFailedError)
+            return `queued as ${receiptId} (kept for redrive)`;
           throw error;
         }
       })().then(

@@ -1,3 +1,4 @@
+import { domainOf, normaliseAddress } from './mailbox.ts';
 import type { Tags } from './model.ts';
 import { parseTags } from './tags.ts';
 
@@ -9,14 +10,7 @@ export type InboundAddress =
   | { kind: 'unknown'; address: string }
   | { kind: 'elsewhere'; address: string };
 
-export function normaliseAddress(address: string): string {
-  return address.trim().toLowerCase();
-}
-
-export function domainOf(address: string): string {
-  const at = address.lastIndexOf('@');
-  return at < 0 ? '' : address.slice(at + 1).toLowerCase();
-}
+export { domainOf, normaliseAddress } from './mailbox.ts';
 
 /** Reads one envelope recipient against the inbound domain. */
 export function readInboundAddress(recipient: string, mailDomain: string): InboundAddress {

@@ -23,6 +23,8 @@ export interface ParsedEmail {
   references: string[];
   /** Lower-cased header names to their raw (unfolded) values; only the headers the rules read. */
   headers: Record<string, string>;
+  /** Every Authentication-Results header, top (latest added) first. */
+  authenticationResults: string[];
   /** The top-level content type, e.g. "multipart/report". */
   contentType: string;
   /** The text the sender wrote, as plain text (from text/plain, or derived from HTML). */

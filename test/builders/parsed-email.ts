@@ -38,6 +38,7 @@ export function aParsedEmail(
     date: new Date('2026-03-02T09:00:00Z'),
     messageId: '<first.1@mail.example.org>',
     inReplyTo: [],
+    authenticationResults: [],
     references: [],
     headers: {},
     contentType: 'text/plain',

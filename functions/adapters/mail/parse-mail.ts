@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { type AddressObject, type EmailAddress, MailParser } from 'mailparser';
 import { UnreadableMailError } from '#domain/errors.ts';
+import { isLiteralAddress, normaliseAddress } from '#domain/mailbox.ts';
 import type { Mailbox, ParsedEmail } from '#domain/model.ts';
 import type { ParseMail } from '#domain/ports.ts';
 
@@ -16,14 +17,22 @@ const keptHeaders = new Set([
   'x-auto-response-suppress',
 ]);
 
-function mailboxes(value: unknown): Mailbox[] {
+/** Address headers, kept raw to check that each parsed address is really written there. */
+const addressHeaders = new Set(['from', 'to', 'cc', 'bcc']);
+
+/**
+ * The mailboxes of an address header. An address counts only when it is written in the raw header
+ * itself: one that appears only inside an encoded-word (display text) is dropped, and an entry
+ * without an address never falls back to its display name.
+ */
+function mailboxes(value: unknown, rawHeader: string | undefined): Mailbox[] {
   const objects = (Array.isArray(value) ? value : value ? [value] : []) as AddressObject[];
   const out: Mailbox[] = [];
   const walk = (entries: EmailAddress[]) => {
     for (const entry of entries) {
       if (entry.group) walk(entry.group);
-      else if (entry.address?.includes('@')) {
-        out.push({ address: entry.address.trim().toLowerCase(), name: (entry.name ?? '').trim() });
+      else if (entry.address?.includes('@') && isLiteralAddress(entry.address, rawHeader ?? '')) {
+        out.push({ address: normaliseAddress(entry.address), name: (entry.name ?? '').trim() });
       }
     }
   };
@@ -60,13 +69,17 @@ export const parseMail: ParseMail = (raw: Readable) =>
     parser.on('headers', (map: Map<string, unknown>) => {
       headers = map;
     });
+    const rawAddresses: Record<string, string> = {};
+    const authenticationResults: string[] = [];
     parser.on('headerLines', (lines: { key: string; line: string }[]) => {
       for (const { key, line } of lines) {
-        if (!keptHeaders.has(key) || rawHeaders[key] !== undefined) continue;
-        rawHeaders[key] = line
+        const value = line
           .slice(line.indexOf(':') + 1)
           .replace(/\r?\n[ \t]+/g, ' ')
           .trim();
+        if (key === 'authentication-results') authenticationResults.push(value);
+        else if (addressHeaders.has(key)) rawAddresses[key] = `${rawAddresses[key] ?? ''} ${value}`;
+        else if (keptHeaders.has(key) && rawHeaders[key] === undefined) rawHeaders[key] = value;
       }
     });
     parser.on(
@@ -90,21 +103,22 @@ export const parseMail: ParseMail = (raw: Readable) =>
     parser.on('error', fail);
     raw.on('error', fail);
     parser.on('end', () => {
-      const from = mailboxes(headers.get('from'))[0] ?? null;
+      const from = mailboxes(headers.get('from'), rawAddresses.from)[0] ?? null;
       const date = headers.get('date');
       const contentType = headers.get('content-type') as { value?: string } | undefined;
       const body = text || html;
       resolve({
         from,
-        to: mailboxes(headers.get('to')),
-        cc: mailboxes(headers.get('cc')),
-        bcc: mailboxes(headers.get('bcc')),
+        to: mailboxes(headers.get('to'), rawAddresses.to),
+        cc: mailboxes(headers.get('cc'), rawAddresses.cc),
+        bcc: mailboxes(headers.get('bcc'), rawAddresses.bcc),
         subject: ((headers.get('subject') as string | undefined) ?? '').trim(),
         date: date instanceof Date && !Number.isNaN(date.getTime()) ? date : null,
         messageId: messageIds(headers.get('message-id'))[0] ?? null,
         inReplyTo: messageIds(headers.get('in-reply-to')),
         references: messageIds(headers.get('references')),
         headers: rawHeaders,
+        authenticationResults,
         contentType: (contentType?.value ?? 'text/plain').toLowerCase(),
         text: text || html.replace(/<[^>]*>/g, ' '),
         bodyDigest: createHash('sha256').update(body).digest('base64url').slice(0, 22),

@@ -3,6 +3,7 @@ import '#local/quiet-sdk-warning.ts';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { makeMailauthVerdicts } from '#adapters/mail/mailauth-verdicts.ts';
 import { awaitedState } from '#domain/awaited-state.ts';
 import { ConfigError } from '#domain/errors.ts';
 import { base32 } from '#domain/ids.ts';
@@ -149,6 +150,8 @@ const commands: Record<string, (conn: Connection, args: string[]) => Promise<num
   async ingest(conn, files) {
     if (files.length === 0) throw new UsageError('ingest needs at least one .eml file');
     const to = values.to ?? `log@${conn.mailDomain}`;
+    // Without --trust-sender the usual checks apply: DKIM and DMARC from DNS (no SMTP client, so no SPF).
+    const authenticate = makeMailauthVerdicts({ mta: conn.mailDomain });
     const results: { file: string; outcome: Outcome }[] = [];
     for (const file of files) {
       const receivedAt = conn.clock();
@@ -161,7 +164,9 @@ const commands: Record<string, (conn: Connection, args: string[]) => Promise<num
         recipients: [to],
         mailFrom: '',
         receivedAt,
-        verdicts: { source: values['trust-sender'] ? 'operator' : 'none' },
+        verdicts: values['trust-sender']
+          ? { source: 'operator' }
+          : await authenticate(await conn.services.rawMail.open(rawKey), {}),
       });
       results.push({ file, outcome });
     }

@@ -44,6 +44,8 @@ export interface Verdicts {
   dmarc?: string;
   spam?: string;
   virus?: string;
+  /** Domains whose DKIM signature passed, where the verdicts' source reports them (mailauth). */
+  dkimPassDomains?: string[];
 }
 
 /** The envelope of one received message. */

@@ -3,12 +3,46 @@ import EmailReplyParser from 'email-reply-parser';
 const parser = new EmailReplyParser();
 
 /**
+ * Quote headers email-reply-parser keeps as text: an Outlook header block whose labels are starred
+ * (`*From:*` / `*Sent:*`, as Outlook writes bold in plain text), and a forwarded or original message
+ * separator. Everything from such a header on is someone else's text.
+ */
+const headerLabel = String.raw`\*?(?:From|Von|De|Da|Van|Fra|Från)\s?:\*?`;
+const sentLabel = String.raw`\*?(?:Sent|Date|Gesendet|Datum|Envoyé|Enviado|Inviato|Verzonden|Sendt|Skickat)\s?:\*?`;
+const outlookBlock = new RegExp(
+  String.raw`^[ \t]*${headerLabel}[ \t]+\S.*\n(?:.*\n)?[ \t]*${sentLabel}[ \t]`,
+  'im',
+);
+const separator =
+  /^[ \t]*-{2,}[ \t]*(?:Forwarded message|Original Message|Ursprüngliche Nachricht|Weitergeleitete Nachricht|Message d'origine|Message transféré|Mensaje original|Mensaje reenviado)[ \t]*-{2,}[ \t]*$/im;
+/**
+ * An attribution left at the very end of the text ("On Tue, … <a@b.c> wrote:", "… írta:"): a last
+ * paragraph of up to three lines that names a date or an address and ends with the verb and a colon.
+ */
+const trailingAttribution =
+  /(?:^|\n\s*\n)((?:[^\n]+\n){0,2}[^\n]*(?:wrote|a écrit|schrieb|escribió|ha scritto|escreveu|schreef|skrev|kirjoitti|írta|napisał(?:a|\(a\))?)[ \t]*:)[ \t]*$/i;
+const attributionNames = /\d|@/;
+/** Rules (----, ____) left above a header that was cut off. */
+const trailingRules = /(?:\n[ \t]*[-_=]{5,}[ \t]*)+$/;
+
+/**
  * The text the user wrote in this message: quoted replies and the signature split off.
- * Quote and signature detection is email-reply-parser's (many clients and languages).
+ * Quote and signature detection is email-reply-parser's (many clients and languages); what it keeps
+ * of a starred Outlook header block, a forwarded-message separator or an attribution folded over
+ * three lines is cut off here.
  */
 export function ownText(text: string): string {
   if (!text.trim()) return '';
-  return parser.parseReply(text.replace(/\r\n/g, '\n')).trim();
+  let own = parser.parseReply(text.replace(/\r\n/g, '\n'));
+  for (const header of [outlookBlock, separator]) {
+    const found = header.exec(own);
+    if (found) own = own.slice(0, found.index);
+  }
+  own = own.trimEnd();
+  const attribution = trailingAttribution.exec(own);
+  if (attribution && attributionNames.test(attribution[1] ?? ''))
+    own = own.slice(0, attribution.index);
+  return own.replace(trailingRules, '').trim();
 }
 
 /** "Let me know if I can help" offers something: after "let me know", these ask nothing. */

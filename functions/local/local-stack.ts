@@ -1,8 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { DNSResolver } from 'mailauth';
 import { makeClock } from '#adapters/clock.ts';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
+import { makeMailauthVerdicts } from '#adapters/mail/mailauth-verdicts.ts';
 import { type RunningSmtp, startSmtpFrontDoor } from '#adapters/smtp/smtp-front-door.ts';
 import type { Verdicts } from '#domain/model.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
@@ -31,7 +33,13 @@ const maxMessageBytes = 50 * 1024 * 1024;
  */
 export async function startLocalStack(
   config: LocalConfig,
-  options: { logger: Logger; inMemory?: boolean; writeStackFile?: boolean },
+  options: {
+    logger: Logger;
+    inMemory?: boolean;
+    writeStackFile?: boolean;
+    /** DNS for sender authentication (DKIM keys, SPF, DMARC); the system's when not given. */
+    resolver?: DNSResolver;
+  },
 ): Promise<LocalStack> {
   const { logger } = options;
   const clock = makeClock(config.clock);
@@ -54,7 +62,11 @@ export async function startLocalStack(
     });
     const ses = await startSesEmulator(config.sesPort);
     started.push(ses);
-    const verdicts: Verdicts = { source: config.relaxedAuth ? 'relaxed' : 'none' };
+    const authenticate = makeMailauthVerdicts({
+      mta: config.mailDomain,
+      ...(options.resolver ? { resolver: options.resolver } : {}),
+    });
+    const relaxed: Verdicts = { source: 'relaxed' };
     const smtp = await startSmtpFrontDoor({
       host: config.smtpHost,
       port: config.smtpPort,
@@ -64,7 +76,14 @@ export async function startLocalStack(
       ingest: services.ingest,
       clock,
       logger,
-      verdictsFor: async () => verdicts,
+      verdictsFor: async (session, rawKey) =>
+        config.relaxedAuth
+          ? relaxed
+          : authenticate(await services.rawMail.open(rawKey), {
+              ip: session.remoteAddress,
+              helo: session.hostNameAppearsAs,
+              ...(session.envelope.mailFrom ? { mailFrom: session.envelope.mailFrom.address } : {}),
+            }),
     });
     started.push(smtp);
     if (options.writeStackFile) {

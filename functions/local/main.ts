@@ -27,7 +27,7 @@ try {
   });
   const auth = config.relaxedAuth
     ? 'RELAXED: any From address of a registered user is believed (--relaxed-auth)'
-    : 'required: messages without authentication verdicts are rejected';
+    : 'required: DMARC pass or DKIM aligned with From, checked by mailauth against DNS';
   console.log(`
 givefirst is running (local stack, pid ${process.pid})
 

@@ -85,7 +85,11 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     const user = await store.findUserByAddress(email.from.address);
     if (!user) return reject('unknown-sender', `${email.from.address} is not a registered user`);
 
-    const judgement = judgeSender(envelope.verdicts);
+    const judgement = judgeSender({
+      verdicts: envelope.verdicts,
+      fromAddress: email.from.address,
+      authenticationResults: email.authenticationResults,
+    });
     if (!judgement.ok) return reject(judgement.reason, judgement.detail, user.userId);
 
     const built = buildLoggedMessage({ email, user, tags: target.tags, envelope, mailDomain });

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { DNSResolver } from 'mailauth';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { silentLogger } from '#adapters/logger.ts';
 import { readLocalConfig } from '#local/local-config.ts';
@@ -15,7 +16,12 @@ export interface TestStack extends LocalStack {
 
 /** The whole local stack on free ports, in memory, with a temporary raw-mail folder. */
 export async function startTestStack(
-  options: { mailDomain?: string; clock?: string; relaxedAuth?: boolean } = {},
+  options: {
+    mailDomain?: string;
+    clock?: string;
+    relaxedAuth?: boolean;
+    resolver?: DNSResolver;
+  } = {},
 ): Promise<TestStack> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'givefirst-stack-'));
   const config = {
@@ -27,7 +33,11 @@ export async function startTestStack(
     clock: options.clock ?? 'system',
     relaxedAuth: options.relaxedAuth ?? true,
   };
-  const stack = await startLocalStack(config, { logger: silentLogger, inMemory: true });
+  const stack = await startLocalStack(config, {
+    logger: silentLogger,
+    inMemory: true,
+    ...(options.resolver ? { resolver: options.resolver } : {}),
+  });
   const transport = nodemailer.createTransport({
     host: '127.0.0.1',
     port: stack.smtp.port,

@@ -1,98 +1,177 @@
 import { describe, expect, it } from 'vitest';
 import type { Verdicts } from '#domain/model.ts';
-import { judgeSender, type SenderJudgement } from '#domain/sender-auth.ts';
+import { aligned, judgeSender } from '#domain/sender-auth.ts';
 
+const me = 'me@example.com';
 const passing = { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS', spam: 'PASS', virus: 'PASS' };
+const notDmarc = { ...passing, dmarc: 'FAIL' };
+const ses = (over: Partial<Verdicts> = {}): Verdicts => ({ source: 'ses', ...passing, ...over });
+const sesAr = (results: string) => `amazonses.com; ${results}`;
 
+/** The authentication matrix: who is believed, on each runtime's verdict path. */
 describe('judgeSender', () => {
-  it.each<[string, Verdicts, SenderJudgement]>([
+  it.each<[string, Parameters<typeof judgeSender>[0], string]>([
     [
       'the operator vouched',
-      { source: 'operator' },
-      { ok: true, because: 'the operator vouched for the sender' },
+      { verdicts: { source: 'operator' }, fromAddress: me },
+      'the operator vouched for the sender',
     ],
     [
       'local mode is relaxed',
-      { source: 'relaxed' },
-      { ok: true, because: 'local mode with sender authentication relaxed' },
+      { verdicts: { source: 'relaxed' }, fromAddress: me },
+      'local mode with sender authentication relaxed',
     ],
-    ['SES says DMARC PASS', { source: 'ses', ...passing }, { ok: true, because: 'DMARC pass' }],
+    ['SES says DMARC PASS', { verdicts: ses(), fromAddress: me }, 'DMARC pass'],
     [
       'SES says DMARC pass in lower case',
-      { source: 'ses', dmarc: 'pass' },
-      { ok: true, because: 'DMARC pass' },
+      { verdicts: { source: 'ses', dmarc: 'pass' }, fromAddress: me },
+      'DMARC pass',
     ],
     [
-      'mailauth says DMARC PASS',
-      { source: 'mailauth', dmarc: 'PASS' },
-      { ok: true, because: 'DMARC pass' },
-    ],
-  ])('believes the sender when %s', (_, verdicts, judgement) => {
-    // Act
-    const judged = judgeSender(verdicts);
-
-    // Assess
-    expect(judged).toEqual(judgement);
-  });
-
-  it.each<[string, Verdicts, string]>([
-    [
-      'no verdicts at all',
-      { source: 'none', ...passing },
-      'no authentication verdicts were available for this message',
+      'mailauth says DMARC pass',
+      { verdicts: { source: 'mailauth', dmarc: 'pass' }, fromAddress: me },
+      'DMARC pass',
     ],
     [
-      'DMARC FAIL',
-      { source: 'ses', ...passing, dmarc: 'FAIL', dkim: 'FAIL' },
-      'DMARC FAIL, DKIM FAIL',
+      'SES DMARC fails but its own Authentication-Results show DKIM pass for the From domain',
+      {
+        verdicts: ses(notDmarc),
+        fromAddress: me,
+        authenticationResults: [
+          sesAr(
+            'spf=fail smtp.mailfrom=x@bulk.example; dkim=pass header.i=@example.com; dmarc=fail header.from=example.com',
+          ),
+        ],
+      },
+      'DKIM pass for example.com, aligned with example.com',
     ],
-    ['DMARC GRAY', { source: 'ses', ...passing, dmarc: 'GRAY' }, 'DMARC GRAY, DKIM PASS'],
-    ['DMARC missing', { source: 'ses', spf: 'PASS' }, 'DMARC missing, DKIM missing'],
     [
-      'mailauth DMARC none',
-      { source: 'mailauth', dmarc: 'none', dkim: 'neutral' },
-      'DMARC NONE, DKIM NEUTRAL',
+      'DKIM pass for a subdomain of the From domain (relaxed alignment)',
+      {
+        verdicts: ses(notDmarc),
+        fromAddress: me,
+        authenticationResults: [sesAr('dkim=pass header.d=mail.example.com')],
+      },
+      'DKIM pass for mail.example.com, aligned with example.com',
     ],
-  ])('does not believe the sender with %s', (_, verdicts, detail) => {
-    // Act
-    const judged = judgeSender(verdicts);
-
-    // Assess
-    expect(judged).toEqual({ ok: false, reason: 'sender-not-authenticated', detail });
+    [
+      'mailauth reports an aligned DKIM pass',
+      {
+        verdicts: { source: 'mailauth', dmarc: 'fail', dkimPassDomains: ['example.com'] },
+        fromAddress: me,
+      },
+      'DKIM pass for example.com, aligned with example.com',
+    ],
+  ])('believes the sender when %s', (_, input, because) => {
+    expect(judgeSender(input)).toEqual({ ok: true, because });
   });
 
-  it.each<[string, Verdicts]>([
-    ['SES, all else passing', { source: 'ses', ...passing, spam: 'FAIL' }],
-    ['an operator who vouched', { source: 'operator', spam: 'fail' }],
-    ['relaxed local mode', { source: 'relaxed', spam: 'FAIL' }],
-  ])('refuses spam whatever else: %s', (_, verdicts) => {
-    // Act
-    const judged = judgeSender(verdicts);
+  it.each<[string, Parameters<typeof judgeSender>[0], RegExp]>([
+    [
+      'there are no verdicts at all',
+      { verdicts: { source: 'none' }, fromAddress: me },
+      /no authentication verdicts/,
+    ],
+    [
+      'a forged From without DKIM',
+      {
+        verdicts: ses({ dmarc: 'FAIL', dkim: 'GRAY', spf: 'FAIL' }),
+        fromAddress: me,
+        authenticationResults: [sesAr('spf=fail; dkim=none; dmarc=fail')],
+      },
+      /DMARC FAIL and no DKIM pass aligned with example.com/,
+    ],
+    [
+      'DKIM passed for a different domain than From (not aligned)',
+      {
+        verdicts: ses(notDmarc),
+        fromAddress: me,
+        authenticationResults: [sesAr('dkim=pass header.d=bulk-mailer.example; dmarc=fail')],
+      },
+      /DKIM passed only for bulk-mailer.example/,
+    ],
+    [
+      'DMARC FAIL with p=none',
+      {
+        verdicts: ses({ dmarc: 'FAIL', dkim: 'FAIL' }),
+        fromAddress: me,
+        authenticationResults: [sesAr('dkim=fail; dmarc=fail (p=NONE) header.from=example.com')],
+      },
+      /DMARC FAIL/,
+    ],
+    [
+      'a forged Authentication-Results below the real one',
+      {
+        verdicts: ses(notDmarc),
+        fromAddress: me,
+        authenticationResults: [
+          sesAr('dkim=none; dmarc=fail'),
+          sesAr('dkim=pass header.d=example.com; dmarc=pass'),
+        ],
+      },
+      /no DKIM pass aligned/,
+    ],
+    [
+      'an Authentication-Results of another server claiming a pass',
+      {
+        verdicts: ses(notDmarc),
+        fromAddress: me,
+        authenticationResults: ['mx.evil.example; dkim=pass header.d=example.com'],
+      },
+      /no DKIM pass aligned/,
+    ],
+    [
+      'a lookalike domain signed the message',
+      {
+        verdicts: ses(notDmarc),
+        fromAddress: me,
+        authenticationResults: [sesAr('dkim=pass header.d=examp1e.com')],
+      },
+      /DKIM passed only for examp1e.com/,
+    ],
+    [
+      'a shared public suffix is all the domains have in common',
+      {
+        verdicts: { source: 'mailauth', dmarc: 'fail', dkimPassDomains: ['attacker.co.uk'] },
+        fromAddress: 'me@victim.co.uk',
+      },
+      /no DKIM pass aligned/,
+    ],
+    [
+      'mailauth finds no DMARC and no DKIM',
+      { verdicts: { source: 'mailauth', dmarc: 'none' }, fromAddress: me },
+      /DMARC NONE/,
+    ],
+    ['DMARC GRAY', { verdicts: ses({ dmarc: 'GRAY' }), fromAddress: me }, /DMARC GRAY/],
+  ])('does not believe the sender when %s', (_, input, detail) => {
+    const judged = judgeSender(input);
 
-    // Assess
-    expect(judged).toEqual({ ok: false, reason: 'spam', detail: 'the spam check failed' });
+    expect(judged.ok).toBe(false);
+    expect(!judged.ok && judged.reason).toBe('sender-not-authenticated');
+    expect(!judged.ok && judged.detail).toMatch(detail);
   });
 
-  it.each<[string, Verdicts]>([
-    ['SES, all else passing', { source: 'ses', ...passing, virus: 'FAIL' }],
-    ['an operator who vouched', { source: 'operator', virus: 'Fail' }],
-    ['relaxed local mode, and spam too', { source: 'relaxed', spam: 'FAIL', virus: 'FAIL' }],
-  ])('refuses a virus whatever else: %s', (_, verdicts) => {
-    // Act
-    const judged = judgeSender(verdicts);
-
-    // Assess
-    expect(judged).toEqual({ ok: false, reason: 'virus', detail: 'the virus scan failed' });
+  it.each<[string, Verdicts, 'spam' | 'virus']>([
+    ['spam FAIL', ses({ spam: 'FAIL' }), 'spam'],
+    ['virus FAIL', ses({ virus: 'FAIL' }), 'virus'],
+    ['virus FAIL even when the operator vouched', { source: 'operator', virus: 'FAIL' }, 'virus'],
+    ['spam FAIL in relaxed mode', { source: 'relaxed', spam: 'fail' }, 'spam'],
+  ])('refuses %s whatever else passed', (_, verdicts, reason) => {
+    expect(judgeSender({ verdicts, fromAddress: me })).toMatchObject({ ok: false, reason });
   });
+});
 
-  it.each(['GRAY', 'PROCESSING_FAILED'])(
-    'does not refuse a spam verdict of %s by itself',
-    (spam) => {
-      // Act
-      const judged = judgeSender({ source: 'ses', ...passing, spam });
-
-      // Assess
-      expect(judged.ok).toBe(true);
-    },
-  );
+describe('aligned', () => {
+  it.each([
+    ['example.com', 'example.com', true],
+    ['mail.example.com', 'example.com', true],
+    ['example.com', 'news.example.com', true],
+    ['Example.COM', 'example.com', true],
+    ['examp1e.com', 'example.com', false],
+    ['example.com.evil.example', 'example.com', false],
+    ['attacker.co.uk', 'victim.co.uk', false],
+    ['', 'example.com', false],
+  ])('%s with %s: %s', (signer, from, expected) => {
+    expect(aligned(signer, from)).toBe(expected);
+  });
 });

@@ -15,6 +15,7 @@ const keptHeaders = new Set([
   'return-path',
   'list-id',
   'x-auto-response-suppress',
+  'x-failed-recipients',
 ]);
 
 /** Address headers, kept raw to check that each parsed address is really written there. */

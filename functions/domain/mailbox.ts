@@ -10,7 +10,7 @@ export function normaliseAddress(address: string): string {
   const at = trimmed.lastIndexOf('@');
   if (at < 0) return trimmed;
   const domain = trimmed.slice(at + 1);
-  if (/^[\x00-\x7f]*$/.test(domain)) return trimmed;
+  if (!/[^\p{ASCII}]/u.test(domain)) return trimmed;
   const ascii = domainToASCII(domain);
   return ascii ? `${trimmed.slice(0, at)}@${ascii}` : trimmed;
 }
@@ -31,10 +31,13 @@ export function isLiteralAddress(address: string, rawHeader: string): boolean {
   const plain = rawHeader.replace(encodedWord, ' ').toLowerCase();
   const wanted = address.toLowerCase();
   if (plain.includes(wanted)) return true;
-  // An internationalised domain may be written in Unicode in the header and normalised to ASCII.
+  // An internationalised domain may be written in the header in Unicode or in punycode, and the
+  // parser may hand it back in the other form: compare the normalised (ASCII) spellings.
   const at = wanted.lastIndexOf('@');
   return (
-    at > 0 && plain.includes(wanted.slice(0, at + 1)) && normaliseAddressesIn(plain).has(wanted)
+    at > 0 &&
+    plain.includes(wanted.slice(0, at + 1)) &&
+    normaliseAddressesIn(plain).has(normaliseAddress(wanted))
   );
 }
 

@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { shortKey } from '#domain/ids.ts';
+import { normaliseAddress } from '#domain/mailbox.ts';
 import type { User } from '#domain/model.ts';
 import type { Clock, UserStore } from '#domain/ports.ts';
 
@@ -31,8 +32,8 @@ export function makeRegisterUser(deps: { users: UserStore; clock: Clock }) {
     timeZone?: string;
     digestAt?: string;
   }): Promise<RegisterUserResult> {
-    const email = input.email.trim().toLowerCase();
-    const aliases = [...new Set((input.aliases ?? []).map((a) => a.trim().toLowerCase()))].filter(
+    const email = normaliseAddress(input.email);
+    const aliases = [...new Set((input.aliases ?? []).map(normaliseAddress))].filter(
       (a) => a !== email,
     );
     const timeZone = input.timeZone ?? 'UTC';

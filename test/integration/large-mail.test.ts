@@ -12,8 +12,8 @@ import {
 /** What the product promises a large message costs at most, in resident memory. */
 const promisedPeakBytes = 512 * MB;
 /**
- * Growth over the baseline, as a multiple of the message size. Measured 0.9–1.3× for 40 MB (and
- * about 36 MB whatever the size: the parser's working set, not the message); 2× is headroom.
+ * Growth over the baseline, as a multiple of the message size. Measured 0.9–1.25× for 40 MB
+ * (36–50 MB from 10 to 160 MB: the parser's working set, not the message); 2× is headroom.
  */
 const maxGrowthPerMessageByte = 2;
 

@@ -10,6 +10,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
+import { normaliseAddress } from '#domain/mailbox.ts';
 import type { InboundEnvelope, LoggedMessage, Outcome, User } from '#domain/model.ts';
 import type {
   AddUserResult,
@@ -317,7 +318,7 @@ export class DynamoStore implements Store {
   }
 
   async findUserByAddress(address: string): Promise<User | null> {
-    const userId = await this.#userIdOf(address.toLowerCase());
+    const userId = await this.#userIdOf(normaliseAddress(address));
     if (!userId) return null;
     const got = await this.#db.send(
       new GetCommand({ TableName: this.#table, Key: keys.user(userId) }),

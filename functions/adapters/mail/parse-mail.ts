@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import iconv from 'iconv-lite';
 import { type AddressObject, type EmailAddress, MailParser } from 'mailparser';
 import { UnreadableMailError } from '#domain/errors.ts';
 import { isLiteralAddress, normaliseAddress } from '#domain/mailbox.ts';
@@ -33,11 +34,63 @@ function mailboxes(value: unknown, rawHeader: string | undefined): Mailbox[] {
     for (const entry of entries) {
       if (entry.group) walk(entry.group);
       else if (entry.address?.includes('@') && isLiteralAddress(entry.address, rawHeader ?? '')) {
-        out.push({ address: normaliseAddress(entry.address), name: (entry.name ?? '').trim() });
+        const name = withUtf7Words((entry.name ?? '').trim(), rawHeader);
+        out.push({ address: normaliseAddress(entry.address), name });
       }
     }
   };
   for (const object of objects) walk(object.value ?? []);
+  return out;
+}
+
+/**
+ * A raw header line as mailparser hands it over (one character per byte). Undeclared 8-bit text in
+ * a header is UTF-8 (RFC 6532), as mailparser decodes the parsed values; a line that is not valid
+ * UTF-8 is left as it was.
+ */
+function headerLineText(line: string): string {
+  if (!/[\x80-\xff]/.test(line)) return line;
+  const utf8 = Buffer.from(line, 'latin1').toString('utf8');
+  return utf8.includes('\uFFFD') ? line : utf8;
+}
+
+/**
+ * UTF-7 (RFC 2152) text as plain text. mailparser refuses to decode UTF-7 (in HTML it can smuggle
+ * markup past a filter) and passes it through as the 7-bit text it is; givefirst keeps only plain
+ * text, so it decodes it with iconv-lite (mailparser's own charset library).
+ */
+function decodeUtf7(text: string): string {
+  return iconv.decode(Buffer.from(text, 'latin1'), 'utf7');
+}
+
+const isUtf7 = (charset: string) =>
+  /^(?:(?:cs)?unicode11)?utf7$/.test(charset.toLowerCase().replace(/[^a-z0-9]/g, ''));
+
+/**
+ * The UTF-7 encoded-words of a raw header, each as the 7-bit text mailparser left in the decoded
+ * value and as what it says: replacing one by the other decodes the value.
+ */
+function utf7Words(rawHeader: string): { passed: string; decoded: string }[] {
+  const words = rawHeader.matchAll(/=\?([^?\s*]+)(?:\*[^?\s]*)?\?([bBqQ])\?([^?\s]*)\?=/g);
+  const found: { passed: string; decoded: string }[] = [];
+  for (const [, charset = '', encoding = '', payload = ''] of words) {
+    if (!isUtf7(charset)) continue;
+    const passed =
+      encoding.toLowerCase() === 'b'
+        ? Buffer.from(payload, 'base64').toString('latin1')
+        : payload
+            .replace(/_/g, ' ')
+            .replace(/=([0-9a-fA-F]{2})/g, (__, hex: string) =>
+              String.fromCharCode(Number.parseInt(hex, 16)),
+            );
+    found.push({ passed, decoded: decodeUtf7(passed) });
+  }
+  return found;
+}
+
+function withUtf7Words(value: string, rawHeader: string | undefined): string {
+  let out = value;
+  for (const { passed, decoded } of utf7Words(rawHeader ?? '')) out = out.replace(passed, decoded);
   return out;
 }
 
@@ -71,15 +124,18 @@ export const parseMail: ParseMail = (raw: Readable) =>
       headers = map;
     });
     const rawAddresses: Record<string, string> = {};
+    let rawSubject: string | undefined;
     const authenticationResults: string[] = [];
     parser.on('headerLines', (lines: { key: string; line: string }[]) => {
       for (const { key, line } of lines) {
-        const value = line
-          .slice(line.indexOf(':') + 1)
+        const text = headerLineText(line);
+        const value = text
+          .slice(text.indexOf(':') + 1)
           .replace(/\r?\n[ \t]+/g, ' ')
           .trim();
         if (key === 'authentication-results') authenticationResults.push(value);
         else if (addressHeaders.has(key)) rawAddresses[key] = `${rawAddresses[key] ?? ''} ${value}`;
+        else if (key === 'subject' && rawSubject === undefined) rawSubject = value;
         else if (keptHeaders.has(key) && rawHeaders[key] === undefined) rawHeaders[key] = value;
       }
     });
@@ -106,14 +162,25 @@ export const parseMail: ParseMail = (raw: Readable) =>
     parser.on('end', () => {
       const from = mailboxes(headers.get('from'), rawAddresses.from)[0] ?? null;
       const date = headers.get('date');
-      const contentType = headers.get('content-type') as { value?: string } | undefined;
+      const contentType = headers.get('content-type') as
+        | { value?: string; params?: Record<string, string> }
+        | undefined;
+      // A single-part UTF-7 body reaches here undecoded (see decodeUtf7); a UTF-7 part inside a
+      // multipart message is not seen here and stays as sent.
+      if (isUtf7(contentType?.params?.charset ?? '')) {
+        text = decodeUtf7(text);
+        html = decodeUtf7(html);
+      }
       const body = text || html;
       resolve({
         from,
         to: mailboxes(headers.get('to'), rawAddresses.to),
         cc: mailboxes(headers.get('cc'), rawAddresses.cc),
         bcc: mailboxes(headers.get('bcc'), rawAddresses.bcc),
-        subject: ((headers.get('subject') as string | undefined) ?? '').trim(),
+        subject: withUtf7Words(
+          ((headers.get('subject') as string | undefined) ?? '').trim(),
+          rawSubject,
+        ),
         date: date instanceof Date && !Number.isNaN(date.getTime()) ? date : null,
         messageId: messageIds(headers.get('message-id'))[0] ?? null,
         inReplyTo: messageIds(headers.get('in-reply-to')),

@@ -86,3 +86,66 @@ describe('classifyMessage', () => {
     expect(judged).toEqual({ classification: 'bounce', because: 'content-type multipart/report' });
   });
 });
+
+describe('classifyMessage: plain-text delivery reports', () => {
+  const person = { address: 'ann@friends.test', name: 'Ann' };
+  const daemon = { address: 'MAILER-DAEMON@mx.example.net', name: 'Mail Delivery System' };
+
+  it.each<[string, Parameters<typeof classifyMessage>[0], Classification]>([
+    [
+      'X-Failed-Recipients',
+      { headers: { 'x-failed-recipients': 'bob@y.com' }, contentType: 'text/plain', from: person },
+      'bounce',
+    ],
+    [
+      'a From of mailer-daemon',
+      { headers: {}, contentType: 'text/plain', from: daemon, subject: 'hello' },
+      'bounce',
+    ],
+    [
+      'a From of postmaster',
+      {
+        headers: {},
+        contentType: 'text/plain',
+        from: { address: 'postmaster@x.example', name: '' },
+      },
+      'bounce',
+    ],
+    [
+      'a failure subject with a null sender',
+      {
+        headers: { 'return-path': '<>' },
+        contentType: 'text/plain',
+        from: person,
+        subject: 'Undelivered Mail Returned to Sender',
+      },
+      'bounce',
+    ],
+    [
+      "a person's reply about an undeliverable message",
+      { headers: {}, contentType: 'text/plain', from: person, subject: 'Re: Undeliverable: lunch' },
+      'personal',
+    ],
+    [
+      'a failure subject from a person (no robot signs)',
+      {
+        headers: {},
+        contentType: 'text/plain',
+        from: person,
+        subject: 'Delivery failed for the sofa',
+      },
+      'personal',
+    ],
+    [
+      'list mail marked Precedence: bulk',
+      {
+        headers: { 'list-id': '<team.lists.example>', precedence: 'bulk' },
+        contentType: 'text/plain',
+        from: person,
+      },
+      'mailing-list',
+    ],
+  ])('%s', (_, email, expected) => {
+    expect(classifyMessage(email).classification).toBe(expected);
+  });
+});

@@ -222,3 +222,29 @@ describe('snippetOf', () => {
     expect(snippet).toBe(`${'a'.repeat(138)}…`);
   });
 });
+
+describe('ownText: what email-reply-parser keeps, cut off', () => {
+  it.each([
+    [
+      'a starred Outlook header block',
+      'Sounds good, see you then.\n\n*From:* Ann Lee <ann@friends.test>\n*Sent:* Monday, March 2, 2026 9:00 AM\n*Subject:* Lunch\n\nLunch on Tuesday?',
+      'Sounds good, see you then.',
+    ],
+    [
+      'a forwarded-message separator',
+      'FYI, see below.\n\n---------- Forwarded message ---------\nFrom: Ann <ann@friends.test>\nDate: Mon, 2 Mar 2026\n\nThe numbers are in.',
+      'FYI, see below.',
+    ],
+    [
+      'an attribution folded over lines at the end',
+      'Thanks, that works.\n\nOn Mon, 2 Mar 2026 at 09:00, Ann Lee\n<ann@friends.test> wrote:',
+      'Thanks, that works.',
+    ],
+  ])('%s', (_, text, expected) => {
+    expect(ownText(text)).toBe(expected);
+  });
+
+  it('keeps a sentence that merely ends with "wrote:" and names no date or address', () => {
+    expect(ownText('Here is what the committee wrote:')).toBe('Here is what the committee wrote:');
+  });
+});

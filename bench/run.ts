@@ -5,6 +5,7 @@ const benches: [string, () => Promise<{ run(): Promise<void> }>][] = [
   ['ingest', () => import('./ingest.bench.ts')],
   ['smtp', () => import('./smtp.bench.ts')],
   ['bundle', () => import('./bundle.bench.ts')],
+  ['large', () => import('./large-mail.bench.ts')],
 ];
 
 const only = process.argv.slice(2);

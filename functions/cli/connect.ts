@@ -1,12 +1,9 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { makeClock } from '#adapters/clock.ts';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
-import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import { silentLogger } from '#adapters/logger.ts';
 import type { Clock } from '#domain/ports.ts';
-import { startDynalite } from '#local/dynalite-server.ts';
 import { type LocalConfig, localRegion } from '#local/local-config.ts';
+import { openLocalData } from '#local/local-data.ts';
 import { type LocalServices, makeLocalServices } from '#local/services.ts';
 import { findRunningStack } from '#local/stack-file.ts';
 
@@ -44,26 +41,12 @@ export async function connect(config: LocalConfig): Promise<Connection> {
       close: async () => client.destroy(),
     };
   }
-  await mkdir(config.dataDir, { recursive: true });
-  const dynamo = await startDynalite({ path: path.join(config.dataDir, 'dynamodb') });
-  const client = makeDocumentClient({ region: localRegion, endpoint: dynamo.endpoint });
-  await ensureTable(client, config.tableName);
-  const services = makeLocalServices({
-    client,
-    tableName: config.tableName,
-    dataDir: config.dataDir,
-    mailDomain: config.mailDomain,
-    clock,
-    logger: silentLogger,
-  });
+  const data = await openLocalData(config, { clock, logger: silentLogger });
   return {
-    services,
+    services: data.services,
     clock,
     mailDomain: config.mailDomain,
     via: 'data folder',
-    close: async () => {
-      client.destroy();
-      await dynamo.close();
-    },
+    close: data.close,
   };
 }

@@ -1,16 +1,13 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { DNSResolver } from 'mailauth';
 import { makeClock } from '#adapters/clock.ts';
-import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
-import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import { makeMailauthVerdicts } from '#adapters/mail/mailauth-verdicts.ts';
 import { type RunningSmtp, startSmtpFrontDoor } from '#adapters/smtp/smtp-front-door.ts';
 import type { Verdicts } from '#domain/model.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
-import { type RunningDynalite, startDynalite } from './dynalite-server.ts';
-import { type LocalConfig, localRegion } from './local-config.ts';
-import { type LocalServices, makeLocalServices } from './services.ts';
+import type { RunningDynalite } from './dynalite-server.ts';
+import type { LocalConfig } from './local-config.ts';
+import { openLocalData } from './local-data.ts';
+import type { LocalServices } from './services.ts';
 import { type RunningSesEmulator, startSesEmulator } from './ses-emulator.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
 
@@ -43,23 +40,15 @@ export async function startLocalStack(
 ): Promise<LocalStack> {
   const { logger } = options;
   const clock = makeClock(config.clock);
-  await mkdir(config.dataDir, { recursive: true });
-  const dynamo = await startDynalite({
-    ...(options.inMemory ? {} : { path: path.join(config.dataDir, 'dynamodb') }),
+  const data = await openLocalData(config, {
+    clock,
+    logger,
     port: config.dynamoPort,
+    ...(options.inMemory ? { inMemory: true } : {}),
   });
-  const started: { close(): Promise<void> }[] = [dynamo];
+  const { dynamo, services } = data;
+  const started: { close(): Promise<void> }[] = [data];
   try {
-    const client = makeDocumentClient({ region: localRegion, endpoint: dynamo.endpoint });
-    await ensureTable(client, config.tableName);
-    const services = makeLocalServices({
-      client,
-      tableName: config.tableName,
-      dataDir: config.dataDir,
-      mailDomain: config.mailDomain,
-      clock,
-      logger,
-    });
     const ses = await startSesEmulator(config.sesPort);
     started.push(ses);
     const authenticate = makeMailauthVerdicts({
@@ -106,7 +95,6 @@ export async function startLocalStack(
       async stop() {
         if (options.writeStackFile) await removeStackFile(config.dataDir);
         for (const part of started.reverse()) await part.close();
-        client.destroy();
       },
     };
   } catch (error) {

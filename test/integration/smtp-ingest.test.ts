@@ -1,8 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
-import { keys } from '#adapters/dynamodb/table-design.ts';
-import { normaliseMessageId, shortKey } from '#domain/ids.ts';
 import type { User } from '#domain/model.ts';
 import { aRawMessage } from '../builders/raw-mail.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
@@ -26,17 +22,7 @@ describe('BCC logging through the local SMTP front door', () => {
     (await stack.services.store.listRejections({ days: 2, limit: 100 })).find(
       (r) => r.subject === subject,
     );
-  const storedMessage = async (messageId: string) => {
-    const client = makeDocumentClient({ region: 'local', endpoint: stack.dynamo.endpoint });
-    const got = await client.send(
-      new GetCommand({
-        TableName: stack.config.tableName,
-        Key: keys.message(me.userId, shortKey(normaliseMessageId(messageId))),
-      }),
-    );
-    client.destroy();
-    return got.Item;
-  };
+  const storedMessage = (messageId: string) => stack.storedMessage(me.userId, messageId);
 
   beforeAll(async () => {
     stack = await startTestStack({ mailDomain: domain, clock: 'fixed:2026-03-02T12:00:00Z' });

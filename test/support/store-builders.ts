@@ -6,6 +6,7 @@ import type {
   RejectionReason,
   User,
 } from '#domain/model.ts';
+import { anEnvelope as anyEnvelope } from '../builders/envelope.ts';
 
 let sequence = 0;
 const next = () => {
@@ -80,25 +81,17 @@ export function aLoggedMessage(overrides: Partial<LoggedMessage> = {}): LoggedMe
   };
 }
 
-/** One received message's envelope, with passing verdicts. */
+/** One received message's envelope, with passing verdicts and a receipt id of its own. */
 export function anEnvelope(overrides: Partial<InboundEnvelope> = {}): InboundEnvelope {
   const receiptId = overrides.receiptId ?? `receipt-${next()}`;
-  return {
+  return anyEnvelope({
     receiptId,
     rawKey: `raw/${receiptId}`,
     recipients: ['log@givefirst.example'],
     mailFrom: 'ada@example.com',
     receivedAt: new Date('2025-03-03T09:00:00.000Z'),
-    verdicts: {
-      source: 'ses',
-      spf: 'PASS',
-      dkim: 'PASS',
-      dmarc: 'PASS',
-      spam: 'PASS',
-      virus: 'PASS',
-    },
     ...overrides,
-  };
+  });
 }
 
 export function aRejection(

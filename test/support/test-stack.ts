@@ -1,9 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DNSResolver } from 'mailauth';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
+import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
+import { keys } from '#adapters/dynamodb/table-design.ts';
 import { silentLogger } from '#adapters/logger.ts';
+import { normaliseMessageId, shortKey } from '#domain/ids.ts';
 import { readLocalConfig } from '#local/local-config.ts';
 import { type LocalStack, startLocalStack } from '#local/local-stack.ts';
 
@@ -12,6 +16,8 @@ export interface TestStack extends LocalStack {
   sendRaw(envelope: { from: string; to: string[] }, raw: Buffer | string): Promise<string>;
   /** Sends a message composed by nodemailer. */
   send(message: SendMailOptions): Promise<string>;
+  /** The message item a logged message left in the table, read directly. */
+  storedMessage(userId: string, messageId: string): Promise<Record<string, unknown> | undefined>;
 }
 
 /** The whole local stack on free ports, in memory, with a temporary raw-mail folder. */
@@ -53,6 +59,20 @@ export async function startTestStack(
     async send(message) {
       const info = await transport.sendMail(message);
       return info.response;
+    },
+    async storedMessage(userId, messageId) {
+      const client = makeDocumentClient({ region: 'local', endpoint: stack.dynamo.endpoint });
+      try {
+        const got = await client.send(
+          new GetCommand({
+            TableName: config.tableName,
+            Key: keys.message(userId, shortKey(normaliseMessageId(messageId))),
+          }),
+        );
+        return got.Item;
+      } finally {
+        client.destroy();
+      }
     },
     async stop() {
       transport.close();

@@ -31,6 +31,48 @@ export interface ParsedEmail {
   text: string;
   /** A short fingerprint of the body, used when a message has no Message-ID. */
   bodyDigest: string;
+  /** The first message attached as message/rfc822 (a forward as attachment), parsed the same way. */
+  attachedMessage: ParsedEmail | null;
+}
+
+/**
+ * A message found inside another one the user sent to the log address alone: forwarded inline
+ * (its header block written into the text by the mail client) or attached as message/rfc822.
+ * An inline forward has lost its Message-ID, its References and its automation headers.
+ */
+export interface ForwardedMessage {
+  how: 'inline' | 'attached';
+  from: Mailbox | null;
+  to: Mailbox[];
+  cc: Mailbox[];
+  subject: string;
+  /** The original date, or null when it could not be read. */
+  date: Date | null;
+  /** The forwarded message's own text (as far as the forward kept it). */
+  text: string;
+  messageId: string | null;
+  inReplyTo: string[];
+  references: string[];
+  /** Attached forwards keep their headers (the ones the rules read); inline ones have none. */
+  headers: Record<string, string>;
+  contentType: string;
+}
+
+/** The quoted attribution a reply starts its quote with ("On …, Alice <a@x.com> wrote:"). */
+export interface Attribution {
+  name: string;
+  /** The address, when the attribution gives one. */
+  address: string | null;
+  /** When the quoted message was sent, when the attribution says (read in the user's zone if it names none). */
+  date: Date | null;
+  /** The line(s) it was read from, for the evidence shown to the user. */
+  line: string;
+}
+
+/** What an out-of-office reply says. */
+export interface OutOfOffice {
+  /** The first day the person says they are back or reachable (yyyy-mm-dd), if the text names one after the message was sent. */
+  returnsOn: string | null;
 }
 
 export type Classification = 'personal' | 'auto-reply' | 'bounce' | 'mailing-list';

@@ -44,6 +44,7 @@ export function aParsedEmail(
     contentType: 'text/plain',
     text: 'Are you free for coffee on Thursday?',
     bodyDigest: 'digest-of-the-body',
+    attachedMessage: null,
     ...rest,
   };
 }

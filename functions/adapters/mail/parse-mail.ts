@@ -202,6 +202,7 @@ export const parseMail: ParseMail = (raw: Readable) =>
               .replace(/<[^>]*>/g, ' ')
               .slice(0, rulesTextLimit),
         bodyDigest: createHash('sha256').update(body).digest('base64url').slice(0, 22),
+        attachedMessage: null,
       });
     });
     raw.pipe(parser);

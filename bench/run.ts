@@ -5,6 +5,7 @@ const benches: [string, () => Promise<{ run(): Promise<void> }>][] = [
   ['ingest', () => import('./ingest.bench.ts')],
   ['smtp', () => import('./smtp.bench.ts')],
   ['bundle', () => import('./bundle.bench.ts')],
+  ['threads', () => import('./threads.bench.ts')],
   ['large', () => import('./large-mail.bench.ts')],
 ];
 

@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { makeMailauthVerdicts } from '#adapters/mail/mailauth-verdicts.ts';
-import { awaitedState } from '#domain/awaited-state.ts';
 import { ConfigError } from '#domain/errors.ts';
 import { base32 } from '#domain/ids.ts';
 import type { Outcome } from '#domain/model.ts';
@@ -114,16 +113,15 @@ const commands: Record<string, (conn: Connection, args: string[]) => Promise<num
     const asOf = values['as-of'] ? new Date(values['as-of']) : conn.clock();
     if (Number.isNaN(asOf.getTime()))
       throw new UsageError(`--as-of ${values['as-of']} is not an ISO time`);
-    const threads = (await conn.services.store.listThreads(user.userId)).map((t) => ({
-      ...t,
-      awaited: t.awaited.map((a) => ({ ...a, state: awaitedState(a.dueOn, a.timeZone, asOf) })),
-    }));
-    print({ user: user.email, asOf: asOf.toISOString(), threads }, () =>
+    const threads = await conn.services.listThreads(user, asOf);
+    const line = (c: (typeof threads)[number]['contacts'][number]) =>
+      `  ${c.name ? `${c.name} <${c.address}>` : c.address}: ${c.state}${c.nudges ? `, nudged ${c.nudges}×` : ''}${c.dueOn && (c.state === 'waiting' || c.state === 'due') ? `, due ${c.dueOn}` : ''}${c.reason ? ` — ${c.reason}` : ''}`;
+    print({ user: user.email, timeZone: user.timeZone, asOf: asOf.toISOString(), threads }, () =>
       threads.length
         ? threads
             .map(
               (t) =>
-                `${t.subject || '(no subject)'}  last ${t.lastAt}\n${t.awaited.map((a) => `  awaiting ${a.address}: ${a.state}, due ${a.dueOn} (${a.timeZone})`).join('\n') || '  no reply awaited'}`,
+                `${t.subject || '(no subject)'}  (${t.messages} messages, last ${t.lastAt})\n${t.contacts.map(line).join('\n') || '  no reply awaited'}`,
             )
             .join('\n')
         : 'no threads yet',

@@ -1,17 +1,21 @@
 import { normaliseMessageId, shortKey } from './ids.ts';
 import { domainOf, normaliseAddress } from './inbound-address.ts';
 import type {
+  Attribution,
+  Classification,
   ContactRole,
   InboundEnvelope,
   LoggedMessage,
   Mailbox,
   MessageContact,
+  OutOfOffice,
   ParsedEmail,
   Tags,
   User,
 } from './model.ts';
 import { asksSomething, ownText, snippetOf } from './own-text.ts';
-import { defaultReplyWindow, dueDate } from './reply-window.ts';
+import { defaultReplyWindow } from './reply-window.ts';
+import { normaliseSubject } from './thread-subject.ts';
 
 /** More contacts than this make a message a broadcast: touches only, no awaited replies. */
 export const broadcastThreshold = 10;
@@ -69,6 +73,42 @@ function derivedMessageId(email: ParsedEmail): string {
   return `${key}@derived.givefirst.invalid`;
 }
 
+/** Dates further back than this are taken for a broken clock, not for history. */
+const oldestBelievableYears = 10;
+/** A Date up to this far ahead of the receipt is clock skew, not the future. */
+const skewMs = 24 * 3_600_000;
+
+/**
+ * When a message was sent: its Date header, or the receipt time when it has none; a Date in the
+ * future or decades before the receipt is clamped to the receipt time, and the record says so.
+ */
+export function sentTime(
+  date: Date | null,
+  receivedAt: Date,
+): { sentAt: Date; dateSource: LoggedMessage['dateSource'] } {
+  if (!date) return { sentAt: receivedAt, dateSource: 'receipt' };
+  const oldest = new Date(receivedAt);
+  oldest.setUTCFullYear(oldest.getUTCFullYear() - oldestBelievableYears);
+  if (date.getTime() > receivedAt.getTime() + skewMs || date < oldest) {
+    return { sentAt: receivedAt, dateSource: 'clamped' };
+  }
+  return { sentAt: date, dateSource: 'header' };
+}
+
+function identity(email: ParsedEmail) {
+  const headerId = normaliseMessageId(email.messageId ?? '') || null;
+  const messageId = headerId ?? derivedMessageId(email);
+  return {
+    messageId,
+    messageKey: shortKey(messageId),
+    messageIdSource: headerId ? ('header' as const) : ('derived' as const),
+    references: email.references.map(normaliseMessageId).filter(Boolean),
+    inReplyTo: email.inReplyTo.map(normaliseMessageId).filter(Boolean),
+  };
+}
+
+const cleanSubject = (subject: string) => withoutBrokenPair(subject.slice(0, subjectLimit));
+
 /**
  * Turns a parsed message the user sent into what givefirst keeps of it.
  *
@@ -76,8 +116,8 @@ function derivedMessageId(email: ParsedEmail): string {
  * 1. Contacts: every To, Cc (and a kept Bcc) address that is not the user's, not ours, not never-log.
  * 2. The user's own new text (quotes and signature split off) and whether it asks anything.
  * 3. Awaited replies: To contacts of a message that asks something (or carries a window or `ask`),
- *    unless it is a broadcast or tagged `fyi`; due after the reply window in the user's zone.
- * 4. Identity: Message-ID (or one derived from the bytes) and the thread's root.
+ *    unless it is a broadcast or tagged `fyi`; their window is the tag's or 3 business days.
+ * 4. Identity: Message-ID (or one derived from the bytes) and the links to the thread.
  */
 export function buildLoggedMessage(input: {
   email: ParsedEmail;
@@ -85,6 +125,9 @@ export function buildLoggedMessage(input: {
   tags: Tags;
   envelope: InboundEnvelope;
   mailDomain: string;
+  via?: LoggedMessage['via'];
+  /** The topmost quoted attribution of the message's full text, if any. */
+  attribution?: Attribution | null;
 }): BuildResult {
   const { email, user, tags, envelope, mailDomain } = input;
   const found = contactsOf(email, user, mailDomain.toLowerCase());
@@ -102,36 +145,76 @@ export function buildLoggedMessage(input: {
     !tags.kinds.includes('fyi') &&
     (asks || tags.window !== null || tags.kinds.includes('ask'));
   const contacts = found.map((c) => ({ ...c, awaited: wantsReply && c.role === 'to' }));
-
-  const sentAt = email.date ?? envelope.receivedAt;
-  const headerId = normaliseMessageId(email.messageId ?? '') || null;
-  const messageId = headerId ?? derivedMessageId(email);
-  const references = email.references.map(normaliseMessageId).filter(Boolean);
-  const inReplyTo = email.inReplyTo.map(normaliseMessageId).filter(Boolean);
-  const root = references[0] ?? inReplyTo[0] ?? messageId;
-  const awaitedAny = contacts.some((c) => c.awaited);
+  const { sentAt, dateSource } = sentTime(email.date, envelope.receivedAt);
+  const ids = identity(email);
 
   return {
     kind: 'message',
     message: {
       userId: user.userId,
-      messageKey: shortKey(messageId),
-      messageId,
-      messageIdSource: headerId ? 'header' : 'derived',
-      threadKey: shortKey(root),
+      ...ids,
       direction: 'out',
+      via: input.via ?? 'bcc',
+      from: normaliseAddress(user.email),
       sentAt: sentAt.toISOString(),
-      dateSource: email.date ? 'header' : 'receipt',
-      subject: withoutBrokenPair(email.subject.slice(0, subjectLimit)),
+      dateSource,
+      subject: cleanSubject(email.subject),
       snippet: snippetOf(text),
       contacts,
       tags,
       asksSomething: asks,
       broadcast,
-      dueOn: awaitedAny ? dueDate(sentAt, user.timeZone, tags.window ?? defaultReplyWindow) : null,
+      window: contacts.some((c) => c.awaited) ? (tags.window ?? defaultReplyWindow) : null,
+      kind: 'personal',
+      outOfOffice: null,
+      attribution: input.attribution ?? null,
+      touchKey: ids.messageKey,
       timeZone: user.timeZone,
-      references,
       receiptId: envelope.receiptId,
     },
+  };
+}
+
+/**
+ * Turns a message a contact sent the user into what givefirst keeps of it: a reply that reached
+ * the log address in Cc, or one the user forwarded. It can close threads and count as a touch in;
+ * it awaits nothing and no tag of the user's applies to it.
+ */
+export function buildIncomingMessage(input: {
+  email: ParsedEmail;
+  sender: Mailbox;
+  user: User;
+  envelope: InboundEnvelope;
+  via: LoggedMessage['via'];
+  kind: Classification;
+  outOfOffice: OutOfOffice | null;
+  tags?: Tags;
+}): LoggedMessage {
+  const { email, sender, user, envelope } = input;
+  const { sentAt, dateSource } = sentTime(email.date, envelope.receivedAt);
+  const ids = identity(email);
+  const address = normaliseAddress(sender.address);
+  const minute = sentAt.toISOString().slice(0, 16);
+  return {
+    userId: user.userId,
+    ...ids,
+    direction: 'in',
+    via: input.via,
+    from: address,
+    sentAt: sentAt.toISOString(),
+    dateSource,
+    subject: cleanSubject(email.subject),
+    snippet: snippetOf(ownText(email.text)),
+    contacts: [{ address, name: sender.name, role: 'from', awaited: false }],
+    tags: input.tags ?? { kinds: [], window: null, unknown: [] },
+    asksSomething: false,
+    broadcast: false,
+    window: null,
+    kind: input.kind,
+    outOfOffice: input.outOfOffice,
+    attribution: null,
+    touchKey: shortKey('in', address, minute, normaliseSubject(email.subject)),
+    timeZone: user.timeZone,
+    receiptId: envelope.receiptId,
   };
 }

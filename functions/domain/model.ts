@@ -71,7 +71,11 @@ export interface Attribution {
 
 /** What an out-of-office reply says. */
 export interface OutOfOffice {
-  /** The first day the person says they are back or reachable (yyyy-mm-dd), if the text names one after the message was sent. */
+  /**
+   * The day the text names for the absence (yyyy-mm-dd): the last day away ("until 3 Dec") or the
+   * first day back ("back on 7 Dec"), if it names one after the message was sent. Either way the
+   * thread is due on the first business day strictly after it.
+   */
   returnsOn: string | null;
 }
 
@@ -127,7 +131,7 @@ export interface Tags {
   unknown: string[];
 }
 
-export type ContactRole = 'to' | 'cc' | 'bcc';
+export type ContactRole = 'to' | 'cc' | 'bcc' | 'from';
 
 export interface MessageContact extends Mailbox {
   role: ContactRole;
@@ -135,27 +139,43 @@ export interface MessageContact extends Mailbox {
   awaited: boolean;
 }
 
-/** A message the user sent, as givefirst keeps it. */
+/**
+ * A message givefirst keeps: one the user sent (`out`), or one a contact sent them (`in`: a reply
+ * Cc'd to the log address, or forwarded to it). Threads and the nudge ladder are computed from
+ * these at read time, so the order mail arrives in never matters.
+ */
 export interface LoggedMessage {
   userId: string;
   /** Stable key of the message within the user's records (from its Message-ID). */
   messageKey: string;
   messageId: string;
   messageIdSource: 'header' | 'derived';
-  threadKey: string;
-  direction: 'out';
+  direction: 'out' | 'in';
+  /** How it reached givefirst. */
+  via: 'bcc' | 'cc-reply' | 'forward-inline' | 'forward-attached';
+  /** The sender: the user for outgoing mail. */
+  from: string;
   sentAt: string;
-  dateSource: 'header' | 'receipt';
+  /** Where sentAt came from: the Date header, the receipt time (no Date), or clamped (a Date in the future or decades ago). */
+  dateSource: 'header' | 'receipt' | 'clamped';
   subject: string;
   snippet: string;
+  /** Outgoing: the recipients. Incoming: the sender (role `from`). */
   contacts: MessageContact[];
   tags: Tags;
   asksSomething: boolean;
   broadcast: boolean;
-  /** The local date (yyyy-mm-dd, in timeZone) from which a silent awaited contact is due. */
-  dueOn: string | null;
-  timeZone: string;
+  /** The reply window for the awaited contacts; null when no reply is awaited. */
+  window: ReplyWindow | null;
+  kind: Classification;
+  outOfOffice: OutOfOffice | null;
+  /** Outgoing: the topmost quoted attribution, reply evidence for the person it names. */
+  attribution: Attribution | null;
+  inReplyTo: string[];
   references: string[];
+  /** One key per event across the ways it can arrive (a reply both Cc'd and forwarded counts once). */
+  touchKey: string;
+  timeZone: string;
   receiptId: string;
 }
 

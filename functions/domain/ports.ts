@@ -69,6 +69,7 @@ export type AddUserResult = { added: true } | { added: false; taken: string[] };
 export interface UserStore {
   addUser(user: User): Promise<AddUserResult>;
   findUserByAddress(address: string): Promise<User | null>;
+  getUser(userId: string): Promise<User | null>;
   listUsers(): Promise<User[]>;
 }
 
@@ -81,24 +82,6 @@ export interface ContactView {
   lastInAt: string | null;
 }
 
-export interface AwaitedView {
-  address: string;
-  name: string;
-  /** When the user last wrote to this person on the thread. */
-  sentAt: string;
-  dueOn: string;
-  timeZone: string;
-  messageKey: string;
-}
-
-export interface ThreadView {
-  threadKey: string;
-  subject: string;
-  firstAt: string;
-  lastAt: string;
-  awaited: AwaitedView[];
-}
-
 export interface LedgerStore {
   /**
    * Saves a logged message and everything it changes. Idempotent, no transaction: the message
@@ -108,7 +91,10 @@ export interface LedgerStore {
    */
   saveLoggedMessage(message: LoggedMessage): Promise<'saved' | 'duplicate'>;
   listContacts(userId: string): Promise<ContactView[]>;
-  listThreads(userId: string): Promise<ThreadView[]>;
+  /** Every message logged for a user: threads and the ladder are built from them. */
+  listMessages(userId: string): Promise<LoggedMessage[]>;
+  /** The users who logged any of these Message-IDs (how a Cc'd reply finds its owner). */
+  ownersOfMessages(messageIds: string[]): Promise<string[]>;
 }
 
 export type Store = ReceiptStore & UserStore & LedgerStore;

@@ -3,12 +3,24 @@ import type { ReplyWindow } from './model.ts';
 
 export const defaultReplyWindow: ReplyWindow = { kind: 'business-days', days: 3 };
 
-const isWeekend = (d: DateTime) => d.weekday === 6 || d.weekday === 7;
+/** The window a nudge opens: the next reminder comes after this many business days. */
+export const nudgeWindow: ReplyWindow = { kind: 'business-days', days: 5 };
 
-function nextBusinessDay(d: DateTime): DateTime {
-  let day = d;
-  while (isWeekend(day)) day = day.plus({ days: 1 });
-  return day;
+/*
+ * Once a day is known on the user's calendar, counting days is plain calendar arithmetic, the same
+ * in every zone. Days are counted as whole numbers since 1970-01-01 (a Thursday).
+ */
+const msPerDay = 86_400_000;
+const dayNumber = (isoDate: string) => Math.round(Date.parse(`${isoDate}T00:00:00Z`) / msPerDay);
+const isoOf = (day: number) => new Date(day * msPerDay).toISOString().slice(0, 10);
+/** ISO weekday: 1 Monday … 7 Sunday. */
+const weekdayOf = (day: number) => ((day + 3) % 7) + 1;
+const isWeekend = (day: number) => weekdayOf(day) >= 6;
+
+function nextBusinessDay(day: number): number {
+  let d = day;
+  while (isWeekend(d)) d += 1;
+  return d;
 }
 
 /**
@@ -20,25 +32,40 @@ function nextBusinessDay(d: DateTime): DateTime {
  * - a weekday (`monday`): the next such day strictly after the sending day.
  */
 export function dueDate(sentAt: Date, timeZone: string, window: ReplyWindow): string {
-  const sentDay = DateTime.fromJSDate(sentAt, { zone: timeZone }).startOf('day');
-  let due: DateTime;
+  const sent = dayNumber(localDate(sentAt, timeZone));
   switch (window.kind) {
     case 'business-days': {
-      due = sentDay;
+      let due = sent;
       for (let left = window.days; left > 0; ) {
-        due = due.plus({ days: 1 });
+        due += 1;
         if (!isWeekend(due)) left -= 1;
       }
-      break;
+      return isoOf(due);
     }
     case 'days':
-      due = nextBusinessDay(sentDay.plus({ days: window.days }));
-      break;
-    case 'weekday': {
-      const ahead = (window.weekday - sentDay.weekday + 7) % 7 || 7;
-      due = sentDay.plus({ days: ahead });
-      break;
-    }
+      return isoOf(nextBusinessDay(sent + window.days));
+    case 'weekday':
+      return isoOf(sent + ((window.weekday - weekdayOf(sent) + 7) % 7 || 7));
   }
-  return due.toISODate() ?? '';
+}
+
+/** The first business day after a local date (yyyy-mm-dd): when someone back from leave can answer. */
+export function firstBusinessDayAfter(day: string): string {
+  return isoOf(nextBusinessDay(dayNumber(day) + 1));
+}
+
+/** Every zone's offset is a whole number of quarter hours: within one UTC quarter hour the local date is one. */
+const quarterHour = 15 * 60_000;
+const localDates = new Map<string, string>();
+
+/** The local date (yyyy-mm-dd) of an instant in a zone. Memoised: looking up a zone's offset is slow. */
+export function localDate(at: Date, timeZone: string): string {
+  const key = `${timeZone}|${Math.floor(at.getTime() / quarterHour)}`;
+  let day = localDates.get(key);
+  if (day === undefined) {
+    day = DateTime.fromJSDate(at, { zone: timeZone }).toISODate() ?? '';
+    if (localDates.size > 100_000) localDates.clear();
+    localDates.set(key, day);
+  }
+  return day;
 }

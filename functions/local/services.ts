@@ -5,6 +5,7 @@ import { parseMail } from '#adapters/mail/parse-mail.ts';
 import { FsRawMailStore } from '#adapters/raw-mail/fs-raw-mail-store.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
+import { makeListThreads } from '#use-cases/list-threads.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
 
 /** The use cases wired to local adapters: shared by the local stack, the CLI and the tests. */
@@ -30,7 +31,8 @@ export function makeLocalServices(options: {
     logger: options.logger,
   });
   const registerUser = makeRegisterUser({ users: store, clock: options.clock });
-  return { store, rawMail, ingest, registerUser };
+  const listThreads = makeListThreads({ store, clock: options.clock });
+  return { store, rawMail, ingest, registerUser, listThreads };
 }
 
 export type LocalServices = ReturnType<typeof makeLocalServices>;

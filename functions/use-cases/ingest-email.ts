@@ -1,8 +1,15 @@
-import { buildLoggedMessage } from '#domain/build-logged-message.ts';
+import { buildIncomingMessage, buildLoggedMessage } from '#domain/build-logged-message.ts';
 import { classifyMessage } from '#domain/classify-message.ts';
 import { IngestFailedError, UnreadableMailError } from '#domain/errors.ts';
+import { normaliseMessageId } from '#domain/ids.ts';
 import { primaryInboundAddress } from '#domain/inbound-address.ts';
-import type { InboundEnvelope, Outcome, ParsedEmail } from '#domain/model.ts';
+import type {
+  InboundEnvelope,
+  LoggedMessage,
+  Mailbox,
+  Outcome,
+  ParsedEmail,
+} from '#domain/model.ts';
 import type { Logger, ParseMail, RawMailStore, ReceiptSummary, Store } from '#domain/ports.ts';
 import { judgeSender } from '#domain/sender-auth.ts';
 
@@ -13,6 +20,9 @@ export interface IngestEmailDeps {
   mailDomain: string;
   logger: Logger;
 }
+
+/** A Cc'd reply's owner is looked up by at most this many of the Message-IDs it answers (the latest). */
+const maxLinksLookedUp = 10;
 
 export type IngestEmail = (envelope: InboundEnvelope) => Promise<Outcome>;
 
@@ -83,7 +93,7 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     if (!email.from) return reject('no-from-address', 'the From header has no usable address');
 
     const user = await store.findUserByAddress(email.from.address);
-    if (!user) return reject('unknown-sender', `${email.from.address} is not a registered user`);
+    if (!user) return logReplyInCc(email, email.from, envelope);
 
     const judgement = judgeSender({
       verdicts: envelope.verdicts,
@@ -96,18 +106,72 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     if (built.kind === 'nothing-to-track') {
       return reject('nothing-to-track', built.detail, user.userId);
     }
-    const { message } = built;
+    return save(built.message);
+  }
+
+  async function save(message: LoggedMessage): Promise<Outcome> {
     const saved = await store.saveLoggedMessage(message);
     if (saved === 'duplicate') {
-      return { status: 'duplicate', userId: user.userId, messageKey: message.messageKey };
+      return { status: 'duplicate', userId: message.userId, messageKey: message.messageKey };
     }
     return {
       status: 'logged',
-      userId: user.userId,
+      userId: message.userId,
       messageKey: message.messageKey,
       contacts: message.contacts.length,
       awaited: message.contacts.filter((c) => c.awaited).length,
     };
+  }
+
+  /**
+   * A reply from a contact that reached the log address because the user had it in Cc. Its owner
+   * comes from the Message-IDs it answers (never from the address it was sent to), and it must pass
+   * sender authentication itself. It closes threads and counts as a touch; no tag applies to it.
+   */
+  async function logReplyInCc(
+    email: ParsedEmail,
+    sender: Mailbox,
+    envelope: InboundEnvelope,
+  ): Promise<Outcome> {
+    const answers = [...email.inReplyTo, ...email.references]
+      .map(normaliseMessageId)
+      .filter(Boolean)
+      .slice(-maxLinksLookedUp);
+    const owners = answers.length > 0 ? await store.ownersOfMessages(answers) : [];
+    if (owners.length === 0) {
+      return reject(
+        'unknown-sender',
+        `${sender.address} is not a registered user and the message answers nothing logged`,
+      );
+    }
+    const judgement = judgeSender({
+      verdicts: envelope.verdicts,
+      fromAddress: sender.address,
+      authenticationResults: email.authenticationResults,
+    });
+    if (!judgement.ok) return reject(judgement.reason, judgement.detail);
+    const outcomes: Outcome[] = [];
+    for (const userId of owners) {
+      const user = await store.getUser(userId);
+      if (!user) continue;
+      outcomes.push(
+        await save(
+          buildIncomingMessage({
+            email,
+            sender,
+            user,
+            envelope,
+            via: 'cc-reply',
+            kind: 'personal',
+            outOfOffice: null,
+          }),
+        ),
+      );
+    }
+    return (
+      outcomes[0] ??
+      reject('unknown-sender', `no registered user owns the thread ${sender.address} answered`)
+    );
   }
 
   return async function ingestEmail(envelope) {

@@ -28,6 +28,10 @@ export class InMemoryUserStore implements UserStore {
     return owner === undefined ? null : (this.#users.get(owner) ?? null);
   }
 
+  async getUser(userId: string): Promise<User | null> {
+    return this.#users.get(userId) ?? null;
+  }
+
   async listUsers(): Promise<User[]> {
     return [...this.#users.values()];
   }

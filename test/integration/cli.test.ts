@@ -88,8 +88,13 @@ describe('the givefirst command line', () => {
       ['bob@y.com', 1],
     ]);
     const threads = await json('threads', 'me@example.com', '--as-of', '2026-03-05T08:00:00+01:00');
-    expect(threads.body.threads[0].awaited).toEqual([
-      expect.objectContaining({ address: 'alice@x.com', dueOn: '2026-03-05', state: 'due' }),
+    expect(threads.body.threads[0].contacts).toEqual([
+      expect.objectContaining({
+        address: 'alice@x.com',
+        dueOn: '2026-03-05',
+        state: 'due',
+        reason: 'Assume the best: maybe they missed it. Reach out again.',
+      }),
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { shortKey } from '#domain/ids.ts';
 import type {
   InboundEnvelope,
   LoggedMessage,
@@ -6,7 +7,8 @@ import type {
   RejectionReason,
   User,
 } from '#domain/model.ts';
-import { anEnvelope as anyEnvelope } from '../builders/envelope.ts';
+import { defaultReplyWindow } from '#domain/reply-window.ts';
+import { anEnvelope as anyEnvelope } from '#test/builders/envelope.ts';
 
 let sequence = 0;
 const next = () => {
@@ -48,37 +50,58 @@ export const awaiting = (address: string, overrides: Partial<MessageContact> = {
   aContact(address, { ...overrides, awaited: true });
 
 /**
- * A message the user sent: its own message and thread key unless given; due three days after it
- * was sent when it awaits anyone.
+ * A message the user sent: its own Message-ID (keyed as ingest keys it) and touch key unless
+ * given; awaiting anyone makes it ask something and gives it the default reply window.
  */
 export function aLoggedMessage(overrides: Partial<LoggedMessage> = {}): LoggedMessage {
-  const messageKey = overrides.messageKey ?? `msg-${next()}`;
-  const sentAt = overrides.sentAt ?? '2025-03-03T09:00:00.000Z';
+  const messageId = overrides.messageId ?? `m${next()}@mail.example.com`;
+  const messageKey = overrides.messageKey ?? shortKey(messageId);
   const contacts = overrides.contacts ?? [aContact('bob@example.com')];
-  const dueOn = contacts.some((c) => c.awaited)
-    ? new Date(Date.parse(sentAt) + 3 * dayMs).toISOString().slice(0, 10)
-    : null;
+  const awaits = contacts.some((c) => c.awaited);
   return {
     userId: 'user-ada',
     messageKey,
-    messageId: `${messageKey}@mail.example.com`,
+    messageId,
     messageIdSource: 'header',
-    threadKey: `thread-${messageKey}`,
     direction: 'out',
-    sentAt,
+    via: 'bcc',
+    from: 'ada@example.com',
+    sentAt: '2025-03-03T09:00:00.000Z',
     dateSource: 'header',
     subject: 'Lunch next week?',
     snippet: 'Would Tuesday work for you?',
     contacts,
     tags: { kinds: [], window: null, unknown: [] },
-    asksSomething: contacts.some((c) => c.awaited),
+    asksSomething: awaits,
     broadcast: false,
-    dueOn,
-    timeZone: 'Europe/Berlin',
+    window: awaits ? defaultReplyWindow : null,
+    kind: 'personal',
+    outOfOffice: null,
+    attribution: null,
+    inReplyTo: [],
     references: [],
+    touchKey: messageKey,
+    timeZone: 'Europe/Berlin',
     receiptId: `receipt-${messageKey}`,
     ...overrides,
   };
+}
+
+/**
+ * A reply a contact (bob unless told) sent the user, Cc'd to the log address: its own Message-ID
+ * and touch key unless given (copies of one reply share a touch key; set it to say so).
+ */
+export function anIncomingMessage(overrides: Partial<LoggedMessage> = {}): LoggedMessage {
+  const from = overrides.from ?? 'bob@example.com';
+  return aLoggedMessage({
+    direction: 'in',
+    via: 'cc-reply',
+    from,
+    subject: 'Re: Lunch next week?',
+    snippet: 'Tuesday works.',
+    contacts: [aContact(from, { role: 'from' })],
+    ...overrides,
+  });
 }
 
 /** One received message's envelope, with passing verdicts and a receipt id of its own. */

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { broadcastThreshold, buildLoggedMessage } from '#domain/build-logged-message.ts';
+import {
+  broadcastThreshold,
+  buildIncomingMessage,
+  buildLoggedMessage,
+  sentTime,
+} from '#domain/build-logged-message.ts';
 import { shortKey } from '#domain/ids.ts';
-import type { LoggedMessage, ParsedEmail, Tags, User } from '#domain/model.ts';
+import type { Attribution, LoggedMessage, ParsedEmail, Tags, User } from '#domain/model.ts';
 import { anEnvelope, mailDomain } from '#test/builders/envelope.ts';
 import { aParsedEmail } from '#test/builders/parsed-email.ts';
 import { someTags } from '#test/builders/tags.ts';
@@ -13,7 +18,13 @@ const thanking = 'Thank you so much for the intro to Dana. It was a great conver
 /** Builds, and fails the test unless a message came out. */
 function build(
   email: ParsedEmail,
-  options: { user?: User; tags?: Tags; receivedAt?: Date } = {},
+  options: {
+    user?: User;
+    tags?: Tags;
+    receivedAt?: Date;
+    via?: LoggedMessage['via'];
+    attribution?: Attribution;
+  } = {},
 ): LoggedMessage {
   const result = buildLoggedMessage({
     email,
@@ -21,6 +32,8 @@ function build(
     tags: options.tags ?? someTags(),
     envelope: anEnvelope(options.receivedAt ? { receivedAt: options.receivedAt } : {}),
     mailDomain,
+    via: options.via,
+    attribution: options.attribution,
   });
   if (result.kind !== 'message') throw new Error(`expected a message, got ${result.detail}`);
   return result.message;
@@ -177,7 +190,7 @@ describe('buildLoggedMessage', () => {
       // Assess
       expect(message.asksSomething).toBe(false);
       expect(awaited(message)).toEqual([]);
-      expect(message.dueOn).toBeNull();
+      expect(message.window).toBeNull();
     });
 
     it('reads only the new text: a question in the quote asks nothing', () => {
@@ -195,10 +208,10 @@ describe('buildLoggedMessage', () => {
     });
 
     it.each([
-      ['a window tag', someTags({ window: { kind: 'days', days: 5 } }), '2026-03-09'],
-      ['the ask tag', someTags({ kinds: ['ask'] }), '2026-03-05'],
-    ])('awaits To recipients of a message that asks nothing but carries %s', (_, tags, due) => {
-      // Prepare: sent Monday 2 March
+      ['a window tag', someTags({ window: { kind: 'days', days: 5 } }), { kind: 'days', days: 5 }],
+      ['the ask tag', someTags({ kinds: ['ask'] }), { kind: 'business-days', days: 3 }],
+    ])('awaits To recipients of a message that asks nothing but carries %s', (_, tags, window) => {
+      // Prepare
       const email = aParsedEmail({ text: thanking, cc: ['cy@friends.test'] });
 
       // Act
@@ -206,7 +219,34 @@ describe('buildLoggedMessage', () => {
 
       // Assess
       expect(awaited(message)).toEqual(['ann@friends.test']);
-      expect(message.dueOn).toBe(due);
+      expect(message.window).toEqual(window);
+    });
+
+    it('gives a question without a window tag the default window, 3 business days', () => {
+      // Prepare
+      const email = aParsedEmail({ text: asking });
+
+      // Act
+      const message = build(email);
+
+      // Assess
+      expect(awaited(message)).toEqual(['ann@friends.test']);
+      expect(message.window).toEqual({ kind: 'business-days', days: 3 });
+    });
+
+    it("gives a question the window its tag names, the user's zone beside it", () => {
+      // Prepare
+      const email = aParsedEmail({ text: asking });
+      const monday = { kind: 'weekday', weekday: 1, label: 'monday' } as const;
+
+      // Act
+      const message = build(email, {
+        tags: someTags({ window: monday }),
+        user: aUser({ timeZone: 'America/New_York' }),
+      });
+
+      // Assess
+      expect([message.window, message.timeZone]).toEqual([monday, 'America/New_York']);
     });
 
     it('awaits nobody when tagged fyi, even for a question with a window', () => {
@@ -219,7 +259,7 @@ describe('buildLoggedMessage', () => {
 
       // Assess
       expect(awaited(message)).toEqual([]);
-      expect(message.dueOn).toBeNull();
+      expect(message.window).toBeNull();
       expect(message.contacts).toHaveLength(1);
     });
 
@@ -248,21 +288,7 @@ describe('buildLoggedMessage', () => {
       expect(message.broadcast).toBe(true);
       expect(message.contacts).toHaveLength(broadcastThreshold + 1);
       expect(awaited(message)).toEqual([]);
-      expect(message.dueOn).toBeNull();
-    });
-
-    it("sets the due date in the user's zone", () => {
-      // Prepare: Friday 23:30 UTC is already Saturday in Berlin, still Friday in New York
-      const email = aParsedEmail({ date: new Date('2026-03-06T23:30:00Z') });
-      const tags = someTags({ window: { kind: 'days', days: 3 } });
-
-      // Act
-      const inBerlin = build(email, { tags, user: aUser({ timeZone: 'Europe/Berlin' }) });
-      const inNewYork = build(email, { tags, user: aUser({ timeZone: 'America/New_York' }) });
-
-      // Assess
-      expect([inBerlin.dueOn, inBerlin.timeZone]).toEqual(['2026-03-10', 'Europe/Berlin']);
-      expect([inNewYork.dueOn, inNewYork.timeZone]).toEqual(['2026-03-09', 'America/New_York']);
+      expect(message.window).toBeNull();
     });
   });
 
@@ -289,7 +315,57 @@ describe('buildLoggedMessage', () => {
       // Assess
       expect(message.sentAt).toBe('2026-03-04T12:00:00.000Z');
       expect(message.dateSource).toBe('receipt');
-      expect(message.dueOn).toBe('2026-03-09');
+    });
+
+    it('clamps a Date in the future to the receipt time, and says so', () => {
+      // Prepare: a sender's clock set a year ahead
+      const email = aParsedEmail({ date: new Date('2027-03-04T12:00:00Z'), text: asking });
+
+      // Act
+      const message = build(email, { receivedAt: new Date('2026-03-04T12:00:00Z') });
+
+      // Assess
+      expect(message.sentAt).toBe('2026-03-04T12:00:00.000Z');
+      expect(message.dateSource).toBe('clamped');
+    });
+  });
+
+  describe('sentTime', () => {
+    const receivedAt = new Date('2026-03-04T12:00:00Z');
+
+    it.each([
+      ['a few minutes before the receipt', '2026-03-04T11:55:00Z'],
+      ['nine years before the receipt', '2017-03-04T12:00:00Z'],
+      ['ten years before the receipt to the millisecond', '2016-03-04T12:00:00Z'],
+      ['ahead of the receipt by clock skew (23 hours)', '2026-03-05T11:00:00Z'],
+      ['a day ahead of the receipt to the millisecond', '2026-03-05T12:00:00Z'],
+    ])('believes a Date %s', (_, date) => {
+      // Act
+      const sent = sentTime(new Date(date), receivedAt);
+
+      // Assess
+      expect(sent).toEqual({ sentAt: new Date(date), dateSource: 'header' });
+    });
+
+    it.each([
+      ['more than a day ahead of the receipt', '2026-03-05T12:00:00.001Z'],
+      ['years in the future', '2099-01-01T00:00:00Z'],
+      ['just over ten years before the receipt', '2016-03-04T11:59:59.999Z'],
+      ['at the epoch (a clock never set)', '1970-01-01T00:00:00Z'],
+    ])('clamps a Date %s to the receipt time', (_, date) => {
+      // Act
+      const sent = sentTime(new Date(date), receivedAt);
+
+      // Assess
+      expect(sent).toEqual({ sentAt: receivedAt, dateSource: 'clamped' });
+    });
+
+    it('takes the receipt time when there is no Date', () => {
+      // Act
+      const sent = sentTime(null, receivedAt);
+
+      // Assess
+      expect(sent).toEqual({ sentAt: receivedAt, dateSource: 'receipt' });
     });
   });
 
@@ -317,7 +393,7 @@ describe('buildLoggedMessage', () => {
       // Assess
       expect(message.messageIdSource).toBe('derived');
       expect(message.messageId).toMatch(/^[a-z2-7]{20}@derived\.givefirst\.invalid$/);
-      expect(message.threadKey).toBe(shortKey(message.messageId));
+      expect(message.messageKey).toBe(shortKey(message.messageId));
     });
 
     it('derives the same Message-ID for the same content', () => {
@@ -358,60 +434,32 @@ describe('buildLoggedMessage', () => {
     });
   });
 
-  describe('threads', () => {
-    const root = aParsedEmail({ messageId: '<root@mail.example.org>' });
-    const reply = aParsedEmail({
-      messageId: '<reply@mail.friends.test>',
-      inReplyTo: ['<root@mail.example.org>'],
-      references: ['<root@mail.example.org>'],
-    });
-    const replyToReply = aParsedEmail({
-      messageId: '<third@mail.example.org>',
-      inReplyTo: ['<reply@mail.friends.test>'],
-      references: ['<root@MAIL.Example.org>', '<reply@mail.friends.test>'],
-    });
+  describe('links to the thread', () => {
+    it('keeps no links for a message that starts a thread', () => {
+      // Prepare
+      const root = aParsedEmail({ messageId: '<root@mail.example.org>' });
 
-    it('starts a thread at a message without references', () => {
       // Act
       const message = build(root);
 
       // Assess
-      expect(message.threadKey).toBe(shortKey('root@mail.example.org'));
-      expect(message.references).toEqual([]);
+      expect([message.inReplyTo, message.references]).toEqual([[], []]);
     });
 
-    it('gives a reply and its root the same thread key, whatever the order they are built in', () => {
-      // Act
-      const replyFirst = [build(reply).threadKey, build(root).threadKey];
-      const rootFirst = [build(root).threadKey, build(reply).threadKey];
+    it('keeps In-Reply-To and References, normalised and in order', () => {
+      // Prepare
+      const replyToReply = aParsedEmail({
+        messageId: '<third@mail.example.org>',
+        inReplyTo: ['<reply@MAIL.Friends.test>'],
+        references: ['<root@MAIL.Example.org>', '<reply@mail.friends.test>'],
+      });
 
-      // Assess
-      expect(replyFirst[0]).toBe(replyFirst[1]);
-      expect(rootFirst).toEqual(replyFirst);
-    });
-
-    it('takes the first References id as the root', () => {
       // Act
       const message = build(replyToReply);
 
       // Assess
-      expect(message.threadKey).toBe(build(root).threadKey);
+      expect(message.inReplyTo).toEqual(['reply@mail.friends.test']);
       expect(message.references).toEqual(['root@mail.example.org', 'reply@mail.friends.test']);
-    });
-
-    it('takes In-Reply-To when there are no References', () => {
-      // Prepare
-      const email = aParsedEmail({
-        messageId: '<reply@mail.friends.test>',
-        inReplyTo: ['<root@mail.example.org>'],
-        references: [],
-      });
-
-      // Act
-      const message = build(email);
-
-      // Assess
-      expect(message.threadKey).toBe(build(root).threadKey);
     });
   });
 
@@ -456,6 +504,189 @@ describe('buildLoggedMessage', () => {
         tags,
         receiptId: 'receipt-1',
       });
+    });
+
+    it("is sent by the user, Bcc'd unless told, and counts one touch per message", () => {
+      // Prepare
+      const user = aUser({ email: 'Me@Example.org' });
+
+      // Act
+      const bccd = build(aParsedEmail(), { user });
+      const forwarded = build(aParsedEmail(), { user, via: 'forward-attached' });
+
+      // Assess
+      expect(bccd).toMatchObject({
+        direction: 'out',
+        via: 'bcc',
+        from: 'me@example.org',
+        kind: 'personal',
+        outOfOffice: null,
+        attribution: null,
+        touchKey: bccd.messageKey,
+      });
+      expect(forwarded.via).toBe('forward-attached');
+    });
+
+    it('keeps the quoted attribution it is given', () => {
+      // Prepare
+      const attribution: Attribution = {
+        name: 'Ann Lee',
+        address: 'ann@friends.test',
+        date: new Date('2026-03-01T17:00:00Z'),
+        line: 'On Sun, 1 Mar 2026 at 18:00, Ann Lee <ann@friends.test> wrote:',
+      };
+
+      // Act
+      const message = build(aParsedEmail(), { attribution });
+
+      // Assess
+      expect(message.attribution).toEqual(attribution);
+    });
+  });
+});
+
+describe('buildIncomingMessage', () => {
+  const bob = { address: 'bob@friends.test', name: 'Bob Byrne' };
+  /** Bob's reply to the user, Cc'd to the log address. */
+  const aReply = (overrides: Partial<ParsedEmail> = {}) =>
+    aParsedEmail({
+      from: bob,
+      to: ['Me <me@example.org>'],
+      cc: [`log@${mailDomain}`],
+      subject: 'Re: Coffee next week',
+      date: new Date('2026-03-03T10:15:37Z'),
+      messageId: '<reply-1@mail.friends.test>',
+      inReplyTo: ['<first.1@mail.example.org>'],
+      references: ['<first.1@mail.example.org>'],
+      text: 'Thursday works. Shall we say 10?',
+      ...overrides,
+    });
+
+  function buildIncoming(
+    email: ParsedEmail,
+    options: {
+      sender?: typeof bob;
+      receiptId?: string;
+      receivedAt?: Date;
+      via?: LoggedMessage['via'];
+    } = {},
+  ): LoggedMessage {
+    return buildIncomingMessage({
+      email,
+      sender: options.sender ?? bob,
+      user: aUser(),
+      envelope: anEnvelope({
+        receiptId: options.receiptId ?? 'receipt-1',
+        receivedAt: options.receivedAt ?? new Date('2026-03-03T10:16:00Z'),
+      }),
+      via: options.via ?? 'cc-reply',
+      kind: 'personal',
+      outOfOffice: null,
+    });
+  }
+
+  it('keeps a reply as incoming, from its sender, awaiting nobody', () => {
+    // Act
+    const message = buildIncoming(aReply());
+
+    // Assess
+    expect(message).toMatchObject({
+      userId: 'user-me',
+      direction: 'in',
+      via: 'cc-reply',
+      from: 'bob@friends.test',
+      contacts: [{ address: 'bob@friends.test', name: 'Bob Byrne', role: 'from', awaited: false }],
+      window: null,
+      asksSomething: false,
+      broadcast: false,
+      tags: { kinds: [], window: null, unknown: [] },
+      messageId: 'reply-1@mail.friends.test',
+      inReplyTo: ['first.1@mail.example.org'],
+      references: ['first.1@mail.example.org'],
+      sentAt: '2026-03-03T10:15:37.000Z',
+      dateSource: 'header',
+      timeZone: 'Europe/Berlin',
+      receiptId: 'receipt-1',
+    });
+  });
+
+  it('keeps what the rules found of it: its kind and an out-of-office return date', () => {
+    // Act
+    const message = buildIncomingMessage({
+      email: aReply({ subject: 'Automatic reply: Coffee next week' }),
+      sender: bob,
+      user: aUser(),
+      envelope: anEnvelope(),
+      via: 'forward-attached',
+      kind: 'auto-reply',
+      outOfOffice: { returnsOn: '2026-03-09' },
+    });
+
+    // Assess
+    expect(message).toMatchObject({
+      via: 'forward-attached',
+      kind: 'auto-reply',
+      outOfOffice: { returnsOn: '2026-03-09' },
+    });
+  });
+
+  it('clamps a Date in the future to the receipt time', () => {
+    // Act
+    const message = buildIncoming(aReply({ date: new Date('2036-03-03T10:15:00Z') }), {
+      receivedAt: new Date('2026-03-03T10:16:00Z'),
+    });
+
+    // Assess
+    expect([message.sentAt, message.dateSource]).toEqual(['2026-03-03T10:16:00.000Z', 'clamped']);
+  });
+
+  describe('touch key', () => {
+    it.each<[string, ParsedEmail, Parameters<typeof buildIncoming>[1]]>([
+      [
+        'Message-ID and receipt',
+        aReply({ messageId: '<copy-1@relay.friends.test>' }),
+        { receiptId: 'receipt-2' },
+      ],
+      [
+        'how it came (forwarded inline: no Message-ID, no links, no seconds in its date)',
+        aReply({
+          messageId: null,
+          inReplyTo: [],
+          references: [],
+          date: new Date('2026-03-03T10:15:00Z'),
+        }),
+        { receiptId: 'receipt-2', via: 'forward-inline' },
+      ],
+      [
+        "the case of the sender's address",
+        aReply({ messageId: '<other@mail.friends.test>' }),
+        { sender: { address: 'Bob@Friends.TEST', name: 'Bob' }, receiptId: 'receipt-2' },
+      ],
+      [
+        'the reply prefix and spacing of the subject',
+        aReply({ messageId: '<other@mail.friends.test>', subject: 'RE:  Coffee next week' }),
+        { receiptId: 'receipt-2' },
+      ],
+    ])('is the same for two copies of one reply differing in %s', (_, copy, options) => {
+      // Act
+      const original = buildIncoming(aReply());
+      const other = buildIncoming(copy, options);
+
+      // Assess
+      expect(other.messageKey).not.toBe(original.messageKey);
+      expect(other.touchKey).toBe(original.touchKey);
+    });
+
+    it.each<[string, ParsedEmail, Parameters<typeof buildIncoming>[1]]>([
+      ['sent another minute', aReply({ date: new Date('2026-03-03T10:16:37Z') }), {}],
+      ['on another subject', aReply({ subject: 'Re: Dinner on Friday' }), {}],
+      ['from another sender', aReply(), { sender: { address: 'cy@friends.test', name: 'Cy' } }],
+    ])('differs for a reply %s', (_, other, options) => {
+      // Act
+      const touchKeys = [buildIncoming(aReply()).touchKey, buildIncoming(other, options).touchKey];
+
+      // Assess
+      expect(touchKeys[0]).not.toBe(touchKeys[1]);
     });
   });
 });

@@ -10,18 +10,17 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
+import { shortKey } from '#domain/ids.ts';
 import { normaliseAddress } from '#domain/mailbox.ts';
-import type { InboundEnvelope, LoggedMessage, Outcome, User } from '#domain/model.ts';
+import type { Attribution, InboundEnvelope, LoggedMessage, Outcome, User } from '#domain/model.ts';
 import type {
   AddUserResult,
-  AwaitedView,
   ContactView,
   ReceiptRecord,
   ReceiptRef,
   ReceiptSummary,
   RejectionView,
   Store,
-  ThreadView,
 } from '#domain/ports.ts';
 import { gsi1, indexNames, keys, prefixes, receiptRetentionDays } from './table-design.ts';
 
@@ -52,37 +51,40 @@ function toUser(item: Item): User {
   };
 }
 
-const addressesWith = (m: LoggedMessage, role: string) =>
-  m.contacts.filter((c) => c.role === role).map((c) => c.address);
+/** Of a long References header, the root and the latest few are what link a thread. */
+const keptReferences = (ids: string[]) =>
+  ids.length <= 21 ? ids : [ids[0] as string, ...ids.slice(-20)];
 
 /**
- * What is kept of a logged message: identity, dates, who was written to, the tags and a short
- * snippet; never the body. Flat lists keep the item small (and cheap to write).
+ * What is kept of a logged message: identity, links, dates, who, tags, what the rules found and a
+ * short snippet; never the body. Threads and the nudge ladder are computed from these.
  */
-function messageItem(m: LoggedMessage): Item {
-  const window = m.tags.window;
+export function messageItem(m: LoggedMessage): Item {
   return {
     ...keys.message(m.userId, m.messageKey),
-    messageId: m.messageId,
-    messageIdSource: m.messageIdSource,
-    threadKey: m.threadKey,
-    direction: m.direction,
-    sentAt: m.sentAt,
-    dateSource: m.dateSource,
-    subject: m.subject,
-    snippet: m.snippet,
-    to: addressesWith(m, 'to'),
-    cc: addressesWith(m, 'cc'),
-    bcc: addressesWith(m, 'bcc'),
-    awaited: m.contacts.filter((c) => c.awaited).map((c) => c.address),
-    tags: m.tags.kinds,
-    window: window && (window.kind === 'weekday' ? window.label : `${window.days} ${window.kind}`),
-    unknownTags: m.tags.unknown,
-    asksSomething: m.asksSomething,
-    broadcast: m.broadcast,
-    dueOn: m.dueOn,
-    timeZone: m.timeZone,
-    receiptId: m.receiptId,
+    ...m,
+    references: keptReferences(m.references),
+    attribution: m.attribution && {
+      ...m.attribution,
+      date: m.attribution.date?.toISOString() ?? null,
+    },
+  };
+}
+
+function toLoggedMessage(item: Item): LoggedMessage {
+  const {
+    PK: _pk,
+    SK: _sk,
+    attribution,
+    ...rest
+  } = item as Item & {
+    attribution: (Omit<Attribution, 'date'> & { date: string | null }) | null;
+  };
+  return {
+    ...(rest as unknown as LoggedMessage),
+    attribution: attribution
+      ? { ...attribution, date: attribution.date ? new Date(attribution.date) : null }
+      : null,
   };
 }
 
@@ -319,7 +321,10 @@ export class DynamoStore implements Store {
 
   async findUserByAddress(address: string): Promise<User | null> {
     const userId = await this.#userIdOf(normaliseAddress(address));
-    if (!userId) return null;
+    return userId ? this.getUser(userId) : null;
+  }
+
+  async getUser(userId: string): Promise<User | null> {
     const got = await this.#db.send(
       new GetCommand({ TableName: this.#table, Key: keys.user(userId) }),
     );
@@ -363,19 +368,10 @@ export class DynamoStore implements Store {
     }
     await Promise.all([
       ...message.contacts.map((c) => this.#touchContact(message, c.address, c.name)),
-      this.#touchThread(message),
-      ...message.contacts
-        .filter((c) => c.awaited)
-        .map((c) => this.#awaitReply(message, c.address, c.name)),
       this.#db.send(
         new PutCommand({
           TableName: this.#table,
-          Item: {
-            ...keys.messageOwner(messageKey, userId),
-            userId,
-            threadKey: message.threadKey,
-            messageKey,
-          },
+          Item: { ...keys.messageOwner(messageKey, userId), userId, messageKey },
         }),
       ),
     ]);
@@ -389,23 +385,25 @@ export class DynamoStore implements Store {
    */
   async #touchContact(message: LoggedMessage, address: string, name: string): Promise<void> {
     const key = keys.contact(message.userId, address);
+    const [touches, last] =
+      message.direction === 'out' ? ['touchesOut', 'lastOutAt'] : ['touchesIn', 'lastInAt'];
     const count = {
-      update: 'ADD touchesOut :one, applied :ids SET address = :a, #n = if_not_exists(#n, :name)',
+      update: `ADD ${touches} :one, applied :ids SET address = :a, #n = if_not_exists(#n, :name)`,
       unapplied: 'attribute_not_exists(applied) OR NOT contains(applied, :id)',
       names: { '#n': 'name' },
       values: {
         ':one': 1,
-        ':ids': new Set([message.messageKey]),
-        ':id': message.messageKey,
+        ':ids': new Set([message.touchKey]),
+        ':id': message.touchKey,
         ':a': address,
         ':name': name,
       },
     };
-    const later = 'attribute_not_exists(lastOutAt) OR lastOutAt < :at';
+    const later = `attribute_not_exists(${last}) OR ${last} < :at`;
     const both = await conditional(
       this.#update({
         Key: key,
-        UpdateExpression: `${count.update}, lastOutAt = :at`,
+        UpdateExpression: `${count.update}, ${last} = :at`,
         ConditionExpression: `(${count.unapplied}) AND (${later})`,
         ExpressionAttributeNames: count.names,
         ExpressionAttributeValues: { ...count.values, ':at': message.sentAt },
@@ -424,62 +422,9 @@ export class DynamoStore implements Store {
     await conditional(
       this.#update({
         Key: key,
-        UpdateExpression: 'SET lastOutAt = :at',
+        UpdateExpression: `SET ${last} = :at`,
         ConditionExpression: later,
         ExpressionAttributeValues: { ':at': message.sentAt },
-      }),
-    );
-  }
-
-  /**
-   * "Last at" moves forward only; subject and "first at" come from the earliest message. A message
-   * later than all before it takes one request; older mail arriving late takes a second.
-   */
-  async #touchThread(message: LoggedMessage): Promise<void> {
-    const key = keys.thread(message.userId, message.threadKey);
-    const latest = await conditional(
-      this.#update({
-        Key: key,
-        UpdateExpression:
-          'SET lastAt = :at, threadKey = :t, subject = if_not_exists(subject, :s), firstAt = if_not_exists(firstAt, :at)',
-        ConditionExpression: 'attribute_not_exists(lastAt) OR lastAt < :at',
-        ExpressionAttributeValues: {
-          ':s': message.subject,
-          ':at': message.sentAt,
-          ':t': message.threadKey,
-        },
-      }),
-    );
-    if (latest) return;
-    await conditional(
-      this.#update({
-        Key: key,
-        UpdateExpression: 'SET subject = :s, firstAt = :at',
-        ConditionExpression: 'firstAt > :at',
-        ExpressionAttributeValues: { ':s': message.subject, ':at': message.sentAt },
-      }),
-    );
-  }
-
-  /** A later message to the same person on the thread restarts the reply window; an older one changes nothing. */
-  async #awaitReply(message: LoggedMessage, address: string, name: string): Promise<void> {
-    await conditional(
-      this.#update({
-        Key: keys.awaited(message.userId, message.threadKey, address),
-        UpdateExpression:
-          'SET address = :a, #n = :n, sentAt = :at, dueOn = :due, #tz = :tz, messageKey = :k, GSI1PK = :g, GSI1SK = :gs',
-        ConditionExpression: 'attribute_not_exists(sentAt) OR sentAt < :at',
-        ExpressionAttributeNames: { '#n': 'name', '#tz': 'timeZone' },
-        ExpressionAttributeValues: {
-          ':a': address,
-          ':n': name,
-          ':at': message.sentAt,
-          ':due': message.dueOn,
-          ':tz': message.timeZone,
-          ':k': message.messageKey,
-          ':g': gsi1.openAwaited(message.userId),
-          ':gs': `${message.dueOn}#${message.threadKey}#${address}`,
-        },
       }),
     );
   }
@@ -499,39 +444,23 @@ export class DynamoStore implements Store {
     }));
   }
 
-  async listThreads(userId: string): Promise<ThreadView[]> {
+  async listMessages(userId: string): Promise<LoggedMessage[]> {
     const items = await this.#queryAll({
       KeyConditionExpression: 'PK = :p AND begins_with(SK, :s)',
-      ExpressionAttributeValues: { ':p': prefixes.user(userId), ':s': prefixes.threads },
+      ExpressionAttributeValues: { ':p': prefixes.user(userId), ':s': prefixes.messages },
     });
-    const threads = new Map<string, ThreadView>();
-    const awaited: [string, AwaitedView][] = [];
-    for (const i of items) {
-      const sk = i.SK as string;
-      if (sk.includes(prefixes.awaitedMarker)) {
-        const threadKey = sk.slice(prefixes.threads.length, sk.indexOf(prefixes.awaitedMarker));
-        awaited.push([
-          threadKey,
-          {
-            address: i.address as string,
-            name: i.name as string,
-            sentAt: i.sentAt as string,
-            dueOn: i.dueOn as string,
-            timeZone: i.timeZone as string,
-            messageKey: i.messageKey as string,
-          },
-        ]);
-      } else {
-        threads.set(i.threadKey as string, {
-          threadKey: i.threadKey as string,
-          subject: i.subject as string,
-          firstAt: i.firstAt as string,
-          lastAt: i.lastAt as string,
-          awaited: [],
-        });
-      }
+    return items.map(toLoggedMessage);
+  }
+
+  async ownersOfMessages(messageIds: string[]): Promise<string[]> {
+    const owners = new Set<string>();
+    for (const id of messageIds) {
+      const items = await this.#queryAll({
+        KeyConditionExpression: 'PK = :p',
+        ExpressionAttributeValues: { ':p': keys.messageOwner(shortKey(id), '').PK },
+      });
+      for (const item of items) owners.add(item.userId as string);
     }
-    for (const [threadKey, view] of awaited) threads.get(threadKey)?.awaited.push(view);
-    return [...threads.values()].sort((a, b) => b.lastAt.localeCompare(a.lastAt));
+    return [...owners];
   }
 }

@@ -37,6 +37,7 @@ export const keys = {
 export const prefixes = {
   user: (userId: string) => `USER#${userId}`,
   contacts: 'CONTACT#',
+  messages: 'MSG#',
   threads: 'THREAD#',
   awaitedMarker: '#AWAIT#',
 };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { type AddressObject, type EmailAddress, MailParser } from 'mailparser';
 import { UnreadableMailError } from '#domain/errors.ts';
@@ -109,16 +109,80 @@ function messageIds(value: unknown): string[] {
 }
 
 /**
- * mailparser's streaming parser. Attachments are drained as they stream past and never buffered;
- * only the headers the rules need and the text part are kept.
+ * The largest attached message that is read (a forward as attachment): past this it is drained like
+ * any other attachment, so an attachment can never make the parser hold more than this.
  */
-export const parseMail: ParseMail = (raw: Readable) =>
-  new Promise<ParsedEmail>((resolve, reject) => {
-    const parser = new MailParser({ skipImageLinks: true, skipTextToHtml: true });
+const attachedMessageLimit = 10 * 1024 * 1024;
+
+const isMessageType = (contentType: string | undefined) =>
+  contentType === 'message/rfc822' || contentType === 'message/global';
+
+/** Reads an attachment to its end and lets the parser go on, keeping nothing. */
+function drain(content: Readable | undefined, release: (() => void) | undefined) {
+  content?.on('end', () => release?.());
+  content?.resume();
+}
+
+/**
+ * An attached message, parsed as it streams past (its own attachments drained, a message attached
+ * inside it not read). Null when it is larger than attachedMessageLimit or cannot be parsed; either
+ * way the rest of it is drained, so the outer message is read to its end.
+ */
+function readAttachedMessage(
+  content: Readable | undefined,
+  release: (() => void) | undefined,
+): Promise<ParsedEmail | null> {
+  if (!content) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const inner = new PassThrough();
+    let reading = true;
+    let bytes = 0;
+    const giveUp = () => {
+      if (!reading) return;
+      reading = false;
+      inner.destroy();
+      content.resume();
+      resolve(null);
+    };
+    parseMessage(inner, { readAttached: false }).then(resolve, giveUp);
+    content.on('data', (chunk: Buffer) => {
+      if (!reading) return;
+      bytes += chunk.length;
+      if (bytes > attachedMessageLimit) giveUp();
+      else if (!inner.write(chunk)) {
+        content.pause();
+        inner.once('drain', () => content.resume());
+      }
+    });
+    content.on('error', giveUp);
+    content.on('end', () => {
+      if (reading) inner.end();
+      release?.();
+    });
+  });
+}
+
+/**
+ * mailparser's streaming parser. Attachments are drained as they stream past and never buffered;
+ * only the headers the rules need and the text part are kept. The first attached message
+ * (message/rfc822 or message/global, a forward as attachment) is parsed the same way.
+ */
+export const parseMail: ParseMail = (raw: Readable) => parseMessage(raw, { readAttached: true });
+
+function parseMessage(raw: Readable, options: { readAttached: boolean }): Promise<ParsedEmail> {
+  return new Promise<ParsedEmail>((resolve, reject) => {
+    // Every attached message is an attachment, also one marked inline: its text is never mixed
+    // into the text of the message it is attached to.
+    const parser = new MailParser({
+      skipImageLinks: true,
+      skipTextToHtml: true,
+      ignoreEmbedded: true,
+    });
     let headers = new Map<string, unknown>();
     const rawHeaders: Record<string, string> = {};
     let text = '';
     let html = '';
+    let attachedMessage: Promise<ParsedEmail | null> | null = null;
     const fail = (error: unknown) =>
       reject(
         new UnreadableMailError(
@@ -150,14 +214,16 @@ export const parseMail: ParseMail = (raw: Readable) =>
       'data',
       (data: {
         type: string;
+        contentType?: string;
         text?: string;
         html?: string | false;
         content?: Readable;
         release?: () => void;
       }) => {
         if (data.type === 'attachment') {
-          data.content?.on('end', () => data.release?.());
-          data.content?.resume();
+          if (options.readAttached && !attachedMessage && isMessageType(data.contentType))
+            attachedMessage = readAttachedMessage(data.content, data.release);
+          else drain(data.content, data.release);
         } else if (data.type === 'text') {
           text = data.text ?? '';
           html = typeof data.html === 'string' ? data.html : '';
@@ -166,7 +232,7 @@ export const parseMail: ParseMail = (raw: Readable) =>
     );
     parser.on('error', fail);
     raw.on('error', fail);
-    parser.on('end', () => {
+    const finish = (attached: ParsedEmail | null) => {
       const from = mailboxes(headers.get('from'), rawAddresses.from)[0] ?? null;
       const date = headers.get('date');
       const contentType = headers.get('content-type') as
@@ -202,8 +268,13 @@ export const parseMail: ParseMail = (raw: Readable) =>
               .replace(/<[^>]*>/g, ' ')
               .slice(0, rulesTextLimit),
         bodyDigest: createHash('sha256').update(body).digest('base64url').slice(0, 22),
-        attachedMessage: null,
+        attachedMessage: attached,
       });
+    };
+    parser.on('end', () => {
+      if (attachedMessage) attachedMessage.then(finish).catch(fail);
+      else finish(null);
     });
     raw.pipe(parser);
   });
+}

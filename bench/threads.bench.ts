@@ -1,0 +1,121 @@
+// The open-threads view for a user with 20,000 logged messages and 2,000 contacts, against the bare
+// DynamoDB Query that reads the same items; and how many requests it takes (never a Scan).
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
+import { DynamoStore, messageItem } from '#adapters/dynamodb/dynamodb-store.ts';
+import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
+import { keys, prefixes } from '#adapters/dynamodb/table-design.ts';
+import type { LoggedMessage } from '#domain/model.ts';
+import { startDynalite } from '#local/dynalite-server.ts';
+import { asked, received, sent, told } from '#test/builders/logged-message.ts';
+import { makeListThreads } from '#use-cases/list-threads.ts';
+import { compare, report } from './measure.ts';
+import { countRequests } from './support.ts';
+
+const contacts = 2_000;
+const perThread = 5;
+const messagesWanted = 20_000;
+
+/** Threads of five: a question, a reply or a nudge, a follow-up …, spread over two years. */
+function history(userId: string): LoggedMessage[] {
+  const out: LoggedMessage[] = [];
+  const start = Date.parse('2024-06-01T08:00:00Z');
+  for (let t = 0; out.length < messagesWanted; t++) {
+    const who = `p${t % contacts}@people${t % 97}.example`;
+    const root = `t${t}-0@mail.example.com`;
+    const at = (k: number) => new Date(start + t * 4 * 3_600_000 + k * 86_400_000).toISOString();
+    const base = { userId, subject: `Topic ${t}` };
+    out.push(sent(at(0), [asked(who, `Person ${t % contacts}`)], { ...base, messageId: root }));
+    for (let k = 1; k < perThread; k++) {
+      const id = `t${t}-${k}@mail.example.com`;
+      const links = { messageId: id, inReplyTo: [root], references: [root] };
+      out.push(
+        k % 2 === 1 && t % 3 !== 0
+          ? received(at(k), who, { ...base, ...links, subject: `Re: Topic ${t}` })
+          : sent(at(k), [told(who)], { ...base, ...links, subject: `Re: Topic ${t}` }),
+      );
+    }
+  }
+  return out.slice(0, messagesWanted);
+}
+
+export async function run(): Promise<void> {
+  const dynamo = await startDynalite();
+  const client = makeDocumentClient({ region: 'local', endpoint: dynamo.endpoint });
+  const bare = new DynamoDBClient({
+    region: 'local',
+    endpoint: dynamo.endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await ensureTable(client, 'bench');
+    const clock = () => new Date('2026-06-01T08:00:00Z');
+    const store = new DynamoStore({ client, tableName: 'bench', clock });
+    const user = {
+      userId: 'bench-user',
+      email: 'me@example.com',
+      aliases: [],
+      timeZone: 'Europe/Berlin',
+      digestAt: '08:00',
+      neverLog: [],
+      createdAt: clock().toISOString(),
+    };
+    const messages = history(user.userId);
+    for (let i = 0; i < messages.length; i += 25) {
+      await client.send(
+        new BatchWriteCommand({
+          RequestItems: {
+            bench: messages.slice(i, i + 25).map((m) => ({ PutRequest: { Item: messageItem(m) } })),
+          },
+        }),
+      );
+    }
+    const listThreads = makeListThreads({ store, clock });
+    const requests = countRequests(client);
+    const threads = await listThreads(user);
+    const open = threads.filter((t) =>
+      t.contacts.some((c) => c.state === 'waiting' || c.state === 'due'),
+    );
+    report(`threads view, ${messages.length} messages, ${contacts} contacts`, {
+      threads: threads.length,
+      open: open.length,
+      requests: requests.total(),
+      ...requests.byOperation(),
+    });
+
+    const bareQuery = async () => {
+      let start: Record<string, never> | undefined;
+      do {
+        const page = await bare.send(
+          new QueryCommand({
+            TableName: 'bench',
+            KeyConditionExpression: 'PK = :p AND begins_with(SK, :s)',
+            ExpressionAttributeValues: {
+              ':p': { S: keys.user(user.userId).PK },
+              ':s': { S: prefixes.messages },
+            },
+            ExclusiveStartKey: start,
+          }),
+        );
+        start = page.LastEvaluatedKey as typeof start;
+      } while (start);
+    };
+    const docOnly = await compare(3, 1, () => store.listMessages(user.userId), bareQuery);
+    report('store.listMessages vs bare Query', {
+      list_ms: docOnly.subject,
+      query_ms: docOnly.baseline,
+      ratio: docOnly.ratio,
+    });
+    const result = await compare(5, 1, () => listThreads(user), bareQuery);
+    report(
+      'threads view vs bare Query of the same items',
+      { view_ms: result.subject, query_ms: result.baseline, ratio: result.ratio },
+      '<= 1.5x',
+    );
+  } finally {
+    client.destroy();
+    bare.destroy();
+    await dynamo.close();
+  }
+}

@@ -1,0 +1,156 @@
+import type { ReplyWindow } from './model.ts';
+import { dueDate, firstBusinessDayAfter, localDate, nudgeWindow } from './reply-window.ts';
+
+/**
+ * The nudge ladder of one (thread, contact) pair, as a fold over what happened on the thread in
+ * date order. Nothing here reads a clock: `pairStatus` is handed the moment to judge at, so the
+ * ladder is a pure function of the messages, the user's zone and that moment.
+ *
+ * waiting → due ("assume the best") → nudged once → due again ("one last friendly nudge") →
+ * nudged twice → let go. A reply at any step closes it, let-go included.
+ */
+
+export type PairEvent =
+  /** The user wrote to this person (in To). `awaited`: the message asks for a reply. */
+  | { kind: 'wrote'; at: Date; awaited: boolean; window: ReplyWindow | null; messageKey: string }
+  /** Evidence that this person replied. */
+  | { kind: 'replied'; at: Date; how: string; messageKey: string }
+  /** This person's out-of-office reply, with the day they are back if it named one. */
+  | { kind: 'away'; at: Date; returnsOn: string | null; messageKey: string };
+
+export interface Evidence {
+  at: string;
+  what: string;
+  messageKey: string;
+}
+
+export interface PairLadder {
+  /** Waiting for a reply (the window may be over). */
+  active: boolean;
+  letGo: boolean;
+  replied: boolean;
+  nudges: number;
+  since: string | null;
+  dueOn: string | null;
+  window: ReplyWindow | null;
+  awayUntil: string | null;
+  history: Evidence[];
+}
+
+export type PairState = 'idle' | 'waiting' | 'due' | 'let-go' | 'replied';
+
+export interface PairStatus {
+  state: PairState;
+  nudges: number;
+  since: string | null;
+  dueOn: string | null;
+  awayUntil: string | null;
+  /** What the digest says about a due pair. */
+  reason: string | null;
+}
+
+/** After a second unanswered nudge, the ladder lets go. */
+export const nudgesBeforeLettingGo = 2;
+
+export function startPair(): PairLadder {
+  return {
+    active: false,
+    letGo: false,
+    replied: false,
+    nudges: 0,
+    since: null,
+    dueOn: null,
+    window: null,
+    awayUntil: null,
+    history: [],
+  };
+}
+
+/** Whether the window after the second nudge is over by `at`: then the ladder has let go. */
+function lettingGo(pair: PairLadder, at: Date, timeZone: string): boolean {
+  return (
+    pair.active &&
+    pair.nudges >= nudgesBeforeLettingGo &&
+    pair.dueOn !== null &&
+    localDate(at, timeZone) >= pair.dueOn
+  );
+}
+
+/** Applies one event (in date order) to a pair. Returns the same object, changed. */
+export function applyEvent(pair: PairLadder, event: PairEvent, timeZone: string): PairLadder {
+  const note = (what: string) =>
+    pair.history.push({ at: event.at.toISOString(), what, messageKey: event.messageKey });
+  if (lettingGo(pair, event.at, timeZone)) {
+    pair.active = false;
+    pair.letGo = true;
+  }
+  switch (event.kind) {
+    case 'replied':
+      if (pair.active || pair.letGo) {
+        pair.active = false;
+        pair.letGo = false;
+        pair.replied = true;
+        note(`replied (${event.how})`);
+      }
+      return pair;
+    case 'away':
+      if (!pair.active) return pair;
+      pair.awayUntil = event.returnsOn;
+      if (event.returnsOn) {
+        const back = firstBusinessDayAfter(event.returnsOn);
+        if (pair.dueOn === null || back > pair.dueOn) pair.dueOn = back;
+        note(`out of office until ${event.returnsOn}`);
+      } else {
+        note('out of office (no return date)');
+      }
+      return pair;
+    case 'wrote': {
+      if (pair.letGo) return pair;
+      if (pair.active && pair.dueOn !== null) {
+        const today = localDate(event.at, timeZone);
+        if (today < pair.dueOn) {
+          pair.dueOn = dueDate(event.at, timeZone, event.window ?? pair.window ?? nudgeWindow);
+          note('wrote again before the window was over: window restarted');
+        } else {
+          pair.nudges += 1;
+          pair.dueOn = dueDate(event.at, timeZone, nudgeWindow);
+          note(pair.nudges === 1 ? 'nudged once' : `nudged ${pair.nudges} times`);
+        }
+        return pair;
+      }
+      if (!event.awaited || !event.window) return pair;
+      pair.active = true;
+      pair.replied = false;
+      pair.nudges = 0;
+      pair.since = event.at.toISOString();
+      pair.window = event.window;
+      pair.awayUntil = null;
+      pair.dueOn = dueDate(event.at, timeZone, event.window);
+      note('asked; awaiting a reply');
+      return pair;
+    }
+  }
+}
+
+const reasons = {
+  firstDue: 'Assume the best: maybe they missed it. Reach out again.',
+  lastDue: 'One last friendly nudge.',
+};
+
+/** Where a pair stands at `now`, on the user's calendar. */
+export function pairStatus(pair: PairLadder, now: Date, timeZone: string): PairStatus {
+  const base = {
+    nudges: pair.nudges,
+    since: pair.since,
+    dueOn: pair.dueOn,
+    awayUntil: pair.awayUntil,
+  };
+  if (pair.letGo || lettingGo(pair, now, timeZone))
+    return { ...base, state: 'let-go', reason: null };
+  if (pair.replied && !pair.active) return { ...base, state: 'replied', reason: null };
+  if (!pair.active || pair.dueOn === null) return { ...base, state: 'idle', reason: null };
+  if (localDate(now, timeZone) < pair.dueOn) return { ...base, state: 'waiting', reason: null };
+  const reason = pair.nudges === 0 ? reasons.firstDue : reasons.lastDue;
+  const away = pair.awayUntil ? ` They were away until ${pair.awayUntil}.` : '';
+  return { ...base, state: 'due', reason: `${reason}${away}` };
+}

@@ -1,0 +1,279 @@
+import { shortKey } from './ids.ts';
+import type { Attribution, LoggedMessage } from './model.ts';
+import {
+  applyEvent,
+  type Evidence,
+  type PairEvent,
+  type PairLadder,
+  type PairStatus,
+  pairStatus,
+  startPair,
+} from './nudge-ladder.ts';
+import { normaliseSubject } from './thread-subject.ts';
+
+/** A message without Message-ID links joins an open thread by subject only within this many days. */
+export const subjectFallbackDays = 60;
+
+export interface ThreadContactView extends PairStatus {
+  address: string;
+  name: string;
+  /** What changed the ladder, oldest first. */
+  history: Evidence[];
+}
+
+export interface ThreadView {
+  threadKey: string;
+  subject: string;
+  firstAt: string;
+  lastAt: string;
+  messages: number;
+  /** Everyone a reply was ever awaited from on this thread. */
+  contacts: ThreadContactView[];
+}
+
+interface Pair {
+  name: string;
+  ladder: PairLadder;
+  lastTouch: number;
+}
+
+interface Thread {
+  firstMessageId: string;
+  subject: string;
+  normSubject: string;
+  firstAt: string;
+  lastAt: string;
+  messages: number;
+  pairs: Map<string, Pair>;
+  /** The Message-IDs the user's latest message on the thread knew: its own and those it referred to. */
+  lastOutIds: Set<string> | null;
+}
+
+/** Disjoint sets over Message-IDs: messages that refer to each other are one thread. */
+class Links {
+  readonly #parent = new Map<string, string>();
+  find(id: string): string {
+    let root = id;
+    while (this.#parent.has(root) && this.#parent.get(root) !== root)
+      root = this.#parent.get(root) as string;
+    let node = id;
+    while (node !== root) {
+      const next = this.#parent.get(node) ?? root;
+      this.#parent.set(node, root);
+      node = next;
+    }
+    if (!this.#parent.has(root)) this.#parent.set(root, root);
+    return root;
+  }
+  union(a: string, b: string): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra === rb) return;
+    // The smaller id is the root, so the same links give the same roots in any order.
+    const [low, high] = ra < rb ? [ra, rb] : [rb, ra];
+    this.#parent.set(high, low);
+  }
+}
+
+const byDate = (a: LoggedMessage, b: LoggedMessage) =>
+  a.sentAt === b.sentAt
+    ? a.messageKey.localeCompare(b.messageKey)
+    : a.sentAt.localeCompare(b.sentAt);
+
+/** The pair an attribution names: by address, or by a name that matches exactly one contact on the thread. */
+function attributed(attribution: Attribution, pairs: Map<string, Pair>): string | null {
+  if (attribution.address) return pairs.has(attribution.address) ? attribution.address : null;
+  const wanted = attribution.name.replace(/\s+/g, ' ').trim().toLowerCase();
+  if (!wanted) return null;
+  const named = [...pairs].filter(
+    ([, p]) => p.name.replace(/\s+/g, ' ').trim().toLowerCase() === wanted,
+  );
+  return named.length === 1 ? (named[0]?.[0] ?? null) : null;
+}
+
+const via: Record<LoggedMessage['via'], string> = {
+  bcc: 'their message was logged',
+  'cc-reply': 'their reply reached the log address in Cc',
+  'forward-inline': 'you forwarded their reply',
+  'forward-attached': 'you forwarded their reply',
+};
+
+/**
+ * The user's threads and, for everyone a reply was awaited from, where the nudge ladder stands at
+ * `now`. A pure function of the logged messages, the user's zone and `now`: whatever order the
+ * messages arrived in, the same set gives the same threads.
+ *
+ * Primary course:
+ * 1. Threads by Message-ID links (Message-ID, In-Reply-To, References), order-free.
+ * 2. In date order, a message with no links joins an open thread with the same normalised subject
+ *    and a contact touched within 60 days; otherwise it starts its own.
+ * 3. In date order, each message becomes ladder events for the thread's pairs: replies (a message
+ *    from them; their reply quoted at the top of the user's next message; a new Message-ID the user
+ *    did not send when only one person is awaited), out-of-office notices, and the user writing.
+ */
+export function buildThreads(messages: LoggedMessage[], timeZone: string, now: Date): ThreadView[] {
+  const sorted = [...messages].sort(byDate);
+  const links = new Links();
+  const userSent = new Set<string>();
+  for (const m of sorted) {
+    if (m.direction === 'out') userSent.add(m.messageId);
+    for (const id of [...m.inReplyTo, ...m.references]) links.union(m.messageId, id);
+  }
+
+  const threadOf = new Map<string, Thread>();
+  const bySubject = new Map<string, Thread[]>();
+  const result: Thread[] = [];
+
+  const fallback = (m: LoggedMessage): Thread | undefined => {
+    const subject = normaliseSubject(m.subject);
+    if (!subject) return undefined;
+    const at = Date.parse(m.sentAt);
+    const since = at - subjectFallbackDays * 86_400_000;
+    const contacts = m.contacts.map((c) => c.address);
+    return (bySubject.get(subject) ?? [])
+      .filter((t) =>
+        contacts.some((c) => {
+          const pair = t.pairs.get(c);
+          return (
+            pair !== undefined &&
+            pair.lastTouch >= since &&
+            (pair.ladder.active || pair.ladder.letGo)
+          );
+        }),
+      )
+      .sort((a, b) => b.lastAt.localeCompare(a.lastAt))[0];
+  };
+
+  for (const m of sorted) {
+    const root = links.find(m.messageId);
+    let thread = threadOf.get(root);
+    if (!thread && m.inReplyTo.length === 0 && m.references.length === 0) thread = fallback(m);
+    if (!thread) {
+      thread = {
+        firstMessageId: m.messageId,
+        subject: m.subject,
+        normSubject: normaliseSubject(m.subject),
+        firstAt: m.sentAt,
+        lastAt: m.sentAt,
+        messages: 0,
+        pairs: new Map(),
+        lastOutIds: null,
+      };
+      result.push(thread);
+      const same = bySubject.get(thread.normSubject);
+      if (same) same.push(thread);
+      else bySubject.set(thread.normSubject, [thread]);
+    }
+    threadOf.set(root, thread);
+    apply(thread, m, userSent, timeZone);
+  }
+
+  return result
+    .map((t) => ({
+      threadKey: shortKey(t.firstMessageId),
+      subject: t.subject,
+      firstAt: t.firstAt,
+      lastAt: t.lastAt,
+      messages: t.messages,
+      contacts: [...t.pairs]
+        .filter(([, p]) => p.ladder.since !== null)
+        .map(([address, p]) => ({
+          address,
+          name: p.name,
+          ...pairStatus(p.ladder, now, timeZone),
+          history: p.ladder.history,
+        })),
+    }))
+    .sort((a, b) => b.lastAt.localeCompare(a.lastAt) || a.threadKey.localeCompare(b.threadKey));
+}
+
+/** One message's effect on its thread, in date order. */
+function apply(thread: Thread, m: LoggedMessage, userSent: Set<string>, timeZone: string): void {
+  const at = new Date(m.sentAt);
+  thread.messages += 1;
+  if (m.sentAt > thread.lastAt) thread.lastAt = m.sentAt;
+  const pairOf = (address: string, name: string): Pair => {
+    let pair = thread.pairs.get(address);
+    if (!pair) {
+      pair = { name, ladder: startPair(), lastTouch: at.getTime() };
+      thread.pairs.set(address, pair);
+    }
+    if (!pair.name && name) pair.name = name;
+    pair.lastTouch = Math.max(pair.lastTouch, at.getTime());
+    return pair;
+  };
+  const event = (address: string, name: string, e: PairEvent) => {
+    applyEvent(pairOf(address, name).ladder, e, timeZone);
+  };
+
+  if (m.direction === 'in') {
+    const sender = m.contacts[0];
+    if (!sender) return;
+    if (m.kind === 'personal') {
+      event(sender.address, sender.name, {
+        kind: 'replied',
+        at,
+        how: via[m.via],
+        messageKey: m.messageKey,
+      });
+    } else if (m.kind === 'auto-reply' && m.outOfOffice) {
+      event(sender.address, sender.name, {
+        kind: 'away',
+        at,
+        returnsOn: m.outOfOffice.returnsOn,
+        messageKey: m.messageKey,
+      });
+    } else {
+      pairOf(sender.address, sender.name);
+    }
+    return;
+  }
+
+  // Reply evidence in the user's own message comes first: they answered before the user wrote again.
+  if (m.attribution?.date) {
+    const address = attributed(m.attribution, thread.pairs);
+    const pair = address ? thread.pairs.get(address) : undefined;
+    if (
+      address &&
+      pair?.ladder.since &&
+      m.attribution.date.getTime() > Date.parse(pair.ladder.since)
+    ) {
+      event(address, pair.name, {
+        kind: 'replied',
+        at,
+        how: `your message quotes their reply ("${m.attribution.line.slice(0, 80)}")`,
+        messageKey: m.messageKey,
+      });
+    }
+  }
+  const referred = [...m.inReplyTo, ...m.references];
+  if (thread.lastOutIds) {
+    const known = thread.lastOutIds;
+    const fresh = referred.some((id) => !known.has(id) && !userSent.has(id));
+    const awaited = [...thread.pairs].filter(([, p]) => p.ladder.active);
+    const only = awaited.length === 1 ? awaited[0] : undefined;
+    if (fresh && only) {
+      event(only[0], only[1].name, {
+        kind: 'replied',
+        at,
+        how: 'your message answers a message of theirs you had not logged',
+        messageKey: m.messageKey,
+      });
+    }
+  }
+  thread.lastOutIds = new Set([m.messageId, ...referred]);
+
+  for (const c of m.contacts) {
+    if (c.role === 'to' && !m.broadcast) {
+      event(c.address, c.name, {
+        kind: 'wrote',
+        at,
+        awaited: c.awaited,
+        window: c.awaited ? m.window : null,
+        messageKey: m.messageKey,
+      });
+    } else {
+      pairOf(c.address, c.name);
+    }
+  }
+}

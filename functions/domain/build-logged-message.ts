@@ -4,6 +4,7 @@ import type {
   Attribution,
   Classification,
   ContactRole,
+  ForwardedMessage,
   InboundEnvelope,
   LoggedMessage,
   Mailbox,
@@ -26,11 +27,16 @@ export type BuildResult =
   | { kind: 'message'; message: LoggedMessage }
   | { kind: 'nothing-to-track'; detail: string };
 
+/** Whether an address is one of the user's own (their primary address or an alias). */
+export function isUsersAddress(address: string, user: User): boolean {
+  const wanted = normaliseAddress(address);
+  return [user.email, ...user.aliases].some((own) => normaliseAddress(own) === wanted);
+}
+
 /** The user's own addresses, the inbound domain and the never-log list are never contacts. */
 function isContact(address: string, user: User, mailDomain: string): boolean {
   if (!address.includes('@')) return false;
-  const own = [user.email, ...user.aliases].map(normaliseAddress);
-  if (own.includes(address)) return false;
+  if (isUsersAddress(address, user)) return false;
   const domain = domainOf(address);
   if (domain === mailDomain) return false;
   return !user.neverLog
@@ -71,6 +77,27 @@ function derivedMessageId(email: ParsedEmail): string {
     email.bodyDigest,
   );
   return `${key}@derived.givefirst.invalid`;
+}
+
+/** A forwarded message in the shape of a parsed one, so the same rules read it. */
+export function asParsedEmail(forwarded: ForwardedMessage): ParsedEmail {
+  return {
+    from: forwarded.from,
+    to: forwarded.to,
+    cc: forwarded.cc,
+    bcc: [],
+    subject: forwarded.subject,
+    date: forwarded.date,
+    messageId: forwarded.messageId,
+    inReplyTo: forwarded.inReplyTo,
+    references: forwarded.references,
+    headers: forwarded.headers,
+    authenticationResults: [],
+    contentType: forwarded.contentType,
+    text: forwarded.text,
+    bodyDigest: shortKey(forwarded.text),
+    attachedMessage: null,
+  };
 }
 
 /** Dates further back than this are taken for a broken clock, not for history. */

@@ -9,6 +9,7 @@ import {
   pairStatus,
   startPair,
 } from './nudge-ladder.ts';
+import { attributionNames } from './reply-attribution.ts';
 import { normaliseSubject } from './thread-subject.ts';
 
 /** A message without Message-ID links joins an open thread by subject only within this many days. */
@@ -80,15 +81,10 @@ const byDate = (a: LoggedMessage, b: LoggedMessage) =>
     ? a.messageKey.localeCompare(b.messageKey)
     : a.sentAt.localeCompare(b.sentAt);
 
-/** The pair an attribution names: by address, or by a name that matches exactly one contact on the thread. */
+/** The pair an attribution names, among the thread's contacts (DESIGN's rule: reply-attribution.ts). */
 function attributed(attribution: Attribution, pairs: Map<string, Pair>): string | null {
-  if (attribution.address) return pairs.has(attribution.address) ? attribution.address : null;
-  const wanted = attribution.name.replace(/\s+/g, ' ').trim().toLowerCase();
-  if (!wanted) return null;
-  const named = [...pairs].filter(
-    ([, p]) => p.name.replace(/\s+/g, ' ').trim().toLowerCase() === wanted,
-  );
-  return named.length === 1 ? (named[0]?.[0] ?? null) : null;
+  const contacts = [...pairs].map(([address, p]) => ({ address, name: p.name }));
+  return attributionNames(attribution, contacts)?.address ?? null;
 }
 
 const via: Record<LoggedMessage['via'], string> = {

@@ -1,16 +1,28 @@
-import { buildIncomingMessage, buildLoggedMessage } from '#domain/build-logged-message.ts';
+import {
+  asParsedEmail,
+  buildIncomingMessage,
+  buildLoggedMessage,
+  isUsersAddress,
+  sentTime,
+} from '#domain/build-logged-message.ts';
 import { classifyMessage } from '#domain/classify-message.ts';
 import { IngestFailedError, UnreadableMailError } from '#domain/errors.ts';
+import { findForwardedMessage } from '#domain/forwarded-message.ts';
 import { normaliseMessageId } from '#domain/ids.ts';
 import { primaryInboundAddress } from '#domain/inbound-address.ts';
 import type {
+  ForwardedMessage,
   InboundEnvelope,
   LoggedMessage,
   Mailbox,
   Outcome,
   ParsedEmail,
+  Tags,
+  User,
 } from '#domain/model.ts';
+import { isDeliveryFailureText, readOutOfOffice } from '#domain/out-of-office.ts';
 import type { Logger, ParseMail, RawMailStore, ReceiptSummary, Store } from '#domain/ports.ts';
+import { topmostAttribution } from '#domain/reply-attribution.ts';
 import { judgeSender } from '#domain/sender-auth.ts';
 
 export interface IngestEmailDeps {
@@ -102,11 +114,73 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     });
     if (!judgement.ok) return reject(judgement.reason, judgement.detail, user.userId);
 
-    const built = buildLoggedMessage({ email, user, tags: target.tags, envelope, mailDomain });
-    if (built.kind === 'nothing-to-track') {
-      return reject('nothing-to-track', built.detail, user.userId);
+    const built = buildLoggedMessage({
+      email,
+      user,
+      tags: target.tags,
+      envelope,
+      mailDomain,
+      attribution: topmostAttribution(email.text, user.timeZone),
+    });
+    if (built.kind === 'message') return save(built.message);
+    const forwarded = findForwardedMessage(email, user.timeZone);
+    if (forwarded) return logForward(forwarded, user, target.tags, envelope);
+    return reject('nothing-to-track', built.detail, user.userId);
+  }
+
+  /**
+   * A message the user sent to the log address alone, forwarding another: their own sent mail
+   * (they forgot to Bcc) is logged as outgoing with its original date; anyone else's as a message
+   * from them, classified by its headers when attached, by its text when inline (an out-of-office
+   * names when they are back; a delivery report is never a reply).
+   */
+  async function logForward(
+    forwarded: ForwardedMessage,
+    user: User,
+    tags: Tags,
+    envelope: InboundEnvelope,
+  ): Promise<Outcome> {
+    const email = asParsedEmail(forwarded);
+    const via = forwarded.how === 'attached' ? 'forward-attached' : 'forward-inline';
+    const sender = forwarded.from;
+    if (!sender) {
+      return reject(
+        'nothing-to-track',
+        'the forwarded message names no sender address',
+        user.userId,
+      );
     }
-    return save(built.message);
+    if (isUsersAddress(sender.address, user)) {
+      const built = buildLoggedMessage({
+        email,
+        user,
+        tags,
+        envelope,
+        mailDomain,
+        via,
+        attribution: topmostAttribution(email.text, user.timeZone),
+      });
+      return built.kind === 'message'
+        ? save(built.message)
+        : reject('nothing-to-track', built.detail, user.userId);
+    }
+    const { sentAt } = sentTime(email.date, envelope.receivedAt);
+    let kind =
+      forwarded.how === 'attached' ? classifyMessage(email).classification : ('personal' as const);
+    const outOfOffice =
+      kind === 'bounce'
+        ? null
+        : readOutOfOffice({
+            subject: email.subject,
+            text: email.text,
+            sentAt,
+            timeZone: user.timeZone,
+          });
+    if (isDeliveryFailureText(email.subject, email.text)) kind = 'bounce';
+    else if (outOfOffice) kind = 'auto-reply';
+    return save(
+      buildIncomingMessage({ email, sender, user, envelope, via, kind, outOfOffice, tags }),
+    );
   }
 
   async function save(message: LoggedMessage): Promise<Outcome> {

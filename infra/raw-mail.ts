@@ -4,8 +4,4 @@
  */
 export const rawMailPrefix = 'inbound/';
 
-/**
- * Raw mail is kept for days, not months (DESIGN.md section 3): long enough to redrive a failed
- * ingest from the on-failure queue (which keeps events 14 days too), short enough to keep little.
- */
-export const rawMailRetentionDays = 14;
+export { rawMailRetentionDays } from '../functions/domain/retention.ts';

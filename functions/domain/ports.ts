@@ -62,6 +62,12 @@ export interface ReceiptStore {
   failReceipt(receipt: ReceiptRef, failure: string): Promise<void>;
   listRejections(options: { days: number; limit: number }): Promise<RejectionView[]>;
   listFailedReceipts(limit: number): Promise<ReceiptRecord[]>;
+  getReceipt(receiptId: string): Promise<ReceiptRecord | null>;
+  /** Keeps a reply whose owner is not known yet under the Message-IDs it answers. */
+  parkReply(answers: string[], receipt: ReceiptRef): Promise<void>;
+  /** The receipts parked under a Message-ID. */
+  parkedReplies(messageId: string): Promise<string[]>;
+  unparkReply(messageId: string, receiptId: string): Promise<void>;
 }
 
 export type AddUserResult = { added: true } | { added: false; taken: string[] };

@@ -23,6 +23,7 @@ import type {
 import { isDeliveryFailureText, readOutOfOffice } from '#domain/out-of-office.ts';
 import type { Logger, ParseMail, RawMailStore, ReceiptSummary, Store } from '#domain/ports.ts';
 import { topmostAttribution } from '#domain/reply-attribution.ts';
+import { rawMailRetentionDays } from '#domain/retention.ts';
 import { judgeSender } from '#domain/sender-auth.ts';
 
 export interface IngestEmailDeps {
@@ -188,6 +189,7 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     if (saved === 'duplicate') {
       return { status: 'duplicate', userId: message.userId, messageKey: message.messageKey };
     }
+    await releaseParkedReplies(message.messageId);
     return {
       status: 'logged',
       userId: message.userId,
@@ -213,9 +215,13 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       .slice(-maxLinksLookedUp);
     const owners = answers.length > 0 ? await store.ownersOfMessages(answers) : [];
     if (owners.length === 0) {
+      if (answers.length === 0) {
+        return reject('unknown-sender', `${sender.address} is not a registered user`);
+      }
+      await store.parkReply(answers, envelope);
       return reject(
         'unknown-sender',
-        `${sender.address} is not a registered user and the message answers nothing logged`,
+        `${sender.address} is not a registered user and the message answers nothing logged yet (kept ${rawMailRetentionDays} days in case it arrives)`,
       );
     }
     const judgement = judgeSender({
@@ -248,18 +254,14 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     );
   }
 
-  return async function ingestEmail(envelope) {
-    // The raw mail is read and parsed while the receipt is recorded (S3 and DynamoDB in parallel);
-    // a receipt that already has its outcome discards the parse.
-    const reading = read(envelope.rawKey);
-    const receipt = await store.beginReceipt(envelope);
-    if (receipt.outcome) return receipt.outcome;
+  /** Decides and records one receipt's outcome; `receipt` is the envelope as first recorded. */
+  async function process(receipt: InboundEnvelope, reading: Promise<Read>): Promise<Outcome> {
     const summary: ReceiptSummary = {};
     try {
-      const outcome = await decide(receipt.envelope, reading, summary);
-      await store.finishReceipt(receipt.envelope, outcome, summary);
+      const outcome = await decide(receipt, reading, summary);
+      await store.finishReceipt(receipt, outcome, summary);
       logger.info('inbound mail', {
-        receiptId: envelope.receiptId,
+        receiptId: receipt.receiptId,
         status: outcome.status,
         ...(outcome.status === 'rejected' ? { reason: outcome.reason } : {}),
         ...(outcome.status === 'logged'
@@ -269,9 +271,31 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       return outcome;
     } catch (error) {
       const failure = error instanceof Error ? error.message : String(error);
-      logger.error('ingest failed', { receiptId: envelope.receiptId, failure });
-      await store.failReceipt(receipt.envelope, failure).catch(() => undefined);
-      throw new IngestFailedError(envelope.receiptId, { cause: error });
+      logger.error('ingest failed', { receiptId: receipt.receiptId, failure });
+      await store.failReceipt(receipt, failure).catch(() => undefined);
+      throw new IngestFailedError(receipt.receiptId, { cause: error });
     }
+  }
+
+  /**
+   * Replies that arrived before the message they answer was logged (mail is not delivered in
+   * order) were parked under the Message-IDs they answer; once one of those is logged, each is
+   * decided again.
+   */
+  async function releaseParkedReplies(messageId: string): Promise<void> {
+    for (const receiptId of await store.parkedReplies(messageId)) {
+      const parked = await store.getReceipt(receiptId);
+      if (parked) await process(parked.envelope, read(parked.envelope.rawKey));
+      await store.unparkReply(messageId, receiptId);
+    }
+  }
+
+  return async function ingestEmail(envelope) {
+    // The raw mail is read and parsed while the receipt is recorded (S3 and DynamoDB in parallel);
+    // a receipt that already has its outcome discards the parse.
+    const reading = read(envelope.rawKey);
+    const receipt = await store.beginReceipt(envelope);
+    if (receipt.outcome) return receipt.outcome;
+    return process(receipt.envelope, reading);
   };
 }

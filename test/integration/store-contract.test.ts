@@ -6,7 +6,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
-import { keys } from '#adapters/dynamodb/table-design.ts';
+import { keys, receiptRetentionDays } from '#adapters/dynamodb/table-design.ts';
 import type { LoggedMessage } from '#domain/model.ts';
 import {
   type RunningBackend,
@@ -706,7 +706,7 @@ function storeContract(backend: StoreBackend) {
       await store.finishReceipt(rejected, aRejection(), {});
       await store.beginReceipt(failed);
       await store.failReceipt(failed, 'storage unavailable');
-      clock.advanceDays(29);
+      clock.advanceDays(receiptRetentionDays - 1);
       const listedBefore = {
         rejections: (await store.listRejections({ days: 40, limit: 10 })).map((r) => r.receiptId),
         failed: (await store.listFailedReceipts(10)).map((r) => r.envelope.receiptId),

@@ -254,6 +254,54 @@ export class DynamoStore implements Store {
       .map((i) => this.#toReceipt(i));
   }
 
+  async getReceipt(receiptId: string): Promise<ReceiptRecord | null> {
+    const got = await this.#db.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: keys.receipt(receiptId),
+        ConsistentRead: true,
+      }),
+    );
+    return got.Item && !this.#expired(got.Item) ? this.#toReceipt(got.Item) : null;
+  }
+
+  async parkReply(answers: string[], receipt: ReceiptRef): Promise<void> {
+    const expiresAt = epochSeconds(
+      new Date(receipt.receivedAt.getTime() + receiptRetentionDays * 86_400_000),
+    );
+    await Promise.all(
+      answers.map((id) =>
+        this.#db.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: {
+              ...keys.parkedReply(shortKey(id), receipt.receiptId),
+              receiptId: receipt.receiptId,
+              expiresAt,
+            },
+          }),
+        ),
+      ),
+    );
+  }
+
+  async parkedReplies(messageId: string): Promise<string[]> {
+    const items = await this.#queryAll({
+      KeyConditionExpression: 'PK = :p',
+      ExpressionAttributeValues: { ':p': keys.parkedReply(shortKey(messageId), '').PK },
+    });
+    return items.filter((i) => !this.#expired(i)).map((i) => i.receiptId as string);
+  }
+
+  async unparkReply(messageId: string, receiptId: string): Promise<void> {
+    await this.#db.send(
+      new DeleteCommand({
+        TableName: this.#table,
+        Key: keys.parkedReply(shortKey(messageId), receiptId),
+      }),
+    );
+  }
+
   #expired(item: Item): boolean {
     const expiresAt = item.expiresAt as number | undefined;
     return expiresAt !== undefined && expiresAt <= epochSeconds(this.#clock());

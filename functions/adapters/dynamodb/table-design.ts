@@ -1,3 +1,5 @@
+import { rawMailRetentionDays } from '#domain/retention.ts';
+
 /**
  * The single table. Every access pattern and its key is listed in docs/storage.md;
  * this module is the only place that spells keys.
@@ -32,6 +34,10 @@ export const keys = {
     SK: `USER#${userId}`,
   }),
   receipt: (receiptId: string) => ({ PK: `RECEIPT#${receiptId}`, SK: 'RECEIPT' }),
+  parkedReply: (messageKey: string, receiptId: string) => ({
+    PK: `PARKED#${messageKey}`,
+    SK: `RECEIPT#${receiptId}`,
+  }),
 };
 
 export const prefixes = {
@@ -61,5 +67,5 @@ export const tableDefinition = {
   ],
 } as const;
 
-/** How long a receipt record (and the raw mail beside it) is kept. */
-export const receiptRetentionDays = 30;
+/** How long a receipt record is kept: as long as the raw mail beside it. */
+export const receiptRetentionDays = rawMailRetentionDays;

@@ -11,6 +11,7 @@ import type {
   ParsedEmail,
   User,
 } from './model.ts';
+import type { ThreadMessage } from './threads.ts';
 
 export type Clock = () => Date;
 
@@ -99,6 +100,8 @@ export interface LedgerStore {
   listContacts(userId: string): Promise<ContactView[]>;
   /** Every message logged for a user: threads and the ladder are built from them. */
   listMessages(userId: string): Promise<LoggedMessage[]>;
+  /** The same messages, with only what building threads reads. */
+  listThreadMessages(userId: string): Promise<ThreadMessage[]>;
   /** The users who logged any of these Message-IDs (how a Cc'd reply finds its owner). */
   ownersOfMessages(messageIds: string[]): Promise<string[]>;
 }

@@ -12,7 +12,7 @@ import { buildThreads, type ThreadView } from '#domain/threads.ts';
  */
 export function makeListThreads(deps: { store: LedgerStore; clock: Clock }) {
   return async function listThreads(user: User, asOf?: Date): Promise<ThreadView[]> {
-    const messages = await deps.store.listMessages(user.userId);
+    const messages = await deps.store.listThreadMessages(user.userId);
     return buildThreads(messages, user.timeZone, asOf ?? deps.clock());
   };
 }

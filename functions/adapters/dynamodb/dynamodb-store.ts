@@ -22,6 +22,7 @@ import type {
   RejectionView,
   Store,
 } from '#domain/ports.ts';
+import { type ThreadMessage, threadFields } from '#domain/threads.ts';
 import { gsi1, indexNames, keys, prefixes, receiptRetentionDays } from './table-design.ts';
 
 type Item = Record<string, unknown>;
@@ -87,6 +88,12 @@ function toLoggedMessage(item: Item): LoggedMessage {
       : null,
   };
 }
+
+/** The projection of message items that building threads needs (every name aliased: some are reserved). */
+export const threadProjection = {
+  ProjectionExpression: threadFields.map((_, i) => `#f${i}`).join(', '),
+  ExpressionAttributeNames: Object.fromEntries(threadFields.map((f, i) => [`#f${i}`, f])),
+};
 
 export interface DynamoStoreOptions {
   client: DynamoDBDocumentClient;
@@ -498,6 +505,16 @@ export class DynamoStore implements Store {
       ExpressionAttributeValues: { ':p': prefixes.user(userId), ':s': prefixes.messages },
     });
     return items.map(toLoggedMessage);
+  }
+
+  /** The user's messages with only what building threads reads: less to read, less to decode. */
+  async listThreadMessages(userId: string): Promise<ThreadMessage[]> {
+    const items = await this.#queryAll({
+      KeyConditionExpression: 'PK = :p AND begins_with(SK, :s)',
+      ExpressionAttributeValues: { ':p': prefixes.user(userId), ':s': prefixes.messages },
+      ...threadProjection,
+    });
+    return items.map((item) => toLoggedMessage(item) as ThreadMessage);
   }
 
   async ownersOfMessages(messageIds: string[]): Promise<string[]> {

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { ReplyWindow } from './model.ts';
 import { dueDate, firstBusinessDayAfter, localDate, nudgeWindow } from './reply-window.ts';
 
@@ -151,6 +152,8 @@ export function pairStatus(pair: PairLadder, now: Date, timeZone: string): PairS
   if (!pair.active || pair.dueOn === null) return { ...base, state: 'idle', reason: null };
   if (localDate(now, timeZone) < pair.dueOn) return { ...base, state: 'waiting', reason: null };
   const reason = pair.nudges === 0 ? reasons.firstDue : reasons.lastDue;
-  const away = pair.awayUntil ? ` They were away until ${pair.awayUntil}.` : '';
+  const away = pair.awayUntil
+    ? ` They were away until ${DateTime.fromISO(pair.awayUntil, { locale: 'en' }).toFormat('d LLLL')}.`
+    : '';
   return { ...base, state: 'due', reason: `${reason}${away}` };
 }

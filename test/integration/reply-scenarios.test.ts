@@ -1000,7 +1000,7 @@ describe('bad input on tracked threads', () => {
       after: {
         asOf: '2026-03-16T07:00:00Z',
         awayUntil: '2026-03-13',
-        reason: `${reasons.firstDue} They were away until 2026-03-13.`,
+        reason: `${reasons.firstDue} They were away until 13 March.`,
       },
     },
     {
@@ -1081,7 +1081,7 @@ describe('bad input on tracked threads', () => {
     });
     expect(await ladder(subject, 'abby@s.ie', '2026-04-06T07:00:00Z')).toMatchObject({
       state: 'due',
-      reason: `${reasons.firstDue} They were away until 2026-04-03.`,
+      reason: `${reasons.firstDue} They were away until 3 April.`,
     });
   });
 

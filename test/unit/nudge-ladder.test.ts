@@ -138,7 +138,7 @@ describe('the nudge ladder', () => {
     expect(at('2026-03-16T12:00:00Z')).toMatchObject({
       state: 'due',
       reason:
-        'Assume the best: maybe they missed it. Reach out again. They were away until 2026-03-13.',
+        'Assume the best: maybe they missed it. Reach out again. They were away until 13 March.',
     });
   });
 

@@ -1,10 +1,9 @@
-import * as chrono from 'chrono-node';
-import { DateTime, FixedOffsetZone } from 'luxon';
 import { normaliseAddress } from './mailbox.ts';
 import type { ForwardedMessage, Mailbox, ParsedEmail } from './model.ts';
+import { type DateLocale, dateLocales, readDate } from './text-dates.ts';
 
 type Field = 'from' | 'date' | 'to' | 'cc' | 'subject' | 'other';
-type Language = 'en' | 'de' | 'fr' | 'es';
+type Language = DateLocale;
 
 /**
  * The labels mail clients write in a forwarded header block, lower-cased, with the field each
@@ -165,57 +164,22 @@ export function writtenMailboxes(value: string): Mailbox[] {
   return found;
 }
 
-const locales = { en: chrono.en, de: chrono.de, fr: chrono.fr, es: chrono.es };
-const counted = ['year', 'month', 'day', 'hour', 'minute', 'second', 'timezoneOffset'] as const;
-
 /**
- * A date as a forwarded header block writes it (day, month and year at least), in whichever of the
- * languages reads the most of it.
- * Only the components chrono finds are used: chrono builds its own instant in the host's time zone,
- * so the instant is built here, at the offset the text names or else in the user's time zone.
+ * A date as a forwarded header block writes it (day, month and year at least; relative dates such
+ * as "tomorrow" are no header's date), placed at the offset it names or else in the user's zone.
  */
 export function writtenDate(
   value: string,
   timeZone: string,
-  languages: readonly Language[] = ['en', 'de', 'fr', 'es'],
-  reference?: Date,
+  languages: readonly Language[] = dateLocales,
 ): Date | null {
-  let best: chrono.ParsedComponents | null = null;
-  let bestScore = 0;
-  for (const language of languages) {
-    for (const result of locales[language].parse(value, reference)) {
-      const { start } = result;
-      // Every client writes the whole date; "next week" or "tomorrow" is not a header's date.
-      if (!(['year', 'month', 'day'] as const).every((c) => start.isCertain(c))) continue;
-      if ([...result.tags()].some((tag) => /^(?:result\/relative|casualReference\/)/.test(tag)))
-        continue;
-      const score = counted.filter((component) => start.isCertain(component)).length;
-      if (score > bestScore) {
-        best = start;
-        bestScore = score;
-      }
-    }
-  }
-  if (!best) return null;
-  const offset = best.isCertain('timezoneOffset') ? best.get('timezoneOffset') : null;
-  const instant = DateTime.fromObject(
-    {
-      year: best.get('year') ?? undefined,
-      month: best.get('month') ?? undefined,
-      day: best.get('day') ?? undefined,
-      hour: best.get('hour') ?? 0,
-      minute: best.get('minute') ?? 0,
-      second: best.get('second') ?? 0,
-    },
-    { zone: offset === null ? timeZone : FixedOffsetZone.instance(offset) },
-  );
-  return instant.isValid ? instant.toJSDate() : null;
+  return readDate(value, timeZone, undefined, languages);
 }
 
 function forwardFrom(
   lines: string[],
   block: HeaderBlock,
-  email: ParsedEmail,
+  _email: ParsedEmail,
   timeZone: string,
 ): ForwardedMessage {
   const { fields } = block;
@@ -230,9 +194,7 @@ function forwardFrom(
     to: writtenMailboxes(fields.to ?? ''),
     cc: writtenMailboxes(fields.cc ?? ''),
     subject: (fields.subject ?? '').trim(),
-    date: fields.date
-      ? writtenDate(fields.date, timeZone, block.languages, email.date ?? undefined)
-      : null,
+    date: fields.date ? writtenDate(fields.date, timeZone, block.languages) : null,
     text,
     messageId: null,
     inReplyTo: [],

@@ -422,7 +422,10 @@ export class DynamoStore implements Store {
       if (existing.Item?.receiptId !== message.receiptId) return 'duplicate';
     }
     await Promise.all([
-      ...message.contacts.map((c) => this.#touchContact(message, c.address, c.name)),
+      // An auto-reply or a bounce is no one writing: it is kept, but it is not a touch.
+      ...(message.direction === 'in' && message.kind !== 'personal'
+        ? []
+        : message.contacts.map((c) => this.#touchContact(message, c.address, c.name))),
       this.#db.send(
         new PutCommand({
           TableName: this.#table,

@@ -14,7 +14,8 @@ const usage = `usage: givefirst <command> [options]
 
   user add EMAIL [--alias EMAIL]… [--tz ZONE] [--at HH:MM]   register a user
   user list                                               users and their settings
-  contacts EMAIL                                          a user's contacts and their ledger
+  contacts EMAIL [--as-of ISO-TIME]                       a user's contacts and their ledger
+  digest EMAIL --dry-run [--as-of ISO-TIME]               print the digest: Help first, then who is due
   threads EMAIL [--as-of ISO-TIME]                        a user's tracked threads and who is awaited
   rejections [--days N]                                   recent inbound mail that was not logged
   ingest FILE.eml… [--to ADDRESS] [--trust-sender]        feed raw messages through the ingest path
@@ -35,10 +36,20 @@ const { values, positionals } = parseArgs({
     to: { type: 'string' },
     'trust-sender': { type: 'boolean', default: false },
     'as-of': { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
     days: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
+
+/** --as-of, or the clock: the moment a listing is judged at. */
+function asOfOr(conn: Connection): Date {
+  if (!values['as-of']) return conn.clock();
+  const asOf = new Date(values['as-of']);
+  if (Number.isNaN(asOf.getTime()))
+    throw new UsageError(`--as-of ${values['as-of']} is not an ISO time`);
+  return asOf;
+}
 
 function print(json: unknown, human: () => string): void {
   process.stdout.write(values.json ? `${JSON.stringify(json, null, 2)}\n` : `${human()}\n`);
@@ -95,24 +106,56 @@ const commands: Record<string, (conn: Connection, args: string[]) => Promise<num
   },
   async contacts(conn, [email]) {
     const user = await userOf(conn, email);
-    const contacts = await conn.services.store.listContacts(user.userId);
+    const { ledger } = await conn.services.relationships(user, asOfOr(conn));
+    const contacts = ledger.sort((a, b) => (a.address < b.address ? -1 : 1));
+    const line = (c: (typeof contacts)[number]) =>
+      [
+        c.name ? `${c.name} <${c.address}>` : c.address,
+        `out ${c.touchesOut}`,
+        `in ${c.touchesIn}`,
+        `last out ${c.lastOutAt?.slice(0, 10) ?? '-'}`,
+        `last in ${c.lastInAt?.slice(0, 10) ?? '-'}`,
+        c.openPromises.length ? `promised ${c.openPromises.length}` : '',
+        c.owed ? 'owed a favour' : '',
+        c.openAsks.length ? `asked ${c.openAsks.length}` : '',
+        c.goingQuiet ? `going quiet (every ${c.cadenceDays} days)` : '',
+      ]
+        .filter(Boolean)
+        .join('\t');
     print({ user: user.email, contacts }, () =>
-      contacts.length
-        ? contacts
-            .map(
-              (c) =>
-                `${c.name ? `${c.name} <${c.address}>` : c.address}\tout ${c.touchesOut}\tin ${c.touchesIn}\tlast out ${c.lastOutAt ?? '-'}`,
-            )
-            .join('\n')
-        : 'no contacts yet',
+      contacts.length ? contacts.map(line).join('\n') : 'no contacts yet',
     );
+    return 0;
+  },
+  async digest(conn, [email]) {
+    const user = await userOf(conn, email);
+    if (!values['dry-run']) {
+      throw new UsageError('digest prints with --dry-run; sending comes with the scheduled digest');
+    }
+    const { helpFirst, threads } = await conn.services.relationships(user, asOfOr(conn));
+    const due = threads.flatMap((t) =>
+      t.contacts.filter((c) => c.state === 'due').map((c) => ({ ...c, subject: t.subject })),
+    );
+    print({ user: user.email, helpFirst, waiting: due }, () => {
+      let n = 0;
+      const help = helpFirst.items.map((i) => `${++n}. ${i.reason}`);
+      const waiting = due.map(
+        (c) => `${++n}. ${c.name || c.address} — "${c.subject}": ${c.reason ?? ''}`,
+      );
+      return [
+        'Help first',
+        ...(help.length ? help : ['  nothing today']),
+        ...(helpFirst.more ? [`  and ${helpFirst.more} more`] : []),
+        '',
+        'Waiting on a reply',
+        ...(waiting.length ? waiting : ['  nothing today']),
+      ].join('\n');
+    });
     return 0;
   },
   async threads(conn, [email]) {
     const user = await userOf(conn, email);
-    const asOf = values['as-of'] ? new Date(values['as-of']) : conn.clock();
-    if (Number.isNaN(asOf.getTime()))
-      throw new UsageError(`--as-of ${values['as-of']} is not an ISO time`);
+    const asOf = asOfOr(conn);
     const threads = await conn.services.listThreads(user, asOf);
     const line = (c: (typeof threads)[number]['contacts'][number]) =>
       `  ${c.name ? `${c.name} <${c.address}>` : c.address}: ${c.state}${c.nudges ? `, nudged ${c.nudges}×` : ''}${c.dueOn && (c.state === 'waiting' || c.state === 'due') ? `, due ${c.dueOn}` : ''}${c.reason ? ` — ${c.reason}` : ''}`;

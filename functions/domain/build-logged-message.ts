@@ -16,6 +16,7 @@ import type {
 } from './model.ts';
 import { asksSomething, ownText, snippetOf } from './own-text.ts';
 import { defaultReplyWindow } from './reply-window.ts';
+import { signalsOf } from './signals.ts';
 import { normaliseSubject } from './thread-subject.ts';
 
 /** More contacts than this make a message a broadcast: touches only, no awaited replies. */
@@ -195,6 +196,7 @@ export function buildLoggedMessage(input: {
       kind: 'personal',
       outOfOffice: null,
       attribution: input.attribution ?? null,
+      signals: signalsOf(tags, text, broadcast),
       touchKey: ids.messageKey,
       timeZone: user.timeZone,
       receiptId: envelope.receiptId,
@@ -240,6 +242,7 @@ export function buildIncomingMessage(input: {
     kind: input.kind,
     outOfOffice: input.outOfOffice,
     attribution: null,
+    signals: input.tags ? signalsOf(input.tags, '', false) : {},
     touchKey: shortKey('in', address, minute, normaliseSubject(email.subject)),
     timeZone: user.timeZone,
     receiptId: envelope.receiptId,

@@ -139,6 +139,13 @@ export interface MessageContact extends Mailbox {
   awaited: boolean;
 }
 
+export type SignalKind = 'promise' | 'thanks' | 'ask' | 'gave';
+
+/** Where a help-first signal came from: an explicit tag (which always wins), or the user's own words. */
+export type Signal = { by: 'tag' } | { by: 'phrase'; phrase: string };
+
+export type Signals = Partial<Record<SignalKind, Signal>>;
+
 /**
  * A message givefirst keeps: one the user sent (`out`), or one a contact sent them (`in`: a reply
  * Cc'd to the log address, or forwarded to it). Threads and the nudge ladder are computed from
@@ -169,6 +176,11 @@ export interface LoggedMessage {
   window: ReplyWindow | null;
   kind: Classification;
   outOfOffice: OutOfOffice | null;
+  /**
+   * Promises, thanks, asks and gifts, from tags or the user's own new text; for the message's To
+   * contacts (all its contacts when it has no To). Incoming messages carry only tags.
+   */
+  signals: Signals;
   /** Outgoing: the topmost quoted attribution, reply evidence for the person it names. */
   attribution: Attribution | null;
   inReplyTo: string[];

@@ -4,6 +4,7 @@ import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { parseMail } from '#adapters/mail/parse-mail.ts';
 import { FsRawMailStore } from '#adapters/raw-mail/fs-raw-mail-store.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
+import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
 import { makeListThreads } from '#use-cases/list-threads.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
@@ -32,7 +33,8 @@ export function makeLocalServices(options: {
   });
   const registerUser = makeRegisterUser({ users: store, clock: options.clock });
   const listThreads = makeListThreads({ store, clock: options.clock });
-  return { store, rawMail, ingest, registerUser, listThreads };
+  const relationships = makeRelationships({ store, clock: options.clock });
+  return { store, rawMail, ingest, registerUser, listThreads, relationships };
 }
 
 export type LocalServices = ReturnType<typeof makeLocalServices>;

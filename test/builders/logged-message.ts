@@ -48,6 +48,7 @@ export function sent(
     kind: 'personal',
     outOfOffice: null,
     attribution: null,
+    signals: {},
     inReplyTo: [],
     references: [],
     touchKey: shortKey(messageId),

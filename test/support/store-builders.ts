@@ -78,6 +78,7 @@ export function aLoggedMessage(overrides: Partial<LoggedMessage> = {}): LoggedMe
     kind: 'personal',
     outOfOffice: null,
     attribution: null,
+    signals: {},
     inReplyTo: [],
     references: [],
     touchKey: messageKey,

@@ -83,6 +83,8 @@ function toLoggedMessage(item: Item): LoggedMessage {
   };
   return {
     ...(rest as unknown as LoggedMessage),
+    // Messages logged before help-first signals existed have none.
+    signals: (rest.signals as LoggedMessage['signals'] | undefined) ?? {},
     attribution: attribution
       ? { ...attribution, date: attribution.date ? new Date(attribution.date) : null }
       : null,

@@ -1,0 +1,322 @@
+import { DateTime } from 'luxon';
+import { domainOf } from './mailbox.ts';
+import type { LoggedMessage, Signal } from './model.ts';
+import type { ThreadView } from './threads.ts';
+
+/** Keep in touch at least this often with a two-way relationship, unless a contact has their own cadence. */
+export const defaultCadenceDays = 90;
+/** An item nobody acted on for this long drops out of Help first. */
+export const staleAfterDays = 90;
+/** At most this many items in a digest's Help first. */
+export const helpFirstLimit = 5;
+/** A contact's own rhythm counts once there are this many touches. */
+const rhythmTouches = 4;
+
+const dayMs = 86_400_000;
+
+/** What a signal in a message showed: when, in which message, by tag or by the user's own words. */
+export interface SignalEvidence {
+  at: string;
+  messageKey: string;
+  subject: string;
+  signal: Signal;
+}
+
+export interface ContactLedger {
+  address: string;
+  name: string;
+  touchesOut: number;
+  /** Messages from them, and replies seen in the user's own mail (a quoted reply, an answered Message-ID). */
+  touchesIn: number;
+  lastOutAt: string | null;
+  lastInAt: string | null;
+  favoursGiven: number;
+  favoursReceived: number;
+  /** Promises made to them that no later `gave` fulfilled, oldest first. */
+  openPromises: SignalEvidence[];
+  /** The user asked them for something and has not given to them before or since. */
+  openAsks: SignalEvidence[];
+  /** They helped the user, who has not given to them since. */
+  owed: SignalEvidence | null;
+  cadenceDays: number;
+  /** The median gap between touches, once there are enough of them. */
+  rhythmDays: number | null;
+  twoWay: boolean;
+  goingQuiet: boolean;
+  letGo: boolean;
+}
+
+export type HelpKind = 'promise' | 'favour-owed' | 'give-before-ask' | 'going-quiet';
+
+export interface HelpItem {
+  kind: HelpKind;
+  address: string;
+  name: string;
+  reason: string;
+  evidence: SignalEvidence | { at: string; lastTouchAt: string; cadenceDays: number };
+}
+
+export interface HelpSettings {
+  timeZone: string;
+  /** Addresses and @domains never logged (and never suggested). */
+  neverLog: string[];
+  /** Keep-in-touch cadence per contact, in days. */
+  cadences?: Record<string, number>;
+}
+
+type Help = Pick<
+  LoggedMessage,
+  'messageKey' | 'direction' | 'sentAt' | 'subject' | 'contacts' | 'signals' | 'kind'
+>;
+
+/** Who a message's signals are about: its To contacts, or everyone when it has no To. */
+function targets(m: Help) {
+  const to = m.contacts.filter((c) => c.role === 'to');
+  return to.length > 0 ? to : m.contacts;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
+
+/**
+ * Each contact's ledger: touches both ways, favours given and received, open promises and asks,
+ * cadence and whether the relationship is going quiet. A pure function of the logged messages,
+ * the threads built from them (for replies seen only in the user's own mail), settings and `now`.
+ */
+export function buildLedger(
+  messages: Help[],
+  threads: ThreadView[],
+  settings: HelpSettings,
+  now: Date,
+): ContactLedger[] {
+  const sorted = [...messages].sort((a, b) =>
+    a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : 0,
+  );
+  const ledgers = new Map<string, ContactLedger & { touches: number[]; gaveAt: number[] }>();
+  const ledgerOf = (address: string, name: string) => {
+    let l = ledgers.get(address);
+    if (!l) {
+      l = {
+        address,
+        name,
+        touchesOut: 0,
+        touchesIn: 0,
+        lastOutAt: null,
+        lastInAt: null,
+        favoursGiven: 0,
+        favoursReceived: 0,
+        openPromises: [],
+        openAsks: [],
+        owed: null,
+        cadenceDays: settings.cadences?.[address] ?? defaultCadenceDays,
+        rhythmDays: null,
+        twoWay: false,
+        goingQuiet: false,
+        letGo: false,
+        touches: [],
+        gaveAt: [],
+      };
+      ledgers.set(address, l);
+    }
+    if (!l.name && name) l.name = name;
+    return l;
+  };
+  const evidence = (m: Help, signal: Signal): SignalEvidence => ({
+    at: m.sentAt,
+    messageKey: m.messageKey,
+    subject: m.subject,
+    signal,
+  });
+  const touchIn = (l: ContactLedger & { touches: number[] }, at: string) => {
+    l.touchesIn += 1;
+    if (!l.lastInAt || at > l.lastInAt) l.lastInAt = at;
+    l.touches.push(Date.parse(at));
+  };
+
+  const outKeys = new Set<string>();
+  for (const m of sorted) {
+    if (m.direction === 'in') {
+      const sender = m.contacts[0];
+      if (!sender || m.kind !== 'personal') continue;
+      const l = ledgerOf(sender.address, sender.name);
+      touchIn(l, m.sentAt);
+      if (m.signals.thanks) {
+        l.favoursReceived += 1;
+        l.owed = evidence(m, m.signals.thanks);
+      }
+      continue;
+    }
+    outKeys.add(m.messageKey);
+    for (const c of m.contacts) {
+      const l = ledgerOf(c.address, c.name);
+      l.touchesOut += 1;
+      if (!l.lastOutAt || m.sentAt > l.lastOutAt) l.lastOutAt = m.sentAt;
+      l.touches.push(Date.parse(m.sentAt));
+    }
+    for (const c of targets(m)) {
+      const l = ledgerOf(c.address, c.name);
+      const { promise, thanks, ask, gave } = m.signals;
+      if (gave) {
+        l.favoursGiven += 1;
+        l.openPromises.shift();
+        l.owed = null;
+        l.openAsks = [];
+        l.gaveAt.push(Date.parse(m.sentAt));
+      }
+      if (promise) l.openPromises.push(evidence(m, promise));
+      if (thanks) {
+        l.favoursReceived += 1;
+        l.owed = evidence(m, thanks);
+      }
+      if (ask && l.gaveAt.length === 0) l.openAsks.push(evidence(m, ask));
+    }
+  }
+  // Replies seen only in the user's own mail (a quoted reply, an answered Message-ID) are touches in.
+  for (const t of threads) {
+    for (const c of t.contacts) {
+      const l = ledgerOf(c.address, c.name);
+      if (c.state === 'let-go') l.letGo = true;
+      for (const h of c.history) {
+        if (h.what.startsWith('replied') && outKeys.has(h.messageKey)) touchIn(l, h.at);
+      }
+    }
+  }
+
+  const nowMs = now.getTime();
+  return [...ledgers.values()].map(({ touches, gaveAt: _, ...l }) => {
+    const days = [...new Set(touches.map((t) => Math.floor(t / dayMs)))].sort((a, b) => a - b);
+    const gaps = days.slice(1).map((d, i) => d - (days[i] ?? d));
+    const rhythmDays = days.length >= rhythmTouches ? Math.max(1, Math.round(median(gaps))) : null;
+    const cadenceDays = rhythmDays !== null ? Math.min(l.cadenceDays, rhythmDays) : l.cadenceDays;
+    const twoWay = l.touchesIn > 0 && l.touchesOut > 0;
+    const last = Math.max(...touches);
+    return {
+      ...l,
+      // An ask stays open while they have not written back since.
+      openAsks: l.openAsks.filter((a) => !l.lastInAt || l.lastInAt <= a.at),
+      rhythmDays,
+      cadenceDays,
+      twoWay,
+      goingQuiet: twoWay && nowMs - last > cadenceDays * dayMs,
+    };
+  });
+}
+
+function firstName(l: { name: string; address: string }): string {
+  const name = l.name.replace(/^"|"$/g, '').trim();
+  if (!name) return l.address;
+  const [last, first] = name.split(',').map((p) => p.trim());
+  return (first && last ? first : name).split(/\s+/)[0] ?? name;
+}
+
+/** "6 days ago", "yesterday", "in March", "in March 2025": how people say when. */
+function ago(at: string, now: Date, timeZone: string): string {
+  const then = DateTime.fromISO(at, { zone: timeZone, locale: 'en' });
+  const today = DateTime.fromJSDate(now, { zone: timeZone }).setLocale('en');
+  const days = Math.floor(today.startOf('day').diff(then.startOf('day'), 'days').days);
+  if (days <= 0) return 'today';
+  if (days === 1) return 'yesterday';
+  if (days < 28) return `${days} days ago`;
+  return then.year === today.year
+    ? `in ${then.toFormat('LLLL')}`
+    : `in ${then.toFormat('LLLL yyyy')}`;
+}
+
+/** "3 weeks", "4 months", "a year": a span as people say it. */
+function span(days: number): string {
+  if (days < 14) return `${days} days`;
+  if (days < 60) return `${Math.round(days / 7)} weeks`;
+  if (days < 365) return `${Math.round(days / 30)} months`;
+  const years = Math.round(days / 365);
+  return years === 1 ? 'a year' : `${years} years`;
+}
+
+const quoted = (e: SignalEvidence) =>
+  e.signal.by === 'phrase' ? `"${e.signal.phrase}"` : `in "${e.subject}"`;
+
+const order: Record<HelpKind, number> = {
+  promise: 0,
+  'favour-owed': 1,
+  'give-before-ask': 2,
+  'going-quiet': 3,
+};
+
+/**
+ * Help first: the people to give to before asking anyone for anything, each with a friendly
+ * reason and its evidence. Promises first (oldest first), then favours owed, then give-before-ask,
+ * then going quiet (most overdue first); let-go contacts last; never-log contacts never; an item
+ * nobody acted on for 90 days drops out. At most `limit`; `more` counts the rest.
+ */
+export function helpFirst(
+  ledgers: ContactLedger[],
+  settings: HelpSettings,
+  now: Date,
+  limit = helpFirstLimit,
+): { items: HelpItem[]; more: number } {
+  const never = (address: string) =>
+    settings.neverLog.some((n) => n === address || n === `@${domainOf(address)}`);
+  const fresh = (at: string) => now.getTime() - Date.parse(at) <= staleAfterDays * dayMs;
+  const candidates: (HelpItem & { letGo: boolean; rank: number })[] = [];
+  for (const l of ledgers) {
+    if (never(l.address)) continue;
+    const name = firstName(l);
+    const base = { address: l.address, name: l.name, letGo: l.letGo };
+    const oldestPromise = l.openPromises[0];
+    if (oldestPromise && fresh(oldestPromise.at)) {
+      candidates.push({
+        ...base,
+        kind: 'promise',
+        reason: `You told ${name} ${quoted(oldestPromise)} ${ago(oldestPromise.at, now, settings.timeZone)}.`,
+        evidence: oldestPromise,
+        rank: Date.parse(oldestPromise.at),
+      });
+    }
+    if (l.owed && fresh(l.owed.at)) {
+      candidates.push({
+        ...base,
+        kind: 'favour-owed',
+        reason: `${name} helped you ${ago(l.owed.at, now, settings.timeZone)} (${quoted(l.owed)}) — a good moment to return the favour.`,
+        evidence: l.owed,
+        rank: Date.parse(l.owed.at),
+      });
+    }
+    const ask = l.openAsks[0];
+    if (ask && fresh(ask.at)) {
+      candidates.push({
+        ...base,
+        kind: 'give-before-ask',
+        reason: `You asked ${name} for something (${quoted(ask)}); is there something you could offer ${name} while that's open?`,
+        evidence: ask,
+        rank: Date.parse(ask.at),
+      });
+    }
+    const lastTouchAt = [l.lastOutAt, l.lastInAt]
+      .filter((x): x is string => x !== null)
+      .sort()
+      .at(-1);
+    if (l.goingQuiet && lastTouchAt) {
+      const quietDays = Math.floor((now.getTime() - Date.parse(lastTouchAt)) / dayMs);
+      if (quietDays - l.cadenceDays <= staleAfterDays) {
+        candidates.push({
+          ...base,
+          kind: 'going-quiet',
+          reason: `You and ${name} haven't written in ${span(quietDays)} (you usually do every ${span(l.cadenceDays)}).`,
+          evidence: { at: now.toISOString(), lastTouchAt, cadenceDays: l.cadenceDays },
+          rank: -quietDays / l.cadenceDays,
+        });
+      }
+    }
+  }
+  candidates.sort(
+    (a, b) =>
+      Number(a.letGo) - Number(b.letGo) ||
+      order[a.kind] - order[b.kind] ||
+      a.rank - b.rank ||
+      (a.address < b.address ? -1 : 1),
+  );
+  const items = candidates.slice(0, limit).map(({ letGo: _l, rank: _r, ...item }) => item);
+  return { items, more: Math.max(0, candidates.length - limit) };
+}

@@ -269,7 +269,10 @@ export function helpFirst(
       candidates.push({
         ...base,
         kind: 'promise',
-        reason: `You told ${name} ${quoted(oldestPromise)} ${ago(oldestPromise.at, now, settings.timeZone)}.`,
+        reason:
+          oldestPromise.signal.by === 'phrase'
+            ? `You told ${name} "${oldestPromise.signal.phrase}" ${ago(oldestPromise.at, now, settings.timeZone)}.`
+            : `You promised ${name} something in "${oldestPromise.subject}" ${ago(oldestPromise.at, now, settings.timeZone)}.`,
         evidence: oldestPromise,
         rank: Date.parse(oldestPromise.at),
       });

@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { buildLedger, helpFirst } from '#domain/help-first.ts';
+import type { LoggedMessage, Signals } from '#domain/model.ts';
+import { buildThreads } from '#domain/threads.ts';
+import { asked, received, sent, told } from '#test/builders/logged-message.ts';
+
+const settings = { timeZone: 'Europe/Berlin', neverLog: [] as string[] };
+const phrase = (p: string) => ({ by: 'phrase' as const, phrase: p });
+const tag = { by: 'tag' as const };
+const to = (
+  address: string,
+  name: string,
+  at: string,
+  signals: Signals,
+  over: Partial<LoggedMessage> = {},
+) => sent(at, [told(address, 'to', name)], { signals, subject: 'Hello', ...over });
+
+function help(messages: LoggedMessage[], now: string, extra: Partial<typeof settings> = {}) {
+  const at = new Date(now);
+  const threads = buildThreads(messages, settings.timeZone, at);
+  const ledger = buildLedger(messages, threads, { ...settings, ...extra }, at);
+  return { ledger, ...helpFirst(ledger, { ...settings, ...extra }, at) };
+}
+
+describe('the favour ledger', () => {
+  it('keeps a promise open until a later gave to the same person fulfils it, oldest first', () => {
+    const messages = [
+      to('dana@d.com', 'Dana Reyes', '2026-03-01T09:00:00Z', {
+        promise: phrase("I'll introduce you to the Acme team"),
+      }),
+      to('dana@d.com', 'Dana Reyes', '2026-03-02T09:00:00Z', {
+        promise: phrase("I'll send you the deck"),
+      }),
+      to('dana@d.com', 'Dana Reyes', '2026-03-05T09:00:00Z', { gave: phrase('here is the intro') }),
+    ];
+
+    const dana = help(messages, '2026-03-07T09:00:00Z').ledger.find(
+      (l) => l.address === 'dana@d.com',
+    );
+
+    expect(dana?.openPromises.map((p) => p.signal)).toEqual([phrase("I'll send you the deck")]);
+    expect(dana?.favoursGiven).toBe(1);
+  });
+
+  it('records a gave with no open promise as a favour given, nothing more', () => {
+    const { ledger, items } = help(
+      [to('sam@s.com', 'Sam', '2026-03-01T09:00:00Z', { gave: tag })],
+      '2026-03-02T09:00:00Z',
+    );
+
+    expect(ledger[0]).toMatchObject({ favoursGiven: 1, openPromises: [], owed: null });
+    expect(items).toEqual([]);
+  });
+
+  it('owes a favour to someone who helped until the user gives to them', () => {
+    const thanks = to('sam@s.com', 'Sam Lee', '2026-03-01T09:00:00Z', {
+      thanks: phrase('thank you for the intro to Lee'),
+    });
+    const owed = help([thanks], '2026-03-03T09:00:00Z');
+    const settled = help(
+      [thanks, to('sam@s.com', 'Sam Lee', '2026-03-02T09:00:00Z', { gave: tag })],
+      '2026-03-03T09:00:00Z',
+    );
+
+    expect(owed.items.map((i) => i.kind)).toEqual(['favour-owed']);
+    expect(owed.items[0]?.reason).toBe(
+      'Sam helped you 2 days ago ("thank you for the intro to Lee") — a good moment to return the favour.',
+    );
+    expect(settled.items).toEqual([]);
+  });
+
+  it('suggests giving before asking only when the user has not given to them before', () => {
+    const ask = to('kim@k.com', 'Kim', '2026-03-10T09:00:00Z', {
+      ask: phrase('could you write me a reference'),
+    });
+    const given = to('kim@k.com', 'Kim', '2026-02-01T09:00:00Z', { gave: tag });
+
+    expect(help([ask], '2026-03-11T09:00:00Z').items[0]?.reason).toBe(
+      `You asked Kim for something ("could you write me a reference"); is there something you could offer Kim while that's open?`,
+    );
+    expect(help([given, ask], '2026-03-11T09:00:00Z').items).toEqual([]);
+  });
+
+  it('closes an ask once they write back', () => {
+    const ask = to('kim@k.com', 'Kim', '2026-03-10T09:00:00Z', { ask: tag });
+    const answer = received('2026-03-11T09:00:00Z', 'kim@k.com', { subject: 'Re: Hello' });
+
+    expect(help([ask, answer], '2026-03-12T09:00:00Z').items).toEqual([]);
+  });
+
+  it('counts a reply seen only in the user own mail as a touch in (it makes the relationship two-way)', () => {
+    const question = sent('2026-01-05T09:00:00Z', [asked('robin@r.com', 'Robin')], {
+      messageId: 'q@mail.example.com',
+    });
+    const follow = sent('2026-01-07T09:00:00Z', [told('robin@r.com', 'to', 'Robin')], {
+      references: ['q@mail.example.com'],
+      attribution: {
+        name: 'Robin',
+        address: 'robin@r.com',
+        date: new Date('2026-01-06T09:00:00Z'),
+        line: 'On … Robin wrote:',
+      },
+    });
+
+    const robin = help([question, follow], '2026-06-01T09:00:00Z').ledger[0];
+
+    expect(robin).toMatchObject({ touchesOut: 2, touchesIn: 1, twoWay: true, goingQuiet: true });
+  });
+});
+
+describe('going quiet', () => {
+  const robinWrites = (at: string) => received(at, 'robin@r.com', { subject: 'News' });
+  const toRobin = (at: string) => to('robin@r.com', 'Robin Park', at, {});
+
+  it('is only for two-way relationships past their cadence (default 90 days)', () => {
+    const oneWay = [toRobin('2025-10-01T09:00:00Z')];
+    const twoWay = [toRobin('2025-10-01T09:00:00Z'), robinWrites('2025-10-03T09:00:00Z')];
+
+    expect(help(oneWay, '2026-02-01T09:00:00Z').items).toEqual([]);
+    expect(help(twoWay, '2025-12-20T09:00:00Z').items).toEqual([]);
+    expect(help(twoWay, '2026-02-01T09:00:00Z').items[0]?.reason).toBe(
+      "You and Robin haven't written in 4 months (you usually do every 3 months).",
+    );
+  });
+
+  it('tightens the cadence to the contact own rhythm when that is shorter', () => {
+    const everySixWeeks = ['2025-06-01', '2025-07-13', '2025-08-24', '2025-10-05'].flatMap(
+      (d, i) => (i % 2 ? [robinWrites(`${d}T09:00:00Z`)] : [toRobin(`${d}T09:00:00Z`)]),
+    );
+
+    const { ledger, items } = help(everySixWeeks, '2025-12-01T09:00:00Z');
+
+    expect(ledger[0]).toMatchObject({ rhythmDays: 42, cadenceDays: 42, goingQuiet: true });
+    expect(items[0]?.reason).toBe(
+      "You and Robin haven't written in 8 weeks (you usually do every 6 weeks).",
+    );
+  });
+
+  it('resets with any logged mail', () => {
+    const messages = [
+      toRobin('2025-10-01T09:00:00Z'),
+      robinWrites('2025-10-03T09:00:00Z'),
+      toRobin('2026-01-25T09:00:00Z'),
+    ];
+
+    expect(help(messages, '2026-02-01T09:00:00Z').items).toEqual([]);
+  });
+});
+
+describe('Help first', () => {
+  it('ranks promises (oldest first), favours owed, give-before-ask, then going quiet; at most 5', () => {
+    const messages = [
+      to('a@a.com', 'Ann', '2026-03-03T09:00:00Z', { promise: tag }),
+      to('b@b.com', 'Ben', '2026-03-01T09:00:00Z', { promise: tag }),
+      to('c@c.com', 'Cy', '2026-03-02T09:00:00Z', { thanks: tag }),
+      to('d@d.com', 'Di', '2026-03-02T09:00:00Z', { ask: tag }),
+      to('e@e.com', 'Ed', '2025-10-01T09:00:00Z', {}),
+      received('2025-10-02T09:00:00Z', 'e@e.com', { subject: 'Hi' }),
+      to('f@f.com', 'Flo', '2026-03-04T09:00:00Z', { ask: tag }),
+    ];
+
+    const { items, more } = help(messages, '2026-03-10T09:00:00Z');
+
+    expect(items.map((i) => [i.kind, i.name])).toEqual([
+      ['promise', 'Ben'],
+      ['promise', 'Ann'],
+      ['favour-owed', 'Cy'],
+      ['give-before-ask', 'Di'],
+      ['give-before-ask', 'Flo'],
+    ]);
+    expect(more).toBe(1);
+  });
+
+  it('never suggests a never-log contact, and drops items nobody acted on for 90 days', () => {
+    const promise = to('dana@d.com', 'Dana', '2026-01-01T09:00:00Z', { promise: tag });
+
+    expect(help([promise], '2026-01-10T09:00:00Z', { neverLog: ['@d.com'] }).items).toEqual([]);
+    expect(help([promise], '2026-04-15T09:00:00Z').items).toEqual([]);
+  });
+
+  it('tells a promise by tag with its subject, and when', () => {
+    const { items } = help(
+      [
+        to(
+          'dana@d.com',
+          'Reyes, Dana',
+          '2026-03-04T09:00:00Z',
+          { promise: tag },
+          { subject: 'Acme intro' },
+        ),
+      ],
+      '2026-03-10T09:00:00Z',
+    );
+
+    expect(items[0]?.reason).toBe('You promised Dana something in "Acme intro" 6 days ago.');
+  });
+});

@@ -7,6 +7,7 @@ const benches: [string, () => Promise<{ run(): Promise<void> }>][] = [
   ['bundle', () => import('./bundle.bench.ts')],
   ['threads', () => import('./threads.bench.ts')],
   ['large', () => import('./large-mail.bench.ts')],
+  ['phrases', () => import('./phrases.bench.ts')],
 ];
 
 const only = process.argv.slice(2);

@@ -1,4 +1,8 @@
 import EmailReplyParser from 'email-reply-parser';
+import { requestPhrases } from './phrases.ts';
+
+/** The request phrases live with the other phrase lists, in phrases.ts. */
+export { requestPhrases };
 
 const parser = new EmailReplyParser();
 
@@ -44,29 +48,6 @@ export function ownText(text: string): string {
     own = own.slice(0, attribution.index);
   return own.replace(trailingRules, '').trim();
 }
-
-/** "Let me know if I can help" offers something: after "let me know", these ask nothing. */
-const offer = String.raw`(?! if (?:i|we) can\b| if you need\b| if there(?:'s|’s| is) anything\b)`;
-
-/**
- * Phrases that make a message ask something even without a question mark.
- * A transparent list: extend it here and in own-text.test.ts together.
- */
-export const requestPhrases: readonly RegExp[] = [
-  /\b(could|can|would|will) you\b(?! not\b)/i,
-  /\bwould you be (willing|able|open)\b/i,
-  new RegExp(
-    String.raw`\b(please|pls) (let me know${offer}|send|share|confirm|reply|get back|review|advise|check|call|forward)\b`,
-    'i',
-  ),
-  new RegExp(String.raw`\blet me know\b${offer}`, 'i'),
-  /\bget back to me\b/i,
-  /\blooking forward to (hearing|your reply|your answer)\b/i,
-  /\bdo you (have|know|think|want|mind)\b/i,
-  /\bare you (free|available|around|able|interested)\b/i,
-  /\bany (thoughts|chance|news|update)\b/i,
-  /\bi('d| would) (love|like) (to hear|your|to know)\b/i,
-];
 
 /** A URL, without the sentence punctuation that may follow it ("seen https://x.com/a?"). */
 const urls = /\b(?:https?:\/\/|www\.)\S*[^\s?.!,;:)\]'"]/gi;

@@ -16,8 +16,9 @@ import { normaliseSubject } from './thread-subject.ts';
 /** A message without Message-ID links joins an open thread by subject only within this many days. */
 export const subjectFallbackDays = 60;
 
-/** What building threads reads of a logged message. */
+/** What building threads (and the help-first ledger, which adds `signals`) reads of a logged message. */
 export const threadFields = [
+  'signals',
   'messageId',
   'messageKey',
   'direction',

@@ -13,14 +13,14 @@ export interface Relationships {
  * A user's relationships at a moment: each contact's ledger, the threads, and Help first.
  *
  * Primary course:
- * 1. Read every message logged for the user (one Query, paged).
+ * 1. Read every message logged for the user (one Query, paged; only the fields the views read).
  * 2. Build the threads (for replies seen in the user's own mail and let-go contacts).
  * 3. Build each contact's ledger and rank Help first, judged at `asOf` on the user's calendar.
  */
 export function makeRelationships(deps: { store: LedgerStore; clock: Clock }) {
   return async function relationships(user: User, asOf?: Date): Promise<Relationships> {
     const now = asOf ?? deps.clock();
-    const messages = await deps.store.listMessages(user.userId);
+    const messages = await deps.store.listThreadMessages(user.userId);
     const threads = buildThreads(messages, user.timeZone, now);
     const settings = { timeZone: user.timeZone, neverLog: user.neverLog };
     const ledger = buildLedger(messages, threads, settings, now);

@@ -104,3 +104,32 @@ export function aTypicalMessage(i: number, to: string[], bytes = 8 * 1024): stri
     '',
   ].join('\r\n');
 }
+
+/**
+ * dynalite in a child process, as DynamoDB is another machine in production: the server's work
+ * then does not share this process's heap and collector with the code being measured.
+ */
+export async function startDynaliteProcess(): Promise<{
+  endpoint: string;
+  close(): Promise<void>;
+}> {
+  const { spawn } = await import('node:child_process');
+  const script =
+    "const { default: dynalite } = await import('dynalite');" +
+    'const s = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });' +
+    "s.listen(0, '127.0.0.1', () => console.log(s.address().port));";
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+  });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: async () => {
+      child.kill();
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}

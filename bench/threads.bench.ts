@@ -8,12 +8,11 @@ import { DynamoStore, messageItem, threadProjection } from '#adapters/dynamodb/d
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import { keys, prefixes } from '#adapters/dynamodb/table-design.ts';
 import type { LoggedMessage } from '#domain/model.ts';
-import { startDynalite } from '#local/dynalite-server.ts';
 import { asked, received, sent, told } from '#test/builders/logged-message.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeListThreads } from '#use-cases/list-threads.ts';
 import { compare, report } from './measure.ts';
-import { countRequests } from './support.ts';
+import { countRequests, startDynaliteProcess } from './support.ts';
 
 const contacts = 2_000;
 const perThread = 5;
@@ -49,7 +48,7 @@ function history(userId: string): LoggedMessage[] {
 }
 
 export async function run(): Promise<void> {
-  const dynamo = await startDynalite();
+  const dynamo = await startDynaliteProcess();
   const client = makeDocumentClient({ region: 'local', endpoint: dynamo.endpoint });
   const bare = new DynamoDBClient({
     region: 'local',

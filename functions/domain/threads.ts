@@ -69,7 +69,7 @@ interface Thread {
   messages: number;
   pairs: Map<string, Pair>;
   /** The Message-IDs the user's latest message on the thread knew: its own and those it referred to. */
-  lastOutIds: Set<string> | null;
+  lastOutIds: string[] | null;
 }
 
 /** Disjoint sets over Message-IDs: messages that refer to each other are one thread. */
@@ -143,10 +143,11 @@ export function buildThreads(messages: ThreadMessage[], timeZone: string, now: D
   const sorted = [...messages].sort(byDate);
   const links = new Links();
   const userSent = new Set<string>();
-  for (const m of sorted) {
+  const referred = sorted.map(linksOf);
+  sorted.forEach((m, i) => {
     if (m.direction === 'out') userSent.add(m.messageId);
-    for (const id of linksOf(m)) links.union(m.messageId, id);
-  }
+    for (const id of referred[i] ?? []) links.union(m.messageId, id);
+  });
 
   const threadOf = new Map<string, Thread>();
   const bySubject = new Map<string, Thread[]>();
@@ -172,7 +173,7 @@ export function buildThreads(messages: ThreadMessage[], timeZone: string, now: D
       .sort((a, b) => compare(b.lastAt, a.lastAt))[0];
   };
 
-  for (const m of sorted) {
+  sorted.forEach((m, i) => {
     const root = links.find(m.messageId);
     let thread = threadOf.get(root);
     // Links that reach no earlier logged message (none, garbled, or only to mail never logged) do
@@ -195,8 +196,8 @@ export function buildThreads(messages: ThreadMessage[], timeZone: string, now: D
       else bySubject.set(thread.normSubject, [thread]);
     }
     threadOf.set(root, thread);
-    apply(thread, m, userSent, timeZone);
-  }
+    apply(thread, m, referred[i] ?? [], userSent, timeZone);
+  });
 
   return result
     .map((t) => ({
@@ -218,7 +219,13 @@ export function buildThreads(messages: ThreadMessage[], timeZone: string, now: D
 }
 
 /** One message's effect on its thread, in date order. */
-function apply(thread: Thread, m: ThreadMessage, userSent: Set<string>, timeZone: string): void {
+function apply(
+  thread: Thread,
+  m: ThreadMessage,
+  referred: string[],
+  userSent: Set<string>,
+  timeZone: string,
+): void {
   const at = new Date(m.sentAt);
   thread.messages += 1;
   if (m.sentAt > thread.lastAt) thread.lastAt = m.sentAt;
@@ -276,10 +283,8 @@ function apply(thread: Thread, m: ThreadMessage, userSent: Set<string>, timeZone
       });
     }
   }
-  const referred = linksOf(m);
-  if (thread.lastOutIds) {
-    const known = thread.lastOutIds;
-    const fresh = referred.some((id) => !known.has(id) && !userSent.has(id));
+  const known = thread.lastOutIds;
+  if (known && referred.some((id) => !known.includes(id) && !userSent.has(id))) {
     const awaited = [...thread.pairs].filter(([, p]) => p.ladder.active);
     const only = awaited.length === 1 ? awaited[0] : undefined;
     // A quote at the top that names someone else (another contact, the user) says whose it is.
@@ -288,7 +293,7 @@ function apply(thread: Thread, m: ThreadMessage, userSent: Set<string>, timeZone
       : m.attribution.address
         ? normaliseAddress(m.attribution.address)
         : attributed(m.attribution, thread.pairs);
-    if (fresh && only && (quoted === null || quoted === only[0])) {
+    if (only && (quoted === null || quoted === only[0])) {
       event(only[0], only[1].name, {
         kind: 'replied',
         at,
@@ -297,7 +302,7 @@ function apply(thread: Thread, m: ThreadMessage, userSent: Set<string>, timeZone
       });
     }
   }
-  thread.lastOutIds = new Set([m.messageId, ...referred]);
+  thread.lastOutIds = [m.messageId, ...referred];
 
   for (const c of m.contacts) {
     if (c.role === 'to' && !m.broadcast) {

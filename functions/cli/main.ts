@@ -7,6 +7,7 @@ import { makeMailauthVerdicts } from '#adapters/mail/mailauth-verdicts.ts';
 import { ConfigError } from '#domain/errors.ts';
 import { base32 } from '#domain/ids.ts';
 import type { Outcome } from '#domain/model.ts';
+import { DataFolderBusyError } from '#local/dynalite-server.ts';
 import { readLocalConfig } from '#local/local-config.ts';
 import { type Connection, connect } from './connect.ts';
 
@@ -267,6 +268,12 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof DataFolderBusyError) {
+      console.error(
+        'givefirst: the data folder is open in another process that is not a running stack. Try again when it is done.',
+      );
+      process.exit(1);
+    }
     if (error instanceof UsageError || error instanceof ConfigError) {
       console.error(`givefirst: ${error.message}`);
       if (error instanceof UsageError) console.error(`\n${usage}`);

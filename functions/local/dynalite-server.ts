@@ -1,5 +1,32 @@
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
+import { Level } from 'level';
+
+/** The data folder is held by another process (LevelDB allows one at a time). */
+export class DataFolderBusyError extends Error {
+  constructor(
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the data folder ${path} is open in another process`, options);
+    this.name = 'DataFolderBusyError';
+  }
+}
+
+/**
+ * dynalite opens its LevelDB folder lazily and throws from a callback when another process holds
+ * it; opening it here first turns that into an error a caller can answer.
+ */
+async function ensureFolderFree(path: string): Promise<void> {
+  const probe = new Level(path);
+  try {
+    await probe.open();
+  } catch (error) {
+    throw new DataFolderBusyError(path, { cause: error });
+  } finally {
+    await probe.close().catch(() => undefined);
+  }
+}
 
 export interface RunningDynalite {
   endpoint: string;
@@ -13,6 +40,7 @@ export interface RunningDynalite {
 export async function startDynalite(
   options: { path?: string; port?: number } = {},
 ): Promise<RunningDynalite> {
+  if (options.path) await ensureFolderFree(options.path);
   const server = dynalite({
     ...(options.path ? { path: options.path } : {}),
     createTableMs: 0,

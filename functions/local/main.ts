@@ -3,6 +3,7 @@ import './quiet-sdk-warning.ts';
 import { parseArgs } from 'node:util';
 import { makeLogger } from '#adapters/logger.ts';
 import { ConfigError } from '#domain/errors.ts';
+import { DataFolderBusyError } from './dynalite-server.ts';
 import { readLocalConfig } from './local-config.ts';
 import { startLocalStack } from './local-stack.ts';
 import { findRunningStack } from './stack-file.ts';
@@ -55,6 +56,19 @@ givefirst is running (local stack, pid ${process.pid})
   if (error instanceof ConfigError) {
     console.error(`givefirst: ${error.message}`);
     process.exit(2);
+  }
+  const failure = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (failure.code === 'EADDRINUSE') {
+    console.error(
+      `givefirst: ${failure.address}:${failure.port} is already in use. Stop what uses it, or choose other ports with GIVEFIRST_SMTP_PORT, GIVEFIRST_DYNAMO_PORT and GIVEFIRST_SES_PORT.`,
+    );
+    process.exit(1);
+  }
+  if (error instanceof DataFolderBusyError) {
+    console.error(
+      'givefirst: the data folder is open in another process (a givefirst command still running?). Try again when it is done, or set GIVEFIRST_DATA_DIR.',
+    );
+    process.exit(1);
   }
   throw error;
 }

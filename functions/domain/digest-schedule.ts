@@ -1,0 +1,41 @@
+import { DateTime } from 'luxon';
+
+/** Digests go out in 15-minute UTC slots; every zone's offset is a whole number of quarter hours. */
+export const slotMinutes = 15;
+
+export interface DigestSchedule {
+  timeZone: string;
+  /** Local time of day, HH:MM. */
+  digestAt: string;
+  /** Monday to Friday only (the default), or every day. */
+  weekdaysOnly: boolean;
+}
+
+/** The UTC slot an instant falls in, as an ISO time (yyyy-mm-ddThh:mmZ). */
+export function slotOf(at: Date): string {
+  const ms = slotMinutes * 60_000;
+  return `${new Date(Math.floor(at.getTime() / ms) * ms).toISOString().slice(0, 16)}Z`;
+}
+
+/**
+ * The next digest strictly after `after`: the user's hour on their calendar, on the next day that
+ * counts (weekdays, unless every day), as an instant and its slot. Days are counted in the user's
+ * zone, so a daylight-saving change moves the UTC time, never the local hour; an hour a change
+ * skips is taken as the first moment after it (luxon's reading), a repeated hour as its first.
+ */
+export function nextDigest(
+  schedule: DigestSchedule,
+  after: Date,
+): { at: Date; slot: string; localDate: string } {
+  const [hour = 8, minute = 0] = schedule.digestAt.split(':').map(Number);
+  let day = DateTime.fromJSDate(after, { zone: schedule.timeZone }).startOf('day');
+  for (let tries = 0; tries < 10; tries++, day = day.plus({ days: 1 })) {
+    if (schedule.weekdaysOnly && day.weekday >= 6) continue;
+    const at = day.set({ hour, minute });
+    if (at.toMillis() > after.getTime()) {
+      const instant = at.toJSDate();
+      return { at: instant, slot: slotOf(instant), localDate: day.toISODate() ?? '' };
+    }
+  }
+  throw new Error(`no digest day found after ${after.toISOString()}`);
+}

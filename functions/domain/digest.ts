@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { type HelpItem, type HelpKind, helpFirstLimit } from './help-first.ts';
+import { ago } from './human-time.ts';
 import { domainOf } from './mailbox.ts';
 import type { User } from './model.ts';
 import type { ThreadView } from './threads.ts';
@@ -113,19 +114,6 @@ export function truncate(s: string, max: number): string {
 }
 
 const shown = (s: string, max: number) => truncate(stripControls(s), max);
-
-/** "today", "yesterday", "6 days ago", "in March", "in March 2025", on the user's calendar. */
-export function ago(at: string, now: Date, timeZone: string): string {
-  const then = DateTime.fromISO(at, { zone: timeZone, locale: 'en' });
-  const today = DateTime.fromJSDate(now, { zone: timeZone }).setLocale('en');
-  const days = Math.floor(today.startOf('day').diff(then.startOf('day'), 'days').days);
-  if (days <= 0) return 'today';
-  if (days === 1) return 'yesterday';
-  if (days < 28) return `${days} days ago`;
-  return then.year === today.year
-    ? `in ${then.toFormat('LLLL')}`
-    : `in ${then.toFormat('LLLL yyyy')}`;
-}
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 

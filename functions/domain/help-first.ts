@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { ago, span } from './human-time.ts';
 import { domainOf } from './mailbox.ts';
 import type { LoggedMessage, Signal } from './model.ts';
 import type { ThreadView } from './threads.ts';
@@ -210,28 +210,6 @@ function firstName(l: { name: string; address: string }): string {
   if (!name) return l.address;
   const [last, first] = name.split(',').map((p) => p.trim());
   return (first && last ? first : name).split(/\s+/)[0] ?? name;
-}
-
-/** "6 days ago", "yesterday", "in March", "in March 2025": how people say when. */
-function ago(at: string, now: Date, timeZone: string): string {
-  const then = DateTime.fromISO(at, { zone: timeZone, locale: 'en' });
-  const today = DateTime.fromJSDate(now, { zone: timeZone }).setLocale('en');
-  const days = Math.floor(today.startOf('day').diff(then.startOf('day'), 'days').days);
-  if (days <= 0) return 'today';
-  if (days === 1) return 'yesterday';
-  if (days < 28) return `${days} days ago`;
-  return then.year === today.year
-    ? `in ${then.toFormat('LLLL')}`
-    : `in ${then.toFormat('LLLL yyyy')}`;
-}
-
-/** "3 weeks", "4 months", "a year": a span as people say it. */
-function span(days: number): string {
-  if (days < 14) return `${days} days`;
-  if (days < 60) return `${Math.round(days / 7)} weeks`;
-  if (days < 365) return `${Math.round(days / 30)} months`;
-  const years = Math.round(days / 365);
-  return years === 1 ? 'a year' : `${years} years`;
 }
 
 const quoted = (e: SignalEvidence) =>

@@ -13,6 +13,9 @@ export interface Connection {
   mailDomain: string;
   /** Where the data lives: the running stack, or this process opening the folder itself. */
   via: 'running stack' | 'data folder';
+  dataDir: string;
+  /** The SES emulator of the running stack, where digests are sent; null without one. */
+  sesEndpoint: string | null;
   close(): Promise<void>;
 }
 
@@ -38,6 +41,8 @@ export async function connect(config: LocalConfig): Promise<Connection> {
       clock,
       mailDomain: running.mailDomain,
       via: 'running stack',
+      dataDir: config.dataDir,
+      sesEndpoint: running.sesEndpoint,
       close: async () => client.destroy(),
     };
   }
@@ -47,6 +52,8 @@ export async function connect(config: LocalConfig): Promise<Connection> {
     clock,
     mailDomain: config.mailDomain,
     via: 'data folder',
+    dataDir: config.dataDir,
+    sesEndpoint: null,
     close: data.close,
   };
 }

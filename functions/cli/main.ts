@@ -3,10 +3,14 @@ import '#local/quiet-sdk-warning.ts';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { renderDigest } from '#adapters/email/render-digest.ts';
+import { silentLogger } from '#adapters/logger.ts';
 import { makeMailauthVerdicts } from '#adapters/mail/mailauth-verdicts.ts';
+import { composeDigest } from '#domain/digest.ts';
 import { ConfigError } from '#domain/errors.ts';
 import { base32 } from '#domain/ids.ts';
 import type { Outcome } from '#domain/model.ts';
+import { makeLocalDigestSender } from '#local/digest-sender.ts';
 import { DataFolderBusyError } from '#local/dynalite-server.ts';
 import { readLocalConfig } from '#local/local-config.ts';
 import { type Connection, connect } from './connect.ts';
@@ -16,7 +20,8 @@ const usage = `usage: givefirst <command> [options]
   user add EMAIL [--alias EMAIL]… [--tz ZONE] [--at HH:MM]   register a user
   user list                                               users and their settings
   contacts EMAIL [--as-of ISO-TIME]                       a user's contacts and their ledger
-  digest EMAIL --dry-run [--as-of ISO-TIME]               print the digest: Help first, then who is due
+  digest EMAIL --dry-run [--as-of ISO-TIME]               print the digest it would send
+  digest EMAIL --now                                      send it now (at most one a day), through npm start
   threads EMAIL [--as-of ISO-TIME]                        a user's tracked threads and who is awaited
   rejections [--days N]                                   recent inbound mail that was not logged
   ingest FILE.eml… [--to ADDRESS] [--trust-sender]        feed raw messages through the ingest path
@@ -38,10 +43,15 @@ const { values, positionals } = parseArgs({
     'trust-sender': { type: 'boolean', default: false },
     'as-of': { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
+    now: { type: 'boolean', default: false },
     days: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
+
+/** Where links in digests point (the local stack's web listener is still to come). */
+const publicUrl = (_conn: Connection) =>
+  process.env.GIVEFIRST_PUBLIC_URL ?? 'http://127.0.0.1:2580';
 
 /** --as-of, or the clock: the moment a listing is judged at. */
 function asOfOr(conn: Connection): Date {
@@ -130,27 +140,45 @@ const commands: Record<string, (conn: Connection, args: string[]) => Promise<num
   },
   async digest(conn, [email]) {
     const user = await userOf(conn, email);
-    if (!values['dry-run']) {
-      throw new UsageError('digest prints with --dry-run; sending comes with the scheduled digest');
+    if (values.now) {
+      if (values['as-of'])
+        throw new UsageError('--now sends as of the clock; --as-of goes with --dry-run');
+      if (!conn.sesEndpoint) {
+        throw new UsageError(
+          'sending needs the running stack (npm start): its SES emulator shows what was sent',
+        );
+      }
+      const sender = await makeLocalDigestSender(conn.services, {
+        dataDir: conn.dataDir,
+        mailDomain: conn.mailDomain,
+        sesEndpoint: conn.sesEndpoint,
+        publicUrl: publicUrl(conn),
+        clock: conn.clock,
+        logger: silentLogger,
+      });
+      try {
+        const outcome = await sender.sendDigest(user);
+        print(outcome, () => `${outcome.status} (${outcome.localDate})`);
+        return outcome.status === 'failed' ? 1 : 0;
+      } finally {
+        sender.close();
+      }
     }
-    const { helpFirst, threads } = await conn.services.relationships(user, asOfOr(conn));
-    const due = threads.flatMap((t) =>
-      t.contacts.filter((c) => c.state === 'due').map((c) => ({ ...c, subject: t.subject })),
-    );
-    print({ user: user.email, helpFirst, waiting: due }, () => {
-      let n = 0;
-      const help = helpFirst.items.map((i) => `${++n}. ${i.reason}`);
-      const waiting = due.map(
-        (c) => `${++n}. ${c.name || c.address} — "${c.subject}": ${c.reason ?? ''}`,
-      );
-      return [
-        'Help first',
-        ...(help.length ? help : ['  nothing today']),
-        ...(helpFirst.more ? [`  and ${helpFirst.more} more`] : []),
-        '',
-        'Waiting on a reply',
-        ...(waiting.length ? waiting : ['  nothing today']),
-      ].join('\n');
+    if (!values['dry-run'])
+      throw new UsageError('digest takes --dry-run (print it) or --now (send it)');
+    const now = asOfOr(conn);
+    const digest = composeDigest({
+      user,
+      relationships: await conn.services.relationships(user, now),
+      now,
+    });
+    print({ user: user.email, digest }, () => {
+      if (!digest) return 'nothing to show: no digest would be sent';
+      const rendered = renderDigest(digest, {
+        replyAddress: `reply+TOKEN@${conn.mailDomain}`,
+        unsubscribeUrl: `${publicUrl(conn)}/unsubscribe?t=TOKEN`,
+      });
+      return `Subject: ${rendered.subject}\n\n${rendered.text}`;
     });
     return 0;
   },

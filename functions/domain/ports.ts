@@ -106,4 +106,61 @@ export interface LedgerStore {
   ownersOfMessages(messageIds: string[]): Promise<string[]>;
 }
 
-export type Store = ReceiptStore & UserStore & LedgerStore;
+/** What a sent digest showed, kept so that `snooze 2` can be resolved days later. */
+export interface DigestItemRef {
+  number: number;
+  section: 'help-first' | 'waiting';
+  kind: string;
+  address: string;
+  threadKey: string | null;
+  messageKey: string | null;
+}
+
+export interface DigestRecord {
+  localDate: string;
+  state: 'sending' | 'sent' | 'failed';
+  subject: string;
+  items: DigestItemRef[];
+  startedAt: string;
+  finishedAt: string | null;
+  messageId: string | null;
+  failure: string | null;
+}
+
+export interface DigestStore {
+  /**
+   * Records that a user's digest for a local day is being sent: only if none was begun for that
+   * day. False when one was (whatever became of it): a digest is never sent twice.
+   */
+  beginDigest(
+    userId: string,
+    record: Omit<DigestRecord, 'state' | 'finishedAt' | 'messageId' | 'failure'>,
+  ): Promise<boolean>;
+  finishDigest(
+    userId: string,
+    localDate: string,
+    outcome: { state: 'sent'; messageId: string } | { state: 'failed'; failure: string },
+    at: Date,
+  ): Promise<void>;
+  getDigest(userId: string, localDate: string): Promise<DigestRecord | null>;
+  /** The let-go (thread, contact) keys already named in a sent digest's footer. */
+  letGoShown(userId: string): Promise<string[]>;
+  addLetGoShown(userId: string, keys: string[]): Promise<void>;
+}
+
+/** Sends one composed email (multipart/alternative, with the headers given). */
+export interface Mailer {
+  send(message: OutgoingMail): Promise<{ messageId: string }>;
+}
+
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  replyTo: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+}
+
+export type Store = ReceiptStore & UserStore & LedgerStore & DigestStore;

@@ -16,6 +16,7 @@ import type { Attribution, InboundEnvelope, LoggedMessage, Outcome, User } from 
 import type {
   AddUserResult,
   ContactView,
+  DigestRecord,
   ReceiptRecord,
   ReceiptRef,
   ReceiptSummary,
@@ -351,6 +352,78 @@ export class DynamoStore implements Store {
   #expired(item: Item): boolean {
     const expiresAt = item.expiresAt as number | undefined;
     return expiresAt !== undefined && expiresAt <= epochSeconds(this.#clock());
+  }
+
+  // ── digests ───────────────────────────────────────────────────────────────
+
+  async beginDigest(
+    userId: string,
+    record: Omit<DigestRecord, 'state' | 'finishedAt' | 'messageId' | 'failure'>,
+  ): Promise<boolean> {
+    return conditional(
+      this.#db.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: { ...keys.digest(userId, record.localDate), ...record, state: 'sending' },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
+  }
+
+  async finishDigest(
+    userId: string,
+    localDate: string,
+    outcome: { state: 'sent'; messageId: string } | { state: 'failed'; failure: string },
+    at: Date,
+  ): Promise<void> {
+    await this.#update({
+      Key: keys.digest(userId, localDate),
+      UpdateExpression: 'SET #s = :s, finishedAt = :at, messageId = :m, failure = :f',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: { '#s': 'state' },
+      ExpressionAttributeValues: {
+        ':s': outcome.state,
+        ':at': at.toISOString(),
+        ':m': outcome.state === 'sent' ? outcome.messageId : null,
+        ':f': outcome.state === 'failed' ? outcome.failure.slice(0, 500) : null,
+      },
+    });
+  }
+
+  async getDigest(userId: string, localDate: string): Promise<DigestRecord | null> {
+    const got = await this.#db.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: keys.digest(userId, localDate),
+        ConsistentRead: true,
+      }),
+    );
+    if (!got.Item) return null;
+    const { PK: _pk, SK: _sk, ...record } = got.Item;
+    return {
+      finishedAt: null,
+      messageId: null,
+      failure: null,
+      ...(record as Omit<DigestRecord, 'finishedAt' | 'messageId' | 'failure'>),
+    };
+  }
+
+  async letGoShown(userId: string): Promise<string[]> {
+    const got = await this.#db.send(
+      new GetCommand({ TableName: this.#table, Key: keys.letGoShown(userId) }),
+    );
+    return [...((got.Item?.keys as Set<string> | undefined) ?? [])];
+  }
+
+  async addLetGoShown(userId: string, shown: string[]): Promise<void> {
+    if (shown.length === 0) return;
+    await this.#update({
+      Key: keys.letGoShown(userId),
+      UpdateExpression: 'ADD #k :k',
+      ExpressionAttributeNames: { '#k': 'keys' },
+      ExpressionAttributeValues: { ':k': new Set(shown) },
+    });
   }
 
   // ── users ─────────────────────────────────────────────────────────────────

@@ -34,6 +34,11 @@ export const keys = {
     SK: `USER#${userId}`,
   }),
   receipt: (receiptId: string) => ({ PK: `RECEIPT#${receiptId}`, SK: 'RECEIPT' }),
+  digest: (userId: string, localDate: string) => ({
+    PK: `USER#${userId}`,
+    SK: `DIGEST#${localDate}`,
+  }),
+  letGoShown: (userId: string) => ({ PK: `USER#${userId}`, SK: 'LETGO-SHOWN' }),
   parkedReply: (messageKey: string, receiptId: string) => ({
     PK: `PARKED#${messageKey}`,
     SK: `RECEIPT#${receiptId}`,

@@ -1,0 +1,41 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
+import type { Clock, Logger } from '#domain/ports.ts';
+import { makeSendDigest } from '#use-cases/send-digest.ts';
+import { localRegion } from './local-config.ts';
+import type { LocalServices } from './services.ts';
+import { localReplyTokens } from './token-keys.ts';
+
+/**
+ * The digest sender of the local stack: SES is the emulator (aws-ses-v2-local, whose page shows
+ * every email sent), tokens use the data folder's key.
+ */
+export async function makeLocalDigestSender(
+  services: LocalServices,
+  options: {
+    dataDir: string;
+    mailDomain: string;
+    sesEndpoint: string;
+    publicUrl: string;
+    clock: Clock;
+    logger: Logger;
+  },
+) {
+  const ses = new SESv2Client({
+    region: localRegion,
+    endpoint: options.sesEndpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const tokens = await localReplyTokens(options.dataDir);
+  const sendDigest = makeSendDigest({
+    store: services.store,
+    relationships: services.relationships,
+    mailer: makeSesMailer({ ses, logger: options.logger }),
+    issueToken: (claims) => tokens.issue(claims),
+    clock: options.clock,
+    logger: options.logger,
+    mailDomain: options.mailDomain,
+    unsubscribeUrl: (token) => `${options.publicUrl}/unsubscribe?t=${token}`,
+  });
+  return { sendDigest, close: () => ses.destroy() };
+}

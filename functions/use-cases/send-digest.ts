@@ -1,0 +1,100 @@
+import { renderDigest } from '#adapters/email/render-digest.ts';
+import { composeDigest } from '#domain/digest.ts';
+import type { User } from '#domain/model.ts';
+import type { Clock, DigestStore, Logger, Mailer } from '#domain/ports.ts';
+import type { TokenClaims } from '#domain/reply-token.ts';
+import type { Relationships } from './help-first.ts';
+
+export type SendDigestOutcome =
+  | { status: 'nothing-to-show'; localDate: string }
+  | { status: 'already-begun'; localDate: string }
+  | { status: 'sent'; localDate: string; messageId: string; items: number }
+  | { status: 'failed'; localDate: string; failure: string };
+
+/** How long the links of a digest work: replies come days later, unsubscribes weeks later. */
+const tokenDays = 45;
+
+/**
+ * Send one user's digest for their local day, at most once.
+ *
+ * Primary course:
+ * 1. Compose it from the user's relationships (nothing to show: no email).
+ * 2. Record, conditionally, that today's digest is being sent, with the items it numbers; if one
+ *    was already begun today (a retry, a second scheduler), stop: never a second copy.
+ * 3. Render it with its reply and unsubscribe tokens and send it.
+ * 4. Record it sent (and the let-go people it named, so they are named once) or failed.
+ */
+export function makeSendDigest(deps: {
+  store: DigestStore;
+  relationships: (user: User, asOf?: Date) => Promise<Relationships>;
+  mailer: Mailer;
+  issueToken: (claims: TokenClaims) => string;
+  clock: Clock;
+  logger: Logger;
+  mailDomain: string;
+  unsubscribeUrl: (token: string) => string;
+}) {
+  return async function sendDigest(user: User): Promise<SendDigestOutcome> {
+    const now = deps.clock();
+    const relationships = await deps.relationships(user, now);
+    const shown = new Set(await deps.store.letGoShown(user.userId));
+    const digest = composeDigest({ user, relationships, now, letGoAlreadyShown: shown });
+    const localDate = digest?.date ?? '';
+    if (!digest) return { status: 'nothing-to-show', localDate };
+
+    const begun = await deps.store.beginDigest(user.userId, {
+      localDate: digest.date,
+      subject: digest.subject,
+      startedAt: now.toISOString(),
+      items: digest.items.map((i) => ({
+        number: i.number,
+        section: i.section,
+        kind: i.kind,
+        address: i.address,
+        threadKey: i.threadKey,
+        messageKey: i.messageKey,
+      })),
+    });
+    if (!begun) return { status: 'already-begun', localDate: digest.date };
+
+    const expiresAt = new Date(now.getTime() + tokenDays * 86_400_000);
+    const claims = { userId: user.userId, ref: digest.date, expiresAt };
+    const reply = `reply+${deps.issueToken({ ...claims, kind: 'digest' })}@${deps.mailDomain}`;
+    const unsubscribe = deps.unsubscribeUrl(deps.issueToken({ ...claims, kind: 'unsubscribe' }));
+    const rendered = renderDigest(digest, { replyAddress: reply, unsubscribeUrl: unsubscribe });
+    try {
+      const { messageId } = await deps.mailer.send({
+        from: `givefirst <digest@${deps.mailDomain}>`,
+        to: user.email,
+        replyTo: reply,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        headers: {
+          'Auto-Submitted': 'auto-generated',
+          'List-Unsubscribe': `<${unsubscribe}>, <mailto:${reply}?subject=unsubscribe>`,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        },
+      });
+      await deps.store.finishDigest(
+        user.userId,
+        digest.date,
+        { state: 'sent', messageId },
+        deps.clock(),
+      );
+      await deps.store.addLetGoShown(user.userId, digest.letGo.keys);
+      deps.logger.info('digest sent', { userId: user.userId, items: digest.items.length });
+      return { status: 'sent', localDate: digest.date, messageId, items: digest.items.length };
+    } catch (error) {
+      const failure = error instanceof Error ? error.message : String(error);
+      await deps.store.finishDigest(
+        user.userId,
+        digest.date,
+        { state: 'failed', failure },
+        deps.clock(),
+      );
+      deps.logger.error('digest not sent', { userId: user.userId, failure });
+      return { status: 'failed', localDate: digest.date, failure };
+    }
+  };
+}

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import type { User } from './model.ts';
 
 /** Digests go out in 15-minute UTC slots; every zone's offset is a whole number of quarter hours. */
 export const slotMinutes = 15;
@@ -10,6 +11,13 @@ export interface DigestSchedule {
   /** Monday to Friday only (the default), or every day. */
   weekdaysOnly: boolean;
 }
+
+/** A user's schedule: their hour in their zone, on weekdays (until digest settings can change it). */
+export const scheduleOf = (user: Pick<User, 'timeZone' | 'digestAt'>): DigestSchedule => ({
+  timeZone: user.timeZone,
+  digestAt: user.digestAt,
+  weekdaysOnly: true,
+});
 
 /** The UTC slot an instant falls in, as an ISO time (yyyy-mm-ddThh:mmZ). */
 export function slotOf(at: Date): string {

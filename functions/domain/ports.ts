@@ -143,6 +143,16 @@ export interface DigestStore {
     at: Date,
   ): Promise<void>;
   getDigest(userId: string, localDate: string): Promise<DigestRecord | null>;
+  /** Puts the user in the slot index under their next digest's 15-minute UTC slot. */
+  scheduleDigest(
+    userId: string,
+    next: { slot: string; at: Date; localDate: string },
+  ): Promise<void>;
+  /** The users whose next digest is in a slot: the sparse, sharded index, never a Scan. */
+  usersDueInSlot(slot: string): Promise<string[]>;
+  /** The last slot the scheduler finished, so a missed slot is caught up once. */
+  schedulerCursor(): Promise<string | null>;
+  setSchedulerCursor(slot: string): Promise<void>;
   /** The let-go (thread, contact) keys already named in a sent digest's footer. */
   letGoShown(userId: string): Promise<string[]>;
   addLetGoShown(userId: string, keys: string[]): Promise<void>;

@@ -15,6 +15,10 @@ export interface LocalConfig {
   sesPort: number;
   clock: string;
   relaxedAuth: boolean;
+  /** How often the digest scheduler runs; 0 turns it off. */
+  schedulerSeconds: number;
+  /** Where links in digests point. */
+  publicUrl: string;
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -45,6 +49,8 @@ export function readLocalConfig(
     sesPort: port(env, 'GIVEFIRST_SES_PORT', 8005),
     clock: env.GIVEFIRST_CLOCK ?? 'system',
     relaxedAuth: options.relaxedAuth ?? env.GIVEFIRST_RELAXED_AUTH === '1',
+    schedulerSeconds: port(env, 'GIVEFIRST_SCHEDULER_SECONDS', 60),
+    publicUrl: env.GIVEFIRST_PUBLIC_URL ?? 'http://127.0.0.1:2580',
   };
 }
 

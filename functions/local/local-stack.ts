@@ -4,12 +4,45 @@ import { makeMailauthVerdicts } from '#adapters/mail/mailauth-verdicts.ts';
 import { type RunningSmtp, startSmtpFrontDoor } from '#adapters/smtp/smtp-front-door.ts';
 import type { Verdicts } from '#domain/model.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
+import { makeRunScheduler } from '#use-cases/run-scheduler.ts';
+import { makeLocalDigestSender } from './digest-sender.ts';
 import type { RunningDynalite } from './dynalite-server.ts';
 import type { LocalConfig } from './local-config.ts';
 import { openLocalData } from './local-data.ts';
 import type { LocalServices } from './services.ts';
 import { type RunningSesEmulator, startSesEmulator } from './ses-emulator.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
+
+/** The in-process timer that runs the same scheduler EventBridge runs on AWS. */
+async function startScheduler(
+  services: LocalServices,
+  options: Parameters<typeof makeLocalDigestSender>[1] & { everySeconds: number },
+): Promise<{ close(): Promise<void> }> {
+  const sender = await makeLocalDigestSender(services, options);
+  const runScheduler = makeRunScheduler({
+    store: services.store,
+    sendDigest: sender.sendDigest,
+    clock: options.clock,
+    logger: options.logger,
+  });
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = running.then(runScheduler).catch((error: unknown) =>
+      options.logger.error('scheduler run failed', {
+        failure: error instanceof Error ? error.message : String(error),
+      }),
+    );
+  };
+  tick();
+  const timer = setInterval(tick, options.everySeconds * 1000);
+  return {
+    async close() {
+      clearInterval(timer);
+      await running;
+      sender.close();
+    },
+  };
+}
 
 export interface LocalStack {
   config: LocalConfig;
@@ -36,10 +69,12 @@ export async function startLocalStack(
     writeStackFile?: boolean;
     /** DNS for sender authentication (DKIM keys, SPF, DMARC); the system's when not given. */
     resolver?: DNSResolver;
+    /** A clock to run on instead of `config.clock` (a test that moves time step by step). */
+    clock?: Clock;
   },
 ): Promise<LocalStack> {
   const { logger } = options;
-  const clock = makeClock(config.clock);
+  const clock = options.clock ?? makeClock(config.clock);
   const data = await openLocalData(config, {
     clock,
     logger,
@@ -75,6 +110,19 @@ export async function startLocalStack(
             }),
     });
     started.push(smtp);
+    if (config.schedulerSeconds > 0) {
+      started.push(
+        await startScheduler(services, {
+          dataDir: config.dataDir,
+          mailDomain: config.mailDomain,
+          sesEndpoint: ses.endpoint,
+          publicUrl: config.publicUrl,
+          clock,
+          logger,
+          everySeconds: config.schedulerSeconds,
+        }),
+      );
+    }
     if (options.writeStackFile) {
       await writeStackFile(config.dataDir, {
         pid: process.pid,

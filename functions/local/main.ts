@@ -39,6 +39,7 @@ givefirst is running (local stack, pid ${process.pid})
   DynamoDB API      ${stack.dynamo.endpoint}
   clock             ${config.clock}  (now ${stack.clock().toISOString()})
   sender auth       ${auth}
+  digests           ${config.schedulerSeconds > 0 ? `sent by the scheduler every ${config.schedulerSeconds} s, at each user's hour (the sent-mail page shows them)` : 'not scheduled (GIVEFIRST_SCHEDULER_SECONDS=0)'}
 
   register yourself: npx givefirst user add you@example.com --tz Europe/Berlin
   Ctrl-C stops it.

@@ -31,7 +31,7 @@ export function makeLocalServices(options: {
     mailDomain: options.mailDomain,
     logger: options.logger,
   });
-  const registerUser = makeRegisterUser({ users: store, clock: options.clock });
+  const registerUser = makeRegisterUser({ users: store, clock: options.clock, digests: store });
   const listThreads = makeListThreads({ store, clock: options.clock });
   const relationships = makeRelationships({ store, clock: options.clock });
   return { store, rawMail, ingest, registerUser, listThreads, relationships };

@@ -1,8 +1,9 @@
 import { IANAZone } from 'luxon';
+import { nextDigest, scheduleOf } from '#domain/digest-schedule.ts';
 import { shortKey } from '#domain/ids.ts';
 import { normaliseAddress } from '#domain/mailbox.ts';
 import type { User } from '#domain/model.ts';
-import type { Clock, UserStore } from '#domain/ports.ts';
+import type { Clock, DigestStore, UserStore } from '#domain/ports.ts';
 
 export type RegisterUserResult = { ok: true; user: User } | { ok: false; problems: string[] };
 
@@ -24,8 +25,14 @@ const emailShape = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
  * 1. Validate the addresses, the time zone (IANA, via luxon) and the digest hour.
  * 2. Derive a stable user id from the primary address (a retried add is the same user).
  * 3. Store the profile and claim each address; an address that belongs to someone else is refused.
+ * 4. Schedule their first digest, at their hour in their zone.
  */
-export function makeRegisterUser(deps: { users: UserStore; clock: Clock }) {
+export function makeRegisterUser(deps: {
+  users: UserStore;
+  clock: Clock;
+  /** Where the first digest is scheduled; without it, none is. */
+  digests?: Pick<DigestStore, 'scheduleDigest'>;
+}) {
   return async function registerUser(input: {
     email: string;
     aliases?: string[];
@@ -65,6 +72,7 @@ export function makeRegisterUser(deps: { users: UserStore; clock: Clock }) {
         problems: result.taken.map((a) => `${a} already belongs to a registered user`),
       };
     }
+    await deps.digests?.scheduleDigest(user.userId, nextDigest(scheduleOf(user), deps.clock()));
     return { ok: true, user };
   };
 }

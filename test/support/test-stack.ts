@@ -8,6 +8,7 @@ import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { keys } from '#adapters/dynamodb/table-design.ts';
 import { silentLogger } from '#adapters/logger.ts';
 import { normaliseMessageId, shortKey } from '#domain/ids.ts';
+import type { Clock } from '#domain/ports.ts';
 import { readLocalConfig } from '#local/local-config.ts';
 import { type LocalStack, startLocalStack } from '#local/local-stack.ts';
 
@@ -24,7 +25,8 @@ export interface TestStack extends LocalStack {
 export async function startTestStack(
   options: {
     mailDomain?: string;
-    clock?: string;
+    /** A clock spec (`fixed:…`), or a clock a test moves itself. */
+    clock?: string | Clock;
     relaxedAuth?: boolean;
     resolver?: DNSResolver;
   } = {},
@@ -36,13 +38,16 @@ export async function startTestStack(
     smtpPort: 0,
     dynamoPort: 0,
     sesPort: 0,
-    clock: options.clock ?? 'system',
+    // Tests drive the scheduler themselves, at the moments they choose.
+    schedulerSeconds: 0,
+    clock: typeof options.clock === 'string' ? options.clock : 'system',
     relaxedAuth: options.relaxedAuth ?? true,
   };
   const stack = await startLocalStack(config, {
     logger: silentLogger,
     inMemory: true,
     ...(options.resolver ? { resolver: options.resolver } : {}),
+    ...(typeof options.clock === 'function' ? { clock: options.clock } : {}),
   });
   const transport = nodemailer.createTransport({
     host: '127.0.0.1',

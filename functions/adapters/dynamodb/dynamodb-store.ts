@@ -24,7 +24,15 @@ import type {
   Store,
 } from '#domain/ports.ts';
 import { type ThreadMessage, threadFields } from '#domain/threads.ts';
-import { gsi1, indexNames, keys, prefixes, receiptRetentionDays } from './table-design.ts';
+import {
+  gsi1,
+  gsi2,
+  indexNames,
+  keys,
+  prefixes,
+  receiptRetentionDays,
+  slotShards,
+} from './table-design.ts';
 
 type Item = Record<string, unknown>;
 
@@ -407,6 +415,56 @@ export class DynamoStore implements Store {
       failure: null,
       ...(record as Omit<DigestRecord, 'finishedAt' | 'messageId' | 'failure'>),
     };
+  }
+
+  async scheduleDigest(
+    userId: string,
+    next: { slot: string; at: Date; localDate: string },
+  ): Promise<void> {
+    await this.#update({
+      Key: keys.user(userId),
+      UpdateExpression: 'SET GSI2PK = :p, GSI2SK = :u, nextDigestAt = :at, nextDigestDate = :d',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: {
+        ':p': gsi2.slot(next.slot, gsi2.shardOf(userId)),
+        ':u': userId,
+        ':at': next.at.toISOString(),
+        ':d': next.localDate,
+      },
+    });
+  }
+
+  async usersDueInSlot(slot: string): Promise<string[]> {
+    const shards = await Promise.all(
+      Array.from({ length: slotShards }, (_, shard) =>
+        this.#queryAll({
+          IndexName: indexNames.bySlot,
+          KeyConditionExpression: 'GSI2PK = :p',
+          ExpressionAttributeValues: { ':p': gsi2.slot(slot, shard) },
+          ProjectionExpression: 'userId',
+        }),
+      ),
+    );
+    return shards.flat().map((i) => i.userId as string);
+  }
+
+  async schedulerCursor(): Promise<string | null> {
+    const got = await this.#db.send(
+      new GetCommand({ TableName: this.#table, Key: keys.schedulerCursor(), ConsistentRead: true }),
+    );
+    return (got.Item?.slot as string | undefined) ?? null;
+  }
+
+  /** Moves forward only: two schedulers finishing out of order never move it back. */
+  async setSchedulerCursor(slot: string): Promise<void> {
+    await conditional(
+      this.#update({
+        Key: keys.schedulerCursor(),
+        UpdateExpression: 'SET slot = :s',
+        ConditionExpression: 'attribute_not_exists(slot) OR slot < :s',
+        ExpressionAttributeValues: { ':s': slot },
+      }),
+    );
   }
 
   async letGoShown(userId: string): Promise<string[]> {

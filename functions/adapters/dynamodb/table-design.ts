@@ -39,6 +39,7 @@ export const keys = {
     SK: `DIGEST#${localDate}`,
   }),
   letGoShown: (userId: string) => ({ PK: `USER#${userId}`, SK: 'LETGO-SHOWN' }),
+  schedulerCursor: () => ({ PK: 'SCHEDULER', SK: 'CURSOR' }),
   parkedReply: (messageKey: string, receiptId: string) => ({
     PK: `PARKED#${messageKey}`,
     SK: `RECEIPT#${receiptId}`,
@@ -51,6 +52,16 @@ export const prefixes = {
   messages: 'MSG#',
   threads: 'THREAD#',
   awaitedMarker: '#AWAIT#',
+};
+
+/** The slot index spreads each slot's users over this many partitions, so no slot is one hot key. */
+export const slotShards = 4;
+
+/** GSI2: a user's next digest slot and shard (their id picks the shard, so it never moves). */
+export const gsi2 = {
+  slot: (slot: string, shard: number) => `SLOT#${slot}#${shard}`,
+  shardOf: (userId: string) =>
+    (userId.charCodeAt(0) + userId.charCodeAt(userId.length - 1)) % slotShards,
 };
 
 /** GSI1 partitions. */

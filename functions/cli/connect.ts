@@ -16,6 +16,8 @@ export interface Connection {
   dataDir: string;
   /** The SES emulator of the running stack, where digests are sent; null without one. */
   sesEndpoint: string | null;
+  /** Where links in digests point: the running stack's web listener. */
+  publicUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function connect(config: LocalConfig): Promise<Connection> {
       via: 'running stack',
       dataDir: config.dataDir,
       sesEndpoint: running.sesEndpoint,
+      publicUrl: running.publicUrl,
       close: async () => client.destroy(),
     };
   }
@@ -54,6 +57,7 @@ export async function connect(config: LocalConfig): Promise<Connection> {
     via: 'data folder',
     dataDir: config.dataDir,
     sesEndpoint: null,
+    publicUrl: config.publicUrl,
     close: data.close,
   };
 }

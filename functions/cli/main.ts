@@ -50,8 +50,8 @@ const { values, positionals } = parseArgs({
 });
 
 /** Where links in digests point (the local stack's web listener is still to come). */
-/** Where links in digests point (GIVEFIRST_PUBLIC_URL). */
-const publicUrl = (_conn: Connection) => readLocalConfig(process.env).publicUrl;
+/** Where links in digests point: the running stack's web listener, or GIVEFIRST_PUBLIC_URL. */
+const publicUrl = (conn: Connection) => conn.publicUrl ?? 'http://127.0.0.1:2580';
 
 /** --as-of, or the clock: the moment a listing is judged at. */
 function asOfOr(conn: Connection): Date {

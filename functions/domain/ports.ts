@@ -148,6 +148,8 @@ export interface DigestStore {
     userId: string,
     next: { slot: string; at: Date; localDate: string },
   ): Promise<void>;
+  /** Stops a user's digests at once: out of the slot index, and marked paused. */
+  pauseDigests(userId: string, at: Date): Promise<void>;
   /** The users whose next digest is in a slot: the sparse, sharded index, never a Scan. */
   usersDueInSlot(slot: string): Promise<string[]>;
   /** The last slot the scheduler finished, so a missed slot is caught up once. */

@@ -17,8 +17,10 @@ export interface LocalConfig {
   relaxedAuth: boolean;
   /** How often the digest scheduler runs; 0 turns it off. */
   schedulerSeconds: number;
-  /** Where links in digests point. */
-  publicUrl: string;
+  /** The web listener (one-click unsubscribe). */
+  httpPort: number;
+  /** Where links in digests point; by default the web listener's own address. */
+  publicUrl: string | null;
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -50,7 +52,8 @@ export function readLocalConfig(
     clock: env.GIVEFIRST_CLOCK ?? 'system',
     relaxedAuth: options.relaxedAuth ?? env.GIVEFIRST_RELAXED_AUTH === '1',
     schedulerSeconds: port(env, 'GIVEFIRST_SCHEDULER_SECONDS', 60),
-    publicUrl: env.GIVEFIRST_PUBLIC_URL ?? 'http://127.0.0.1:2580',
+    httpPort: port(env, 'GIVEFIRST_HTTP_PORT', 2580),
+    publicUrl: env.GIVEFIRST_PUBLIC_URL ?? null,
   };
 }
 

@@ -1,10 +1,12 @@
 import type { DNSResolver } from 'mailauth';
 import { makeClock } from '#adapters/clock.ts';
+import { type RunningHttp, startUnsubscribeListener } from '#adapters/http/unsubscribe-listener.ts';
 import { makeMailauthVerdicts } from '#adapters/mail/mailauth-verdicts.ts';
 import { type RunningSmtp, startSmtpFrontDoor } from '#adapters/smtp/smtp-front-door.ts';
 import type { Verdicts } from '#domain/model.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
 import { makeRunScheduler } from '#use-cases/run-scheduler.ts';
+import { makeUnsubscribe } from '#use-cases/unsubscribe.ts';
 import { makeLocalDigestSender } from './digest-sender.ts';
 import type { RunningDynalite } from './dynalite-server.ts';
 import type { LocalConfig } from './local-config.ts';
@@ -12,6 +14,7 @@ import { openLocalData } from './local-data.ts';
 import type { LocalServices } from './services.ts';
 import { type RunningSesEmulator, startSesEmulator } from './ses-emulator.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
+import { localReplyTokens } from './token-keys.ts';
 
 /** The in-process timer that runs the same scheduler EventBridge runs on AWS. */
 async function startScheduler(
@@ -46,6 +49,10 @@ async function startScheduler(
 
 export interface LocalStack {
   config: LocalConfig;
+  /** The web listener (one-click unsubscribe). */
+  http: RunningHttp;
+  /** Where links in digests point. */
+  publicUrl: string;
   clock: Clock;
   services: LocalServices;
   dynamo: RunningDynalite;
@@ -110,13 +117,22 @@ export async function startLocalStack(
             }),
     });
     started.push(smtp);
+    const tokens = await localReplyTokens(config.dataDir);
+    const http = await startUnsubscribeListener({
+      host: config.smtpHost,
+      port: config.httpPort,
+      unsubscribe: makeUnsubscribe({ store: services.store, tokens, clock }),
+      logger,
+    });
+    started.push(http);
+    const publicUrl = config.publicUrl ?? http.url;
     if (config.schedulerSeconds > 0) {
       started.push(
         await startScheduler(services, {
           dataDir: config.dataDir,
           mailDomain: config.mailDomain,
           sesEndpoint: ses.endpoint,
-          publicUrl: config.publicUrl,
+          publicUrl,
           clock,
           logger,
           everySeconds: config.schedulerSeconds,
@@ -128,6 +144,7 @@ export async function startLocalStack(
         pid: process.pid,
         dynamoEndpoint: dynamo.endpoint,
         sesEndpoint: ses.endpoint,
+        publicUrl,
         smtp: smtp.address,
         mailDomain: config.mailDomain,
         startedAt: clock().toISOString(),
@@ -140,6 +157,8 @@ export async function startLocalStack(
       dynamo,
       smtp,
       ses,
+      http,
+      publicUrl,
       async stop() {
         if (options.writeStackFile) await removeStackFile(config.dataDir);
         for (const part of started.reverse()) await part.close();

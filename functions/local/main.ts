@@ -36,6 +36,7 @@ givefirst is running (local stack, pid ${process.pid})
   inbound domain    ${config.mailDomain}  (BCC log@${config.mailDomain})
   data kept in      ${config.dataDir}
   sent mail page    ${stack.ses.endpoint}/
+  web (unsubscribe) ${stack.http.url}/unsubscribe
   DynamoDB API      ${stack.dynamo.endpoint}
   clock             ${config.clock}  (now ${stack.clock().toISOString()})
   sender auth       ${auth}

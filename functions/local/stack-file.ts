@@ -6,6 +6,8 @@ export interface StackFile {
   pid: number;
   dynamoEndpoint: string;
   sesEndpoint: string;
+  /** Where links in digests point (the web listener, unless GIVEFIRST_PUBLIC_URL says otherwise). */
+  publicUrl: string;
   smtp: string;
   mailDomain: string;
   startedAt: string;

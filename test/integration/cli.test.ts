@@ -124,6 +124,7 @@ describe('the givefirst command line', () => {
         smtpPort: 0,
         dynamoPort: 0,
         sesPort: 0,
+        httpPort: 0,
         schedulerSeconds: 0,
       };
       stack = await startLocalStack(config, { logger: silentLogger, writeStackFile: true });

@@ -38,6 +38,7 @@ export async function startTestStack(
     smtpPort: 0,
     dynamoPort: 0,
     sesPort: 0,
+    httpPort: 0,
     // Tests drive the scheduler themselves, at the moments they choose.
     schedulerSeconds: 0,
     clock: typeof options.clock === 'string' ? options.clock : 'system',

@@ -434,6 +434,15 @@ export class DynamoStore implements Store {
     });
   }
 
+  async pauseDigests(userId: string, at: Date): Promise<void> {
+    await this.#update({
+      Key: keys.user(userId),
+      UpdateExpression: 'SET pausedAt = :at REMOVE GSI2PK, GSI2SK, nextDigestAt, nextDigestDate',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':at': at.toISOString() },
+    });
+  }
+
   async usersDueInSlot(slot: string): Promise<string[]> {
     const shards = await Promise.all(
       Array.from({ length: slotShards }, (_, shard) =>

@@ -131,6 +131,16 @@ describe('the digest scheduler', () => {
     expect(await sentTo(berlin.email)).toHaveLength(3);
   });
 
+  it('gives one digest when two schedulers run the same slot at once', async () => {
+    // Tuesday 08:00 in Berlin, two schedulers (as two overlapping timer runs or Lambda invocations).
+    now = new Date('2026-03-10T07:00:00Z');
+    const before = (await sentTo(berlin.email)).length;
+
+    await Promise.all([runScheduler(), runScheduler()]);
+
+    expect(await sentTo(berlin.email)).toHaveLength(before + 1);
+  });
+
   it('stops when the reply comes', async () => {
     await stack.sendRaw(
       { from: 'carl@c.de', to: [`log@${domain}`] },
@@ -151,12 +161,12 @@ describe('the digest scheduler', () => {
         from: 'anna@example.de',
         to: `log@${domain}`,
         subject: 'Fwd: Re: Termin?',
-        date: 'Mon, 9 Mar 2026 11:05:00 +0100',
+        date: 'Tue, 10 Mar 2026 11:05:00 +0100',
         body: [
           '',
           '---------- Forwarded message ---------',
           'From: Carl <carl@c.de>',
-          'Date: Mon, Mar 9, 2026 at 11:00 AM',
+          'Date: Tue, Mar 10, 2026 at 11:00 AM',
           'Subject: Re: Termin?',
           'To: <anna@example.de>',
           '',
@@ -165,8 +175,8 @@ describe('the digest scheduler', () => {
       }),
     );
 
-    await runUntil('2026-03-10T09:00:00Z');
+    await runUntil('2026-03-11T09:00:00Z');
 
-    expect(await sentTo(berlin.email)).toHaveLength(3);
+    expect(await sentTo(berlin.email)).toHaveLength(4);
   });
 });

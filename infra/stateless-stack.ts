@@ -12,24 +12,30 @@ import {
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { bindRawMail, bindTable } from './constructs/bindings.ts';
+import { DigestScheduler } from './constructs/digest-scheduler.ts';
 import { GivefirstFunction } from './constructs/givefirst-function.ts';
 import { rawMailPrefix } from './raw-mail.ts';
 
 export interface StatelessStackProps extends StackProps {
   /** The inbound domain D: every address @D is received (log@D, reply+TOKEN@D, start@D). */
   readonly mailDomain: string;
+  /** Where the links in mail (unsubscribe) point: https, no trailing slash. */
+  readonly publicUrl: string;
+  /** REPLY_TOKEN_KEYS for the digest function: a dynamic reference to the secret, never the keys. */
+  readonly replyTokenKeys: string;
   readonly table: ITable;
   readonly rawMailBucket: IBucket;
   readonly receiptRuleSet: IReceiptRuleSet;
 }
 
 /**
- * The code and what wires mail to it: the ingest function, its failure queue and alarm, and the
- * SES receipt rule (it lives here because it names the function).
+ * The code and what wires mail to it: the ingest function, its failure queue and alarm, the SES
+ * receipt rule (it lives here because it names the function), and the digest scheduler.
  */
 export class StatelessStack extends Stack {
   readonly ingestFunction: GivefirstFunction;
   readonly ingestFailures: Queue;
+  readonly digestScheduler: DigestScheduler;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -82,7 +88,17 @@ export class StatelessStack extends Stack {
       ],
     });
 
+    this.digestScheduler = new DigestScheduler(this, 'DigestScheduler', {
+      mailDomain: props.mailDomain,
+      publicUrl: props.publicUrl,
+      replyTokenKeys: props.replyTokenKeys,
+      table: props.table,
+    });
+
     new CfnOutput(this, 'IngestFunctionName', { value: this.ingestFunction.functionName });
     new CfnOutput(this, 'IngestFailuresQueueUrl', { value: this.ingestFailures.queueUrl });
+    new CfnOutput(this, 'DigestFunctionName', {
+      value: this.digestScheduler.function.functionName,
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { buildApp, defaultMailDomain } from '../../infra/build-app.ts';
+import { buildApp, defaultMailDomain, defaultPublicUrl } from '../../infra/build-app.ts';
 
 const skipBundling = { 'aws:cdk:bundling-stacks': [] };
 
@@ -33,6 +33,60 @@ describe('buildApp', () => {
     const { stateless } = buildApp({ ...skipBundling, mailDomain: 'log.example.org' });
 
     Annotations.fromStack(stateless).hasNoWarning('*', Match.stringLikeRegexp('mailDomain'));
+  });
+
+  it('links to the public URL given in context, without its trailing slash', () => {
+    const { publicUrl, stateless } = buildApp({
+      ...skipBundling,
+      publicUrl: 'https://givefirst.example.org/',
+    });
+
+    expect(publicUrl).toBe('https://givefirst.example.org');
+    Template.fromStack(stateless).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ PUBLIC_URL: 'https://givefirst.example.org' }),
+      },
+    });
+    Annotations.fromStack(stateless).hasNoWarning('*', Match.stringLikeRegexp('publicUrl'));
+  });
+
+  it('falls back to https://givefirst.example.com for synth, and warns', () => {
+    const { publicUrl, stateless } = buildApp(skipBundling);
+
+    expect(publicUrl).toBe(defaultPublicUrl);
+    expect(defaultPublicUrl).toBe('https://givefirst.example.com');
+    Annotations.fromStack(stateless).hasWarning(
+      '/GivefirstStateless',
+      Match.stringLikeRegexp('No publicUrl in context'),
+    );
+  });
+
+  it.each(['', 'givefirst.example.org', 'http://givefirst.example.org', 'https://x.org/?a=1'])(
+    'refuses %j as a public URL',
+    (publicUrl) => {
+      expect(() => buildApp({ ...skipBundling, publicUrl })).toThrow(
+        /publicUrl must be an https URL/,
+      );
+    },
+  );
+
+  it('pins the reply-token keys to a secret version when one is given, so a deploy re-reads them', () => {
+    const versionId = 'a1b2c3d4-e5f6-4a5b-8c7d-0123456789ab';
+    const { stateless } = buildApp({ ...skipBundling, replyTokenKeysVersion: versionId });
+
+    Template.fromStack(stateless).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          REPLY_TOKEN_KEYS: `{{resolve:secretsmanager:givefirst/reply-token-keys:SecretString:::${versionId}}}`,
+        }),
+      },
+    });
+  });
+
+  it('refuses a reply-token keys version that is not a VersionId', () => {
+    expect(() => buildApp({ ...skipBundling, replyTokenKeysVersion: 'AWSCURRENT}}{{x' })).toThrow(
+      /replyTokenKeysVersion must be a Secrets Manager VersionId/,
+    );
   });
 
   it.each(['', 'example', 'log@example.org', 'https://example.org', 'ex ample.org'])(

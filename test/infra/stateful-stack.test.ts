@@ -9,7 +9,11 @@ describe('GivefirstStateful', () => {
   let template: Template;
 
   beforeAll(() => {
-    const { stateful } = buildApp({ ...skipBundling, mailDomain: 'log.givefirst.test' });
+    const { stateful } = buildApp({
+      ...skipBundling,
+      mailDomain: 'log.givefirst.test',
+      publicUrl: 'https://givefirst.test',
+    });
     template = Template.fromStack(stateful);
   });
 

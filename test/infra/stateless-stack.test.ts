@@ -15,6 +15,7 @@ type Resource = {
 // Synthesised once, with the real esbuild bundle, and asset paths in the template metadata.
 describe('GivefirstStateless', () => {
   let template: Template;
+  let statefulTemplate: Template;
   let assemblyDir: string;
   let ids: {
     table: string;
@@ -23,19 +24,24 @@ describe('GivefirstStateless', () => {
     fn: string;
     queue: string;
     logGroup: string;
+    digestFn: string;
+    digestLogGroup: string;
+    digestRule: string;
   };
 
   beforeAll(() => {
     const { app, stateful, stateless } = buildApp({
       mailDomain: 'log.givefirst.test',
+      publicUrl: 'https://givefirst.test/app/',
       'aws:cdk:enable-asset-metadata': true,
     });
     assemblyDir = app.synth().directory;
+    statefulTemplate = Template.fromStack(stateful);
     template = Template.fromJSON(
-      resolveCrossStackReferences(
-        Template.fromStack(stateless),
-        Template.fromStack(stateful),
-      ) as Record<string, unknown>,
+      resolveCrossStackReferences(Template.fromStack(stateless), statefulTemplate) as Record<
+        string,
+        unknown
+      >,
     );
     const statefulId = (element: unknown) => stateful.getLogicalId(element as CfnElement);
     const statelessId = (element: unknown) => stateless.getLogicalId(element as CfnElement);
@@ -46,10 +52,14 @@ describe('GivefirstStateless', () => {
       fn: statelessId(stateless.ingestFunction.node.defaultChild),
       queue: statelessId(stateless.ingestFailures.node.defaultChild),
       logGroup: statelessId(stateless.ingestFunction.logGroup.node.defaultChild),
+      digestFn: statelessId(stateless.digestScheduler.function.node.defaultChild),
+      digestLogGroup: statelessId(stateless.digestScheduler.function.logGroup.node.defaultChild),
+      digestRule: statelessId(stateless.digestScheduler.rule.node.defaultChild),
     };
   });
 
   const ingestFunction = (): Resource => template.toJSON().Resources[ids.fn] as Resource;
+  const digestFunction = (): Resource => template.toJSON().Resources[ids.digestFn] as Resource;
 
   describe('the ingest function', () => {
     it('runs Node.js 22 on arm64 with 1 GB and 60 s, from the bundled ESM file', () => {
@@ -124,6 +134,145 @@ describe('GivefirstStateless', () => {
     });
   });
 
+  describe('the digest scheduler', () => {
+    it('runs Node.js 22 on arm64, from the bundled ESM file, for up to 5 minutes', () => {
+      expect(digestFunction().Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        Timeout: 300,
+      });
+    });
+
+    it('gets exactly the environment the handler reads at start, the keys as a secret reference', () => {
+      expect(digestFunction().Properties.Environment).toEqual({
+        Variables: {
+          TABLE_NAME: { Ref: ids.table },
+          MAIL_DOMAIN: 'log.givefirst.test',
+          PUBLIC_URL: 'https://givefirst.test/app',
+          REPLY_TOKEN_KEYS: '{{resolve:secretsmanager:givefirst/reply-token-keys:SecretString:::}}',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      });
+    });
+
+    it('holds no reply-token key: no secret resource, no key material in either template', () => {
+      const texts = [JSON.stringify(template.toJSON()), JSON.stringify(statefulTemplate.toJSON())];
+      for (const text of texts) {
+        expect(text).not.toMatch(/signWith|"keys"/);
+        expect(text).not.toContain('AWS::SecretsManager::Secret');
+        // Every mention of Secrets Manager is a dynamic reference CloudFormation resolves at deploy.
+        const mentions = text.match(/[^"]*secretsmanager[^"]*/g) ?? [];
+        for (const mention of mentions) expect(mention).toMatch(/^\{\{resolve:secretsmanager:/);
+      }
+    });
+
+    it('runs at the start of every 15-minute slot, retrying delivery twice', () => {
+      template.resourceCountIs('AWS::Events::Rule', 1);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'cron(0/15 * * * ? *)',
+        State: 'ENABLED',
+        Targets: [
+          {
+            Arn: { 'Fn::GetAtt': [ids.digestFn, 'Arn'] },
+            Id: Match.anyValue(),
+            RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600 },
+          },
+        ],
+      });
+    });
+
+    it('is invocable by that rule only, and a failed run is left to the next one', () => {
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [ids.digestRule, 'Arn'] },
+        FunctionName: { 'Fn::GetAtt': [ids.digestFn, 'Arn'] },
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: ids.digestFn },
+        MaximumRetryAttempts: 0,
+      });
+    });
+
+    it('may read and write the table and its indexes, and send only as digest@ the domain', () => {
+      const tableArn = { 'Fn::GetAtt': [ids.table, 'Arn'] };
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^DigestSchedulerScheduleDigestsServiceRole') }],
+        PolicyDocument: {
+          Statement: [
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: Match.arrayWith([
+                'dynamodb:GetItem',
+                'dynamodb:PutItem',
+                'dynamodb:Query',
+                'dynamodb:UpdateItem',
+              ]),
+              Resource: [tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }],
+            }),
+            {
+              Effect: 'Allow',
+              Action: 'ses:SendEmail',
+              Resource: {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':ses:',
+                    { Ref: 'AWS::Region' },
+                    ':',
+                    { Ref: 'AWS::AccountId' },
+                    ':identity/*',
+                  ],
+                ],
+              },
+              Condition: { StringEquals: { 'ses:FromAddress': 'digest@log.givefirst.test' } },
+            },
+          ],
+        },
+      });
+    });
+
+    it('is the only function that may send mail, and may not touch raw mail', () => {
+      const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
+      const sending = policies.filter(([, p]) => JSON.stringify(p).includes('ses:Send'));
+      expect(sending.map(([id]) => id)).toEqual([
+        expect.stringMatching(/^DigestSchedulerScheduleDigestsServiceRole/),
+      ]);
+      const digestPolicy = JSON.stringify(sending[0]?.[1]);
+      expect(digestPolicy).not.toMatch(/"s3:/);
+    });
+
+    it('logs to its own log group, kept one month', () => {
+      expect(digestFunction().Properties.LoggingConfig).toEqual({
+        LogGroup: { Ref: ids.digestLogGroup },
+      });
+      expect(template.toJSON().Resources[ids.digestLogGroup].Properties.RetentionInDays).toBe(30);
+    });
+
+    it('raises an alarm when two runs in a row fail', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.digestFn } }],
+        Period: 900,
+        Threshold: 1,
+        EvaluationPeriods: 2,
+        DatapointsToAlarm: 2,
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it('is bundled with the SES v2 client and without S3', () => {
+      const assetPath = digestFunction().Metadata?.['aws:asset:path'];
+      const code = readFileSync(join(assemblyDir, assetPath as string, 'index.mjs'), 'utf8');
+      expect(code).toContain('SimpleEmailService_v2');
+      expect(code).not.toContain('GetObjectCommand');
+    });
+  });
+
   describe('failures', () => {
     it('retry twice, then go to an encrypted queue that keeps them 14 days', () => {
       template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
@@ -175,7 +324,12 @@ describe('GivefirstStateless', () => {
 
     it('is created after the permission SES needs to invoke the function', () => {
       const [rule] = Object.values(template.findResources('AWS::SES::ReceiptRule')) as Resource[];
-      const [permissionId] = Object.keys(template.findResources('AWS::Lambda::Permission'));
+      const [permissionId] = Object.keys(
+        template.findResources('AWS::Lambda::Permission', {
+          Properties: { Principal: 'ses.amazonaws.com' },
+        }),
+      );
+      expect(permissionId).toBeDefined();
       expect(rule?.DependsOn).toContain(permissionId);
     });
   });

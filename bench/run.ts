@@ -6,6 +6,7 @@ const benches: [string, () => Promise<{ run(): Promise<void> }>][] = [
   ['smtp', () => import('./smtp.bench.ts')],
   ['bundle', () => import('./bundle.bench.ts')],
   ['threads', () => import('./threads.bench.ts')],
+  ['digest', () => import('./digest.bench.ts')],
   ['large', () => import('./large-mail.bench.ts')],
   ['phrases', () => import('./phrases.bench.ts')],
 ];

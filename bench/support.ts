@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LoggedMessage } from '#domain/model.ts';
 import type { RawMailStore } from '#domain/ports.ts';
+import { asked, received, sent, told } from '#test/builders/logged-message.ts';
 
 /** Counts every request a client sends, by operation. */
 export function countRequests(client: DynamoDBDocumentClient) {
@@ -18,6 +20,56 @@ export function countRequests(client: DynamoDBDocumentClient) {
     byOperation: () => Object.fromEntries(counts),
     reset: () => counts.clear(),
   };
+}
+
+/**
+ * Counts the items DynamoDB reports for each Query: `Count` (returned, after any filter) and
+ * `ScannedCount` (read from the table or index, what a Query is charged for), read from each
+ * response as it comes back through the client's middleware.
+ */
+export function countQueryItems(client: DynamoDBDocumentClient) {
+  let returned = 0;
+  let scanned = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName === 'QueryCommand') {
+        const output = result.output as { Count?: number; ScannedCount?: number };
+        returned += output.Count ?? 0;
+        scanned += output.ScannedCount ?? 0;
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'countQueryItems' },
+  );
+  return { returned: () => returned, scanned: () => scanned };
+}
+
+/**
+ * Writes items with BatchWrite, 25 a request and `inFlight` requests at a time, sending again
+ * whatever comes back unprocessed.
+ */
+export async function writeAll(
+  client: DynamoDBDocumentClient,
+  table: string,
+  items: Record<string, unknown>[],
+  inFlight = 8,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const batch = items.slice(next, next + 25);
+      next += 25;
+      let requests = batch.map((Item) => ({ PutRequest: { Item } }));
+      while (requests.length > 0) {
+        const out = await client.send(
+          new BatchWriteCommand({ RequestItems: { [table]: requests } }),
+        );
+        requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
 }
 
 /** A request body as text, without calling string methods on the SDK's byte adapter. */
@@ -146,4 +198,45 @@ export async function startDynaliteProcess(): Promise<{
       await new Promise((resolve) => child.once('exit', resolve));
     },
   };
+}
+
+const tag = { by: 'tag' as const };
+
+/**
+ * A user's logged mail: threads of five (a question, a reply or a nudge, a follow-up …) with
+ * `contacts` people in turn, one thread every four hours from June 2024, `messages` in all.
+ */
+export function aMessageHistory(
+  userId: string,
+  size: { messages: number; contacts: number },
+): LoggedMessage[] {
+  const perThread = 5;
+  const out: LoggedMessage[] = [];
+  const start = Date.parse('2024-06-01T08:00:00Z');
+  for (let t = 0; out.length < size.messages; t++) {
+    const who = `p${t % size.contacts}@people${(t % size.contacts) % 97}.example`;
+    const root = `t${t}-0@mail.example.com`;
+    const at = (k: number) => new Date(start + t * 4 * 3_600_000 + k * 86_400_000).toISOString();
+    const base = { userId, subject: `Topic ${t}` };
+    // Some of the user's messages promise, thank, ask or give, as real mail does.
+    const signals =
+      [{ promise: tag }, { thanks: tag }, { ask: tag }, { gave: tag }, {}, {}][t % 6] ?? {};
+    out.push(
+      sent(at(0), [asked(who, `Person ${t % size.contacts}`)], {
+        ...base,
+        messageId: root,
+        signals,
+      }),
+    );
+    for (let k = 1; k < perThread; k++) {
+      const id = `t${t}-${k}@mail.example.com`;
+      const links = { messageId: id, inReplyTo: [root], references: [root] };
+      out.push(
+        k % 2 === 1 && t % 3 !== 0
+          ? received(at(k), who, { ...base, ...links, subject: `Re: Topic ${t}` })
+          : sent(at(k), [told(who)], { ...base, ...links, subject: `Re: Topic ${t}` }),
+      );
+    }
+  }
+  return out.slice(0, size.messages);
 }

@@ -7,45 +7,13 @@ import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { DynamoStore, messageItem, threadProjection } from '#adapters/dynamodb/dynamodb-store.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import { keys, prefixes } from '#adapters/dynamodb/table-design.ts';
-import type { LoggedMessage } from '#domain/model.ts';
-import { asked, received, sent, told } from '#test/builders/logged-message.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeListThreads } from '#use-cases/list-threads.ts';
 import { compare, report } from './measure.ts';
-import { countRequests, startDynaliteProcess } from './support.ts';
+import { aMessageHistory, countRequests, startDynaliteProcess } from './support.ts';
 
 const contacts = 2_000;
-const perThread = 5;
-const tag = { by: 'tag' as const };
 const messagesWanted = 20_000;
-
-/** Threads of five: a question, a reply or a nudge, a follow-up …, spread over two years. */
-function history(userId: string): LoggedMessage[] {
-  const out: LoggedMessage[] = [];
-  const start = Date.parse('2024-06-01T08:00:00Z');
-  for (let t = 0; out.length < messagesWanted; t++) {
-    const who = `p${t % contacts}@people${(t % contacts) % 97}.example`;
-    const root = `t${t}-0@mail.example.com`;
-    const at = (k: number) => new Date(start + t * 4 * 3_600_000 + k * 86_400_000).toISOString();
-    const base = { userId, subject: `Topic ${t}` };
-    // Some of the user's messages promise, thank, ask or give, as real mail does.
-    const signals =
-      [{ promise: tag }, { thanks: tag }, { ask: tag }, { gave: tag }, {}, {}][t % 6] ?? {};
-    out.push(
-      sent(at(0), [asked(who, `Person ${t % contacts}`)], { ...base, messageId: root, signals }),
-    );
-    for (let k = 1; k < perThread; k++) {
-      const id = `t${t}-${k}@mail.example.com`;
-      const links = { messageId: id, inReplyTo: [root], references: [root] };
-      out.push(
-        k % 2 === 1 && t % 3 !== 0
-          ? received(at(k), who, { ...base, ...links, subject: `Re: Topic ${t}` })
-          : sent(at(k), [told(who)], { ...base, ...links, subject: `Re: Topic ${t}` }),
-      );
-    }
-  }
-  return out.slice(0, messagesWanted);
-}
 
 export async function run(): Promise<void> {
   const dynamo = await startDynaliteProcess();
@@ -68,7 +36,7 @@ export async function run(): Promise<void> {
       neverLog: [],
       createdAt: clock().toISOString(),
     };
-    const messages = history(user.userId);
+    const messages = aMessageHistory(user.userId, { messages: messagesWanted, contacts });
     for (let i = 0; i < messages.length; i += 25) {
       await client.send(
         new BatchWriteCommand({

@@ -14,7 +14,11 @@ const exec = promisify(execFile);
 
 /** Synthesises the app and returns the path of the ingest function's bundled index.mjs. */
 async function cdkBundle(): Promise<string> {
-  const { app } = buildApp({ mailDomain: 'in.example.org', 'aws:cdk:enable-asset-metadata': true });
+  const { app } = buildApp({
+    mailDomain: 'in.example.org',
+    publicUrl: 'https://givefirst.example.org',
+    'aws:cdk:enable-asset-metadata': true,
+  });
   const assembly = app.synth();
   const stack = assembly.getStackByName('GivefirstStateless');
   const resources = stack.template.Resources as Record<

@@ -2,13 +2,13 @@
 // (never a Scan); building one user's digest (20,000 messages, 2,000 contacts) against the bare
 // Query of the same items; and rendering it, as a share of building it. Items read are what each
 // Query response reports (Count, ScannedCount), summed by a middleware on the client.
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
-import { DynamoStore, messageItem, threadProjection } from '#adapters/dynamodb/dynamodb-store.ts';
+import { DynamoStore, messageItem } from '#adapters/dynamodb/dynamodb-store.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
-import { gsi1, gsi2, keys, prefixes } from '#adapters/dynamodb/table-design.ts';
+import { gsi1, gsi2, keys } from '#adapters/dynamodb/table-design.ts';
 import { renderDigest } from '#adapters/email/render-digest.ts';
 import { silentLogger } from '#adapters/logger.ts';
 import { composeDigest } from '#domain/digest.ts';
@@ -20,6 +20,7 @@ import { makeRunScheduler } from '#use-cases/run-scheduler.ts';
 import { compare, median, report } from './measure.ts';
 import {
   aMessageHistory,
+  bareMessagesQuery,
   countQueryItems,
   countRequests,
   startDynaliteProcess,
@@ -168,24 +169,7 @@ async function buildAndRenderOneDigest({ client, bare, store }: Db): Promise<voi
   const relationships = makeRelationships({ store, clock });
   const build = async () =>
     composeDigest({ user, relationships: await relationships(user, now), now });
-  const bareQuery = async () => {
-    let start: Record<string, never> | undefined;
-    do {
-      const page = await bare.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'PK = :p AND begins_with(SK, :s)',
-          ExpressionAttributeValues: {
-            ':p': { S: keys.user(user.userId).PK },
-            ':s': { S: prefixes.messages },
-          },
-          ...threadProjection,
-          ExclusiveStartKey: start,
-        }),
-      );
-      start = page.LastEvaluatedKey as typeof start;
-    } while (start);
-  };
+  const bareQuery = () => bareMessagesQuery(bare, table, user.userId);
   const digest = await build();
   if (!digest) throw new Error('the digest has nothing to show');
   report(`digest, ${messages.length} messages, 2000 contacts`, {

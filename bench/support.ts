@@ -1,5 +1,8 @@
 import { Readable } from 'node:stream';
+import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { threadProjection } from '#adapters/dynamodb/dynamodb-store.ts';
+import { keys, prefixes } from '#adapters/dynamodb/table-design.ts';
 import type { LoggedMessage } from '#domain/model.ts';
 import type { RawMailStore } from '#domain/ports.ts';
 import { asked, received, sent, told } from '#test/builders/logged-message.ts';
@@ -239,4 +242,31 @@ export function aMessageHistory(
     }
   }
   return out.slice(0, size.messages);
+}
+
+/**
+ * The bare Query a view is measured against: every message item of a user, through a low-level
+ * client, with the same projection the view reads, all pages.
+ */
+export async function bareMessagesQuery(
+  bare: DynamoDBClient,
+  tableName: string,
+  userId: string,
+): Promise<void> {
+  let start: Record<string, never> | undefined;
+  do {
+    const page = await bare.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :p AND begins_with(SK, :s)',
+        ExpressionAttributeValues: {
+          ':p': { S: keys.user(userId).PK },
+          ':s': { S: prefixes.messages },
+        },
+        ...threadProjection,
+        ExclusiveStartKey: start,
+      }),
+    );
+    start = page.LastEvaluatedKey as typeof start;
+  } while (start);
 }

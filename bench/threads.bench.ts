@@ -1,16 +1,20 @@
 // The open-threads view and the help-first list for a user with 20,000 logged messages and 2,000
 // contacts, each against the bare DynamoDB Query that reads the same items; and how many requests
 // the view takes (never a Scan).
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
-import { DynamoStore, messageItem, threadProjection } from '#adapters/dynamodb/dynamodb-store.ts';
+import { DynamoStore, messageItem } from '#adapters/dynamodb/dynamodb-store.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
-import { keys, prefixes } from '#adapters/dynamodb/table-design.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeListThreads } from '#use-cases/list-threads.ts';
 import { compare, report } from './measure.ts';
-import { aMessageHistory, countRequests, startDynaliteProcess } from './support.ts';
+import {
+  aMessageHistory,
+  bareMessagesQuery,
+  countRequests,
+  startDynaliteProcess,
+} from './support.ts';
 
 const contacts = 2_000;
 const messagesWanted = 20_000;
@@ -59,24 +63,7 @@ export async function run(): Promise<void> {
       ...requests.byOperation(),
     });
 
-    const bareQuery = async () => {
-      let start: Record<string, never> | undefined;
-      do {
-        const page = await bare.send(
-          new QueryCommand({
-            TableName: 'bench',
-            KeyConditionExpression: 'PK = :p AND begins_with(SK, :s)',
-            ExpressionAttributeValues: {
-              ':p': { S: keys.user(user.userId).PK },
-              ':s': { S: prefixes.messages },
-            },
-            ...threadProjection,
-            ExclusiveStartKey: start,
-          }),
-        );
-        start = page.LastEvaluatedKey as typeof start;
-      } while (start);
-    };
+    const bareQuery = () => bareMessagesQuery(bare, 'bench', user.userId);
     const read = await compare(5, 1, () => store.listThreadMessages(user.userId), bareQuery);
     report('of which reading and decoding the items', {
       read_ms: read.subject,
@@ -91,31 +78,13 @@ export async function run(): Promise<void> {
     );
 
     const relationships = makeRelationships({ store, clock });
-    const wholeQuery = async () => {
-      let start: Record<string, never> | undefined;
-      do {
-        const page = await bare.send(
-          new QueryCommand({
-            TableName: 'bench',
-            KeyConditionExpression: 'PK = :p AND begins_with(SK, :s)',
-            ExpressionAttributeValues: {
-              ':p': { S: keys.user(user.userId).PK },
-              ':s': { S: prefixes.messages },
-            },
-            ...threadProjection,
-            ExclusiveStartKey: start,
-          }),
-        );
-        start = page.LastEvaluatedKey as typeof start;
-      } while (start);
-    };
     const first = await relationships(user);
     report('help first, 20,000 messages, 2,000 contacts', {
       items: first.helpFirst.items.length,
       more: first.helpFirst.more,
       contacts: first.ledger.length,
     });
-    const helpResult = await compare(7, 1, () => relationships(user), wholeQuery);
+    const helpResult = await compare(7, 1, () => relationships(user), bareQuery);
     report(
       'help-first list vs bare Query (same items and attributes)',
       { help_ms: helpResult.subject, query_ms: helpResult.baseline, ratio: helpResult.ratio },

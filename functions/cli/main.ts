@@ -193,7 +193,7 @@ const commands: Record<string, (conn: Connection, args: string[]) => Promise<num
         ? threads
             .map(
               (t) =>
-                `${t.subject || '(no subject)'}  (${t.messages} messages, last ${t.lastAt})\n${t.contacts.map(line).join('\n') || '  no reply awaited'}`,
+                `${t.subject || '(no subject)'}  (${t.messages} message${t.messages === 1 ? '' : 's'}, last ${t.lastAt})\n${t.contacts.map(line).join('\n') || '  no reply awaited'}`,
             )
             .join('\n')
         : 'no threads yet',

@@ -2,10 +2,9 @@
 // (never a Scan); building one user's digest (20,000 messages, 2,000 contacts) against the bare
 // Query of the same items; and rendering it, as a share of building it. Items read are what each
 // Query response reports (Count, ScannedCount), summed by a middleware on the client.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
-import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { DynamoStore, messageItem } from '#adapters/dynamodb/dynamodb-store.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import { gsi1, gsi2, keys } from '#adapters/dynamodb/table-design.ts';
@@ -21,6 +20,7 @@ import { compare, median, report } from './measure.ts';
 import {
   aMessageHistory,
   bareMessagesQuery,
+  benchClients,
   countQueryItems,
   countRequests,
   startDynaliteProcess,
@@ -90,18 +90,12 @@ interface Db {
  */
 async function withTable(fn: (db: Db) => Promise<void>): Promise<void> {
   const dynamo = await startDynaliteProcess();
-  const client = makeDocumentClient({ region: 'local', endpoint: dynamo.endpoint });
-  const bare = new DynamoDBClient({
-    region: 'local',
-    endpoint: dynamo.endpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const { client, bare, destroy } = benchClients(dynamo.endpoint);
   try {
     await ensureTable(client, table);
     await fn({ client, bare, store: new DynamoStore({ client, tableName: table, clock }) });
   } finally {
-    client.destroy();
-    bare.destroy();
+    destroy();
     await dynamo.close();
   }
 }

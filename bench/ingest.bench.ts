@@ -5,14 +5,13 @@ import { Readable } from 'node:stream';
 import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { simpleParser } from 'mailparser';
-import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import { silentLogger } from '#adapters/logger.ts';
@@ -24,6 +23,7 @@ import { makeRegisterUser } from '#use-cases/register-user.ts';
 import { compare, report } from './measure.ts';
 import {
   aTypicalMessage,
+  benchClients,
   countRequests,
   MemoryRawMail,
   recordRequests,
@@ -63,12 +63,7 @@ function sendBare(bare: DynamoDBClient, request: SeenRequest, prefix: string): P
 
 export async function run(): Promise<void> {
   const dynamo = await startDynalite();
-  const client = makeDocumentClient({ region: 'local', endpoint: dynamo.endpoint });
-  const bare = new DynamoDBClient({
-    region: 'local',
-    endpoint: dynamo.endpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const { client, bare, destroy } = benchClients(dynamo.endpoint);
   try {
     await ensureTable(client, 'bench');
     const clock = () => new Date('2026-03-02T12:00:00Z');
@@ -197,8 +192,7 @@ export async function run(): Promise<void> {
       '<= 1.3x',
     );
   } finally {
-    client.destroy();
-    bare.destroy();
+    destroy();
     await dynamo.close();
   }
 }

@@ -1,10 +1,9 @@
-import { Readable } from 'node:stream';
-import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { threadProjection } from '#adapters/dynamodb/dynamodb-store.ts';
 import { keys, prefixes } from '#adapters/dynamodb/table-design.ts';
 import type { LoggedMessage } from '#domain/model.ts';
-import type { RawMailStore } from '#domain/ports.ts';
 import { asked, received, sent, told } from '#test/builders/logged-message.ts';
 
 /** Counts every request a client sends, by operation. */
@@ -114,24 +113,7 @@ export function recordRequests(client: DynamoDBDocumentClient) {
   };
 }
 
-/** Raw mail kept in memory, so a benchmark measures ingest rather than the disk. */
-export class MemoryRawMail implements RawMailStore {
-  readonly #items = new Map<string, Buffer>();
-  async put(key: string, raw: Readable | Buffer): Promise<void> {
-    if (Buffer.isBuffer(raw)) {
-      this.#items.set(key, raw);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    for await (const chunk of raw) chunks.push(chunk as Buffer);
-    this.#items.set(key, Buffer.concat(chunks));
-  }
-  async open(key: string): Promise<Readable> {
-    const raw = this.#items.get(key);
-    if (!raw) throw new Error(`no raw mail ${key}`);
-    return Readable.from([raw]);
-  }
-}
+export { MemoryRawMail } from '#test/support/memory-raw-mail.ts';
 
 const prose =
   'Thanks again for taking the time to walk me through the onboarding flow last week. I have been thinking about ' +
@@ -269,4 +251,22 @@ export async function bareMessagesQuery(
     );
     start = page.LastEvaluatedKey as typeof start;
   } while (start);
+}
+
+/** The two clients a benchmark needs on one endpoint: givefirst's document client, and a bare one. */
+export function benchClients(endpoint: string) {
+  const client = makeDocumentClient({ region: 'local', endpoint });
+  const bare = new DynamoDBClient({
+    region: 'local',
+    endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  return {
+    client,
+    bare,
+    destroy() {
+      client.destroy();
+      bare.destroy();
+    },
+  };
 }

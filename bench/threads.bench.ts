@@ -1,9 +1,4 @@
-// The open-threads view and the help-first list for a user with 20,000 logged messages and 2,000
-// contacts, each against the bare DynamoDB Query that reads the same items; and how many requests
-// the view takes (never a Scan).
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { DynamoStore, messageItem } from '#adapters/dynamodb/dynamodb-store.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
@@ -12,6 +7,7 @@ import { compare, report } from './measure.ts';
 import {
   aMessageHistory,
   bareMessagesQuery,
+  benchClients,
   countRequests,
   startDynaliteProcess,
 } from './support.ts';
@@ -21,12 +17,7 @@ const messagesWanted = 20_000;
 
 export async function run(): Promise<void> {
   const dynamo = await startDynaliteProcess();
-  const client = makeDocumentClient({ region: 'local', endpoint: dynamo.endpoint });
-  const bare = new DynamoDBClient({
-    region: 'local',
-    endpoint: dynamo.endpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const { client, bare, destroy } = benchClients(dynamo.endpoint);
   try {
     await ensureTable(client, 'bench');
     const clock = () => new Date('2026-06-01T08:00:00Z');
@@ -91,8 +82,7 @@ export async function run(): Promise<void> {
       '<= 1.5x',
     );
   } finally {
-    client.destroy();
-    bare.destroy();
+    destroy();
     await dynamo.close();
   }
 }

@@ -1,20 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '#adapters/logger.ts';
 import type { User } from '#domain/model.ts';
-import { makeLocalDigestSender } from '#local/digest-sender.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
-import { makeRunScheduler } from '#use-cases/run-scheduler.ts';
 import { aRawMessage } from '../builders/raw-mail.ts';
+import { startDigestRunner } from '../support/digest-runner.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
 const domain = 'in.givefirst.test';
 const log = `log@${domain}`;
-
-interface SentEmail {
-  destination: { to: string[] };
-  subject: string;
-  body: { text?: string };
-}
 
 /** What happens in the month: mail as it is sent, at the moment it reaches givefirst. */
 type Event = { at: string; from: string; raw: string };
@@ -61,7 +53,6 @@ describe('a month of digests', () => {
   let stack: TestStack;
   let now = new Date('2026-03-01T00:00:00Z');
   const clock = () => now;
-  let runScheduler: ReturnType<typeof makeRunScheduler>;
   let close: () => void;
   const users: Record<string, User> = {};
   const perDay = new Map<string, number>();
@@ -104,22 +95,8 @@ describe('a month of digests', () => {
       if (!added.ok) throw new Error(added.problems.join('; '));
       users[email] = added.user;
     }
-    const sender = await makeLocalDigestSender(stack.services, {
-      dataDir: stack.config.dataDir,
-      mailDomain: domain,
-      sesEndpoint: stack.ses.endpoint,
-      publicUrl: stack.publicUrl,
-      clock,
-      logger: silentLogger,
-    });
-    close = sender.close;
-    runScheduler = makeRunScheduler({
-      store: stack.services.store,
-      sendDigest: sender.sendDigest,
-      clock,
-      logger: silentLogger,
-    });
-
+    const runner = await startDigestRunner(stack, clock);
+    close = runner.close;
     let seen = 0;
     const pending = [...events].sort((a, b) => a.at.localeCompare(b.at));
     for (let hour = 0; hour < 31 * 24; hour++) {
@@ -128,10 +105,8 @@ describe('a month of digests', () => {
         const e = pending.shift() as Event;
         await stack.sendRaw({ from: e.from, to: [log] }, e.raw);
       }
-      await runScheduler();
-      const emails = (
-        (await (await fetch(`${stack.ses.endpoint}/store`)).json()) as { emails: SentEmail[] }
-      ).emails;
+      await runner.runScheduler();
+      const emails = await runner.sent();
       for (const email of emails.slice(seen)) {
         const key = `${now.toISOString().slice(0, 10)} ${email.destination.to[0]}`;
         perDay.set(key, (perDay.get(key) ?? 0) + 1);

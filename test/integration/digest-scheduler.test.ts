@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '#adapters/logger.ts';
 import type { User } from '#domain/model.ts';
-import { makeLocalDigestSender } from '#local/digest-sender.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
-import { makeRunScheduler } from '#use-cases/run-scheduler.ts';
 import { aRawMessage } from '../builders/raw-mail.ts';
+import { type SentEmail, startDigestRunner } from '../support/digest-runner.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
 const domain = 'in.givefirst.test';
-
-interface SentEmail {
-  destination: { to: string[] };
-  subject: string;
-  at: number;
-}
 
 /**
  * The scheduler over days: two users in different zones, mail logged as it happens, the clock moved
@@ -25,10 +17,9 @@ describe('the digest scheduler', () => {
   const clock = () => now;
   let berlin: User;
   let newYork: User;
-  let runScheduler: ReturnType<typeof makeRunScheduler>;
+  let runScheduler: () => Promise<unknown>;
   let close: () => void;
-  const sent = async () =>
-    ((await (await fetch(`${stack.ses.endpoint}/store`)).json()) as { emails: SentEmail[] }).emails;
+  let sent: () => Promise<SentEmail[]>;
   const sentTo = async (address: string) =>
     (await sent()).filter((e) => e.destination.to.includes(address));
   /** Moves the clock to `iso`, running the scheduler at every slot on the way, as the timer would. */
@@ -54,21 +45,10 @@ describe('the digest scheduler', () => {
     };
     berlin = await add('anna@example.de', 'Europe/Berlin');
     newYork = await add('ben@example.com', 'America/New_York');
-    const sender = await makeLocalDigestSender(stack.services, {
-      dataDir: stack.config.dataDir,
-      mailDomain: domain,
-      sesEndpoint: stack.ses.endpoint,
-      publicUrl: 'http://127.0.0.1:2580',
-      clock,
-      logger: silentLogger,
-    });
-    close = sender.close;
-    runScheduler = makeRunScheduler({
-      store: stack.services.store,
-      sendDigest: sender.sendDigest,
-      clock,
-      logger: silentLogger,
-    });
+    const runner = await startDigestRunner(stack, clock);
+    close = runner.close;
+    runScheduler = runner.runScheduler;
+    sent = runner.sent;
     // Both ask someone something on Monday morning, their time.
     await stack.sendRaw(
       { from: 'anna@example.de', to: [`log@${domain}`] },

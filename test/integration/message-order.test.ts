@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
@@ -6,30 +5,16 @@ import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import { silentLogger } from '#adapters/logger.ts';
 import { parseMail } from '#adapters/mail/parse-mail.ts';
 import type { InboundEnvelope, User } from '#domain/model.ts';
-import type { RawMailStore } from '#domain/ports.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
 import { makeListThreads } from '#use-cases/list-threads.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
 import { aRawMessage } from '../builders/raw-mail.ts';
+import { MemoryRawMail } from '../support/memory-raw-mail.ts';
 import { startTestTable, type TestTable } from '../support/test-table.ts';
 
 const domain = 'in.givefirst.test';
 const log = `log@${domain}`;
 const receivedAt = new Date('2026-03-20T12:00:00Z');
-
-/** Raw mail in memory: each run ingests the same bytes. */
-class MemoryRawMail implements RawMailStore {
-  readonly #items = new Map<string, Buffer>();
-  async put(key: string, raw: Readable | Buffer): Promise<void> {
-    if (!Buffer.isBuffer(raw)) throw new Error('only buffers here');
-    this.#items.set(key, raw);
-  }
-  async open(key: string): Promise<Readable> {
-    const raw = this.#items.get(key);
-    if (!raw) throw new Error(`no raw mail ${key}`);
-    return Readable.from([raw]);
-  }
-}
 
 /** A month of one user's mail, as it reaches the log address (sender, envelope recipients, bytes). */
 const conversation: { from: string; to: string[]; raw: string }[] = [

@@ -1,31 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandsMarker } from '#adapters/email/render-digest.ts';
-import { silentLogger } from '#adapters/logger.ts';
 import type { User } from '#domain/model.ts';
-import { makeLocalDigestSender } from '#local/digest-sender.ts';
 import { localReplyTokens } from '#local/token-keys.ts';
 import { aRawMessage } from '../builders/raw-mail.ts';
+import { type SentEmail, startDigestRunner } from '../support/digest-runner.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
 const domain = 'in.givefirst.test';
-
-interface SentEmail {
-  from: string;
-  replyTo: string[];
-  destination: { to: string[] };
-  subject: string;
-  body: { text?: string; html?: string };
-  headers?: { name: string; value: string }[];
-}
 
 /** Sends a digest through the SES emulator, at most once a day. */
 describe('sending a digest', () => {
   let stack: TestStack;
   let me: User;
   let quiet: User;
-  let sender: Awaited<ReturnType<typeof makeLocalDigestSender>>;
-  const sent = async (): Promise<SentEmail[]> =>
-    ((await (await fetch(`${stack.ses.endpoint}/store`)).json()) as { emails: SentEmail[] }).emails;
+  let sender: Awaited<ReturnType<typeof startDigestRunner>>;
+  const sent = (): Promise<SentEmail[]> => sender.sent();
 
   beforeAll(async () => {
     // Friday 6 March 2026, 08:00 in Berlin.
@@ -45,14 +34,7 @@ describe('sending a digest', () => {
         date: 'Mon, 2 Mar 2026 10:00:00 +0100',
       }),
     );
-    sender = await makeLocalDigestSender(stack.services, {
-      dataDir: stack.config.dataDir,
-      mailDomain: domain,
-      sesEndpoint: stack.ses.endpoint,
-      publicUrl: 'http://127.0.0.1:2580',
-      clock: stack.clock,
-      logger: silentLogger,
-    });
+    sender = await startDigestRunner(stack, stack.clock);
   });
   afterAll(async () => {
     sender?.close();

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '#adapters/logger.ts';
 import { slotOf } from '#domain/digest-schedule.ts';
 import type { User } from '#domain/model.ts';
-import { makeLocalDigestSender } from '#local/digest-sender.ts';
 import { localReplyTokens } from '#local/token-keys.ts';
 import { aRawMessage } from '../builders/raw-mail.ts';
+import { startDigestRunner } from '../support/digest-runner.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
 const domain = 'in.givefirst.test';
@@ -31,20 +30,11 @@ describe('unsubscribing from digests', () => {
         date: 'Mon, 2 Mar 2026 10:00:00 +0100',
       }),
     );
-    const sender = await makeLocalDigestSender(stack.services, {
-      dataDir: stack.config.dataDir,
-      mailDomain: domain,
-      sesEndpoint: stack.ses.endpoint,
-      publicUrl: stack.publicUrl,
-      clock: stack.clock,
-      logger: silentLogger,
-    });
+    const sender = await startDigestRunner(stack, stack.clock);
     await sender.sendDigest(me);
     sender.close();
-    const { emails } = (await (await fetch(`${stack.ses.endpoint}/store`)).json()) as {
-      emails: { headers: { name: string; value: string }[] }[];
-    };
-    const header = emails[0]?.headers.find((h) => h.name === 'List-Unsubscribe')?.value ?? '';
+    const emails = await sender.sent();
+    const header = emails[0]?.headers?.find((h) => h.name === 'List-Unsubscribe')?.value ?? '';
     link = /<(http[^>]+)>/.exec(header)?.[1] ?? '';
   });
   afterAll(async () => {

@@ -7,8 +7,8 @@ import type {
   RejectionReason,
   User,
 } from '#domain/model.ts';
-import { defaultReplyWindow } from '#domain/reply-window.ts';
 import { anEnvelope as anyEnvelope } from '#test/builders/envelope.ts';
+import { sent } from '#test/builders/logged-message.ts';
 
 let sequence = 0;
 const next = () => {
@@ -56,36 +56,20 @@ export const awaiting = (address: string, overrides: Partial<MessageContact> = {
 export function aLoggedMessage(overrides: Partial<LoggedMessage> = {}): LoggedMessage {
   const messageId = overrides.messageId ?? `m${next()}@mail.example.com`;
   const messageKey = overrides.messageKey ?? shortKey(messageId);
-  const contacts = overrides.contacts ?? [aContact('bob@example.com')];
-  const awaits = contacts.some((c) => c.awaited);
-  return {
-    userId: 'user-ada',
-    messageKey,
-    messageId,
-    messageIdSource: 'header',
-    direction: 'out',
-    via: 'bcc',
-    from: 'ada@example.com',
-    sentAt: '2025-03-03T09:00:00.000Z',
-    dateSource: 'header',
-    subject: 'Lunch next week?',
-    snippet: 'Would Tuesday work for you?',
-    contacts,
-    tags: { kinds: [], window: null, unknown: [] },
-    asksSomething: awaits,
-    broadcast: false,
-    window: awaits ? defaultReplyWindow : null,
-    kind: 'personal',
-    outOfOffice: null,
-    attribution: null,
-    signals: {},
-    inReplyTo: [],
-    references: [],
-    touchKey: messageKey,
-    timeZone: 'Europe/Berlin',
-    receiptId: `receipt-${messageKey}`,
-    ...overrides,
-  };
+  return sent(
+    overrides.sentAt ?? '2025-03-03T09:00:00.000Z',
+    overrides.contacts ?? [aContact('bob@example.com')],
+    {
+      userId: 'user-ada',
+      from: 'ada@example.com',
+      snippet: 'Would Tuesday work for you?',
+      messageKey,
+      touchKey: messageKey,
+      receiptId: `receipt-${messageKey}`,
+      ...overrides,
+      messageId,
+    },
+  );
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   type CorpusFamily,
   corpusFiles,
   corpusPath,
+  corpusRuns,
   topContentType,
 } from '../support/corpus-files.ts';
 import { containsFragment, quotedFragments } from '../support/corpus-reply-quoting.ts';
@@ -85,149 +86,152 @@ const replyParserLimitations: Record<string, { why: string; leaks: string[] }> =
   },
 };
 
-describe('the shared corpora of real mail, through the real ingest path', () => {
-  let table: TestTable;
-  let dataDir: string;
-  let services: LocalServices;
-  let me: User;
+describe.skipIf(!corpusRuns)(
+  'the shared corpora of real mail, through the real ingest path',
+  () => {
+    let table: TestTable;
+    let dataDir: string;
+    let services: LocalServices;
+    let me: User;
 
-  beforeAll(async () => {
-    table = await startTestTable();
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'givefirst-corpus-'));
-    services = makeLocalServices({
-      client: table.client,
-      tableName: table.tableName,
-      dataDir,
-      mailDomain,
-      clock: () => now,
-      logger: silentLogger,
-    });
-    const added = await services.registerUser({
-      email: 'me@example.com',
-      timeZone: 'Europe/Berlin',
-    });
-    if (!added.ok) throw new Error(added.problems.join('; '));
-    me = added.user;
-  });
-
-  afterAll(async () => {
-    await table?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
-
-  /** Stores a raw message as the front door would, and ingests it as sent to log@. */
-  async function ingestRaw(
-    family: CorpusFamily,
-    file: string,
-    raw: Buffer | string,
-    verdicts: Verdicts,
-  ): Promise<Outcome> {
-    const receiptId = `corpus-${family}-${file}`;
-    const rawKey = `corpus/${family}/${file}`;
-    await services.rawMail.put(rawKey, Buffer.from(raw));
-    const outcome = await services.ingest({
-      receiptId,
-      rawKey,
-      recipients: [`log@${mailDomain}`],
-      mailFrom: '',
-      receivedAt: now,
-      verdicts,
-    });
-    const receipt = await table.client.send(
-      new GetCommand({ TableName: table.tableName, Key: keys.receipt(receiptId) }),
-    );
-    expect(receipt.Item?.outcome, 'the receipt records the outcome').toEqual(outcome);
-    return outcome;
-  }
-
-  const storedMessage = async (messageId: string) => {
-    const got = await table.client.send(
-      new GetCommand({
-        TableName: table.tableName,
-        Key: keys.message(me.userId, shortKey(normaliseMessageId(messageId))),
-      }),
-    );
-    return got.Item;
-  };
-
-  describe('mailparser fixtures (tricky MIME), as received', () => {
-    it.each(corpusFiles('mailparser', '.eml'))('%s ends as its kind says', async (file) => {
-      // Prepare
-      const raw = await readFile(corpusPath('mailparser', file));
-
-      // Act
-      const outcome = await ingestRaw('mailparser', file, raw, { source: 'none' });
-
-      // Assess
-      expect(mailparserExpected[file], 'every fixture has an expectation').toBeDefined();
-      expect(outcome).toMatchObject({ status: 'rejected', reason: mailparserExpected[file] });
-    });
-  });
-
-  describe('bounces, complaint reports and auto-replies, as received', () => {
-    it('lists only files that exist and are not multipart/report among the non-bounces', async () => {
-      const files = corpusFiles('bounces', '.eml');
-
-      for (const file of Object.keys(bouncesThatAreNot)) {
-        expect(files).toContain(file);
-        expect(topContentType(await readFile(corpusPath('bounces', file)))).not.toBe(
-          'multipart/report',
-        );
-      }
+    beforeAll(async () => {
+      table = await startTestTable();
+      dataDir = await mkdtemp(path.join(os.tmpdir(), 'givefirst-corpus-'));
+      services = makeLocalServices({
+        client: table.client,
+        tableName: table.tableName,
+        dataDir,
+        mailDomain,
+        clock: () => now,
+        logger: silentLogger,
+      });
+      const added = await services.registerUser({
+        email: 'me@example.com',
+        timeZone: 'Europe/Berlin',
+      });
+      if (!added.ok) throw new Error(added.problems.join('; '));
+      me = added.user;
     });
 
-    it.each(corpusFiles('bounces', '.eml'))('%s is classified by what it is', async (file) => {
-      // Prepare
-      const raw = await readFile(corpusPath('bounces', file));
-      const report = topContentType(raw) === 'multipart/report';
-
-      // Act
-      const outcome = await ingestRaw('bounces', file, raw, { source: 'none' });
-
-      // Assess: every multipart/report (DSN, ARF, DMARC report) is a bounce, and so is every
-      // other delivery report not listed with its reason
-      const expected = report ? 'bounce' : (bouncesThatAreNot[file]?.reason ?? 'bounce');
-      expect(outcome).toMatchObject({ status: 'rejected', reason: expected });
+    afterAll(async () => {
+      await table?.close();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
     });
-  });
 
-  describe('reply bodies from many clients, sent by the user', () => {
-    it.each(corpusFiles('reply-quoting', '.txt'))(
-      '%s is logged with none of its quoted text in the snippet',
-      async (file) => {
+    /** Stores a raw message as the front door would, and ingests it as sent to log@. */
+    async function ingestRaw(
+      family: CorpusFamily,
+      file: string,
+      raw: Buffer | string,
+      verdicts: Verdicts,
+    ): Promise<Outcome> {
+      const receiptId = `corpus-${family}-${file}`;
+      const rawKey = `corpus/${family}/${file}`;
+      await services.rawMail.put(rawKey, Buffer.from(raw));
+      const outcome = await services.ingest({
+        receiptId,
+        rawKey,
+        recipients: [`log@${mailDomain}`],
+        mailFrom: '',
+        receivedAt: now,
+        verdicts,
+      });
+      const receipt = await table.client.send(
+        new GetCommand({ TableName: table.tableName, Key: keys.receipt(receiptId) }),
+      );
+      expect(receipt.Item?.outcome, 'the receipt records the outcome').toEqual(outcome);
+      return outcome;
+    }
+
+    const storedMessage = async (messageId: string) => {
+      const got = await table.client.send(
+        new GetCommand({
+          TableName: table.tableName,
+          Key: keys.message(me.userId, shortKey(normaliseMessageId(messageId))),
+        }),
+      );
+      return got.Item;
+    };
+
+    describe('mailparser fixtures (tricky MIME), as received', () => {
+      it.each(corpusFiles('mailparser', '.eml'))('%s ends as its kind says', async (file) => {
         // Prepare
-        const body = await readFile(corpusPath('reply-quoting', file), 'utf8');
-        const messageId = `<${file}@corpus.givefirst.test>`;
-        const raw = aRawMessage({
-          from: 'Me <me@example.com>',
-          to: 'Ann Lee <ann@friends.example>',
-          subject: `Re: ${file}`,
-          messageId,
-          body,
-        });
+        const raw = await readFile(corpusPath('mailparser', file));
 
         // Act
-        const outcome = await ingestRaw('reply-quoting', file, raw, { source: 'operator' });
+        const outcome = await ingestRaw('mailparser', file, raw, { source: 'none' });
 
         // Assess
-        expect(outcome).toMatchObject({ status: 'logged', contacts: 1 });
-        const snippet = (await storedMessage(messageId))?.snippet as string;
-        expect(snippet, 'the body came through the parser intact').toBe(snippetOf(ownText(body)));
-        const quoted = quotedFragments(body, { inline: inlineReplies.has(file) });
-        expect(quoted.filter((fragment) => containsFragment(snippet, fragment))).toEqual([]);
-        const keptAsOwn = quoted.filter((fragment) => containsFragment(ownText(body), fragment));
-        expect(keptAsOwn).toEqual(replyParserLimitations[file]?.leaks ?? []);
-      },
-    );
-  });
+        expect(mailparserExpected[file], 'every fixture has an expectation').toBeDefined();
+        expect(outcome).toMatchObject({ status: 'rejected', reason: mailparserExpected[file] });
+      });
+    });
 
-  it('leaves no receipt without an outcome, and logs no contact from the as-received files', async () => {
-    // Act
-    const failed = await services.store.listFailedReceipts(1000);
-    const contacts = await services.store.listContacts(me.userId);
+    describe('bounces, complaint reports and auto-replies, as received', () => {
+      it('lists only files that exist and are not multipart/report among the non-bounces', async () => {
+        const files = corpusFiles('bounces', '.eml');
 
-    // Assess
-    expect(failed).toEqual([]);
-    expect(contacts.map((c) => c.address)).toEqual(['ann@friends.example']);
-  });
-});
+        for (const file of Object.keys(bouncesThatAreNot)) {
+          expect(files).toContain(file);
+          expect(topContentType(await readFile(corpusPath('bounces', file)))).not.toBe(
+            'multipart/report',
+          );
+        }
+      });
+
+      it.each(corpusFiles('bounces', '.eml'))('%s is classified by what it is', async (file) => {
+        // Prepare
+        const raw = await readFile(corpusPath('bounces', file));
+        const report = topContentType(raw) === 'multipart/report';
+
+        // Act
+        const outcome = await ingestRaw('bounces', file, raw, { source: 'none' });
+
+        // Assess: every multipart/report (DSN, ARF, DMARC report) is a bounce, and so is every
+        // other delivery report not listed with its reason
+        const expected = report ? 'bounce' : (bouncesThatAreNot[file]?.reason ?? 'bounce');
+        expect(outcome).toMatchObject({ status: 'rejected', reason: expected });
+      });
+    });
+
+    describe('reply bodies from many clients, sent by the user', () => {
+      it.each(corpusFiles('reply-quoting', '.txt'))(
+        '%s is logged with none of its quoted text in the snippet',
+        async (file) => {
+          // Prepare
+          const body = await readFile(corpusPath('reply-quoting', file), 'utf8');
+          const messageId = `<${file}@corpus.givefirst.test>`;
+          const raw = aRawMessage({
+            from: 'Me <me@example.com>',
+            to: 'Ann Lee <ann@friends.example>',
+            subject: `Re: ${file}`,
+            messageId,
+            body,
+          });
+
+          // Act
+          const outcome = await ingestRaw('reply-quoting', file, raw, { source: 'operator' });
+
+          // Assess
+          expect(outcome).toMatchObject({ status: 'logged', contacts: 1 });
+          const snippet = (await storedMessage(messageId))?.snippet as string;
+          expect(snippet, 'the body came through the parser intact').toBe(snippetOf(ownText(body)));
+          const quoted = quotedFragments(body, { inline: inlineReplies.has(file) });
+          expect(quoted.filter((fragment) => containsFragment(snippet, fragment))).toEqual([]);
+          const keptAsOwn = quoted.filter((fragment) => containsFragment(ownText(body), fragment));
+          expect(keptAsOwn).toEqual(replyParserLimitations[file]?.leaks ?? []);
+        },
+      );
+    });
+
+    it('leaves no receipt without an outcome, and logs no contact from the as-received files', async () => {
+      // Act
+      const failed = await services.store.listFailedReceipts(1000);
+      const contacts = await services.store.listContacts(me.userId);
+
+      // Assess
+      expect(failed).toEqual([]);
+      expect(contacts.map((c) => c.address)).toEqual(['ann@friends.example']);
+    });
+  },
+);

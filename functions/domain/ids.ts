@@ -26,6 +26,9 @@ export function shortKey(...parts: string[]): string {
   return base32(hash.digest()).slice(0, 20);
 }
 
+/** A user's id: it follows their primary address, so a retried registration is the same user. */
+export const userIdFor = (primaryAddress: string) => shortKey('user', primaryAddress);
+
 /** Message-IDs compare without their angle brackets and case-insensitively in the domain part. */
 export function normaliseMessageId(id: string): string {
   const bare = id.trim().replace(/^<|>$/g, '');

@@ -62,6 +62,10 @@ export interface ReceiptStore {
   finishReceipt(receipt: ReceiptRef, outcome: Outcome, summary: ReceiptSummary): Promise<void>;
   failReceipt(receipt: ReceiptRef, failure: string): Promise<void>;
   listRejections(options: { days: number; limit: number }): Promise<RejectionView[]>;
+  /**
+   * The receipts redrive should run again: those whose ingest failed, and those begun and left
+   * without an outcome for longer than an ingest takes (the process died before it could say so).
+   */
   listFailedReceipts(limit: number): Promise<ReceiptRecord[]>;
   getReceipt(receiptId: string): Promise<ReceiptRecord | null>;
   /** Keeps a reply whose owner is not known yet under the Message-IDs it answers. */
@@ -80,24 +84,23 @@ export interface UserStore {
   listUsers(): Promise<User[]>;
 }
 
-export interface ContactView {
-  address: string;
-  name: string;
-  touchesOut: number;
-  touchesIn: number;
-  lastOutAt: string | null;
-  lastInAt: string | null;
-}
+/**
+ * What saving a logged message did. `saved`: this receipt logged it, or completes what another
+ * receipt of it began and never finished (a crash); `repliesParked`: replies that arrived before it
+ * wait to be decided again. `duplicate`: another receipt logged it and finished.
+ */
+export type SaveResult =
+  | { status: 'saved'; repliesParked: boolean }
+  | { status: 'duplicate'; loggedBy: string };
 
 export interface LedgerStore {
   /**
-   * Saves a logged message and everything it changes. Idempotent, no transaction: the message
-   * item is written first (only if absent), then each effect, each idempotent on its own. A retry
-   * of the same receipt completes what a crash left; another receipt of the same message is a
-   * duplicate and changes nothing.
+   * Saves a logged message. Idempotent, no transaction: the Message-ID owner is written first, the
+   * message item last (only if absent): it is the commit point. A retry of the same receipt, or a
+   * new receipt of a message whose receipt never finished, completes what a crash left; another
+   * receipt of a message already logged is a duplicate and changes nothing.
    */
-  saveLoggedMessage(message: LoggedMessage): Promise<'saved' | 'duplicate'>;
-  listContacts(userId: string): Promise<ContactView[]>;
+  saveLoggedMessage(message: LoggedMessage): Promise<SaveResult>;
   /** Every message logged for a user: threads and the ladder are built from them. */
   listMessages(userId: string): Promise<LoggedMessage[]>;
   /** The same messages, with only what building threads reads. */

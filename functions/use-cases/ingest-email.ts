@@ -187,12 +187,17 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     );
   }
 
+  /**
+   * Saves the message (its item is the commit point) and, after it, decides again the replies that
+   * were parked waiting for it; the receipt's outcome comes last, so a receipt that has one left
+   * nothing undone, and one that has none is redriven or completed by the next copy of the message.
+   */
   async function save(message: LoggedMessage): Promise<Outcome> {
     const saved = await store.saveLoggedMessage(message);
-    if (saved === 'duplicate') {
+    if (saved.status === 'duplicate') {
       return { status: 'duplicate', userId: message.userId, messageKey: message.messageKey };
     }
-    await releaseParkedReplies(message.messageId);
+    if (saved.repliesParked) await releaseParkedReplies(message.messageId);
     return {
       status: 'logged',
       userId: message.userId,

@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { nextDigest, scheduleOf } from '#domain/digest-schedule.ts';
-import { shortKey } from '#domain/ids.ts';
+import { userIdFor } from '#domain/ids.ts';
 import { normaliseAddress } from '#domain/mailbox.ts';
 import type { User } from '#domain/model.ts';
 import type { Clock, DigestStore, UserStore } from '#domain/ports.ts';
@@ -57,7 +57,7 @@ export function makeRegisterUser(deps: {
     if (problems.length > 0) return { ok: false, problems };
 
     const user: User = {
-      userId: shortKey('user', email),
+      userId: userIdFor(email),
       email,
       aliases,
       timeZone: canonicalZone(timeZone),

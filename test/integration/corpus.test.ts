@@ -227,7 +227,7 @@ describe.skipIf(!corpusRuns)(
     it('leaves no receipt without an outcome, and logs no contact from the as-received files', async () => {
       // Act
       const failed = await services.store.listFailedReceipts(1000);
-      const contacts = await services.store.listContacts(me.userId);
+      const { ledger: contacts } = await services.relationships(me);
 
       // Assess
       expect(failed).toEqual([]);

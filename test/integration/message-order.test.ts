@@ -5,6 +5,7 @@ import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import { silentLogger } from '#adapters/logger.ts';
 import { parseMail } from '#adapters/mail/parse-mail.ts';
 import type { InboundEnvelope, User } from '#domain/model.ts';
+import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
 import { makeListThreads } from '#use-cases/list-threads.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
@@ -162,7 +163,9 @@ describe('the order mail arrives in never matters', () => {
     const user = added.user as User;
     return {
       threads: await makeListThreads({ store, clock })(user, new Date('2026-03-17T09:00:00Z')),
-      contacts: await store.listContacts(user.userId),
+      contacts: (await makeRelationships({ store, clock })(user)).ledger.sort((a, b) =>
+        a.address.localeCompare(b.address),
+      ),
     };
   }
 

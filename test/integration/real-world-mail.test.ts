@@ -22,9 +22,10 @@ describe('real-world mail through the local SMTP front door', () => {
 
   const send = (raw: string | Buffer, from = 'me@example.com') =>
     stack.sendRaw({ from, to: [log] }, raw);
+  /** Each contact's ledger, as `givefirst contacts` shows it. */
   const contactsOf = async (user: User = me) =>
     Object.fromEntries(
-      (await stack.services.store.listContacts(user.userId)).map((c) => [c.address, c]),
+      (await stack.services.relationships(user)).ledger.map((c) => [c.address, c]),
     );
   const rejectionOf = async (subject: string) =>
     (await stack.services.store.listRejections({ days: 2, limit: 500 })).find(

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import type { LoggedMessage } from '#domain/model.ts';
 import { buildThreads } from '#domain/threads.ts';
+import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
 import { startTestS3, type TestS3 } from '../support/s3-server.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
@@ -79,8 +80,9 @@ describe('ingest handler on an SES receipt event, raw mail in S3', () => {
       ]);
     }
     const user = await store.findUserByAddress('me@example.com');
-    const contacts = await store.listContacts(user?.userId ?? '');
-    expect(contacts.map((c) => [c.address, c.touchesOut])).toEqual([
+    if (!user) throw new Error('the user is not registered');
+    const { ledger } = await makeRelationships({ store, clock })(user);
+    expect(ledger.map((c) => [c.address, c.touchesOut])).toEqual([
       ['alice@x.com', 1],
       ['bob@y.com', 1],
     ]);
@@ -101,7 +103,10 @@ describe('ingest handler on an SES receipt event, raw mail in S3', () => {
       const localUser = await stack.services.store.findUserByAddress('me@example.com');
       expect(localUser?.userId).toBe(awsUser?.userId);
       const id = awsUser?.userId ?? '';
-      expect(await stack.services.store.listContacts(id)).toEqual(await store.listContacts(id));
+      if (!awsUser) throw new Error('the user is not registered');
+      expect(await stack.services.relationships(awsUser)).toEqual(
+        await makeRelationships({ store, clock })(awsUser),
+      );
       const withoutReceipt = (messages: LoggedMessage[]) =>
         messages.map(({ receiptId: _, ...rest }) => rest);
       const awsMessages = await store.listMessages(id);

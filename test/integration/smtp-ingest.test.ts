@@ -12,9 +12,10 @@ describe('BCC logging through the local SMTP front door', () => {
 
   const send = (raw: string, to: string[] = [log], from = 'me@example.com') =>
     stack.sendRaw({ from, to }, raw);
+  /** Each contact's ledger, as `givefirst contacts` shows it. */
   const contactsOf = async (user: User = me) =>
     Object.fromEntries(
-      (await stack.services.store.listContacts(user.userId)).map((c) => [c.address, c]),
+      (await stack.services.relationships(user)).ledger.map((c) => [c.address, c]),
     );
   const threadBySubject = async (subject: string) =>
     (await stack.services.listThreads(me)).find((t) => t.subject === subject);

@@ -61,9 +61,7 @@ async function ingestRun(): Promise<LargeMailRun> {
     });
     const elapsedMs = performance.now() - start;
     const peakRssBytes = peakRss();
-    const contacts = (await services.store.listContacts(registered.user.userId)).map(
-      (c) => c.address,
-    );
+    const contacts = (await services.relationships(registered.user)).ledger.map((c) => c.address);
     return { mode, outcome, contacts, baselineRssBytes, peakRssBytes, elapsedMs };
   } finally {
     await table.close();

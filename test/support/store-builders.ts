@@ -124,5 +124,8 @@ export function aClock(startAt: string) {
     advanceDays: (days: number) => {
       now += days * dayMs;
     },
+    advanceMinutes: (minutes: number) => {
+      now += minutes * 60_000;
+    },
   };
 }

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -10,17 +11,17 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
-import { shortKey } from '#domain/ids.ts';
+import { shortKey, userIdFor } from '#domain/ids.ts';
 import { normaliseAddress } from '#domain/mailbox.ts';
 import type { Attribution, InboundEnvelope, LoggedMessage, Outcome, User } from '#domain/model.ts';
 import type {
   AddUserResult,
-  ContactView,
   DigestRecord,
   ReceiptRecord,
   ReceiptRef,
   ReceiptSummary,
   RejectionView,
+  SaveResult,
   Store,
 } from '#domain/ports.ts';
 import { type ThreadMessage, threadFields } from '#domain/threads.ts';
@@ -37,6 +38,12 @@ import {
 type Item = Record<string, unknown>;
 
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/**
+ * A receipt begun this long ago without an outcome is taken for one whose process died: longer than
+ * any ingest runs (the function's timeout is shorter), so redrive never races a live ingest.
+ */
+export const stalledAfterMs = 5 * 60_000;
 
 /** Runs a conditional write; a failed condition is an expected answer, not an error. */
 async function conditional(write: Promise<unknown>): Promise<boolean> {
@@ -182,6 +189,7 @@ export class DynamoStore implements Store {
 
   async beginReceipt(envelope: InboundEnvelope): Promise<ReceiptRecord> {
     const expires = new Date(envelope.receivedAt.getTime() + receiptRetentionDays * 86_400_000);
+    const began = this.#clock().toISOString();
     const item = {
       ...keys.receipt(envelope.receiptId),
       receiptId: envelope.receiptId,
@@ -191,6 +199,11 @@ export class DynamoStore implements Store {
       receivedAt: envelope.receivedAt.toISOString(),
       verdicts: envelope.verdicts,
       expiresAt: epochSeconds(expires),
+      // In progress, since now, until its outcome (or failure) replaces this entry: a receipt whose
+      // process died stays listed here, for redrive. Not by receivedAt: a retried event can begin
+      // long after the mail arrived.
+      GSI1PK: gsi1.inProgressOn(began.slice(0, 10)),
+      GSI1SK: `${began}#${envelope.receiptId}`,
     };
     const created = await conditional(
       this.#db.send(
@@ -298,12 +311,28 @@ export class DynamoStore implements Store {
   }
 
   async listFailedReceipts(limit: number): Promise<ReceiptRecord[]> {
-    const items = await this.#queryAll({
+    const failed = await this.#queryAll({
       IndexName: indexNames.byGsi1,
       KeyConditionExpression: 'GSI1PK = :p',
       ExpressionAttributeValues: { ':p': gsi1.failed },
     });
-    return items
+    // Receipts left without an outcome, on each day a receipt can still be kept.
+    const now = this.#clock();
+    const stalledBefore = new Date(now.getTime() - stalledAfterMs).toISOString();
+    const today = DateTime.fromJSDate(now, { zone: 'utc' });
+    const stalled = await Promise.all(
+      Array.from({ length: receiptRetentionDays + 1 }, (_, back) =>
+        this.#queryAll({
+          IndexName: indexNames.byGsi1,
+          KeyConditionExpression: 'GSI1PK = :p AND GSI1SK < :before',
+          ExpressionAttributeValues: {
+            ':p': gsi1.inProgressOn(today.minus({ days: back }).toISODate() ?? ''),
+            ':before': stalledBefore,
+          },
+        }),
+      ),
+    );
+    return [...failed, ...stalled.reverse().flat()]
       .filter((i) => !this.#expired(i))
       .slice(0, limit)
       .map((i) => this.#toReceipt(i));
@@ -320,13 +349,18 @@ export class DynamoStore implements Store {
     return got.Item && !this.#expired(got.Item) ? this.#toReceipt(got.Item) : null;
   }
 
+  /**
+   * Parks the reply under each Message-ID it answers, then flags that Message-ID's owners item: the
+   * flag comes back with the owner write of whoever logs that message, which then looks for the
+   * parked replies (written before the flag, so they are there to be found).
+   */
   async parkReply(answers: string[], receipt: ReceiptRef): Promise<void> {
     const expiresAt = epochSeconds(
       new Date(receipt.receivedAt.getTime() + receiptRetentionDays * 86_400_000),
     );
     await Promise.all(
-      answers.map((id) =>
-        this.#db.send(
+      answers.map(async (id) => {
+        await this.#db.send(
           new PutCommand({
             TableName: this.#table,
             Item: {
@@ -335,8 +369,13 @@ export class DynamoStore implements Store {
               expiresAt,
             },
           }),
-        ),
-      ),
+        );
+        await this.#update({
+          Key: keys.messageOwners(shortKey(id)),
+          UpdateExpression: 'SET parked = :t',
+          ExpressionAttributeValues: { ':t': true },
+        });
+      }),
     );
   }
 
@@ -546,16 +585,30 @@ export class DynamoStore implements Store {
     return { added: true };
   }
 
-  async #userIdOf(address: string): Promise<string | null> {
-    const got = await this.#db.send(
-      new GetCommand({ TableName: this.#table, Key: keys.address(address) }),
-    );
-    return (got.Item?.userId as string | undefined) ?? null;
-  }
-
+  /**
+   * The address claim says whose address it is. A user's id follows their primary address, so the
+   * profile that address would have is read in the same request: mail from a primary address (the
+   * usual case) costs one read, from an alias two. The claim decides; the guessed profile is used
+   * only when the claim names it.
+   */
   async findUserByAddress(address: string): Promise<User | null> {
-    const userId = await this.#userIdOf(normaliseAddress(address));
-    return userId ? this.getUser(userId) : null;
+    const normalised = normaliseAddress(address);
+    const claimKey = keys.address(normalised);
+    const guess = userIdFor(normalised);
+    let wanted: Record<string, string>[] = [claimKey, keys.user(guess)];
+    const got: Item[] = [];
+    while (wanted.length > 0) {
+      const out = await this.#db.send(
+        new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: wanted } } }),
+      );
+      got.push(...((out.Responses?.[this.#table] as Item[] | undefined) ?? []));
+      wanted = (out.UnprocessedKeys?.[this.#table]?.Keys ?? []) as Record<string, string>[];
+    }
+    const claim = got.find((i) => i.PK === claimKey.PK);
+    const userId = claim?.userId as string | undefined;
+    if (!userId) return null;
+    const profile = got.find((i) => i.PK === keys.user(userId).PK);
+    return profile ? toUser(profile) : this.getUser(userId);
   }
 
   async getUser(userId: string): Promise<User | null> {
@@ -576,8 +629,23 @@ export class DynamoStore implements Store {
 
   // ── the ledger ────────────────────────────────────────────────────────────
 
-  async saveLoggedMessage(message: LoggedMessage): Promise<'saved' | 'duplicate'> {
+  /**
+   * Writes the Message-ID owner first (its answer says whether replies are parked under it), then
+   * the message item, only if absent: the commit point. The owner write is idempotent, so a retry
+   * after a crash anywhere completes the message. When the item exists, the receipt that wrote it
+   * decides: this same receipt (a retry), or another that never finished (a crash before its
+   * outcome; a client's retry comes with a new receipt id), goes on to the effects after the commit;
+   * another that finished makes this one a duplicate.
+   */
+  async saveLoggedMessage(message: LoggedMessage): Promise<SaveResult> {
     const { userId, messageKey } = message;
+    const owners = await this.#update({
+      Key: keys.messageOwners(messageKey),
+      UpdateExpression: 'ADD owners :u',
+      ExpressionAttributeValues: { ':u': new Set([userId]) },
+      ReturnValues: 'ALL_NEW',
+    });
+    const repliesParked = owners.Attributes?.parked === true;
     const created = await conditional(
       this.#db.send(
         new PutCommand({
@@ -587,98 +655,20 @@ export class DynamoStore implements Store {
         }),
       ),
     );
-    if (!created) {
-      // The same receipt again (a retry after a crash) finishes its effects; another receipt of a
-      // message already logged is a duplicate, and that receipt's own retry finishes its effects.
-      const existing = await this.#db.send(
-        new GetCommand({
-          TableName: this.#table,
-          Key: keys.message(userId, messageKey),
-          ProjectionExpression: 'receiptId',
-          ConsistentRead: true,
-        }),
-      );
-      if (existing.Item?.receiptId !== message.receiptId) return 'duplicate';
-    }
-    await Promise.all([
-      // An auto-reply or a bounce is no one writing: it is kept, but it is not a touch.
-      ...(message.direction === 'in' && message.kind !== 'personal'
-        ? []
-        : message.contacts.map((c) => this.#touchContact(message, c.address, c.name))),
-      this.#db.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: { ...keys.messageOwner(messageKey, userId), userId, messageKey },
-        }),
-      ),
-    ]);
-    return 'saved';
-  }
-
-  /**
-   * Counts the touch once per message (the applied set guards it) and moves "last out" forward
-   * only. The usual case, a new message that is also the latest, takes one request; otherwise
-   * (a retry, or older mail arriving late) each effect is applied on its own.
-   */
-  async #touchContact(message: LoggedMessage, address: string, name: string): Promise<void> {
-    const key = keys.contact(message.userId, address);
-    const [touches, last] =
-      message.direction === 'out' ? ['touchesOut', 'lastOutAt'] : ['touchesIn', 'lastInAt'];
-    const count = {
-      update: `ADD ${touches} :one, applied :ids SET address = :a, #n = if_not_exists(#n, :name)`,
-      unapplied: 'attribute_not_exists(applied) OR NOT contains(applied, :id)',
-      names: { '#n': 'name' },
-      values: {
-        ':one': 1,
-        ':ids': new Set([message.touchKey]),
-        ':id': message.touchKey,
-        ':a': address,
-        ':name': name,
-      },
-    };
-    const later = `attribute_not_exists(${last}) OR ${last} < :at`;
-    const both = await conditional(
-      this.#update({
-        Key: key,
-        UpdateExpression: `${count.update}, ${last} = :at`,
-        ConditionExpression: `(${count.unapplied}) AND (${later})`,
-        ExpressionAttributeNames: count.names,
-        ExpressionAttributeValues: { ...count.values, ':at': message.sentAt },
+    if (created) return { status: 'saved', repliesParked };
+    const existing = await this.#db.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: keys.message(userId, messageKey),
+        ProjectionExpression: 'receiptId',
+        ConsistentRead: true,
       }),
     );
-    if (both) return;
-    await conditional(
-      this.#update({
-        Key: key,
-        UpdateExpression: count.update,
-        ConditionExpression: count.unapplied,
-        ExpressionAttributeNames: count.names,
-        ExpressionAttributeValues: count.values,
-      }),
-    );
-    await conditional(
-      this.#update({
-        Key: key,
-        UpdateExpression: `SET ${last} = :at`,
-        ConditionExpression: later,
-        ExpressionAttributeValues: { ':at': message.sentAt },
-      }),
-    );
-  }
-
-  async listContacts(userId: string): Promise<ContactView[]> {
-    const items = await this.#queryAll({
-      KeyConditionExpression: 'PK = :p AND begins_with(SK, :s)',
-      ExpressionAttributeValues: { ':p': prefixes.user(userId), ':s': prefixes.contacts },
-    });
-    return items.map((i) => ({
-      address: i.address as string,
-      name: (i.name as string | undefined) ?? '',
-      touchesOut: (i.touchesOut as number | undefined) ?? 0,
-      touchesIn: (i.touchesIn as number | undefined) ?? 0,
-      lastOutAt: (i.lastOutAt as string | undefined) ?? null,
-      lastInAt: (i.lastInAt as string | undefined) ?? null,
-    }));
+    const loggedBy = existing.Item?.receiptId as string;
+    if (loggedBy === message.receiptId) return { status: 'saved', repliesParked };
+    const original = await this.getReceipt(loggedBy);
+    if (original && original.outcome === null) return { status: 'saved', repliesParked };
+    return { status: 'duplicate', loggedBy };
   }
 
   async listMessages(userId: string): Promise<LoggedMessage[]> {
@@ -702,11 +692,15 @@ export class DynamoStore implements Store {
   async ownersOfMessages(messageIds: string[]): Promise<string[]> {
     const owners = new Set<string>();
     for (const id of messageIds) {
+      // The owners item, and the one-row-per-owner items an earlier layout wrote (`SK=USER#…`).
       const items = await this.#queryAll({
         KeyConditionExpression: 'PK = :p',
-        ExpressionAttributeValues: { ':p': keys.messageOwner(shortKey(id), '').PK },
+        ExpressionAttributeValues: { ':p': keys.messageOwners(shortKey(id)).PK },
       });
-      for (const item of items) owners.add(item.userId as string);
+      for (const item of items) {
+        for (const owner of (item.owners as Set<string> | undefined) ?? []) owners.add(owner);
+        if (typeof item.userId === 'string') owners.add(item.userId);
+      }
     }
     return [...owners];
   }

@@ -13,26 +13,15 @@ export const indexNames = { byGsi1: 'GSI1', bySlot: 'GSI2' } as const;
 export const keys = {
   user: (userId: string) => ({ PK: `USER#${userId}`, SK: 'PROFILE' }),
   address: (address: string) => ({ PK: `ADDR#${address}`, SK: 'ADDR' }),
-  contact: (userId: string, address: string) => ({
-    PK: `USER#${userId}`,
-    SK: `CONTACT#${address}`,
-  }),
   message: (userId: string, messageKey: string) => ({
     PK: `USER#${userId}`,
     SK: `MSG#${messageKey}`,
   }),
-  thread: (userId: string, threadKey: string) => ({
-    PK: `USER#${userId}`,
-    SK: `THREAD#${threadKey}`,
-  }),
-  awaited: (userId: string, threadKey: string, address: string) => ({
-    PK: `USER#${userId}`,
-    SK: `THREAD#${threadKey}#AWAIT#${address}`,
-  }),
-  messageOwner: (messageKey: string, userId: string) => ({
-    PK: `MID#${messageKey}`,
-    SK: `USER#${userId}`,
-  }),
+  /**
+   * One item per logged Message-ID: the users who logged it, and whether replies to it are parked.
+   * One item, so that writing an owner and learning of parked replies is one request.
+   */
+  messageOwners: (messageKey: string) => ({ PK: `MID#${messageKey}`, SK: 'OWNERS' }),
   receipt: (receiptId: string) => ({ PK: `RECEIPT#${receiptId}`, SK: 'RECEIPT' }),
   digest: (userId: string, localDate: string) => ({
     PK: `USER#${userId}`,
@@ -48,10 +37,7 @@ export const keys = {
 
 export const prefixes = {
   user: (userId: string) => `USER#${userId}`,
-  contacts: 'CONTACT#',
   messages: 'MSG#',
-  threads: 'THREAD#',
-  awaitedMarker: '#AWAIT#',
 };
 
 /** The slot index spreads each slot's users over this many partitions, so no slot is one hot key. */
@@ -69,6 +55,8 @@ export const gsi1 = {
   allUsers: 'USERS',
   rejectedOn: (day: string) => `REJECTED#${day}`,
   failed: 'FAILED',
+  /** Receipts begun and not finished yet, by the day they arrived (removed by their outcome). */
+  inProgressOn: (day: string) => `INPROGRESS#${day}`,
 };
 
 /** The table's definition, shared by the CDK stack and the local stack so they cannot drift. */

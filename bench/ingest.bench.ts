@@ -1,8 +1,10 @@
-// Ingest of a typical 8 KB message end to end into dynalite, against a bare mailparser parse plus
-// the same number of bare DynamoDB requests; and the requests one logged message costs.
+// Ingest of a typical 8 KB message end to end into dynalite, against the least it must do: a
+// mailparser parse with the product's options plus bare DynamoDB requests of the same kinds, in the
+// same order and overlap; and the requests one logged message costs, by kind.
 
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import {
+  BatchGetItemCommand,
   ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
@@ -11,11 +13,11 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { simpleParser } from 'mailparser';
+import { MailParser } from 'mailparser';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import { silentLogger } from '#adapters/logger.ts';
-import { parseMail } from '#adapters/mail/parse-mail.ts';
+import { mailParserOptions, parseMail } from '#adapters/mail/parse-mail.ts';
 import type { InboundEnvelope } from '#domain/model.ts';
 import { startDynalite } from '#local/dynalite-server.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
@@ -43,6 +45,11 @@ function sendBare(bare: DynamoDBClient, request: SeenRequest, prefix: string): P
     const pk = input[part]?.PK;
     if (pk?.S) pk.S = `${prefix}${pk.S}`;
   }
+  const batch = (input as { RequestItems?: Record<string, { Keys: { PK: { S: string } }[] }> })
+    .RequestItems;
+  for (const table of Object.values(batch ?? {})) {
+    for (const key of table.Keys) key.PK.S = `${prefix}${key.PK.S}`;
+  }
   // biome-ignore lint/suspicious/noExplicitAny: the recorded body is the command's own input shape
   const args = input as any;
   switch (request.command) {
@@ -50,6 +57,8 @@ function sendBare(bare: DynamoDBClient, request: SeenRequest, prefix: string): P
       return bare.send(new PutItemCommand(args));
     case 'GetItemCommand':
       return bare.send(new GetItemCommand(args));
+    case 'BatchGetItemCommand':
+      return bare.send(new BatchGetItemCommand(args));
     case 'UpdateItemCommand':
       return bare.send(new UpdateItemCommand(args));
     case 'DeleteItemCommand':
@@ -95,49 +104,91 @@ export async function run(): Promise<void> {
       };
     };
 
-    const perMessage: Record<number, Record<string, number>> = {};
+    // Requests per logged message, by kind, and the order ingest sends them in.
+    const recorder = recordRequests(client);
+    let sequence: string[] = [];
     for (const n of [1, 5]) {
       const envelope = await envelopeFor(aTypicalMessage(100_000 + n, recipients(n)));
       requests.reset();
-      const outcome = await ingest(envelope);
-      if (outcome.status !== 'logged')
-        throw new Error(`bench message not logged: ${JSON.stringify(outcome)}`);
-      perMessage[n] = requests.byOperation();
-      report(`DynamoDB requests per logged message, ${n} recipient${n > 1 ? 's' : ''}`, {
-        requests: requests.total(),
-        ...requests.byOperation(),
+      let outcome: Awaited<ReturnType<typeof ingest>> | undefined;
+      const seen = await recorder.during(async () => {
+        outcome = await ingest(envelope);
       });
+      if (outcome?.status !== 'logged')
+        throw new Error(`bench message not logged: ${JSON.stringify(outcome)}`);
+      if (n === 1) sequence = seen.map((r) => r.command);
+      report(
+        `DynamoDB requests per logged message, ${n} recipient${n > 1 ? 's' : ''}`,
+        { requests: requests.total(), ...requests.byOperation() },
+        n === 1 ? '<= 5' : '<= 6',
+      );
     }
 
-    // The baseline makes the same number of requests of the same kinds, bare: no conditions, no
-    // expressions beyond one SET, small items.
-    const mix = perMessage[1] ?? {};
-    const n = Object.values(mix).reduce((a, b) => a + b, 0);
-    const bareRequests = async (i: number) => {
-      const key = (r: number) => ({ PK: { S: `BARE#${i}` }, SK: { S: `R#${r}` } });
-      let r = 0;
-      for (let k = 0; k < (mix.PutItemCommand ?? 0); k++) {
-        await bare.send(
-          new PutItemCommand({
-            TableName: 'bench',
-            Item: { ...key(r++), v: { S: 'x'.repeat(200) } },
-          }),
-        );
-      }
-      for (let k = 0; k < (mix.GetItemCommand ?? 0); k++) {
-        await bare.send(new GetItemCommand({ TableName: 'bench', Key: key(k) }));
-      }
-      for (let k = 0; k < (mix.UpdateItemCommand ?? 0); k++) {
-        await bare.send(
-          new UpdateItemCommand({
-            TableName: 'bench',
-            Key: key(r++),
-            UpdateExpression: 'SET v = :v',
-            ExpressionAttributeValues: { ':v': { S: 'y'.repeat(200) } },
-          }),
-        );
+    // The baseline is the least any ingest must do: mailparser with the product's own options
+    // (text only, no HTML made from it) and bare requests of the very kinds ingest sends, in its
+    // order and overlap: the first (the receipt) beside the parse, the rest one after another.
+    // Bare: small items, no conditions, no expressions beyond one SET.
+    const bareRequest = (command: string, i: number, r: number): Promise<unknown> => {
+      const key = (k: number) => ({ PK: { S: `BARE#${i}` }, SK: { S: `R#${k}` } });
+      switch (command) {
+        case 'PutItemCommand':
+          return bare.send(
+            new PutItemCommand({
+              TableName: 'bench',
+              Item: { ...key(r), v: { S: 'x'.repeat(200) } },
+            }),
+          );
+        case 'GetItemCommand':
+          return bare.send(new GetItemCommand({ TableName: 'bench', Key: key(0) }));
+        case 'BatchGetItemCommand':
+          return bare.send(
+            new BatchGetItemCommand({ RequestItems: { bench: { Keys: [key(0), key(1)] } } }),
+          );
+        case 'UpdateItemCommand':
+          return bare.send(
+            new UpdateItemCommand({
+              TableName: 'bench',
+              Key: key(r),
+              UpdateExpression: 'SET v = :v',
+              ExpressionAttributeValues: { ':v': { S: 'y'.repeat(200) } },
+            }),
+          );
+        case 'QueryCommand':
+          return bare.send(
+            new QueryCommand({
+              TableName: 'bench',
+              KeyConditionExpression: 'PK = :p',
+              ExpressionAttributeValues: { ':p': { S: `BARE#${i}` } },
+            }),
+          );
+        case 'DeleteItemCommand':
+          return bare.send(new DeleteItemCommand({ TableName: 'bench', Key: key(r) }));
+        default:
+          throw new Error(`no bare request for ${command}`);
       }
     };
+    const bareParse = async (rawKey: string) => {
+      const parser = new MailParser(mailParserOptions);
+      const done = new Promise<void>((resolve, reject) => {
+        parser.on('data', (data: { type: string; content?: Readable; release?: () => void }) => {
+          if (data.type === 'attachment') {
+            data.content?.resume();
+            data.release?.();
+          }
+        });
+        parser.on('end', resolve);
+        parser.on('error', reject);
+      });
+      (await rawMail.open(rawKey)).pipe(parser);
+      await done;
+    };
+    const baseline = async (i: number, rawKey: string) => {
+      const [first, ...rest] = sequence;
+      await Promise.all([bareParse(rawKey), first && bareRequest(first, i, 0)]);
+      let r = 1;
+      for (const command of rest) await bareRequest(command, i, r++);
+    };
+
     const messages = Array.from({ length: 260 }, (_, i) => aTypicalMessage(i, recipients(1, i)));
     const bytes = Buffer.byteLength(messages[0] ?? '');
     const envelopes = await Promise.all(messages.map(envelopeFor));
@@ -145,33 +196,34 @@ export async function run(): Promise<void> {
       200,
       60,
       (i) => ingest(envelopes[i] as InboundEnvelope),
-      async (i) => {
-        await simpleParser(Readable.from([Buffer.from(messages[i] as string)]));
-        await bareRequests(i);
-      },
+      (i) => baseline(i, (envelopes[i] as InboundEnvelope).rawKey),
     );
     report(
-      `ingest ${(bytes / 1024).toFixed(1)} KB message vs parse + the same ${n} bare requests`,
+      `ingest of a ${(bytes / 1024).toFixed(1)} KB message, 1 recipient`,
       { ingest_ms: result.subject, baseline_ms: result.baseline, ratio: result.ratio },
       '<= 1.3x',
     );
+    report(`  baseline: mailparser (product options) + ${sequence.length} bare requests`, {
+      kinds: sequence.map((c) => c.replace(/ItemCommand$|Command$/, '')).join(','),
+    });
 
     // Second view: the very requests ingest made, replayed through a bare client on fresh keys
     // (same expressions and conditions, so the server does the same work). What is left is
     // givefirst's own cost: parsing its way, rules, building items, marshalling.
-    const recorder = recordRequests(client);
     const captured: SeenRequest[][] = [];
     for (let i = 0; i < 260; i++) {
       const envelope = await envelopeFor(aTypicalMessage(10_000 + i, recipients(1, i)));
       captured.push(await recorder.during(() => ingest(envelope)));
     }
-    const replay = async (i: number) => {
-      for (const request of captured[i] ?? []) {
-        // A condition that failed when ingest sent it fails again here: the same work.
-        await sendBare(bare, request, `R${i}#`).catch((error: unknown) => {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        });
-      }
+    // A condition that failed when ingest sent it fails again here: the same work.
+    const replayOne = (request: SeenRequest, i: number) =>
+      sendBare(bare, request, `R${i}#`).catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+    const replay = async (i: number, rawKey: string) => {
+      const [first, ...rest] = captured[i] ?? [];
+      await Promise.all([bareParse(rawKey), first && replayOne(first, i)]);
+      for (const request of rest) await replayOne(request, i);
     };
     const again = Array.from({ length: 260 }, (_, i) =>
       aTypicalMessage(20_000 + i, recipients(1, i)),
@@ -181,13 +233,10 @@ export async function run(): Promise<void> {
       200,
       60,
       (i) => ingest(againEnvelopes[i] as InboundEnvelope),
-      async (i) => {
-        await simpleParser(Readable.from([Buffer.from(again[i] as string)]));
-        await replay(i);
-      },
+      (i) => replay(i, (againEnvelopes[i] as InboundEnvelope).rawKey),
     );
     report(
-      'ingest vs parse + its own requests replayed bare',
+      'ingest vs the same parse + its own requests replayed bare, same overlap',
       { ingest_ms: own.subject, baseline_ms: own.baseline, ratio: own.ratio },
       '<= 1.3x',
     );

@@ -162,6 +162,13 @@ function readAttachedMessage(
   });
 }
 
+/** No HTML made from the text, no image links, no embedded parts: the rules read only text. */
+export const mailParserOptions = {
+  skipImageLinks: true,
+  skipTextToHtml: true,
+  ignoreEmbedded: true,
+} as const;
+
 /**
  * mailparser's streaming parser. Attachments are drained as they stream past and never buffered;
  * only the headers the rules need and the text part are kept. The first attached message
@@ -173,11 +180,7 @@ function parseMessage(raw: Readable, options: { readAttached: boolean }): Promis
   return new Promise<ParsedEmail>((resolve, reject) => {
     // Every attached message is an attachment, also one marked inline: its text is never mixed
     // into the text of the message it is attached to.
-    const parser = new MailParser({
-      skipImageLinks: true,
-      skipTextToHtml: true,
-      ignoreEmbedded: true,
-    });
+    const parser = new MailParser(mailParserOptions);
     let headers = new Map<string, unknown>();
     const rawHeaders: Record<string, string> = {};
     let text = '';

@@ -1,0 +1,146 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DigestRecord, DigestStore } from '#domain/ports.ts';
+import { conditional, type DynamoTable } from './dynamodb-table.ts';
+import { gsi2, indexNames, keys, slotShards } from './table-design.ts';
+
+/** Digests: the once-a-day record, the slot index of users due, the scheduler's cursor, let-go names shown. */
+export class DynamoDigestStore implements DigestStore {
+  readonly #t: DynamoTable;
+
+  constructor(table: DynamoTable) {
+    this.#t = table;
+  }
+
+  async beginDigest(
+    userId: string,
+    record: Omit<DigestRecord, 'state' | 'finishedAt' | 'messageId' | 'failure'>,
+  ): Promise<boolean> {
+    return conditional(
+      this.#t.db.send(
+        new PutCommand({
+          TableName: this.#t.name,
+          Item: { ...keys.digest(userId, record.localDate), ...record, state: 'sending' },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
+  }
+
+  async finishDigest(
+    userId: string,
+    localDate: string,
+    outcome: { state: 'sent'; messageId: string } | { state: 'failed'; failure: string },
+    at: Date,
+  ): Promise<void> {
+    await this.#t.update({
+      Key: keys.digest(userId, localDate),
+      UpdateExpression: 'SET #s = :s, finishedAt = :at, messageId = :m, failure = :f',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: { '#s': 'state' },
+      ExpressionAttributeValues: {
+        ':s': outcome.state,
+        ':at': at.toISOString(),
+        ':m': outcome.state === 'sent' ? outcome.messageId : null,
+        ':f': outcome.state === 'failed' ? outcome.failure.slice(0, 500) : null,
+      },
+    });
+  }
+
+  async getDigest(userId: string, localDate: string): Promise<DigestRecord | null> {
+    const got = await this.#t.db.send(
+      new GetCommand({
+        TableName: this.#t.name,
+        Key: keys.digest(userId, localDate),
+        ConsistentRead: true,
+      }),
+    );
+    if (!got.Item) return null;
+    const { PK: _pk, SK: _sk, ...record } = got.Item;
+    return {
+      finishedAt: null,
+      messageId: null,
+      failure: null,
+      ...(record as Omit<DigestRecord, 'finishedAt' | 'messageId' | 'failure'>),
+    };
+  }
+
+  async scheduleDigest(
+    userId: string,
+    next: { slot: string; at: Date; localDate: string },
+  ): Promise<void> {
+    await this.#t.update({
+      Key: keys.user(userId),
+      UpdateExpression: 'SET GSI2PK = :p, GSI2SK = :u, nextDigestAt = :at, nextDigestDate = :d',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: {
+        ':p': gsi2.slot(next.slot, gsi2.shardOf(userId)),
+        ':u': userId,
+        ':at': next.at.toISOString(),
+        ':d': next.localDate,
+      },
+    });
+  }
+
+  async pauseDigests(userId: string, at: Date): Promise<void> {
+    await this.#t.update({
+      Key: keys.user(userId),
+      UpdateExpression: 'SET pausedAt = :at REMOVE GSI2PK, GSI2SK, nextDigestAt, nextDigestDate',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':at': at.toISOString() },
+    });
+  }
+
+  async usersDueInSlot(slot: string): Promise<string[]> {
+    const shards = await Promise.all(
+      Array.from({ length: slotShards }, (_, shard) =>
+        this.#t.queryAll({
+          IndexName: indexNames.bySlot,
+          KeyConditionExpression: 'GSI2PK = :p',
+          ExpressionAttributeValues: { ':p': gsi2.slot(slot, shard) },
+          ProjectionExpression: 'userId',
+        }),
+      ),
+    );
+    return shards.flat().map((i) => i.userId as string);
+  }
+
+  async schedulerCursor(): Promise<string | null> {
+    const got = await this.#t.db.send(
+      new GetCommand({
+        TableName: this.#t.name,
+        Key: keys.schedulerCursor(),
+        ConsistentRead: true,
+      }),
+    );
+    return (got.Item?.slot as string | undefined) ?? null;
+  }
+
+  /** Moves forward only: two schedulers finishing out of order never move it back. */
+  async setSchedulerCursor(slot: string): Promise<void> {
+    await conditional(
+      this.#t.update({
+        Key: keys.schedulerCursor(),
+        UpdateExpression: 'SET slot = :s',
+        ConditionExpression: 'attribute_not_exists(slot) OR slot < :s',
+        ExpressionAttributeValues: { ':s': slot },
+      }),
+    );
+  }
+
+  async letGoShown(userId: string): Promise<string[]> {
+    const got = await this.#t.db.send(
+      new GetCommand({ TableName: this.#t.name, Key: keys.letGoShown(userId) }),
+    );
+    return [...((got.Item?.keys as Set<string> | undefined) ?? [])];
+  }
+
+  async addLetGoShown(userId: string, shown: string[]): Promise<void> {
+    if (shown.length === 0) return;
+    await this.#t.update({
+      Key: keys.letGoShown(userId),
+      UpdateExpression: 'ADD #k :k',
+      ExpressionAttributeNames: { '#k': 'keys' },
+      ExpressionAttributeValues: { ':k': new Set(shown) },
+    });
+  }
+}

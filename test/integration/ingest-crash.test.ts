@@ -23,6 +23,8 @@ import { startTestTable, type TestTable } from '../support/test-table.ts';
 const domain = 'in.givefirst.test';
 const log = `log@${domain}`;
 const asOf = new Date('2026-03-20T09:00:00Z');
+/** Each test runs the scenario once per request of the crashing ingest, each on a fresh table. */
+const crashRunsTimeoutMs = 180_000;
 
 const question = aRawMessage({
   from: 'Me <me@example.com>',
@@ -229,6 +231,7 @@ describe('a crash at any request of an ingest', () => {
       expect(points.length).toBeGreaterThanOrEqual(5);
       expect(wrong).toEqual([]);
     },
+    crashRunsTimeoutMs,
   );
 
   test.each(scenarios)(
@@ -254,5 +257,6 @@ describe('a crash at any request of an ingest', () => {
       expect(points.length).toBeGreaterThanOrEqual(5);
       expect(wrong).toEqual([]);
     },
+    crashRunsTimeoutMs,
   );
 });

@@ -59,7 +59,8 @@ const reject = (
  *    address: its owner comes from the Message-IDs it answers.
  * 5. Record the outcome: logged, duplicate, or rejected with a reason. Logging a message decides
  *    again any reply that had arrived before it.
- * A failure outside the message (storage down) marks the receipt failed, for redrive, and throws.
+ * A failure outside the message (storage down) marks the receipt failed, for redrive, and throws;
+ * a process that dies leaves the receipt in progress, which redrive lists once it has stalled.
  */
 export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
   const { store, rawMail, parseMail, mailDomain, logger } = deps;

@@ -30,7 +30,11 @@ export const digest: Command = (line, connected) =>
       });
       try {
         const outcome = await sender.sendDigest(user);
-        print(line, outcome, () => `${outcome.status} (${outcome.localDate})`);
+        print(line, outcome, () =>
+          outcome.status === 'nothing-to-show'
+            ? 'nothing to show: no digest sent'
+            : `${outcome.status} (${outcome.localDate})${outcome.status === 'failed' ? `: ${outcome.failure}` : ''}`,
+        );
         return outcome.status === 'failed' ? 1 : 0;
       } finally {
         sender.close();

@@ -51,7 +51,12 @@ async function explain(argv: string[], error: unknown): Promise<number> {
     import('#local/dynalite-server.ts'),
   ]);
   if (error instanceof ConfigError) {
-    fail(argv, 'usage', error.message);
+    fail(
+      argv,
+      'usage',
+      error.message,
+      'the GIVEFIRST_* settings are under "Local settings" in the README',
+    );
     return 2;
   }
   if (error instanceof DataFolderBusyError) {

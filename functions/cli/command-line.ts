@@ -107,7 +107,7 @@ ${commandNames
 Data: GIVEFIRST_DATA_DIR (default ./.givefirst). Talks to \`npm start\` when it is running,
 and then runs on its clock (GIVEFIRST_CLOCK on \`npm start\`).`;
 
-export interface CommandLine {
+export interface TypedLine {
   command: CommandName;
   /** The operands: the user's address, or the files to ingest. */
   operands: string[];
@@ -115,7 +115,8 @@ export interface CommandLine {
   alias: string[];
   tz?: string;
   at?: string;
-  asOf?: Date;
+  /** --as-of as typed; `readAsOf` reads it. */
+  asOf?: string;
   dryRun: boolean;
   now: boolean;
   days?: number;
@@ -123,7 +124,10 @@ export interface CommandLine {
   trustSender: boolean;
 }
 
-export type Parsed = { help: true } | ({ help: false } & CommandLine);
+export type Parsed = { help: true } | ({ help: false } & TypedLine);
+
+/** What a command runs with: the command line with its moment read. */
+export type CommandLine = Omit<TypedLine, 'asOf'> & { asOf?: Date };
 
 /** Edit distance (with swapped neighbours as one edit), for "did you mean". */
 function distance(a: string, b: string): number {
@@ -161,45 +165,6 @@ const flagsOf = (command: CommandName): FlagName[] => [...commands[command].flag
 
 const usageOf = (command: CommandName) =>
   `usage: givefirst ${commands[command].synopsis} [--json]  (givefirst --help lists every command)`;
-
-const isoTime =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):?(\d{2}))$/i;
-
-/**
- * A moment as ISO 8601 with a date, a time and a zone (`2026-03-05T08:00:00+01:00`, `…Z`): a
- * moment must not depend on the machine's time zone, and `Date`'s own parser accepts almost
- * anything ("5" is the year 2001).
- */
-export function parseMoment(text: string): Date | undefined {
-  const m = isoTime.exec(text);
-  if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((part) => Number(part ?? 0));
-  const fraction = Number(`0.${m[7] ?? '0'}`);
-  const offsetMinutes = m[9] ? (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11])) : 0;
-  if (hour === undefined || minute === undefined || second === undefined) return undefined;
-  if (hour > 23 || minute > 59 || second > 59 || Math.abs(offsetMinutes) > 14 * 60)
-    return undefined;
-  const utc = Date.UTC(year ?? 0, (month ?? 0) - 1, day ?? 0, hour, minute, second);
-  const calendar = new Date(utc);
-  // Date.UTC rolls 30 February over into March: a day that does not exist is refused.
-  if (calendar.getUTCMonth() !== (month ?? 0) - 1 || calendar.getUTCDate() !== day)
-    return undefined;
-  return new Date(utc + Math.round(fraction * 1000) - offsetMinutes * 60_000);
-}
-
-function asOfFrom(text: string): Date {
-  const moment = parseMoment(text);
-  if (moment) return moment;
-  // The example keeps what was right in what was typed: its date, its time.
-  const typedDate = /^\d{4}-\d{2}-\d{2}/.exec(text)?.[0];
-  const date = typedDate && parseMoment(`${typedDate}T00:00Z`) ? typedDate : '2026-03-05';
-  const typedTime = /T\d{2}:\d{2}(?::\d{2})?/i.exec(text)?.[0]?.toUpperCase();
-  const time = typedTime && parseMoment(`2026-03-05${typedTime}Z`) ? typedTime : 'T09:00:00';
-  throw new UsageError(
-    `--as-of "${text}" is not a moment: it takes an ISO time with a date, a time and a zone`,
-    `for example --as-of ${date}${time}Z (UTC) or --as-of ${date}${time}+01:00`,
-  );
-}
 
 /** Which command, which operands, which flags: every mistake is a UsageError saying what works. */
 export function parseCommandLine(argv: string[]): Parsed {
@@ -307,7 +272,7 @@ export function parseCommandLine(argv: string[]): Parsed {
     throw new UsageError(`--days ${days} is not a whole number of days`, 'for example: --days 30');
   }
   const asOf = one('as-of');
-  const line: CommandLine = {
+  const line: TypedLine = {
     command,
     operands,
     json: given.has('json'),
@@ -319,7 +284,7 @@ export function parseCommandLine(argv: string[]): Parsed {
     ...(one('at') !== undefined ? { at: one('at') } : {}),
     ...(one('to') !== undefined ? { to: one('to') } : {}),
     ...(days !== undefined ? { days: Number(days) } : {}),
-    ...(asOf !== undefined ? { asOf: asOfFrom(asOf) } : {}),
+    ...(asOf !== undefined ? { asOf } : {}),
   };
   if (command === 'digest') {
     if (line.now && line.dryRun) {

@@ -86,8 +86,10 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
+    const { help: _, asOf, ...rest } = line;
+    const asOfMoment = asOf === undefined ? undefined : (await import('./as-of.ts')).readAsOf(asOf);
     const command = await commands[line.command]();
-    return await command(line, connected);
+    return await command({ ...rest, ...(asOfMoment ? { asOf: asOfMoment } : {}) }, connected);
   } catch (error) {
     return explain(argv, error);
   }

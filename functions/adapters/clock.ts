@@ -2,15 +2,24 @@ import { DateTime } from 'luxon';
 import { ConfigError } from '#domain/errors.ts';
 import type { Clock } from '#domain/ports.ts';
 
-/** An ISO 8601 moment with an explicit offset: a clock never depends on the machine's zone. */
-function readMoment(spec: string, iso: string): number {
+/**
+ * An ISO 8601 moment with a time and an explicit offset (`2026-03-02T08:00:00+01:00`, `…Z`), or
+ * undefined: a moment never depends on the machine's zone.
+ */
+export function parseMoment(iso: string): Date | undefined {
   const moment = DateTime.fromISO(iso, { setZone: true });
-  if (!moment.isValid || !/T.*(?:Z|[+-]\d\d(?::?\d\d)?)$/i.test(iso)) {
+  if (!moment.isValid || !/T.*(?:Z|[+-]\d\d(?::?\d\d)?)$/i.test(iso)) return undefined;
+  return moment.toJSDate();
+}
+
+function readMoment(spec: string, iso: string): number {
+  const moment = parseMoment(iso);
+  if (!moment) {
     throw new ConfigError(
       `clock "${spec}": expected system, fixed:<ISO> or from:<ISO>, with a zone (e.g. fixed:2026-03-02T08:00:00Z)`,
     );
   }
-  return moment.toMillis();
+  return moment.getTime();
 }
 
 /**

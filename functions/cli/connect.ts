@@ -1,3 +1,4 @@
+import '#local/quiet-sdk-warning.ts';
 import { makeClock } from '#adapters/clock.ts';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { silentLogger } from '#adapters/logger.ts';
@@ -5,7 +6,7 @@ import type { Clock } from '#domain/ports.ts';
 import { type LocalConfig, localRegion } from '#local/local-config.ts';
 import { openLocalData } from '#local/local-data.ts';
 import { type LocalServices, makeLocalServices } from '#local/services.ts';
-import { findRunningStack } from '#local/stack-file.ts';
+import { findRunningStack, followClock } from '#local/stack-file.ts';
 
 export interface Connection {
   services: LocalServices;
@@ -23,12 +24,22 @@ export interface Connection {
 
 /**
  * The CLI's way in. dynalite's folder belongs to one process: when `npm start` is running,
- * the CLI talks to its endpoint; otherwise it opens the folder itself for the one command.
+ * the CLI talks to its endpoint and runs on its clock; otherwise it opens the folder itself for
+ * the one command, on GIVEFIRST_CLOCK.
  */
-export async function connect(config: LocalConfig): Promise<Connection> {
-  const clock = makeClock(config.clock);
+export async function connect(
+  config: LocalConfig,
+  options: { warn: (message: string) => void },
+): Promise<Connection> {
   const running = await findRunningStack(config.dataDir);
   if (running) {
+    // A stack started before it said which clock it runs on is taken to run on this one's.
+    const clock = running.clock ? followClock(running.clock) : makeClock(config.clock);
+    if (running.clock && config.clock !== 'system' && config.clock !== running.clock.setting) {
+      options.warn(
+        `GIVEFIRST_CLOCK=${config.clock} is not used: the running stack's clock is ${running.clock.setting} (now ${clock().toISOString()})`,
+      );
+    }
     const client = makeDocumentClient({ region: localRegion, endpoint: running.dynamoEndpoint });
     const services = makeLocalServices({
       client,
@@ -49,6 +60,7 @@ export async function connect(config: LocalConfig): Promise<Connection> {
       close: async () => client.destroy(),
     };
   }
+  const clock = makeClock(config.clock);
   const data = await openLocalData(config, { clock, logger: silentLogger });
   return {
     services: data.services,

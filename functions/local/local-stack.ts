@@ -13,7 +13,7 @@ import type { LocalConfig } from './local-config.ts';
 import { openLocalData } from './local-data.ts';
 import type { LocalServices } from './services.ts';
 import { type RunningSesEmulator, startSesEmulator } from './ses-emulator.ts';
-import { removeStackFile, writeStackFile } from './stack-file.ts';
+import { describeClock, removeStackFile, writeStackFile } from './stack-file.ts';
 import { localReplyTokens } from './token-keys.ts';
 
 /** The in-process timer that runs the same scheduler EventBridge runs on AWS. */
@@ -148,6 +148,7 @@ export async function startLocalStack(
         smtp: smtp.address,
         mailDomain: config.mailDomain,
         startedAt: clock().toISOString(),
+        clock: describeClock(options.clock ? 'custom' : config.clock, clock),
       });
     }
     return {

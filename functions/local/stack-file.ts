@@ -1,5 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Clock } from '#domain/ports.ts';
 
 /** What a running local stack tells other processes (the CLI) about itself. */
 export interface StackFile {
@@ -11,6 +12,34 @@ export interface StackFile {
   smtp: string;
   mailDomain: string;
   startedAt: string;
+  /** The stack's clock, so a command talking to the stack judges at the stack's moment. */
+  clock?: StackClock;
+}
+
+/**
+ * A clock as another process can follow it: its setting (GIVEFIRST_CLOCK, or `custom` for a clock
+ * handed in by code), and its reading at one moment of the machine's clock.
+ */
+export interface StackClock {
+  setting: string;
+  reading: string;
+  machineTime: string;
+}
+
+export function describeClock(setting: string, clock: Clock, now = Date.now): StackClock {
+  return {
+    setting,
+    reading: clock().toISOString(),
+    machineTime: new Date(now()).toISOString(),
+  };
+}
+
+/** The running stack's clock in this process: standing still if it stands still, else running on. */
+export function followClock(stack: StackClock, now = Date.now): Clock {
+  const reading = Date.parse(stack.reading);
+  if (stack.setting.startsWith('fixed:')) return () => new Date(reading);
+  const offset = stack.setting === 'system' ? 0 : reading - Date.parse(stack.machineTime);
+  return () => new Date(now() + offset);
 }
 
 const fileIn = (dataDir: string) => path.join(dataDir, 'stack.json');

@@ -10,7 +10,9 @@ import { readLocalConfig } from '#local/local-config.ts';
 import { type LocalStack, startLocalStack } from '#local/local-stack.ts';
 
 const run = promisify(execFile);
+// The compiled CLI, as `npx givefirst` runs it; built here from the sources under test.
 const bin = fileURLToPath(new URL('../../bin/givefirst.js', import.meta.url));
+const build = fileURLToPath(new URL('../../scripts/build-cli.js', import.meta.url));
 const lunch = fileURLToPath(new URL('../fixtures/mail/lunch-question.eml', import.meta.url));
 
 describe('the givefirst command line', () => {
@@ -35,8 +37,9 @@ describe('the givefirst command line', () => {
   };
 
   beforeAll(async () => {
+    await run(process.execPath, [build]);
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'givefirst-cli-'));
-  });
+  }, 60_000);
   afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });
   });
@@ -142,5 +145,114 @@ describe('the givefirst command line', () => {
     const result = await givefirst('frobnicate');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/unknown command[\s\S]*user add EMAIL/);
+  });
+
+  it('refuses to add a user who exists, keeping their settings', async () => {
+    const again = await json('user', 'add', 'ME@example.com', '--tz', 'UTC');
+    expect(again.code).toBe(1);
+    expect(again.body.problems).toEqual(['me@example.com is already a registered user']);
+
+    const byAlias = await json('user', 'add', 'me@work.example.org');
+    expect(byAlias.code).toBe(1);
+    expect(byAlias.body.problems).toEqual([
+      'me@work.example.org already belongs to the registered user me@example.com',
+    ]);
+
+    const users = await json('user', 'list');
+    expect(users.body.users).toEqual([
+      expect.objectContaining({ email: 'me@example.com', timeZone: 'Europe/Berlin' }),
+    ]);
+  });
+
+  it('prints the help on --help, and exits 0', async () => {
+    const help = await givefirst('--help');
+    const ofCommand = await givefirst('threads', '--help');
+
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/usage: givefirst[\s\S]*threads EMAIL[\s\S]*ingest FILE\.eml/);
+    expect(help.stderr).toBe('');
+    expect(ofCommand.code).toBe(0);
+    expect(ofCommand.stdout).toBe(help.stdout);
+  });
+
+  it.each([
+    [['ingest', '/nope.eml'], /\/nope\.eml: no such file[\s\S]*nothing was ingested/],
+    [['threads', 'me@example.com', '--jsn'], /unknown option --jsn\ndid you mean --json\?/],
+    [['--jsn'], /unknown option --jsn\ndid you mean --json\?/],
+    [['thread', 'me@example.com'], /unknown command "thread"\ndid you mean: givefirst threads\?/],
+    [['user', 'ad', 'me@example.com'], /no command "user ad"\ntry: givefirst user add/],
+    [['threads'], /threads needs the user's email address\nusage: givefirst threads EMAIL/],
+    [['threads', 'me@example.com', 'you@example.com'], /"you@example.com" is one too many/],
+    [
+      ['threads', 'me@example.com', '--days', '3'],
+      /threads does not take --days\nit takes --as-of/,
+    ],
+    [['threads', 'me@example.com', '--as-of'], /--as-of needs a value\nfor example: --as-of 2026/],
+    [
+      ['threads', 'me@example.com', '--as-of', 'yesterday'],
+      /--as-of "yesterday" is not a moment[\s\S]*--as-of 2026-03-05T09:00:00Z/,
+    ],
+    // Date would read these as 2 March and as midnight in the machine's zone.
+    [['contacts', 'me@example.com', '--as-of', '2026-02-30T08:00:00Z'], /is not a moment/],
+    [['contacts', 'me@example.com', '--as-of', '2026-03-05T08:00'], /--as-of 2026-03-05T08:00Z/],
+    [['rejections', '--days', 'week'], /--days week is not a whole number/],
+    [['digest', 'me@example.com'], /digest takes --dry-run \(print it\) or --now/],
+    [['threads', 'nobody@example.com'], /nobody@example.com is not a registered user\n.*user list/],
+  ])(
+    'says what is wrong with %j and what would work, without a stack trace',
+    async (args, says) => {
+      const result = await givefirst(...args);
+
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(says);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.stdout).toBe('');
+    },
+  );
+
+  it('with --json, a mistake is still one JSON document on stdout', async () => {
+    const result = await givefirst('ingest', '/nope.eml', '--json');
+
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: expect.objectContaining({ kind: 'usage', message: '/nope.eml: no such file' }),
+    });
+  });
+
+  it('ingests nothing when one of the files is missing', async () => {
+    const before = await json('threads', 'me@example.com');
+
+    const result = await givefirst('ingest', lunch, '/nope.eml', '--trust-sender');
+
+    expect(result.code).toBe(2);
+    expect((await json('threads', 'me@example.com')).body.threads).toEqual(before.body.threads);
+  });
+
+  it.each([
+    ['fixed:2026-11-27T08:00:00Z', '2026-11-27T08:00:00.000Z', '2026-11-27T08:00:00.000Z'],
+    ['from:2026-11-27T08:00:00Z', '2026-11-27T08:00:00.000Z', '2026-11-27T09:00:00.000Z'],
+  ])('runs on the running stack clock (%s), not its own', async (setting, earliest, latest) => {
+    let stack: LocalStack | undefined;
+    try {
+      const config = {
+        ...readLocalConfig({ GIVEFIRST_DATA_DIR: dataDir, GIVEFIRST_CLOCK: setting }),
+        smtpPort: 0,
+        dynamoPort: 0,
+        sesPort: 0,
+        httpPort: 0,
+        schedulerSeconds: 0,
+      };
+      stack = await startLocalStack(config, { logger: silentLogger, writeStackFile: true });
+
+      const threads = await json('threads', 'me@example.com');
+
+      expect(threads.code).toBe(0);
+      expect(threads.body.asOf >= earliest && threads.body.asOf <= latest).toBe(true);
+      expect(threads.stderr).toMatch(
+        `GIVEFIRST_CLOCK=fixed:2026-03-02T12:00:00Z is not used: the running stack's clock is ${setting}`,
+      );
+    } finally {
+      await stack?.stop();
+    }
   });
 });

@@ -1,0 +1,304 @@
+// What the operator typed, checked before anything is loaded or opened: no I/O, no dependencies,
+// so `--help` and every mistake are answered at once.
+import { parseArgs } from 'node:util';
+
+/** A mistake in the command line: said in one sentence, with what would work. Exit code 2. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    /** What would work instead: a corrected command, the closest flag, the command's usage. */
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+const flags = {
+  json: { type: 'boolean', about: 'print one JSON document on stdout and nothing else' },
+  help: { type: 'boolean', short: 'h', about: 'show this help' },
+  alias: { type: 'string', multiple: true, value: 'EMAIL' },
+  tz: { type: 'string', value: 'ZONE' },
+  at: { type: 'string', value: 'HH:MM' },
+  'as-of': { type: 'string', value: 'ISO-TIME' },
+  'dry-run': { type: 'boolean' },
+  now: { type: 'boolean' },
+  days: { type: 'string', value: 'N' },
+  to: { type: 'string', value: 'ADDRESS' },
+  'trust-sender': { type: 'boolean' },
+} as const satisfies Record<
+  string,
+  { type: 'boolean' | 'string'; short?: string; multiple?: boolean; value?: string; about?: string }
+>;
+
+type FlagName = keyof typeof flags;
+
+interface CommandSpec {
+  /** What follows the command's name: `EMAIL`, `FILE.eml…`, or nothing. */
+  operand?: { name: string; many?: boolean };
+  flags: FlagName[];
+  synopsis: string;
+  about: string;
+}
+
+export const commands = {
+  'user add': {
+    operand: { name: 'EMAIL' },
+    flags: ['alias', 'tz', 'at'],
+    synopsis: 'user add EMAIL [--alias EMAIL]… [--tz ZONE] [--at HH:MM]',
+    about: 'register a user',
+  },
+  'user list': { flags: [], synopsis: 'user list', about: 'users and their settings' },
+  contacts: {
+    operand: { name: 'EMAIL' },
+    flags: ['as-of'],
+    synopsis: 'contacts EMAIL [--as-of ISO-TIME]',
+    about: "a user's contacts and their ledger",
+  },
+  digest: {
+    operand: { name: 'EMAIL' },
+    flags: ['dry-run', 'now', 'as-of'],
+    synopsis: 'digest EMAIL --dry-run [--as-of ISO-TIME]',
+    about: 'print the digest it would send',
+  },
+  threads: {
+    operand: { name: 'EMAIL' },
+    flags: ['as-of'],
+    synopsis: 'threads EMAIL [--as-of ISO-TIME]',
+    about: "a user's tracked threads and who is awaited",
+  },
+  rejections: {
+    flags: ['days'],
+    synopsis: 'rejections [--days N]',
+    about: 'recent inbound mail that was not logged',
+  },
+  ingest: {
+    operand: { name: 'FILE.eml', many: true },
+    flags: ['to', 'trust-sender'],
+    synopsis: 'ingest FILE.eml… [--to ADDRESS] [--trust-sender]',
+    about: 'feed raw messages through the ingest path',
+  },
+  redrive: {
+    flags: [],
+    synopsis: 'redrive',
+    about: 'reprocess stored raw mail whose ingest failed',
+  },
+} as const satisfies Record<string, CommandSpec>;
+
+export type CommandName = keyof typeof commands;
+
+const commandNames = Object.keys(commands) as CommandName[];
+
+const line = (synopsis: string, about: string) => `  ${synopsis.padEnd(56)}  ${about}`;
+
+export const usage = `usage: givefirst <command> [options]
+
+${commandNames
+  .flatMap((name) => [
+    line(commands[name].synopsis, commands[name].about),
+    ...(name === 'digest'
+      ? [line('digest EMAIL --now', 'send it now (at most one a day), through npm start')]
+      : []),
+  ])
+  .join('\n')}
+
+  --json   print one JSON document on stdout and nothing else
+  --help   this help
+Data: GIVEFIRST_DATA_DIR (default ./.givefirst). Talks to \`npm start\` when it is running,
+and then runs on its clock (GIVEFIRST_CLOCK on \`npm start\`).`;
+
+export interface TypedLine {
+  command: CommandName;
+  /** The operands: the user's address, or the files to ingest. */
+  operands: string[];
+  json: boolean;
+  alias: string[];
+  tz?: string;
+  at?: string;
+  /** --as-of as typed; `readAsOf` reads it. */
+  asOf?: string;
+  dryRun: boolean;
+  now: boolean;
+  days?: number;
+  to?: string;
+  trustSender: boolean;
+}
+
+export type Parsed = { help: true } | ({ help: false } & TypedLine);
+
+/** What a command runs with: the command line with its moment read. */
+export type CommandLine = Omit<TypedLine, 'asOf'> & { asOf?: Date };
+
+/** Edit distance (with swapped neighbours as one edit), for "did you mean". */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => d[i]?.[j] ?? Number.POSITIVE_INFINITY;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      }
+      const row = d[i];
+      if (row) row[j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+/** The candidate closest to what was typed, if it is close enough to be what was meant. */
+export function closest(typed: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; score: number } | undefined;
+  for (const candidate of candidates) {
+    const score = candidate.startsWith(typed) && typed.length >= 2 ? 0 : distance(typed, candidate);
+    if (!best || score < best.score) best = { candidate, score };
+  }
+  return best && best.score <= Math.max(2, Math.floor(typed.length / 3))
+    ? best.candidate
+    : undefined;
+}
+
+const flagsOf = (command: CommandName): FlagName[] => [...commands[command].flags, 'json', 'help'];
+
+const usageOf = (command: CommandName) =>
+  `usage: givefirst ${commands[command].synopsis} [--json]  (givefirst --help lists every command)`;
+
+/** Which command, which operands, which flags: every mistake is a UsageError saying what works. */
+export function parseCommandLine(argv: string[]): Parsed {
+  const { tokens } = parseArgs({
+    args: argv,
+    options: flags,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const positionals: string[] = [];
+  const given = new Map<FlagName, string[]>();
+  const unknown: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    if (!(token.name in flags)) {
+      unknown.push(token.rawName);
+      continue;
+    }
+    const name = token.name as FlagName;
+    const spec: { type: 'boolean' | 'string'; value?: string } = flags[name];
+    if (spec.type === 'boolean' && token.value !== undefined) {
+      throw new UsageError(`${token.rawName} takes no value (given "${token.value}")`);
+    }
+    if (
+      spec.type === 'string' &&
+      (token.value === undefined || (!token.inlineValue && token.value.startsWith('-')))
+    ) {
+      throw new UsageError(
+        `${token.rawName} needs a value`,
+        `for example: ${token.rawName} ${spec.value === 'ISO-TIME' ? '2026-03-05T09:00:00Z' : (spec.value ?? 'VALUE')}`,
+      );
+    }
+    given.set(name, [...(given.get(name) ?? []), token.value ?? '']);
+  }
+  if (given.has('help') || positionals[0] === 'help') return { help: true };
+
+  const [first, second] = positionals;
+  const [firstUnknown] = unknown;
+  if (!first && firstUnknown) {
+    const near = closest(firstUnknown.replace(/^-+/, ''), Object.keys(flags));
+    throw new UsageError(
+      `unknown option ${firstUnknown}`,
+      `${near ? `did you mean --${near}?\n` : ''}${usage}`,
+    );
+  }
+  if (!first) throw new UsageError('which command?', usage);
+  const typed = first === 'user' && second ? `user ${second}` : first;
+  const command = commandNames.find((name) => name === typed);
+  if (!command) {
+    if (first === 'user') {
+      throw new UsageError(
+        second ? `there is no command "user ${second}"` : 'user needs what to do: add or list',
+        `try: givefirst ${closest(typed, commandNames) ?? 'user list'}`,
+      );
+    }
+    const near = closest(first, commandNames);
+    throw new UsageError(
+      `unknown command "${first}"`,
+      near ? `did you mean: givefirst ${near}? (givefirst --help lists every command)` : usage,
+    );
+  }
+  const spec: CommandSpec = commands[command];
+  const allowed = flagsOf(command);
+
+  for (const raw of unknown) {
+    const bare = raw.replace(/^-+/, '');
+    const near = closest(bare, allowed) ?? closest(bare, Object.keys(flags));
+    throw new UsageError(
+      `unknown option ${raw}`,
+      `${near ? `did you mean --${near}?\n` : ''}${usageOf(command)}`,
+    );
+  }
+  for (const name of given.keys()) {
+    if (!allowed.includes(name)) {
+      throw new UsageError(
+        `${command} does not take --${name}`,
+        `it takes ${allowed.map((f) => `--${f}`).join(', ')}\n${usageOf(command)}`,
+      );
+    }
+    if (!(flags[name] as { multiple?: boolean }).multiple && (given.get(name)?.length ?? 0) > 1) {
+      throw new UsageError(`--${name} is given twice; give it once`, usageOf(command));
+    }
+  }
+
+  const operands = positionals.slice(command.startsWith('user ') ? 2 : 1);
+  if (spec.operand && operands.length === 0) {
+    throw new UsageError(
+      `${command} needs ${spec.operand.many ? 'at least one file' : "the user's email address"}`,
+      usageOf(command),
+    );
+  }
+  const most = spec.operand ? (spec.operand.many ? Number.POSITIVE_INFINITY : 1) : 0;
+  if (operands.length > most) {
+    throw new UsageError(
+      `${command} takes ${most === 0 ? 'nothing' : `one ${spec.operand?.name}`} besides options; "${operands[most]}" is one too many`,
+      usageOf(command),
+    );
+  }
+
+  const one = (name: FlagName) => given.get(name)?.[0];
+  const days = one('days');
+  if (days !== undefined && !/^[1-9]\d*$/.test(days)) {
+    throw new UsageError(`--days ${days} is not a whole number of days`, 'for example: --days 30');
+  }
+  const asOf = one('as-of');
+  const line: TypedLine = {
+    command,
+    operands,
+    json: given.has('json'),
+    alias: given.get('alias') ?? [],
+    dryRun: given.has('dry-run'),
+    now: given.has('now'),
+    trustSender: given.has('trust-sender'),
+    ...(one('tz') !== undefined ? { tz: one('tz') } : {}),
+    ...(one('at') !== undefined ? { at: one('at') } : {}),
+    ...(one('to') !== undefined ? { to: one('to') } : {}),
+    ...(days !== undefined ? { days: Number(days) } : {}),
+    ...(asOf !== undefined ? { asOf } : {}),
+  };
+  if (command === 'digest') {
+    if (line.now && line.dryRun) {
+      throw new UsageError('--now sends it, --dry-run prints it: choose one', usageOf(command));
+    }
+    if (line.now && line.asOf) {
+      throw new UsageError('--now sends as of the clock; --as-of goes with --dry-run');
+    }
+    if (!line.now && !line.dryRun) {
+      throw new UsageError(
+        'digest takes --dry-run (print it) or --now (send it)',
+        `for example: givefirst digest ${operands[0]} --dry-run`,
+      );
+    }
+  }
+  return { help: false, ...line };
+}

@@ -1,0 +1,60 @@
+import { silentLogger } from '#adapters/logger.ts';
+import { composeDigest } from '#domain/digest.ts';
+import { UsageError } from '../command-line.ts';
+import type { Connection } from '../connect.ts';
+import { print } from '../output.ts';
+import { userOf } from '../user-of.ts';
+import type { Command } from './command.ts';
+
+/** Where links in digests point: the running stack's web listener, or GIVEFIRST_PUBLIC_URL. */
+const publicUrl = (conn: Connection) => conn.publicUrl ?? 'http://127.0.0.1:2580';
+
+export const digest: Command = (line, connected) =>
+  connected(async (conn) => {
+    const user = await userOf(conn, line.operands[0]);
+    if (line.now) {
+      if (!conn.sesEndpoint) {
+        throw new UsageError(
+          'sending needs the running stack: its SES emulator shows what was sent',
+          'start it with npm start, or print the digest with --dry-run',
+        );
+      }
+      const { makeLocalDigestSender } = await import('#local/digest-sender.ts');
+      const sender = await makeLocalDigestSender(conn.services, {
+        dataDir: conn.dataDir,
+        mailDomain: conn.mailDomain,
+        sesEndpoint: conn.sesEndpoint,
+        publicUrl: publicUrl(conn),
+        clock: conn.clock,
+        logger: silentLogger,
+      });
+      try {
+        const outcome = await sender.sendDigest(user);
+        print(line, outcome, () =>
+          outcome.status === 'nothing-to-show'
+            ? 'nothing to show: no digest sent'
+            : `${outcome.status} (${outcome.localDate})${outcome.status === 'failed' ? `: ${outcome.failure}` : ''}`,
+        );
+        return outcome.status === 'failed' ? 1 : 0;
+      } finally {
+        sender.close();
+      }
+    }
+    const now = line.asOf ?? conn.clock();
+    const digest = composeDigest({
+      user,
+      relationships: await conn.services.relationships(user, now),
+      now,
+    });
+    if (line.json || !digest) {
+      print(line, { user: user.email, digest }, () => 'nothing to show: no digest would be sent');
+      return 0;
+    }
+    const { renderDigest } = await import('#adapters/email/render-digest.ts');
+    const rendered = renderDigest(digest, {
+      replyAddress: `reply+TOKEN@${conn.mailDomain}`,
+      unsubscribeUrl: `${publicUrl(conn)}/unsubscribe?t=TOKEN`,
+    });
+    print(line, null, () => `Subject: ${rendered.subject}\n\n${rendered.text}`);
+    return 0;
+  });

@@ -710,4 +710,21 @@ export class DynamoStore implements Store {
     }
     return [...owners];
   }
+
+  async recipientsOfSentMessages(userId: string, messageIds: string[]): Promise<string[]> {
+    const recipients = new Set<string>();
+    for (const id of messageIds) {
+      const got = await this.#db.send(
+        new GetCommand({
+          TableName: this.#table,
+          Key: keys.message(userId, shortKey(id)),
+          ProjectionExpression: '#d, #c',
+          ExpressionAttributeNames: { '#d': 'direction', '#c': 'contacts' },
+        }),
+      );
+      if (got.Item?.direction !== 'out') continue;
+      for (const c of got.Item.contacts as { address: string }[]) recipients.add(c.address);
+    }
+    return [...recipients];
+  }
 }

@@ -249,3 +249,23 @@ export function buildIncomingMessage(input: {
     receiptId: envelope.receiptId,
   };
 }
+
+/**
+ * What makes a sent message the same mail however it reached givefirst: its sender, the minute it
+ * was sent (an inline forward keeps the date only to the minute), its subject and its To and Cc
+ * recipients. A Bcc'd copy has a Message-ID and an inline forward of it has none; this is what
+ * they share.
+ */
+export function sentIdentity(message: LoggedMessage): string {
+  const recipients = message.contacts
+    .filter((c) => c.role === 'to' || c.role === 'cc')
+    .map((c) => c.address)
+    .sort();
+  return shortKey(
+    'sent',
+    message.from,
+    message.sentAt.slice(0, 16),
+    message.subject.replace(/\s+/g, ' ').trim().toLowerCase(),
+    ...recipients,
+  );
+}

@@ -89,6 +89,15 @@ export interface ContactView {
   lastInAt: string | null;
 }
 
+/** The record that holds a sent message's identity. */
+export interface SentIdentityClaim {
+  messageKey: string;
+  /** Whether that record's Message-ID was derived (an inline forward has none of its own). */
+  derived: boolean;
+  /** The touch key its contacts were counted under, so a replacing copy never counts twice. */
+  touchKey: string;
+}
+
 export interface LedgerStore {
   /**
    * Saves a logged message and everything it changes. Idempotent, no transaction: the message
@@ -109,6 +118,19 @@ export interface LedgerStore {
    * sent: whom a Cc'd reply's sender can really have been written to by that user.
    */
   recipientsOfSentMessages(userId: string, messageIds: string[]): Promise<string[]>;
+  /**
+   * Claims a sent message's identity (sender, minute, subject, recipients: see sentIdentity) for
+   * one record, if no record holds it yet; returns the record that holds it.
+   */
+  claimSentIdentity(
+    userId: string,
+    identity: string,
+    claim: SentIdentityClaim,
+  ): Promise<SentIdentityClaim>;
+  /** Hands a sent message's identity to another record (a Bcc'd copy replacing an inline forward). */
+  moveSentIdentity(userId: string, identity: string, claim: SentIdentityClaim): Promise<void>;
+  /** Removes one logged message (one replaced by a better copy of the same mail). */
+  removeLoggedMessage(userId: string, messageKey: string): Promise<void>;
 }
 
 /** What a sent digest showed, kept so that `snooze 2` can be resolved days later. */

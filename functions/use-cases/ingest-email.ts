@@ -3,6 +3,7 @@ import {
   buildIncomingMessage,
   buildLoggedMessage,
   isUsersAddress,
+  sentIdentity,
   sentTime,
 } from '#domain/build-logged-message.ts';
 import { classifyMessage } from '#domain/classify-message.ts';
@@ -200,10 +201,45 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     );
   }
 
-  async function save(message: LoggedMessage): Promise<Outcome> {
+  async function save(logged: LoggedMessage): Promise<Outcome> {
+    let message = logged;
+    // The same sent mail, Bcc'd and later forwarded inline by the user, is one record: the inline
+    // forward has no Message-ID of its own, so the two meet on the mail's identity. The copy with
+    // a real Message-ID is kept (Cc'd replies find their owner through it).
+    let replaces: string | null = null;
+    const identity = message.direction === 'out' ? sentIdentity(message) : null;
+    if (identity) {
+      const derived = message.messageIdSource === 'derived';
+      const holder = await store.claimSentIdentity(message.userId, identity, {
+        messageKey: message.messageKey,
+        derived,
+        touchKey: message.touchKey,
+      });
+      if (holder.messageKey === message.messageKey) {
+        message = { ...message, touchKey: holder.touchKey };
+      } else {
+        if (derived) {
+          return { status: 'duplicate', userId: message.userId, messageKey: holder.messageKey };
+        }
+        if (holder.derived) {
+          replaces = holder.messageKey;
+          // Its contacts were counted under the inline forward's touch: not twice.
+          message = { ...message, touchKey: holder.touchKey };
+        }
+      }
+    }
     const saved = await store.saveLoggedMessage(message);
     if (saved === 'duplicate') {
       return { status: 'duplicate', userId: message.userId, messageKey: message.messageKey };
+    }
+    if (identity && replaces) {
+      // Removed before the identity moves on, so a retry after a crash still finds what to remove.
+      await store.removeLoggedMessage(message.userId, replaces);
+      await store.moveSentIdentity(message.userId, identity, {
+        messageKey: message.messageKey,
+        derived: false,
+        touchKey: message.touchKey,
+      });
     }
     await releaseParkedReplies(message.messageId);
     return {

@@ -1159,3 +1159,68 @@ describe('bad input on tracked threads', () => {
     expect(contacts.find((c) => c.address === 'cole@m.au')).toMatchObject({ touchesIn: 1 });
   });
 });
+
+describe('the same sent mail, Bcc-ed and forwarded inline', () => {
+  const { ctx, fromMe, loggedAbout } = aConversationStack('2026-03-04T12:00:00Z');
+
+  const bccd = (subject: string) =>
+    fromMe({
+      to: 'Nora Quinn <nora@n.com>',
+      cc: 'Piet Berg <piet@p.nl>',
+      subject,
+      date: 'Mon, 2 Mar 2026 10:00:27 +0100',
+      messageId: `<CA-${subject.replace(/\W+/g, '-')}@mail.gmail.com>`,
+      text: 'Hi Nora, would you be open to a short call next week?',
+    });
+  const forwardedInline = (subject: string) =>
+    fromMe({
+      to: log,
+      subject: `Fwd: ${subject}`,
+      date: 'Wed, 4 Mar 2026 09:00:00 +0100',
+      messageId: `<CAfwd-${subject.replace(/\W+/g, '-')}@mail.gmail.com>`,
+      text: lines(
+        '---------- Forwarded message ---------',
+        'From: Mia Park <me@example.com>',
+        'Date: Mon, Mar 2, 2026 at 10:00 AM',
+        `Subject: ${subject}`,
+        'To: Nora Quinn <nora@n.com>',
+        'Cc: Piet Berg <piet@p.nl>',
+        '',
+        '',
+        'Hi Nora, would you be open to a short call next week?',
+        '',
+        'Mia',
+      ),
+    });
+  const touchesOut = async () =>
+    Object.fromEntries(
+      (await ctx.stack.services.store.listContacts(ctx.me.userId)).map((c) => [
+        c.address,
+        c.touchesOut,
+      ]),
+    );
+
+  it('is one record when the Bcc-ed copy came first', async () => {
+    const subject = 'Call next week, Bcc first?';
+
+    expect(await bccd(subject)).toMatch(/logged/);
+    expect(await forwardedInline(subject)).toMatch(/duplicate/);
+
+    expect(await loggedAbout(subject)).toMatchObject([
+      { via: 'bcc', messageIdSource: 'header', sentAt: '2026-03-02T09:00:27.000Z' },
+    ]);
+    expect(await touchesOut()).toMatchObject({ 'nora@n.com': 1, 'piet@p.nl': 1 });
+  });
+
+  it('is one record, the Bcc-ed copy, when the inline forward came first', async () => {
+    const subject = 'Call next week, forward first?';
+
+    expect(await forwardedInline(subject)).toMatch(/logged/);
+    expect(await bccd(subject)).toMatch(/logged/);
+
+    expect(await loggedAbout(subject)).toMatchObject([
+      { via: 'bcc', messageIdSource: 'header', sentAt: '2026-03-02T09:00:27.000Z' },
+    ]);
+    expect(await touchesOut()).toMatchObject({ 'nora@n.com': 2, 'piet@p.nl': 2 });
+  });
+});

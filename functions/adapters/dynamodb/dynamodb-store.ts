@@ -21,6 +21,7 @@ import type {
   ReceiptRef,
   ReceiptSummary,
   RejectionView,
+  SentIdentityClaim,
   Store,
 } from '#domain/ports.ts';
 import { type ThreadMessage, threadFields } from '#domain/threads.ts';
@@ -726,5 +727,52 @@ export class DynamoStore implements Store {
       for (const c of got.Item.contacts as { address: string }[]) recipients.add(c.address);
     }
     return [...recipients];
+  }
+
+  async claimSentIdentity(
+    userId: string,
+    identity: string,
+    claim: SentIdentityClaim,
+  ): Promise<SentIdentityClaim> {
+    const key = keys.sentIdentity(userId, identity);
+    const claimed = await conditional(
+      this.#db.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: { ...key, ...claim },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
+    if (claimed) return claim;
+    const got = await this.#db.send(
+      new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }),
+    );
+    const item = got.Item ?? {};
+    return {
+      messageKey: item.messageKey as string,
+      derived: item.derived as boolean,
+      touchKey: item.touchKey as string,
+    };
+  }
+
+  async moveSentIdentity(userId: string, identity: string, claim: SentIdentityClaim) {
+    await this.#db.send(
+      new PutCommand({
+        TableName: this.#table,
+        Item: { ...keys.sentIdentity(userId, identity), ...claim },
+      }),
+    );
+  }
+
+  async removeLoggedMessage(userId: string, messageKey: string): Promise<void> {
+    await Promise.all([
+      this.#db.send(
+        new DeleteCommand({ TableName: this.#table, Key: keys.message(userId, messageKey) }),
+      ),
+      this.#db.send(
+        new DeleteCommand({ TableName: this.#table, Key: keys.messageOwner(messageKey, userId) }),
+      ),
+    ]);
   }
 }

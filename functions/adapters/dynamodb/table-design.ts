@@ -33,6 +33,10 @@ export const keys = {
     PK: `MID#${messageKey}`,
     SK: `USER#${userId}`,
   }),
+  sentIdentity: (userId: string, identity: string) => ({
+    PK: `USER#${userId}`,
+    SK: `SENT#${identity}`,
+  }),
   receipt: (receiptId: string) => ({ PK: `RECEIPT#${receiptId}`, SK: 'RECEIPT' }),
   digest: (userId: string, localDate: string) => ({
     PK: `USER#${userId}`,

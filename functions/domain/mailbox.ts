@@ -54,10 +54,10 @@ export interface ParsedFromEntry {
 }
 
 // RFC 5322 atext, plus UTF-8 (RFC 6532). No quoting, no comments, no escapes: what every parser reads alike.
-const atext = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\-\\u0080-\\uFFFF]";
+const atext = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\-\\u{80}-\\u{10FFFF}]";
 const dotAtom = `${atext}+(?:\\.${atext}+)*`;
 const label =
-  '[A-Za-z0-9\\u0080-\\uFFFF](?:[A-Za-z0-9\\-\\u0080-\\uFFFF]*[A-Za-z0-9\\u0080-\\uFFFF])?';
+  '[A-Za-z0-9\\u{80}-\\u{10FFFF}](?:[A-Za-z0-9\\-\\u{80}-\\u{10FFFF}]*[A-Za-z0-9\\u{80}-\\u{10FFFF}])?';
 const addrSpec = `${dotAtom}@${label}(?:\\.${label})+`;
 // An RFC 2047 encoded-word as a display word: its payload may hold only the characters RFC 2047
 // allows in a phrase, so no parser can find a bracket, a comma or an at sign inside it.

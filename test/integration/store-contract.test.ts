@@ -481,6 +481,64 @@ function storeContract(backend: StoreBackend) {
     });
   });
 
+  describe('recipientsOfSentMessages', () => {
+    test("lists whom the user wrote to in their own sent messages, never another user's", async () => {
+      // Prepare
+      const { store } = await aStore();
+      const messageId = 'copied@mail.example.com';
+      await store.saveLoggedMessage(
+        aLoggedMessage({
+          messageId,
+          userId: 'user-ada',
+          contacts: [aContact('carol@example.com')],
+        }),
+      );
+      await store.saveLoggedMessage(
+        aLoggedMessage({
+          messageId,
+          userId: 'user-grace',
+          contacts: [aContact('dan@example.com')],
+        }),
+      );
+      const reply = anIncomingMessage({ userId: 'user-ada', from: 'bob@example.com' });
+      await store.saveLoggedMessage(reply);
+
+      // Act
+      const ada = await store.recipientsOfSentMessages('user-ada', [messageId, reply.messageId]);
+      const grace = await store.recipientsOfSentMessages('user-grace', [messageId]);
+
+      // Assess
+      expect(ada).toEqual(['carol@example.com']);
+      expect(grace).toEqual(['dan@example.com']);
+      expect(await store.recipientsOfSentMessages('user-grace', ['unknown@x.example'])).toEqual([]);
+    });
+  });
+
+  describe('sent identities', () => {
+    test('the first claim holds; a move hands it on; a removed message is gone with its owner row', async () => {
+      // Prepare
+      const { store } = await aStore();
+      const inline = aLoggedMessage({ userId: 'user-ada' });
+      await store.saveLoggedMessage(inline);
+      const first = { messageKey: inline.messageKey, derived: true, touchKey: 't-1' };
+      const second = { messageKey: 'bccd-key', derived: false, touchKey: 't-1' };
+
+      // Act
+      const claimed = await store.claimSentIdentity('user-ada', 'id-1', first);
+      const held = await store.claimSentIdentity('user-ada', 'id-1', second);
+      await store.removeLoggedMessage('user-ada', inline.messageKey);
+      await store.moveSentIdentity('user-ada', 'id-1', second);
+
+      // Assess
+      expect(claimed).toEqual(first);
+      expect(held).toEqual(first);
+      expect(await store.claimSentIdentity('user-ada', 'id-1', first)).toEqual(second);
+      expect(await store.claimSentIdentity('user-grace', 'id-1', first)).toEqual(first);
+      expect(await store.listMessages('user-ada')).toEqual([]);
+      expect(await store.ownersOfMessages([inline.messageId])).toEqual([]);
+    });
+  });
+
   describe('a crash part way through saveLoggedMessage', () => {
     const at = '2025-03-03T09:00:00.000Z';
     const toBobAndCarol = () =>

@@ -297,6 +297,49 @@ describe('forged mail through the strict SMTP door (mailauth, test DNS)', () => 
       );
     });
 
+    it('a sender the user never wrote to cannot answer into the thread, however authenticated', async () => {
+      // Prepare: the user asks carol; mallory (a real, signing sender) copies the Message-ID.
+      expect(
+        await send(
+          await aSignedRaw(
+            rawMail([
+              'From: Me <me@example.com>',
+              'To: Carol <carol@carol.test>',
+              'Subject: Tenants outsider',
+              'Date: Mon, 02 Mar 2026 09:00:00 +0000',
+              'Message-ID: <tenants-outsider@example.com>',
+            ]),
+            me,
+          ),
+        ),
+      ).toMatch(/\(logged\)/);
+      const outsider = await aSignedRaw(
+        rawMail(
+          [
+            'From: Evil <evil@evil.test>',
+            'To: Me <me@example.com>',
+            `Cc: ${log}`,
+            'Subject: Re: Tenants outsider',
+            'Date: Mon, 02 Mar 2026 10:00:00 +0000',
+            'Message-ID: <outsider-reply@evil.test>',
+            'In-Reply-To: <tenants-outsider@example.com>',
+          ],
+          'Here is the invoice you asked for.',
+        ),
+        evil,
+      );
+
+      // Act
+      const reply = await send(outsider, 'evil@evil.test');
+
+      // Assess
+      expect(reply).toMatch(/\(rejected\)/);
+      expect(await rejectionOf('Re: Tenants outsider')).toMatchObject({ reason: 'unknown-sender' });
+      expect((await incomingOf('me@example.com')).map((m) => m.subject)).not.toContain(
+        'Re: Tenants outsider',
+      );
+    });
+
     it('two users who really share a thread each keep the reply their own mail shows', async () => {
       // Prepare: the user asks carol with mallory in Cc; mallory answers all, Bcc-ing her log.
       expect(

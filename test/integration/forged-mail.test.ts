@@ -10,6 +10,8 @@ const me = aSigningDomain('example.com');
 const evil = aSigningDomain('evil.test');
 const carol = aSigningDomain('carol.test');
 const mallory = aSigningDomain('mallory.test');
+/** Signs for slow.test, whose DNS never answers: its key cannot be fetched. */
+const slow = aSigningDomain('slow.test');
 const dns = aTestDns({
   keys: [me, evil, carol, mallory],
   txt: {
@@ -399,11 +401,15 @@ describe('forged mail through the strict SMTP door (mailauth, test DNS)', () => 
 
   describe('a transient failure is a retry', () => {
     it.each([
-      ['a DNS timeout', 'sam@slow.test', 'Transient timeout'],
-      ['a DNS SERVFAIL', 'bo@broken.test', 'Transient servfail'],
-    ])('%s while judging the sender answers 451', async (_, from, subject) => {
+      ['a DNS timeout', 'sam@slow.test', 'Transient timeout', false],
+      ['a DNS SERVFAIL', 'bo@broken.test', 'Transient servfail', false],
+      ['a DKIM key lookup timeout', 'sam@slow.test', 'Transient key timeout', true],
+    ])('%s while judging the sender answers 451', async (_, from, subject, signed) => {
+      // Prepare
+      const raw = question(subject, from);
+
       // Act
-      const sending = send(question(subject, from), from);
+      const sending = send(signed ? await aSignedRaw(raw, slow) : raw, from);
 
       // Assess
       await expect(sending).rejects.toMatchObject({ responseCode: 451 });

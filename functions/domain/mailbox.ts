@@ -63,8 +63,8 @@ const addrSpec = `${dotAtom}@${label}(?:\\.${label})+`;
 // allows in a phrase, so no parser can find a bracket, a comma or an at sign inside it.
 const phraseEncodedWord =
   '=\\?[A-Za-z0-9_\\-.*]+\\?(?:[Qq]\\?[A-Za-z0-9!*+\\-/=_]*|[Bb]\\?[A-Za-z0-9+/]*={0,2})\\?=';
-// A quoted display name: no backslash escapes, no brackets or at sign inside.
-const quotedName = '"[^"\\\\<>@]*"';
+// A quoted display name: no backslash escapes, no brackets inside.
+const quotedName = '"[^"\\\\<>]*"';
 const nameWord = `(?:${phraseEncodedWord}|${quotedName}|(?:${atext}|\\.)+)`;
 const simpleMailbox = new RegExp(
   `^(?:(${addrSpec})|(?:${nameWord}(?:[ \\t]+${nameWord})*[ \\t]*)?<(${addrSpec})>)$`,
@@ -96,6 +96,13 @@ export function fromAmbiguity(rawFromHeaders: string[], parsed: ParsedFromEntry[
   if (!entry?.address || normaliseAddress(entry.address) !== normaliseAddress(written)) {
     return 'the From header reads as another address than the one written';
   }
-  if (/[<>@]/.test(entry.name ?? '')) return 'the From display name decodes to an address';
+  // Some clients write the address itself as the name ("me@example.com" <me@example.com>); any
+  // other name that reads as an address is one a reader (or another parser) could take for it.
+  const name = (entry.name ?? '').trim();
+  if (
+    /[<>]/.test(name) ||
+    (name.includes('@') && normaliseAddress(name) !== normaliseAddress(written))
+  )
+    return 'the From display name reads as another address';
   return null;
 }

@@ -127,6 +127,7 @@ describe('forged mail through the strict SMTP door (mailauth, test DNS)', () => 
         ['Plain named', 'Me Myself <me@example.com>'],
         ['Plain quoted', '"Myself, Me" <me@example.com>'],
         ['Plain encoded', '=?utf-8?q?J=C3=BCrgen?= <me@example.com>'],
+        ['Plain address as name', '"me@example.com" <me@example.com>'],
       ] as const) {
         const reply = await send(await aSignedRaw(question(subject, from), me));
         expect(reply, subject).toMatch(/\(logged\)/);

@@ -31,6 +31,7 @@ const pieces = [
   'Me',
   '"Me"',
   '"Me, Myself"',
+  '"me@example.com"',
   '"a\\"b"',
   ',',
   ';',
@@ -73,6 +74,8 @@ const handTable: string[][] = [
   ['me@example.com'],
   ['"Me, Myself" <me@example.com>'],
   ['=?utf-8?q?J=C3=BCrgen?= <me@example.com>'],
+  ['"me@example.com" <me@example.com>'],
+  ['"me@example.com" <evil@evil.test>'],
 ];
 
 const fromHeaders = fc.array(

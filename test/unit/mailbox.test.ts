@@ -16,6 +16,11 @@ describe('fromAmbiguity', () => {
     ['a UTF-8 name with an emoji', 'Jürgen 🎉 <j@example.de>', one('j@example.de', 'Jürgen 🎉')],
     ['an internationalised domain', 'me@bücher.example', one('me@xn--bcher-kva.example')],
     ['an address in capitals', 'Me <ME@Example.COM>', one('me@example.com')],
+    [
+      'the address written as its own name',
+      '"me@example.com" <me@example.com>',
+      one('me@example.com', 'me@example.com'),
+    ],
   ])('reads %s as one plain mailbox', (_, raw, parsed) => {
     expect(fromAmbiguity([raw], parsed)).toBeNull();
   });
@@ -34,6 +39,11 @@ describe('fromAmbiguity', () => {
       'a name decoding to an address',
       '=?utf-8?q?evil=40evil.test?= <me@example.com>',
       one('me@example.com', 'evil@evil.test'),
+    ],
+    [
+      'a quoted name that is another address',
+      '"me@example.com" <evil@evil.test>',
+      one('evil@evil.test', 'me@example.com'),
     ],
     ['a parser reading another address', 'Me <me@example.com>', one('evil@evil.test')],
     [

@@ -359,7 +359,10 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
   async function releaseParkedReplies(messageId: string): Promise<void> {
     for (const receiptId of await store.parkedReplies(messageId)) {
       const parked = await store.getReceipt(receiptId);
-      if (parked) await process(parked.envelope, read(parked.envelope.rawKey));
+      const outcome = parked ? await process(parked.envelope, read(parked.envelope.rawKey)) : null;
+      // Logged under a copy of the Message-ID by a user its sender was never written to, the reply
+      // still has no owner and parked itself again: it waits on for the message it really answers.
+      if (outcome?.status === 'rejected' && outcome.reason === 'unknown-sender') continue;
       await store.unparkReply(messageId, receiptId);
     }
   }

@@ -300,6 +300,42 @@ describe('forged mail through the strict SMTP door (mailauth, test DNS)', () => 
       );
     });
 
+    it('a reply that arrived first still reaches its owner when another user logs a copy of the Message-ID before the owner does', async () => {
+      // Prepare: carol's reply arrives before anything it answers is logged, and waits.
+      const ask = (from: string, key: typeof me) =>
+        aSignedRaw(
+          rawMail([
+            `From: ${from}`,
+            'To: Carol <carol@carol.test>',
+            'Subject: Tenants parked',
+            'Date: Mon, 02 Mar 2026 09:00:00 +0000',
+            'Message-ID: <tenants-parked@example.com>',
+          ]),
+          key,
+        );
+      await send(
+        await carolsReply({
+          subject: 'Re: Tenants parked',
+          to: 'Me <me@example.com>',
+          cc: log,
+          answers: ['<tenants-parked@example.com>'],
+        }),
+        'carol@carol.test',
+      );
+
+      // Act: mallory logs a copy of the Message-ID first, then the user's own mail arrives.
+      await send(await ask('Mallory <mallory@mallory.test>', mallory), 'mallory@mallory.test');
+      await send(await ask('Me <me@example.com>', me));
+
+      // Assess
+      expect((await incomingOf('mallory@mallory.test')).map((m) => m.subject)).not.toContain(
+        'Re: Tenants parked',
+      );
+      expect((await incomingOf('me@example.com')).map((m) => m.subject)).toContain(
+        'Re: Tenants parked',
+      );
+    });
+
     it('a sender the user never wrote to cannot answer into the thread, however authenticated', async () => {
       // Prepare: the user asks carol; mallory (a real, signing sender) copies the Message-ID.
       expect(

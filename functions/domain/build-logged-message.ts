@@ -84,6 +84,7 @@ function derivedMessageId(email: ParsedEmail): string {
 export function asParsedEmail(forwarded: ForwardedMessage): ParsedEmail {
   return {
     from: forwarded.from,
+    fromAmbiguity: null,
     to: forwarded.to,
     cc: forwarded.cc,
     bcc: [],

@@ -24,3 +24,14 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/**
+ * Sender authentication could not be completed (a DNS timeout or SERVFAIL, a verdict SES could not
+ * compute): the message is neither logged nor rejected, it is tried again later.
+ */
+export class SenderCheckUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SenderCheckUnavailableError';
+  }
+}

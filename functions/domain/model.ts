@@ -12,6 +12,11 @@ export interface Mailbox {
 export interface ParsedEmail {
   /** The From mailbox, or null when it has no usable address. */
   from: Mailbox | null;
+  /**
+   * Why the From header could be read as another address by another parser (see fromAmbiguity),
+   * or null when it is one plain mailbox.
+   */
+  fromAmbiguity: string | null;
   to: Mailbox[];
   cc: Mailbox[];
   bcc: Mailbox[];
@@ -92,6 +97,8 @@ export interface Verdicts {
   virus?: string;
   /** Domains whose DKIM signature passed, where the verdicts' source reports them (mailauth). */
   dkimPassDomains?: string[];
+  /** The From addresses the verdicts' source itself read, where it reports them (mailauth). */
+  fromAddresses?: string[];
 }
 
 /** The envelope of one received message. */
@@ -208,6 +215,7 @@ export type RejectionReason =
   | 'bounce'
   | 'mailing-list'
   | 'no-from-address'
+  | 'ambiguous-from'
   | 'unreadable'
   | 'not-available-yet'
   | 'onboarding-closed';

@@ -107,6 +107,11 @@ export interface LedgerStore {
   listThreadMessages(userId: string): Promise<ThreadMessage[]>;
   /** The users who logged any of these Message-IDs (how a Cc'd reply finds its owner). */
   ownersOfMessages(messageIds: string[]): Promise<string[]>;
+  /**
+   * The people a user wrote to (To, Cc, Bcc) in those of these Message-IDs that the user logged as
+   * sent: whom a Cc'd reply's sender can really have been written to by that user.
+   */
+  recipientsOfSentMessages(userId: string, messageIds: string[]): Promise<string[]>;
 }
 
 /** What a sent digest showed, kept so that `snooze 2` can be resolved days later. */

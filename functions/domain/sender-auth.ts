@@ -1,20 +1,35 @@
 import { getDomain } from 'tldts';
-import { dkimPassDomains, receivingServerResults } from './authentication-results.ts';
-import { domainOf } from './mailbox.ts';
+import {
+  type AuthResult,
+  dkimPassDomains,
+  dmarcHeaderFrom,
+  receivingServerResults,
+} from './authentication-results.ts';
+import { domainOf, normaliseAddress } from './mailbox.ts';
 import type { Verdicts } from './model.ts';
 
 export type SenderJudgement =
   | { ok: true; because: string }
-  | { ok: false; reason: 'sender-not-authenticated' | 'spam' | 'virus'; detail: string };
+  | {
+      ok: false;
+      reason: 'sender-not-authenticated' | 'spam' | 'virus' | 'ambiguous-from';
+      detail: string;
+    }
+  /** The check could not be completed (a DNS timeout, a verdict SES could not compute): try again later. */
+  | { ok: false; reason: 'sender-check-unavailable'; detail: string };
 
 /** SES writes its own Authentication-Results with this authserv-id, above any that came with the mail. */
 export const sesAuthservId = 'amazonses.com';
 
 const upper = (v: string | undefined) => (v ?? '').toUpperCase();
 
-/** The organisational domain (public suffix plus one label), for relaxed DMARC alignment. */
+/**
+ * The organisational domain (registrable domain under the public suffix list, private domains
+ * included, as mailauth does), for relaxed DMARC alignment: `alice.github.io` and
+ * `evil.github.io` are two organisations, not one.
+ */
 function organisationalDomain(domain: string): string {
-  return getDomain(domain, { allowPrivateDomains: false }) ?? domain;
+  return getDomain(domain, { allowPrivateDomains: true }) ?? domain;
 }
 
 /** Relaxed alignment (RFC 7489 3.1.1): the same organisational domain. */
@@ -26,14 +41,22 @@ export function aligned(signingDomain: string, fromDomain: string): boolean {
   );
 }
 
+/** Verdicts that say a check could not run (a DNS timeout or SERVFAIL), not that it failed. */
+const temporary = new Set(['TEMPERROR', 'PROCESSING_FAILED']);
+
+/** The domain part of an address in the one spelling givefirst compares (lower-case, punycode). */
+const asciiDomainOf = (address: string) => domainOf(normaliseAddress(address));
+
 /**
  * Whether the From address of a received message can be believed.
  *
- * Accept only a DMARC pass, or a DKIM pass for a domain aligned with the From domain. On AWS the
- * DKIM domains come from SES's own Authentication-Results only (the topmost with authserv-id
- * amazonses.com); locally mailauth reports them. The operator vouching (`ingest --trust-sender`)
- * or local mode started with authentication relaxed skip the check. A spam or virus FAIL is refused
- * whatever the rest says.
+ * Accept only a DMARC pass for the very From domain givefirst reads, or a DKIM pass for a domain
+ * aligned with it. On AWS the DMARC domain (`header.from`) and the DKIM domains come from SES's own
+ * Authentication-Results only (the topmost header of all, with authserv-id amazonses.com); without
+ * it nothing in the message is believed. Locally mailauth reports them, with the From address it
+ * read, which must be givefirst's. The operator vouching (`ingest --trust-sender`) or local mode
+ * started with authentication relaxed skip the check. A spam or virus FAIL is refused whatever the
+ * rest says; a check that could not run is a retry, never a rejection.
  */
 export function judgeSender(input: {
   verdicts: Verdicts;
@@ -59,22 +82,57 @@ export function judgeSender(input: {
         detail: 'no authentication verdicts were available for this message',
       };
     default: {
-      if (upper(verdicts.dmarc) === 'PASS') return { ok: true, because: 'DMARC pass' };
-      const fromDomain = domainOf(input.fromAddress);
-      const signers =
+      const fromAddress = normaliseAddress(input.fromAddress);
+      const fromDomain = asciiDomainOf(fromAddress);
+      if (verdicts.fromAddresses) {
+        const read = verdicts.fromAddresses.map(normaliseAddress);
+        if (read.length !== 1 || read[0] !== fromAddress) {
+          return {
+            ok: false,
+            reason: 'ambiguous-from',
+            detail: `the authentication checks read From as ${read.join(', ') || 'nothing'}, givefirst as ${fromAddress}`,
+          };
+        }
+      }
+      const sesResults: AuthResult[] =
         verdicts.source === 'ses'
-          ? dkimPassDomains(
-              receivingServerResults(input.authenticationResults ?? [], sesAuthservId),
-            )
-          : (verdicts.dkimPassDomains ?? []);
+          ? receivingServerResults(input.authenticationResults ?? [], sesAuthservId)
+          : [];
+      // mailauth computed DMARC for the one From address it read, checked above to be givefirst's;
+      // SES names the domain in its own header.
+      const dmarcDomain =
+        verdicts.source === 'ses'
+          ? dmarcHeaderFrom(sesResults)
+          : verdicts.fromAddresses
+            ? fromDomain
+            : '';
+      if (upper(verdicts.dmarc) === 'PASS' && dmarcDomain === fromDomain) {
+        return { ok: true, because: `DMARC pass for ${fromDomain}` };
+      }
+      const signers =
+        verdicts.source === 'ses' ? dkimPassDomains(sesResults) : (verdicts.dkimPassDomains ?? []);
       const signer = signers.find((d) => aligned(d, fromDomain));
       if (signer)
         return { ok: true, because: `DKIM pass for ${signer}, aligned with ${fromDomain}` };
+      const unavailable = [verdicts.dmarc, verdicts.dkim, verdicts.spf].some((v) =>
+        temporary.has(upper(v)),
+      );
+      if (unavailable) {
+        return {
+          ok: false,
+          reason: 'sender-check-unavailable',
+          detail: `sender authentication could not be completed (DMARC ${upper(verdicts.dmarc) || 'missing'}, DKIM ${upper(verdicts.dkim) || 'missing'}, SPF ${upper(verdicts.spf) || 'missing'})`,
+        };
+      }
       const others = signers.length ? ` (DKIM passed only for ${signers.join(', ')})` : '';
+      const elsewhere =
+        upper(verdicts.dmarc) === 'PASS'
+          ? ` (DMARC passed for ${dmarcDomain || 'an unnamed domain'}, not ${fromDomain})`
+          : '';
       return {
         ok: false,
         reason: 'sender-not-authenticated',
-        detail: `DMARC ${upper(verdicts.dmarc) || 'missing'} and no DKIM pass aligned with ${fromDomain}${others}`,
+        detail: `DMARC ${upper(verdicts.dmarc) || 'missing'} and no DKIM pass aligned with ${fromDomain}${others}${elsewhere}`,
       };
     }
   }

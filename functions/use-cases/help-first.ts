@@ -1,5 +1,6 @@
 import { buildLedger, type ContactLedger, type HelpItem, helpFirst } from '#domain/help-first.ts';
 import type { User } from '#domain/model.ts';
+import { oneRecordPerSentMail } from '#domain/one-record-per-sent-mail.ts';
 import type { Clock, LedgerStore } from '#domain/ports.ts';
 import { buildThreads, type ThreadView } from '#domain/threads.ts';
 
@@ -20,7 +21,7 @@ export interface Relationships {
 export function makeRelationships(deps: { store: LedgerStore; clock: Clock }) {
   return async function relationships(user: User, asOf?: Date): Promise<Relationships> {
     const now = asOf ?? deps.clock();
-    const messages = await deps.store.listThreadMessages(user.userId);
+    const messages = oneRecordPerSentMail(await deps.store.listThreadMessages(user.userId));
     const threads = buildThreads(messages, user.timeZone, now);
     const settings = { timeZone: user.timeZone, neverLog: user.neverLog };
     const ledger = buildLedger(messages, threads, settings, now);

@@ -6,10 +6,15 @@ import {
   sentTime,
 } from '#domain/build-logged-message.ts';
 import { classifyMessage } from '#domain/classify-message.ts';
-import { IngestFailedError, UnreadableMailError } from '#domain/errors.ts';
+import {
+  IngestFailedError,
+  SenderCheckUnavailableError,
+  UnreadableMailError,
+} from '#domain/errors.ts';
 import { findForwardedMessage } from '#domain/forwarded-message.ts';
 import { normaliseMessageId } from '#domain/ids.ts';
 import { primaryInboundAddress } from '#domain/inbound-address.ts';
+import { normaliseAddress } from '#domain/mailbox.ts';
 import type {
   ForwardedMessage,
   InboundEnvelope,
@@ -24,7 +29,7 @@ import { isDeliveryFailureText, readOutOfOffice } from '#domain/out-of-office.ts
 import type { Logger, ParseMail, RawMailStore, ReceiptSummary, Store } from '#domain/ports.ts';
 import { topmostAttribution } from '#domain/reply-attribution.ts';
 import { rawMailRetentionDays } from '#domain/retention.ts';
-import { judgeSender } from '#domain/sender-auth.ts';
+import { judgeSender, type SenderJudgement } from '#domain/sender-auth.ts';
 
 export interface IngestEmailDeps {
   store: Store;
@@ -45,6 +50,13 @@ const reject = (
   userId?: string,
 ): Outcome =>
   userId ? { status: 'rejected', reason, detail, userId } : { status: 'rejected', reason, detail };
+
+/** A sender that could not be judged is a retry (kept for redrive), never a rejection. */
+function refuse(judgement: Extract<SenderJudgement, { ok: false }>, userId?: string): Outcome {
+  if (judgement.reason === 'sender-check-unavailable')
+    throw new SenderCheckUnavailableError(judgement.detail);
+  return reject(judgement.reason, judgement.detail, userId);
+}
 
 /**
  * Ingest one received message.
@@ -108,6 +120,7 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     summary.classification = classification;
     if (classification !== 'personal') return reject(classification, because);
     if (!email.from) return reject('no-from-address', 'the From header has no usable address');
+    if (email.fromAmbiguity) return reject('ambiguous-from', email.fromAmbiguity);
 
     const user = await store.findUserByAddress(email.from.address);
     if (!user) return logReplyInCc(email, email.from, envelope);
@@ -117,7 +130,7 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       fromAddress: email.from.address,
       authenticationResults: email.authenticationResults,
     });
-    if (!judgement.ok) return reject(judgement.reason, judgement.detail, user.userId);
+    if (!judgement.ok) return refuse(judgement, user.userId);
 
     const built = buildLoggedMessage({
       email,
@@ -212,6 +225,11 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
    * A reply from a contact that reached the log address because the user had it in Cc. Its owner
    * comes from the Message-IDs it answers (never from the address it was sent to), and it must pass
    * sender authentication itself. It closes threads and counts as a touch; no tag applies to it.
+   *
+   * A Message-ID is a claim anyone can copy, so owning one of them is not enough: the owner is a
+   * user who logged a message it answers *with the replying contact among its recipients*, and to
+   * whom the reply is itself written (To or Cc). A second user who logged a message under the same
+   * Message-ID never sees a reply that was not written to them.
    */
   async function logReplyInCc(
     email: ParsedEmail,
@@ -222,12 +240,23 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       .map(normaliseMessageId)
       .filter(Boolean)
       .slice(-maxLinksLookedUp);
-    let owners = answers.length > 0 ? await store.ownersOfMessages(answers) : [];
+    const addressed = [...email.to, ...email.cc].map((m) => normaliseAddress(m.address));
+    const ownersOf = async (): Promise<User[]> => {
+      const owners: User[] = [];
+      for (const userId of await store.ownersOfMessages(answers)) {
+        const user = await store.getUser(userId);
+        if (!user || !addressed.some((a) => isUsersAddress(a, user))) continue;
+        const wroteTo = await store.recipientsOfSentMessages(userId, answers);
+        if (wroteTo.includes(sender.address)) owners.push(user);
+      }
+      return owners;
+    };
+    let owners = answers.length > 0 ? await ownersOf() : [];
     if (owners.length === 0 && answers.length > 0) {
       await store.parkReply(answers, envelope);
       // The message it answers may have been logged meanwhile, having looked for parked replies
       // before this one was parked: look once more now that it is.
-      owners = await store.ownersOfMessages(answers);
+      owners = await ownersOf();
       if (owners.length > 0) {
         await Promise.all(answers.map((id) => store.unparkReply(id, envelope.receiptId)));
       }
@@ -238,7 +267,7 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       }
       return reject(
         'unknown-sender',
-        `${sender.address} is not a registered user and the message answers nothing logged yet (kept ${rawMailRetentionDays} days in case it arrives)`,
+        `${sender.address} is not a registered user and the message answers nothing logged yet that was written to them by a user it is addressed to (kept ${rawMailRetentionDays} days in case it arrives)`,
       );
     }
     const judgement = judgeSender({
@@ -246,11 +275,9 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       fromAddress: sender.address,
       authenticationResults: email.authenticationResults,
     });
-    if (!judgement.ok) return reject(judgement.reason, judgement.detail);
+    if (!judgement.ok) return refuse(judgement);
     const outcomes: Outcome[] = [];
-    for (const userId of owners) {
-      const user = await store.getUser(userId);
-      if (!user) continue;
+    for (const user of owners) {
       outcomes.push(
         await save(
           buildIncomingMessage({
@@ -302,7 +329,10 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
   async function releaseParkedReplies(messageId: string): Promise<void> {
     for (const receiptId of await store.parkedReplies(messageId)) {
       const parked = await store.getReceipt(receiptId);
-      if (parked) await process(parked.envelope, read(parked.envelope.rawKey));
+      const outcome = parked ? await process(parked.envelope, read(parked.envelope.rawKey)) : null;
+      // Logged under a copy of the Message-ID by a user its sender was never written to, the reply
+      // still has no owner and parked itself again: it waits on for the message it really answers.
+      if (outcome?.status === 'rejected' && outcome.reason === 'unknown-sender') continue;
       await store.unparkReply(messageId, receiptId);
     }
   }

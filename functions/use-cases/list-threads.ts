@@ -1,4 +1,5 @@
 import type { User } from '#domain/model.ts';
+import { oneRecordPerSentMail } from '#domain/one-record-per-sent-mail.ts';
 import type { Clock, LedgerStore } from '#domain/ports.ts';
 import { buildThreads, type ThreadView } from '#domain/threads.ts';
 
@@ -12,7 +13,7 @@ import { buildThreads, type ThreadView } from '#domain/threads.ts';
  */
 export function makeListThreads(deps: { store: LedgerStore; clock: Clock }) {
   return async function listThreads(user: User, asOf?: Date): Promise<ThreadView[]> {
-    const messages = await deps.store.listThreadMessages(user.userId);
+    const messages = oneRecordPerSentMail(await deps.store.listThreadMessages(user.userId));
     return buildThreads(messages, user.timeZone, asOf ?? deps.clock());
   };
 }

@@ -31,6 +31,7 @@ export function aParsedEmail(
         : typeof from === 'object'
           ? from
           : aMailbox(from ?? 'Me <me@example.org>'),
+    fromAmbiguity: null,
     to: boxes(to ?? ['Ann Lee <ann@friends.test>']),
     cc: boxes(cc ?? []),
     bcc: boxes(bcc ?? []),

@@ -212,8 +212,9 @@ describe('real-world mail through the local SMTP front door', () => {
       );
 
       expect(reply).toMatch(/rejected/);
+      // A display name that decodes to an address is refused before any user is looked up.
       expect(await rejectionOf('Display-name from')).toMatchObject({
-        reason: 'unknown-sender',
+        reason: 'ambiguous-from',
         from: 'mallory@evil.example',
       });
     });

@@ -1157,3 +1157,75 @@ describe('bad input on tracked threads', () => {
     ]);
   });
 });
+
+describe('the same sent mail, Bcc-ed and forwarded inline', () => {
+  const { ctx, fromMe, threadsAbout } = aConversationStack('2026-03-04T12:00:00Z');
+
+  const bccd = (subject: string, [nora, piet]: string[]) =>
+    fromMe({
+      to: `Nora Quinn <${nora}>`,
+      cc: `Piet Berg <${piet}>`,
+      subject,
+      date: 'Mon, 2 Mar 2026 10:00:27 +0100',
+      messageId: `<CA-${subject.replace(/\W+/g, '-')}@mail.gmail.com>`,
+      text: 'Hi Nora, would you be open to a short call next week?',
+    });
+  const forwardedInline = (subject: string, [nora, piet]: string[]) =>
+    fromMe({
+      to: log,
+      subject: `Fwd: ${subject}`,
+      date: 'Wed, 4 Mar 2026 09:00:00 +0100',
+      messageId: `<CAfwd-${subject.replace(/\W+/g, '-')}@mail.gmail.com>`,
+      text: lines(
+        '---------- Forwarded message ---------',
+        'From: Mia Park <me@example.com>',
+        'Date: Mon, Mar 2, 2026 at 10:00 AM',
+        `Subject: ${subject}`,
+        `To: Nora Quinn <${nora}>`,
+        `Cc: Piet Berg <${piet}>`,
+        '',
+        '',
+        'Hi Nora, would you be open to a short call next week?',
+        '',
+        'Mia',
+      ),
+    });
+  /** What the user sees of that mail: its threads, and the touches out in the ledger. */
+  const seen = async (subject: string, people: string[]) => {
+    const asOf = '2026-03-04T12:00:00Z';
+    const threads = await threadsAbout(subject, asOf);
+    const { ledger } = await ctx.stack.services.relationships(ctx.me, new Date(asOf));
+    const touchesOut = Object.fromEntries(
+      ledger.filter((l) => people.includes(l.address)).map((l) => [l.address, l.touchesOut]),
+    );
+    return { threads: threads.length, messages: threads[0]?.messages, touchesOut };
+  };
+
+  it('is one message when the Bcc-ed copy came first', async () => {
+    const subject = 'Call next week, Bcc first?';
+    const people = ['nora@n.com', 'piet@p.nl'];
+
+    expect(await bccd(subject, people)).toMatch(/logged/);
+    await forwardedInline(subject, people);
+
+    expect(await seen(subject, people)).toMatchObject({
+      threads: 1,
+      messages: 1,
+      touchesOut: { 'nora@n.com': 1, 'piet@p.nl': 1 },
+    });
+  });
+
+  it('is one message, the Bcc-ed copy, when the inline forward came first', async () => {
+    const subject = 'Call next week, forward first?';
+    const people = ['nora@q.com', 'piet@q.nl'];
+
+    expect(await forwardedInline(subject, people)).toMatch(/logged/);
+    expect(await bccd(subject, people)).toMatch(/logged/);
+
+    expect(await seen(subject, people)).toMatchObject({
+      threads: 1,
+      messages: 1,
+      touchesOut: { 'nora@q.com': 1, 'piet@q.nl': 1 },
+    });
+  });
+});

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { SESEvent } from 'aws-lambda';
+import type { SESEvent, SESReceiptStatus } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import type { LoggedMessage } from '#domain/model.ts';
@@ -19,11 +19,19 @@ async function sesEvent(): Promise<SESEvent> {
   return JSON.parse(await readFile(fixture('ses-lambda-event.json'), 'utf8')) as SESEvent;
 }
 
+/** The raw mail as SES's S3 action stores it: SES's own Authentication-Results on top. */
+const asSesStores = (raw: Buffer | string, sesResults: string) =>
+  Buffer.concat([
+    Buffer.from(`Authentication-Results: amazonses.com; ${sesResults}\r\n`),
+    Buffer.from(raw),
+  ]);
+
 describe('ingest handler on an SES receipt event, raw mail in S3', () => {
   let table: TestTable;
   let s3: TestS3;
   let store: DynamoStore;
   let handler: (event: SESEvent) => Promise<unknown>;
+  let s3client: S3Client;
   const raw = readFile(fixture('mail/lunch-question.eml'));
 
   beforeAll(async () => {
@@ -45,8 +53,9 @@ describe('ingest handler on an SES receipt event, raw mail in S3', () => {
       email: 'me@example.com',
       timeZone: 'Europe/Berlin',
     });
+    await makeRegisterUser({ users: store, clock })({ email: 'alice@alice.github.io' });
     const event = await sesEvent();
-    const s3client = new S3Client({
+    s3client = new S3Client({
       region: 'eu-west-1',
       endpoint: s3.endpoint,
       forcePathStyle: true,
@@ -56,14 +65,17 @@ describe('ingest handler on an SES receipt event, raw mail in S3', () => {
       new PutObjectCommand({
         Bucket: 'raw-mail',
         Key: `inbound/${event.Records[0]?.ses.mail.messageId}`,
-        Body: await raw,
+        Body: asSesStores(
+          await raw,
+          'spf=pass smtp.mailfrom=me@example.com; dkim=pass header.i=@example.com; dmarc=pass header.from=example.com;',
+        ),
       }),
     );
-    s3client.destroy();
     ({ handler } = await import('../../functions/handlers/ingest-email.ts'));
   });
 
   afterAll(async () => {
+    s3client?.destroy();
     await table?.close();
     await s3?.close();
   });
@@ -120,5 +132,144 @@ describe('ingest handler on an SES receipt event, raw mail in S3', () => {
     } finally {
       await stack?.stop();
     }
+  });
+
+  describe('attacks on the SES verdicts, through the handler', () => {
+    let seq = 0;
+    const status = (s: string): SESReceiptStatus => ({ status: s as SESReceiptStatus['status'] });
+
+    /** One message as SES hands it over: its verdicts in the event, the raw mail in S3. */
+    async function receive(options: {
+      from: string;
+      subject: string;
+      dmarc: string;
+      dkim?: string;
+      stored: (raw: string) => Buffer | string;
+    }) {
+      const messageId = `attack-${seq++}`;
+      const rawMail = [
+        `From: ${options.from}`,
+        'To: Alice <alice@x.com>',
+        `Subject: ${options.subject}`,
+        'Date: Mon, 02 Mar 2026 10:15:00 +0100',
+        `Message-ID: <${messageId}@mail.example.com>`,
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Could we have lunch next week?',
+        '',
+      ].join('\r\n');
+      await s3client.send(
+        new PutObjectCommand({
+          Bucket: 'raw-mail',
+          Key: `inbound/${messageId}`,
+          Body: Buffer.from(options.stored(rawMail)),
+        }),
+      );
+      const event = await sesEvent();
+      const record = event.Records[0];
+      if (!record) throw new Error('fixture has no record');
+      record.ses.mail.messageId = messageId;
+      Object.assign(record.ses.receipt, {
+        dmarcVerdict: status(options.dmarc),
+        dkimVerdict: status(options.dkim ?? 'PASS'),
+      });
+      return handler(event);
+    }
+    const rejectedAs = (reason: string) => [
+      expect.objectContaining({ status: 'rejected', reason }),
+    ];
+
+    it('logs a DMARC pass that SES computed for the very From domain', async () => {
+      const outcome = await receive({
+        from: 'Me <me@example.com>',
+        subject: 'SES control',
+        dmarc: 'PASS',
+        stored: (m) => asSesStores(m, 'dkim=none; dmarc=pass header.from=example.com'),
+      });
+
+      expect(outcome).toEqual([expect.objectContaining({ status: 'logged' })]);
+    });
+
+    it('refuses a group From that SES judged for the signer hidden in it', async () => {
+      const outcome = await receive({
+        from: 'g:<me@example.com>; <evil@evil.test>',
+        subject: 'SES group from',
+        dmarc: 'PASS',
+        stored: (m) =>
+          asSesStores(m, 'dkim=pass header.d=evil.test; dmarc=pass header.from=evil.test'),
+      });
+
+      expect(outcome).toEqual(rejectedAs('ambiguous-from'));
+    });
+
+    it('refuses a DMARC PASS that SES computed for another From domain', async () => {
+      const outcome = await receive({
+        from: 'Me <me@example.com>',
+        subject: 'SES other domain',
+        dmarc: 'PASS',
+        stored: (m) =>
+          asSesStores(m, 'dkim=pass header.d=evil.test; dmarc=pass header.from=evil.test'),
+      });
+
+      expect(outcome).toEqual(rejectedAs('sender-not-authenticated'));
+    });
+
+    it('believes nothing inside the message when SES own header is missing', async () => {
+      const outcome = await receive({
+        from: 'Me <me@example.com>',
+        subject: 'SES header missing',
+        dmarc: 'PASS',
+        stored: (m) =>
+          `Authentication-Results: relay.elsewhere.test; none\r\nAuthentication-Results: amazonses.com; dkim=pass header.d=example.com; dmarc=pass header.from=example.com\r\n${m}`,
+      });
+
+      expect(outcome).toEqual(rejectedAs('sender-not-authenticated'));
+    });
+
+    it('reads no DKIM pass from a malformed header.i', async () => {
+      const outcome = await receive({
+        from: 'Me <me@example.com>',
+        subject: 'SES malformed identity',
+        dmarc: 'FAIL',
+        stored: (m) =>
+          asSesStores(
+            m,
+            'dkim=pass header.i=@evil.test@example.com; dmarc=fail header.from=example.com',
+          ),
+      });
+
+      expect(outcome).toEqual(rejectedAs('sender-not-authenticated'));
+    });
+
+    it('does not align two sites under the same private suffix (github.io)', async () => {
+      const outcome = await receive({
+        from: 'Alice <alice@alice.github.io>',
+        subject: 'SES private suffix',
+        dmarc: 'FAIL',
+        stored: (m) =>
+          asSesStores(
+            m,
+            'dkim=pass header.d=evil.github.io; dmarc=fail header.from=alice.github.io',
+          ),
+      });
+
+      expect(outcome).toEqual(rejectedAs('sender-not-authenticated'));
+    });
+
+    it('keeps a message SES could not judge for redrive instead of rejecting it', async () => {
+      const receiving = receive({
+        from: 'Me <me@example.com>',
+        subject: 'SES processing failed',
+        dmarc: 'PROCESSING_FAILED',
+        dkim: 'PROCESSING_FAILED',
+        stored: (m) => asSesStores(m, 'dkim=temperror; dmarc=temperror header.from=example.com'),
+      });
+
+      await expect(receiving).rejects.toThrow(/kept for redrive/);
+      const failed = await store.listFailedReceipts(100);
+      expect(failed.map((r) => r.envelope.receiptId)).toContain(`attack-${seq - 1}`);
+      const rejections = await store.listRejections({ days: 2, limit: 100 });
+      expect(rejections.map((r) => r.subject)).not.toContain('SES processing failed');
+    });
   });
 });

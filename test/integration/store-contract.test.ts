@@ -464,6 +464,39 @@ function storeContract(backend: StoreBackend) {
     });
   });
 
+  describe('recipientsOfSentMessages', () => {
+    test("lists whom the user wrote to in their own sent messages, never another user's", async () => {
+      // Prepare
+      const { store } = await aStore();
+      const messageId = 'copied@mail.example.com';
+      await store.saveLoggedMessage(
+        aLoggedMessage({
+          messageId,
+          userId: 'user-ada',
+          contacts: [aContact('carol@example.com')],
+        }),
+      );
+      await store.saveLoggedMessage(
+        aLoggedMessage({
+          messageId,
+          userId: 'user-grace',
+          contacts: [aContact('dan@example.com')],
+        }),
+      );
+      const reply = anIncomingMessage({ userId: 'user-ada', from: 'bob@example.com' });
+      await store.saveLoggedMessage(reply);
+
+      // Act
+      const ada = await store.recipientsOfSentMessages('user-ada', [messageId, reply.messageId]);
+      const grace = await store.recipientsOfSentMessages('user-grace', [messageId]);
+
+      // Assess
+      expect(ada).toEqual(['carol@example.com']);
+      expect(grace).toEqual(['dan@example.com']);
+      expect(await store.recipientsOfSentMessages('user-grace', ['unknown@x.example'])).toEqual([]);
+    });
+  });
+
   describe('a crash part way through saveLoggedMessage', () => {
     const toBobAndCarol = () =>
       aLoggedMessage({

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { DNSResolver } from 'mailauth';
+import { type DNSResolver, dkimSign } from 'mailauth';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 
 export interface SigningDomain {
@@ -29,6 +29,8 @@ export function aSigningDomain(
 export function aTestDns(records: {
   keys?: (SigningDomain & { publicKey: string })[];
   txt?: Record<string, string>;
+  /** Names whose lookups fail as a broken or unreachable DNS server does (ETIMEOUT, ESERVFAIL). */
+  failing?: Record<string, 'ETIMEOUT' | 'ESERVFAIL'>;
 }): DNSResolver {
   const txt = new Map<string, string[][]>();
   for (const key of records.keys ?? []) {
@@ -36,6 +38,8 @@ export function aTestDns(records: {
   }
   for (const [name, value] of Object.entries(records.txt ?? {})) txt.set(name, [[value]]);
   return async (name, rrtype) => {
+    const failure = records.failing?.[name.toLowerCase()];
+    if (failure) throw Object.assign(new Error(`query ${failure} ${name}`), { code: failure });
     const found = rrtype === 'TXT' ? txt.get(name.toLowerCase()) : undefined;
     if (found) return found;
     throw Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
@@ -65,4 +69,19 @@ export async function aComposedMessage(
       : {}),
   });
   return info.message as Buffer;
+}
+
+/**
+ * A raw message DKIM-signed as it stands, whatever its headers say: for messages no mail library
+ * would compose (two From headers, group syntax), signed by whoever controls the key.
+ */
+export async function aSignedRaw(raw: string, signWith: SigningDomain): Promise<string> {
+  const key = {
+    signingDomain: signWith.domain,
+    selector: signWith.selector,
+    privateKey: signWith.privateKey,
+  };
+  // mailauth signs with the entries of signatureData; its type also asks for one at the top.
+  const { signatures } = await dkimSign(Buffer.from(raw), { ...key, signatureData: [key] });
+  return `${signatures}${raw}`;
 }

@@ -24,9 +24,8 @@ describe('Authentication-Results', () => {
     ]);
   });
 
-  it('takes only the topmost header of the receiving server', () => {
+  it('takes only the topmost header, and only when the receiving server wrote it', () => {
     const headers = [
-      'mx.elsewhere.example; dkim=pass header.d=forged.example',
       'amazonses.com; dkim=fail header.d=example.com',
       'amazonses.com; dkim=pass header.d=example.com',
     ];
@@ -35,6 +34,25 @@ describe('Authentication-Results', () => {
       { method: 'dkim', result: 'fail', properties: { 'header.d': 'example.com' } },
     ]);
     expect(receivingServerResults(['mx.other.example; dkim=pass'], 'amazonses.com')).toEqual([]);
+  });
+
+  it('believes nothing below another server header when the receiving server wrote none', () => {
+    const headers = [
+      'mx.elsewhere.example; dkim=pass header.d=forged.example',
+      'amazonses.com; dkim=pass header.d=example.com',
+    ];
+
+    expect(receivingServerResults(headers, 'amazonses.com')).toEqual([]);
+  });
+
+  it.each([
+    ['header.i with two @', 'dkim=pass header.i=@evil.example@example.com'],
+    ['header.d with an @', 'dkim=pass header.d=@example.com'],
+    ['header.d a single label', 'dkim=pass header.d=com'],
+    ['header.i outside header.d', 'dkim=pass header.d=evil.example header.i=@example.com'],
+    ['header.i without an @', 'dkim=pass header.i=example.com'],
+  ])('reads no DKIM pass from %s', (_, results) => {
+    expect(dkimPassDomains(parseAuthResults(`amazonses.com; ${results}`))).toEqual([]);
   });
 
   it('lists the domains whose DKIM passed, from header.d or header.i', () => {

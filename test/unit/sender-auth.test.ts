@@ -21,16 +21,28 @@ describe('judgeSender', () => {
       { verdicts: { source: 'relaxed' }, fromAddress: me },
       'local mode with sender authentication relaxed',
     ],
-    ['SES says DMARC PASS', { verdicts: ses(), fromAddress: me }, 'DMARC pass'],
     [
-      'SES says DMARC pass in lower case',
-      { verdicts: { source: 'ses', dmarc: 'pass' }, fromAddress: me },
-      'DMARC pass',
+      'SES says DMARC PASS for the From domain',
+      {
+        verdicts: ses(),
+        fromAddress: me,
+        authenticationResults: [sesAr('dmarc=pass header.from=example.com')],
+      },
+      'DMARC pass for example.com',
     ],
     [
-      'mailauth says DMARC pass',
-      { verdicts: { source: 'mailauth', dmarc: 'pass' }, fromAddress: me },
-      'DMARC pass',
+      'SES says DMARC pass in lower case',
+      {
+        verdicts: { source: 'ses', dmarc: 'pass' },
+        fromAddress: 'Me@Example.COM',
+        authenticationResults: [sesAr('dmarc=pass header.from=Example.com')],
+      },
+      'DMARC pass for example.com',
+    ],
+    [
+      'mailauth says DMARC pass for the one From address it read, the same',
+      { verdicts: { source: 'mailauth', dmarc: 'pass', fromAddresses: [me] }, fromAddress: me },
+      'DMARC pass for example.com',
     ],
     [
       'SES DMARC fails but its own Authentication-Results show DKIM pass for the From domain',
@@ -143,6 +155,79 @@ describe('judgeSender', () => {
       /DMARC NONE/,
     ],
     ['DMARC GRAY', { verdicts: ses({ dmarc: 'GRAY' }), fromAddress: me }, /DMARC GRAY/],
+    [
+      'SES says DMARC PASS but its own header names another From domain',
+      {
+        verdicts: ses(),
+        fromAddress: me,
+        authenticationResults: [sesAr('dmarc=pass header.from=evil.example')],
+      },
+      /DMARC passed for evil.example, not example.com/,
+    ],
+    [
+      'SES says DMARC PASS but its own header is missing',
+      {
+        verdicts: ses(),
+        fromAddress: me,
+        authenticationResults: [
+          'mx.elsewhere.example; none',
+          sesAr('dkim=pass header.d=example.com; dmarc=pass header.from=example.com'),
+        ],
+      },
+      /DMARC passed for an unnamed domain/,
+    ],
+    [
+      'SES names two DMARC results',
+      {
+        verdicts: ses(),
+        fromAddress: me,
+        authenticationResults: [
+          sesAr('dmarc=pass header.from=example.com; dmarc=pass header.from=evil.example'),
+        ],
+      },
+      /DMARC passed for an unnamed domain/,
+    ],
+    [
+      'a DKIM header.i with two @',
+      {
+        verdicts: ses(notDmarc),
+        fromAddress: me,
+        authenticationResults: [sesAr('dkim=pass header.i=@evil.example@example.com')],
+      },
+      /no DKIM pass aligned with example.com$/,
+    ],
+    [
+      'a DKIM header.d that is no host name',
+      {
+        verdicts: ses(notDmarc),
+        fromAddress: me,
+        authenticationResults: [sesAr('dkim=pass header.d=@example.com')],
+      },
+      /no DKIM pass aligned with example.com$/,
+    ],
+    [
+      'a DKIM header.i outside its header.d',
+      {
+        verdicts: ses(notDmarc),
+        fromAddress: me,
+        authenticationResults: [sesAr('dkim=pass header.d=evil.example header.i=@example.com')],
+      },
+      /no DKIM pass aligned with example.com$/,
+    ],
+    [
+      'DKIM passed for another site under the same private suffix',
+      {
+        verdicts: ses(notDmarc),
+        fromAddress: 'alice@alice.github.io',
+        authenticationResults: [sesAr('dkim=pass header.d=evil.github.io')],
+      },
+      /DKIM passed only for evil.github.io/,
+    ],
+    [
+      'mailauth passed DMARC without saying which From it read',
+      { verdicts: { source: 'mailauth', dmarc: 'pass' }, fromAddress: me },
+      /DMARC passed for an unnamed domain/,
+    ],
   ])('does not believe the sender when %s', (_, input, detail) => {
     const judged = judgeSender(input);
 
@@ -159,6 +244,39 @@ describe('judgeSender', () => {
   ])('refuses %s whatever else passed', (_, verdicts, reason) => {
     expect(judgeSender({ verdicts, fromAddress: me })).toMatchObject({ ok: false, reason });
   });
+
+  it.each<[string, string[]]>([
+    ['two addresses', [me, 'evil@evil.example']],
+    ['another address', ['evil@evil.example']],
+    ['no address', []],
+  ])('refuses as ambiguous when mailauth read %s from From', (_, fromAddresses) => {
+    expect(
+      judgeSender({
+        verdicts: { source: 'mailauth', dmarc: 'pass', fromAddresses },
+        fromAddress: me,
+      }),
+    ).toMatchObject({ ok: false, reason: 'ambiguous-from' });
+  });
+
+  it.each<[string, Verdicts]>([
+    ['mailauth could not reach DNS for DMARC', { source: 'mailauth', dmarc: 'temperror' }],
+    ['mailauth could not fetch the DKIM key', { source: 'mailauth', dkim: 'temperror' }],
+    ['SES could not compute DMARC', ses({ dmarc: 'PROCESSING_FAILED', dkim: 'GRAY' })],
+  ])('asks for a retry when %s and nothing else passed', (_, verdicts) => {
+    expect(judgeSender({ verdicts, fromAddress: me })).toMatchObject({
+      ok: false,
+      reason: 'sender-check-unavailable',
+    });
+  });
+
+  it('does not wait for DNS when an aligned DKIM pass already decides', () => {
+    expect(
+      judgeSender({
+        verdicts: { source: 'mailauth', dmarc: 'temperror', dkimPassDomains: ['example.com'] },
+        fromAddress: me,
+      }),
+    ).toMatchObject({ ok: true });
+  });
 });
 
 describe('aligned', () => {
@@ -170,6 +288,8 @@ describe('aligned', () => {
     ['examp1e.com', 'example.com', false],
     ['example.com.evil.example', 'example.com', false],
     ['attacker.co.uk', 'victim.co.uk', false],
+    ['evil.github.io', 'alice.github.io', false],
+    ['mail.alice.github.io', 'alice.github.io', true],
     ['', 'example.com', false],
   ])('%s with %s: %s', (signer, from, expected) => {
     expect(aligned(signer, from)).toBe(expected);

@@ -103,6 +103,9 @@ export class DynamoStore implements Store {
   ownersOfMessages(messageIds: string[]) {
     return this.#ledger.ownersOfMessages(messageIds);
   }
+  recipientsOfSentMessages(userId: string, messageIds: string[]) {
+    return this.#ledger.recipientsOfSentMessages(userId, messageIds);
+  }
 
   // ── digests ───────────────────────────────────────────────────────────────
 

@@ -185,4 +185,21 @@ export class DynamoLedgerStore implements LedgerStore {
     }
     return [...owners];
   }
+
+  async recipientsOfSentMessages(userId: string, messageIds: string[]): Promise<string[]> {
+    const recipients = new Set<string>();
+    for (const id of messageIds) {
+      const got = await this.#t.db.send(
+        new GetCommand({
+          TableName: this.#t.name,
+          Key: keys.message(userId, shortKey(id)),
+          ProjectionExpression: '#d, #c',
+          ExpressionAttributeNames: { '#d': 'direction', '#c': 'contacts' },
+        }),
+      );
+      if (got.Item?.direction !== 'out') continue;
+      for (const c of got.Item.contacts as { address: string }[]) recipients.add(c.address);
+    }
+    return [...recipients];
+  }
 }

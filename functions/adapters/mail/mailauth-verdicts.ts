@@ -33,7 +33,7 @@ export function makeMailauthVerdicts(options: {
         disableBimi: true,
       });
     } catch {
-      // A check that could not run is not a pass: the message is judged unauthenticated.
+      // A check that could not run is neither a pass nor a fail: the sender is asked to retry.
       return { source: 'mailauth', spf: 'temperror', dkim: 'temperror', dmarc: 'temperror' };
     }
     const signatures = result.dkim.results ?? [];
@@ -44,6 +44,9 @@ export function makeMailauthVerdicts(options: {
       dkim: passed.length ? 'pass' : (signatures[0]?.status.result ?? 'none'),
       dmarc: result.dmarc ? result.dmarc.status.result : 'none',
       dkimPassDomains: passed.map((s) => s.signingDomain.toLowerCase()),
+      // The From addresses mailauth read (its own address parser): DMARC and alignment were
+      // judged for these, so givefirst logs the message only when it read the same one.
+      fromAddresses: result.dkim.headerFrom ?? [],
     };
   };
 }

@@ -3,7 +3,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { type AddressObject, type EmailAddress, MailParser } from 'mailparser';
 import { UnreadableMailError } from '#domain/errors.ts';
-import { isLiteralAddress, normaliseAddress } from '#domain/mailbox.ts';
+import { fromAmbiguity, isLiteralAddress, normaliseAddress } from '#domain/mailbox.ts';
 import type { Mailbox, ParsedEmail } from '#domain/model.ts';
 import type { ParseMail } from '#domain/ports.ts';
 
@@ -198,6 +198,7 @@ function parseMessage(raw: Readable, options: { readAttached: boolean }): Promis
       headers = map;
     });
     const rawAddresses: Record<string, string> = {};
+    const rawFromHeaders: string[] = [];
     let rawSubject: string | undefined;
     const authenticationResults: string[] = [];
     parser.on('headerLines', (lines: { key: string; line: string }[]) => {
@@ -207,6 +208,7 @@ function parseMessage(raw: Readable, options: { readAttached: boolean }): Promis
           .slice(text.indexOf(':') + 1)
           .replace(/\r?\n[ \t]+/g, ' ')
           .trim();
+        if (key === 'from') rawFromHeaders.push(value);
         if (key === 'authentication-results') authenticationResults.push(value);
         else if (addressHeaders.has(key)) rawAddresses[key] = `${rawAddresses[key] ?? ''} ${value}`;
         else if (key === 'subject' && rawSubject === undefined) rawSubject = value;
@@ -237,6 +239,10 @@ function parseMessage(raw: Readable, options: { readAttached: boolean }): Promis
     raw.on('error', fail);
     const finish = (attached: ParsedEmail | null) => {
       const from = mailboxes(headers.get('from'), rawAddresses.from)[0] ?? null;
+      const fromValue = headers.get('from') as AddressObject | AddressObject[] | undefined;
+      const fromEntries = (
+        Array.isArray(fromValue) ? fromValue : fromValue ? [fromValue] : []
+      ).flatMap((object) => object.value ?? []);
       const date = headers.get('date');
       const contentType = headers.get('content-type') as
         | { value?: string; params?: Record<string, string> }
@@ -250,6 +256,7 @@ function parseMessage(raw: Readable, options: { readAttached: boolean }): Promis
       const body = text || html;
       resolve({
         from,
+        fromAmbiguity: fromAmbiguity(rawFromHeaders, fromEntries),
         to: mailboxes(headers.get('to'), rawAddresses.to),
         cc: mailboxes(headers.get('cc'), rawAddresses.cc),
         bcc: mailboxes(headers.get('bcc'), rawAddresses.bcc),

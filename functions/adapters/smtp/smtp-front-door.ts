@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
-import { IngestFailedError } from '#domain/errors.ts';
+import { IngestFailedError, SenderCheckUnavailableError } from '#domain/errors.ts';
 import { base32 } from '#domain/ids.ts';
 import { domainOf } from '#domain/inbound-address.ts';
 import type { Verdicts } from '#domain/model.ts';
@@ -25,6 +26,21 @@ export interface RunningSmtp {
   address: string;
   port: number;
   close(): Promise<void>;
+}
+
+/**
+ * The message as stored, with the envelope sender on top as `Return-Path`, as SES stores it: a null
+ * sender (`MAIL FROM:<>`, what auto-replies and bounces use) then reads as automated on both runtimes.
+ */
+function withReturnPath(message: Readable, mailFrom: string): Readable {
+  const returnPath = Buffer.from(`Return-Path: <${mailFrom.replace(/[\r\n<>]/g, '')}>\r\n`);
+  return Readable.from(
+    (async function* () {
+      yield returnPath;
+      yield* message;
+    })(),
+    { objectMode: false },
+  );
 }
 
 /**
@@ -58,7 +74,8 @@ export async function startSmtpFrontDoor(options: SmtpFrontDoorOptions): Promise
       const receiptId = base32(randomBytes(10));
       const rawKey = `inbound/${receivedAt.toISOString().slice(0, 10)}/${receiptId}.eml`;
       (async () => {
-        await rawMail.put(rawKey, stream);
+        const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        await rawMail.put(rawKey, withReturnPath(stream, mailFrom));
         if ((stream as { sizeExceeded?: boolean }).sizeExceeded) {
           throw Object.assign(new Error('message exceeds the size limit'), { responseCode: 552 });
         }
@@ -66,7 +83,7 @@ export async function startSmtpFrontDoor(options: SmtpFrontDoorOptions): Promise
           receiptId,
           rawKey,
           recipients: session.envelope.rcptTo.map((r) => r.address),
-          mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          mailFrom,
           receivedAt,
           verdicts: await options.verdictsFor(session, rawKey),
         };
@@ -74,6 +91,14 @@ export async function startSmtpFrontDoor(options: SmtpFrontDoorOptions): Promise
           const outcome = await ingest(envelope);
           return `queued as ${receiptId} (${outcome.status})`;
         } catch (error) {
+          // A sender that could not be judged (DNS timeout, SERVFAIL) is the client's to retry.
+          if (
+            error instanceof IngestFailedError &&
+            error.cause instanceof SenderCheckUnavailableError
+          )
+            throw Object.assign(new Error(`try again later: ${error.cause.message}`), {
+              responseCode: 451,
+            });
           if (error instanceof IngestFailedError)
             return `queued as ${receiptId} (kept for redrive)`;
           throw error;

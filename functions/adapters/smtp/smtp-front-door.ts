@@ -85,12 +85,7 @@ export class MessageCutOffError extends Error {
  * copy fails at once (so the raw-mail store drops what it wrote) and the rest of the message is
  * read and thrown away, so the session can still answer.
  */
-function bounded(
-  data: Readable,
-  limits: SmtpLimits,
-  clock: Clock,
-  onTooSlow: (error: DataTooSlowError) => void,
-): Readable {
+function bounded(data: Readable, limits: SmtpLimits, clock: Clock): Readable {
   const deadline = clock().getTime() + limits.maxDataSeconds * 1000;
   const copy = new PassThrough();
   // The store reads this copy a moment later; its failure reaches the store then, not as an
@@ -109,9 +104,7 @@ function bounded(
     if (bytes > limits.maxMessageBytes) {
       fail(new MessageTooLargeError(limits.maxMessageBytes));
     } else if (clock().getTime() > deadline) {
-      const error = new DataTooSlowError(limits.maxDataSeconds);
-      fail(error);
-      onTooSlow(error);
+      fail(new DataTooSlowError(limits.maxDataSeconds));
     } else if (!copy.write(chunk)) {
       data.pause();
       copy.once('drain', () => data.resume());
@@ -160,14 +153,7 @@ export async function startSmtpFrontDoor(options: SmtpFrontDoorOptions): Promise
       const receivedAt = clock();
       const receiptId = base32(randomBytes(10));
       const rawKey = `inbound/${receivedAt.toISOString().slice(0, 10)}/${receiptId}.eml`;
-      const message = bounded(stream, limits, clock, (error) => {
-        // The client is still sending: say why and hang up rather than read on.
-        for (const connection of server.connections) {
-          if (connection.session !== session) continue;
-          connection.send(error.responseCode, error.message);
-          connection.close();
-        }
-      });
+      const message = bounded(stream, limits, clock);
       (async () => {
         await rawMail.put(rawKey, message);
         const envelope = {
@@ -194,6 +180,15 @@ export async function startSmtpFrontDoor(options: SmtpFrontDoorOptions): Promise
             error: error.name,
             detail: error.message,
           });
+          if (error instanceof DataTooSlowError) {
+            // The client is still sending: say why and hang up rather than read on. Only now,
+            // once the store has removed what it wrote.
+            for (const connection of server.connections) {
+              if (connection.session !== session) continue;
+              connection.send(error.responseCode, error.message);
+              connection.close();
+            }
+          }
           // An error that names its reply (ours: too large, too slow, cut off) says it; anything
           // else is a plain "try again", never an internal error text.
           const known = typeof error.responseCode === 'number';

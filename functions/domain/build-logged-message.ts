@@ -1,5 +1,6 @@
 import { normaliseMessageId, shortKey } from './ids.ts';
 import { domainOf, normaliseAddress } from './inbound-address.ts';
+import { longestAddress } from './mailbox.ts';
 import type {
   Attribution,
   Classification,
@@ -31,8 +32,6 @@ const subjectLimit = 300;
 export const contactLimit = 100;
 /** A display name as the digest shows it. */
 const nameLimit = 100;
-/** RFC 5321: no address is longer; a longer one is no address at all. */
-const addressLimit = 254;
 /** In-Reply-To names one message; a few more are tolerated, the latest kept. */
 const inReplyToLimit = 10;
 /** Of a long References header, the root and the latest few are what link a thread. */
@@ -71,7 +70,7 @@ function contactsOf(
     for (const box of boxes) {
       if (seen.size >= contactLimit) return;
       const address = normaliseAddress(box.address);
-      if (address.length > addressLimit) continue;
+      if (address.length > longestAddress) continue;
       if (seen.has(address) || !isContact(address, user, mailDomain)) continue;
       seen.set(address, { address, name: cleanName(box.name), role });
     }
@@ -165,7 +164,7 @@ function cleanAttribution(attribution: Attribution | null | undefined): Attribut
     ...attribution,
     name: cleanName(attribution.name),
     address:
-      attribution.address && attribution.address.length <= addressLimit
+      attribution.address && attribution.address.length <= longestAddress
         ? attribution.address
         : null,
     line: withoutBrokenPair(attribution.line.slice(0, attributionLineLimit)),

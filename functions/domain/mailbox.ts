@@ -45,3 +45,9 @@ function normaliseAddressesIn(text: string): Set<string> {
   const found = text.match(/[^\s<>,;:"()]+@[^\s<>,;:"()]+/g) ?? [];
   return new Set(found.map(normaliseAddress));
 }
+
+/**
+ * RFC 5321 (4.5.3.1.3): no address is longer. A longer one is no address at all, and read as none,
+ * so a sender cannot make a stored key or record grow with it.
+ */
+export const longestAddress = 254;

@@ -110,4 +110,17 @@ describe('poison messages', () => {
     const rejections = await stack.services.store.listRejections({ days: 1, limit: 10 });
     expect(Buffer.byteLength(JSON.stringify(rejections))).toBeLessThan(itemLimit / 4);
   });
+
+  it('rejects mail from a 300 KB address with a reason, and keeps that record small', async () => {
+    const sender = `${'x'.repeat(300_000)}@y.com`;
+
+    const reply = await stack.sendRaw(
+      { from: 'x@y.com', to: [`log@${domain}`] },
+      aRawMessage({ from: `<${sender}>`, subject: 'From nowhere' }),
+    );
+
+    expect(reply).toMatch(/\(rejected\)/);
+    const rejections = await stack.services.store.listRejections({ days: 1, limit: 10 });
+    expect(Buffer.byteLength(JSON.stringify(rejections))).toBeLessThan(itemLimit / 4);
+  });
 });

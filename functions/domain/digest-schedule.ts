@@ -49,12 +49,13 @@ export function nextDigest(
 }
 
 /**
- * Whether the user's digest for the local day of `now` is due by now: their day counts and their
- * hour has passed. A run after an outage sends a missed digest late only while it is still that
+ * Whether the user's digest for the local day of `now` is due by now: their day counts and the slot
+ * of their hour has come. A run after an outage sends a missed digest late only while it is still that
  * day for the user; a day that is over is not sent after the fact.
  */
 export function dueToday(schedule: DigestSchedule, now: Date): boolean {
   const startOfDay = DateTime.fromJSDate(now, { zone: schedule.timeZone }).startOf('day');
   const today = nextDigest(schedule, new Date(startOfDay.toMillis() - 1));
-  return today.localDate === startOfDay.toISODate() && today.at.getTime() <= now.getTime();
+  // Compared by slot: the scheduler runs once per slot, and an hour like 08:10 is due in 08:00's.
+  return today.localDate === startOfDay.toISODate() && today.slot <= slotOf(now);
 }

@@ -71,6 +71,25 @@ describe('hostile web requests', () => {
     expect(page.status).toBe(400);
   });
 
+  it.each([
+    ['a target that is not a URL', 'GET //[ HTTP/1.1\r\nHost: x\r\n\r\n'],
+    [
+      'a body that is not JSON',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: DynamoDB_20120810.GetItem\r\nContent-Length: 5\r\n\r\n{{{{{',
+    ],
+    [
+      'a broken SES request',
+      'POST /v2/email/outbound-emails HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{"a":[}',
+    ],
+  ])('the storage and sent-mail listeners answer %s and keep serving', async (_case, bytes) => {
+    for (const endpoint of [stack.dynamo.endpoint, stack.ses.endpoint]) {
+      const answer = await rawRequest(Number(new URL(endpoint).port), bytes);
+
+      expect(answer).toMatch(/^HTTP\/1\.1 \d{3} /);
+    }
+    expect((await fetch(`${stack.ses.endpoint}/store`)).status).toBe(200);
+  });
+
   it('still takes mail and stores it after every one of them', async () => {
     const response = await stack.sendRaw(
       { from: 'me@example.com', to: [`log@${domain}`] },

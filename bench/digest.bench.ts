@@ -65,8 +65,8 @@ function aScheduledUser(i: number): { user: User; item: Record<string, unknown> 
     ...user,
     GSI1PK: gsi1.allUsers,
     GSI1SK: user.email,
-    GSI2PK: gsi2.slot(next.slot, gsi2.shardOf(user.userId)),
-    GSI2SK: user.userId,
+    GSI2PK: gsi2.day(gsi2.dayOf(next.slot), gsi2.shardOf(user.userId)),
+    GSI2SK: gsi2.entry(next.slot, user.userId),
     nextDigestAt: next.at.toISOString(),
     nextDigestDate: next.localDate,
   };

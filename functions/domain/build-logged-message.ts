@@ -1,5 +1,6 @@
 import { normaliseMessageId, shortKey } from './ids.ts';
 import { domainOf, normaliseAddress } from './inbound-address.ts';
+import { longestAddress } from './mailbox.ts';
 import type {
   Attribution,
   Classification,
@@ -22,7 +23,21 @@ import { normaliseSubject } from './thread-subject.ts';
 /** More contacts than this make a message a broadcast: touches only, no awaited replies. */
 export const broadcastThreshold = 10;
 
+/**
+ * Caps on what a sender controls, so no logged message can outgrow a DynamoDB item (400 KB) and be
+ * kept for a redrive that fails for ever. Real mail stays well inside every one of them.
+ */
 const subjectLimit = 300;
+/** Contacts kept of one message: far past a broadcast; the rest get no touch. */
+export const contactLimit = 100;
+/** A display name as the digest shows it. */
+const nameLimit = 100;
+/** In-Reply-To names one message; a few more are tolerated, the latest kept. */
+const inReplyToLimit = 10;
+/** Of a long References header, the root and the latest few are what link a thread. */
+const referencesKept = 20;
+/** The quoted attribution line kept as evidence. */
+const attributionLineLimit = 300;
 
 export type BuildResult =
   | { kind: 'message'; message: LoggedMessage }
@@ -53,9 +68,11 @@ function contactsOf(
   const seen = new Map<string, Omit<MessageContact, 'awaited'>>();
   const add = (boxes: Mailbox[], role: ContactRole) => {
     for (const box of boxes) {
+      if (seen.size >= contactLimit) return;
       const address = normaliseAddress(box.address);
+      if (address.length > longestAddress) continue;
       if (seen.has(address) || !isContact(address, user, mailDomain)) continue;
-      seen.set(address, { address, name: box.name, role });
+      seen.set(address, { address, name: cleanName(box.name), role });
     }
   };
   add(email.to, 'to');
@@ -131,12 +148,29 @@ function identity(email: ParsedEmail) {
     messageId,
     messageKey: shortKey(messageId),
     messageIdSource: headerId ? ('header' as const) : ('derived' as const),
-    references: email.references.map(normaliseMessageId).filter(Boolean),
-    inReplyTo: email.inReplyTo.map(normaliseMessageId).filter(Boolean),
+    references: keptReferences(email.references.map(normaliseMessageId).filter(Boolean)),
+    inReplyTo: email.inReplyTo.map(normaliseMessageId).filter(Boolean).slice(-inReplyToLimit),
   };
 }
 
+const keptReferences = (ids: string[]) =>
+  ids.length <= referencesKept + 1 ? ids : [ids[0] as string, ...ids.slice(-referencesKept)];
+
 const cleanSubject = (subject: string) => withoutBrokenPair(subject.slice(0, subjectLimit));
+const cleanName = (name: string) => withoutBrokenPair(name.slice(0, nameLimit));
+
+function cleanAttribution(attribution: Attribution | null | undefined): Attribution | null {
+  if (!attribution) return null;
+  return {
+    ...attribution,
+    name: cleanName(attribution.name),
+    address:
+      attribution.address && attribution.address.length <= longestAddress
+        ? attribution.address
+        : null,
+    line: withoutBrokenPair(attribution.line.slice(0, attributionLineLimit)),
+  };
+}
 
 /**
  * Turns a parsed message the user sent into what givefirst keeps of it.
@@ -196,7 +230,7 @@ export function buildLoggedMessage(input: {
       window: contacts.some((c) => c.awaited) ? (tags.window ?? defaultReplyWindow) : null,
       kind: 'personal',
       outOfOffice: null,
-      attribution: input.attribution ?? null,
+      attribution: cleanAttribution(input.attribution),
       signals: signalsOf(tags, text, broadcast),
       touchKey: ids.messageKey,
       timeZone: user.timeZone,
@@ -235,7 +269,7 @@ export function buildIncomingMessage(input: {
     dateSource,
     subject: cleanSubject(email.subject),
     snippet: snippetOf(ownText(email.text)),
-    contacts: [{ address, name: sender.name, role: 'from', awaited: false }],
+    contacts: [{ address, name: cleanName(sender.name), role: 'from', awaited: false }],
     tags: input.tags ?? { kinds: [], window: null, unknown: [] },
     asksSomething: false,
     broadcast: false,

@@ -47,3 +47,15 @@ export function nextDigest(
   }
   throw new Error(`no digest day found after ${after.toISOString()}`);
 }
+
+/**
+ * Whether the user's digest for the local day of `now` is due by now: their day counts and the slot
+ * of their hour has come. A run after an outage sends a missed digest late only while it is still that
+ * day for the user; a day that is over is not sent after the fact.
+ */
+export function dueToday(schedule: DigestSchedule, now: Date): boolean {
+  const startOfDay = DateTime.fromJSDate(now, { zone: schedule.timeZone }).startOf('day');
+  const today = nextDigest(schedule, new Date(startOfDay.toMillis() - 1));
+  // Compared by slot: the scheduler runs once per slot, and an hour like 08:10 is due in 08:00's.
+  return today.localDate === startOfDay.toISODate() && today.slot <= slotOf(now);
+}

@@ -29,9 +29,17 @@ export function shortKey(...parts: string[]): string {
 /** A user's id: it follows their primary address, so a retried registration is the same user. */
 export const userIdFor = (primaryAddress: string) => shortKey('user', primaryAddress);
 
-/** Message-IDs compare without their angle brackets and case-insensitively in the domain part. */
+/** Real Message-IDs are well under this (RFC 5322 allows a whole 998-character line). */
+export const messageIdLimit = 250;
+
+/**
+ * Message-IDs compare without their angle brackets and case-insensitively in the domain part. One
+ * longer than `messageIdLimit` (a sender can make it fill an item) stands for a stable hash of it,
+ * so the message and every reply that names it still meet.
+ */
 export function normaliseMessageId(id: string): string {
   const bare = id.trim().replace(/^<|>$/g, '');
   const at = bare.lastIndexOf('@');
-  return at < 0 ? bare : `${bare.slice(0, at)}@${bare.slice(at + 1).toLowerCase()}`;
+  const normal = at < 0 ? bare : `${bare.slice(0, at)}@${bare.slice(at + 1).toLowerCase()}`;
+  return normal.length <= messageIdLimit ? normal : `${shortKey(normal)}@long-id.invalid`;
 }

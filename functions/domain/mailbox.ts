@@ -106,3 +106,9 @@ export function fromAmbiguity(rawFromHeaders: string[], parsed: ParsedFromEntry[
     return 'the From display name reads as another address';
   return null;
 }
+
+/**
+ * RFC 5321 (4.5.3.1.3): no address is longer. A longer one is no address at all, and read as none,
+ * so a sender cannot make a stored key or record grow with it.
+ */
+export const longestAddress = 254;

@@ -135,6 +135,12 @@ export interface DigestRecord {
   failure: string | null;
 }
 
+/** A user in the slot index, and the slot their next digest was due in. */
+export interface DueUser {
+  userId: string;
+  slot: string;
+}
+
 export interface DigestStore {
   /**
    * Records that a user's digest for a local day is being sent: only if none was begun for that
@@ -160,6 +166,12 @@ export interface DigestStore {
   pauseDigests(userId: string, at: Date): Promise<void>;
   /** The users whose next digest is in a slot: the sparse, sharded index, never a Scan. */
   usersDueInSlot(slot: string): Promise<string[]>;
+  /**
+   * The users whose next digest is in a slot after `after` (exclusive; only `upTo` itself when
+   * null) up to `upTo` (inclusive), oldest slot first: the slots an outage missed, one Query per
+   * UTC day and shard.
+   */
+  usersDueBetween(after: string | null, upTo: string): Promise<DueUser[]>;
   /** The last slot the scheduler finished, so a missed slot is caught up once. */
   schedulerCursor(): Promise<string | null>;
   setSchedulerCursor(slot: string): Promise<void>;

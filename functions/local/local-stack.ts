@@ -2,9 +2,15 @@ import type { DNSResolver } from 'mailauth';
 import { makeClock } from '#adapters/clock.ts';
 import { type RunningHttp, startUnsubscribeListener } from '#adapters/http/unsubscribe-listener.ts';
 import { makeMailauthVerdicts } from '#adapters/mail/mailauth-verdicts.ts';
-import { type RunningSmtp, startSmtpFrontDoor } from '#adapters/smtp/smtp-front-door.ts';
+import {
+  defaultSmtpLimits,
+  type RunningSmtp,
+  type SmtpLimits,
+  startSmtpFrontDoor,
+} from '#adapters/smtp/smtp-front-door.ts';
 import type { Verdicts } from '#domain/model.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
+import { rawMailRetentionDays } from '#domain/retention.ts';
 import { makeRunScheduler } from '#use-cases/run-scheduler.ts';
 import { makeUnsubscribe } from '#use-cases/unsubscribe.ts';
 import { makeLocalDigestSender } from './digest-sender.ts';
@@ -16,10 +22,16 @@ import { type RunningSesEmulator, startSesEmulator } from './ses-emulator.ts';
 import { describeClock, removeStackFile, writeStackFile } from './stack-file.ts';
 import { localReplyTokens } from './token-keys.ts';
 
-/** The in-process timer that runs the same scheduler EventBridge runs on AWS. */
-async function startScheduler(
+/**
+ * The in-process timer: the same scheduler EventBridge runs on AWS, and the expiry S3's lifecycle
+ * rule does there. A failed run is logged and the next tick tries again.
+ */
+async function startTimer(
   services: LocalServices,
-  options: Parameters<typeof makeLocalDigestSender>[1] & { everySeconds: number },
+  options: Parameters<typeof makeLocalDigestSender>[1] & {
+    everySeconds: number;
+    expireRawMail: () => Promise<number>;
+  },
 ): Promise<{ close(): Promise<void> }> {
   const sender = await makeLocalDigestSender(services, options);
   const runScheduler = makeRunScheduler({
@@ -29,12 +41,16 @@ async function startScheduler(
     logger: options.logger,
   });
   let running: Promise<unknown> = Promise.resolve();
+  const failed = (what: string) => (error: unknown) =>
+    options.logger.error(`${what} failed`, {
+      failure: error instanceof Error ? error.message : String(error),
+    });
   const tick = () => {
-    running = running.then(runScheduler).catch((error: unknown) =>
-      options.logger.error('scheduler run failed', {
-        failure: error instanceof Error ? error.message : String(error),
-      }),
-    );
+    running = running
+      .then(runScheduler)
+      .catch(failed('scheduler run'))
+      .then(options.expireRawMail)
+      .catch(failed('raw mail expiry'));
   };
   tick();
   const timer = setInterval(tick, options.everySeconds * 1000);
@@ -58,11 +74,10 @@ export interface LocalStack {
   dynamo: RunningDynalite;
   smtp: RunningSmtp;
   ses: RunningSesEmulator;
+  /** Deletes raw mail past its retention, as the timer does every tick; returns the day folders removed. */
+  expireRawMail(): Promise<number>;
   stop(): Promise<void>;
 }
-
-/** Large enough for real mail with attachments; larger messages are refused at the door. */
-const maxMessageBytes = 50 * 1024 * 1024;
 
 /**
  * The embedded stack in one process: dynalite (persisted under the data folder unless `inMemory`),
@@ -78,6 +93,8 @@ export async function startLocalStack(
     resolver?: DNSResolver;
     /** A clock to run on instead of `config.clock` (a test that moves time step by step). */
     clock?: Clock;
+    /** Tighter SMTP bounds (a test of the limits), otherwise `defaultSmtpLimits`. */
+    smtpLimits?: Partial<SmtpLimits>;
   },
 ): Promise<LocalStack> {
   const { logger } = options;
@@ -102,7 +119,7 @@ export async function startLocalStack(
       host: config.smtpHost,
       port: config.smtpPort,
       mailDomain: config.mailDomain,
-      maxMessageBytes,
+      limits: { ...defaultSmtpLimits, ...options.smtpLimits },
       rawMail: services.rawMail,
       ingest: services.ingest,
       clock,
@@ -126,9 +143,11 @@ export async function startLocalStack(
     });
     started.push(http);
     const publicUrl = config.publicUrl ?? http.url;
+    const expireRawMail = () => services.rawMail.expire(clock(), rawMailRetentionDays);
     if (config.schedulerSeconds > 0) {
       started.push(
-        await startScheduler(services, {
+        await startTimer(services, {
+          expireRawMail,
           dataDir: config.dataDir,
           mailDomain: config.mailDomain,
           sesEndpoint: ses.endpoint,
@@ -160,6 +179,7 @@ export async function startLocalStack(
       ses,
       http,
       publicUrl,
+      expireRawMail,
       async stop() {
         if (options.writeStackFile) await removeStackFile(config.dataDir);
         for (const part of started.reverse()) await part.close();

@@ -22,10 +22,18 @@ try {
     console.error(`givefirst is already running for ${config.dataDir} (pid ${running.pid}).`);
     process.exit(1);
   }
-  const stack = await startLocalStack(config, {
-    logger: makeLogger({ runtime: 'local' }),
-    writeStackFile: true,
-  });
+  const logger = makeLogger({ runtime: 'local' });
+  // Last resort only: every server handles its own bad input (a 4xx, a 421, one connection
+  // closed). Should a throw still escape, it costs that one request, not the user's whole stack.
+  process.on('uncaughtException', (error) =>
+    logger.error('uncaught exception, still serving', { error: error.name, detail: error.message }),
+  );
+  process.on('unhandledRejection', (reason) =>
+    logger.error('unhandled rejection, still serving', {
+      detail: reason instanceof Error ? reason.message : String(reason),
+    }),
+  );
+  const stack = await startLocalStack(config, { logger, writeStackFile: true });
   const auth = config.relaxedAuth
     ? 'RELAXED: any From address of a registered user is believed (--relaxed-auth)'
     : 'required: DMARC pass or DKIM aligned with From, checked by mailauth against DNS';

@@ -1,34 +1,28 @@
-import { nextDigest, scheduleOf, slotMinutes, slotOf } from '#domain/digest-schedule.ts';
+import { DateTime } from 'luxon';
+import { dueToday, nextDigest, scheduleOf, slotOf } from '#domain/digest-schedule.ts';
 import type { User } from '#domain/model.ts';
 import type { Clock, DigestStore, Logger, UserStore } from '#domain/ports.ts';
 import type { SendDigestOutcome } from './send-digest.ts';
 
-/** A scheduler that was down catches up at most this far back; older slots are skipped. */
-const catchUpSlots = 96;
-
-/** The slots after `cursor` up to and including `current`, oldest first, at most `catchUpSlots`. */
-function slotsSince(cursor: string | null, current: string): string[] {
-  if (!cursor || cursor >= current) return cursor === current ? [] : [current];
-  const step = slotMinutes * 60_000;
-  const slots: string[] = [];
-  for (let t = Date.parse(current); slots.length < catchUpSlots; t -= step) {
-    const slot = slotOf(new Date(t));
-    if (slot <= cursor) break;
-    slots.unshift(slot);
-  }
-  return slots;
-}
+/**
+ * A table whose scheduler never ran (users registered from the command line while no stack was up)
+ * is searched this far back once, so nobody registered then waits for ever.
+ */
+const firstRunLookbackDays = 31;
 
 /**
  * One run of the digest scheduler.
  *
  * Primary course:
- * 1. The slots to handle: every 15-minute slot since the last run finished, up to the current one
- *    (a run missed while the scheduler was down is caught up once, not skipped, not doubled).
- * 2. For each slot, the users due in it, read from the sparse sharded index (never a Scan).
- * 3. Each user's digest is sent (at most once a day: the digest record decides), then the user is
- *    scheduled for their next digest, computed in their zone.
- * 4. The cursor moves to the current slot.
+ * 1. The missed range: every slot after the last run's (the cursor) up to the current one, however
+ *    long the scheduler was down. The gap between cursor and now is the outage.
+ * 2. The users due in that range, read from the slot index (one Query per UTC day and shard, never
+ *    a Scan). Each user is in the index once, under their next slot, so each comes up once.
+ * 3. A user whose digest is due today (their hour has passed on their local day) gets it now, at
+ *    most once a day (the digest record decides); a day an outage swallowed is not sent after the
+ *    fact, so a long outage gives one digest, never a backlog.
+ * 4. Each of them is scheduled for their next digest, computed in their zone, from now.
+ * 5. The cursor moves to the current slot.
  */
 export function makeRunScheduler(deps: {
   store: DigestStore & Pick<UserStore, 'getUser'>;
@@ -37,27 +31,41 @@ export function makeRunScheduler(deps: {
   logger: Logger;
 }) {
   return async function runScheduler(): Promise<{
+    /** The slots the users found were due in, oldest first. */
     slots: string[];
     outcomes: SendDigestOutcome[];
   }> {
     const now = deps.clock();
     const current = slotOf(now);
-    const slots = slotsSince(await deps.store.schedulerCursor(), current);
+    const cursor = await deps.store.schedulerCursor();
+    if (cursor === current) return { slots: [], outcomes: [] };
+    // A clock set back (cursor ahead of now) looks at the current slot only.
+    const after = !cursor
+      ? slotOf(DateTime.fromJSDate(now).minus({ days: firstRunLookbackDays }).toJSDate())
+      : cursor < current
+        ? cursor
+        : null;
+    const due = await deps.store.usersDueBetween(after, current);
     const outcomes: SendDigestOutcome[] = [];
-    for (const slot of slots) {
-      for (const userId of await deps.store.usersDueInSlot(slot)) {
-        const user = await deps.store.getUser(userId);
-        if (!user) continue;
-        try {
-          outcomes.push(await deps.sendDigest(user));
-        } finally {
-          await deps.store.scheduleDigest(userId, nextDigest(scheduleOf(user), now));
-        }
+    for (const { userId, slot } of due) {
+      const user = await deps.store.getUser(userId);
+      if (!user) continue;
+      const schedule = scheduleOf(user);
+      try {
+        if (dueToday(schedule, now)) outcomes.push(await deps.sendDigest(user));
+        else deps.logger.info('missed digest day not sent late', { userId, slot });
+      } finally {
+        await deps.store.scheduleDigest(userId, nextDigest(schedule, now));
       }
     }
     await deps.store.setSchedulerCursor(current);
-    if (outcomes.length > 0)
-      deps.logger.info('scheduler ran', { slots: slots.length, digests: outcomes.length });
-    return { slots, outcomes };
+    if (due.length > 0)
+      deps.logger.info('scheduler ran', {
+        from: after,
+        to: current,
+        due: due.length,
+        digests: outcomes.length,
+      });
+    return { slots: [...new Set(due.map((d) => d.slot))], outcomes };
   };
 }

@@ -210,6 +210,46 @@ function storeContract(backend: StoreBackend) {
     });
   });
 
+  describe('the slot index', () => {
+    test('finds users by their slot, and every user of a run of slots across days, in slot order', async () => {
+      // Prepare
+      const { store } = await aStore();
+      const users = ['user-a', 'user-b', 'user-c', 'user-d', 'user-e'].map((id) =>
+        aUser({ userId: id, email: `${id}@example.com` }),
+      );
+      for (const user of users) await store.addUser(user);
+      const slots = [
+        '2025-03-03T07:00Z',
+        '2025-03-03T07:15Z',
+        '2025-03-05T23:45Z',
+        '2025-03-13T06:00Z',
+        '2025-03-14T00:00Z',
+      ];
+      for (const [i, user] of users.entries()) {
+        const slot = slots[i] ?? '';
+        await store.scheduleDigest(user.userId, {
+          slot,
+          at: new Date(slot.replace('Z', ':00Z')),
+          localDate: slot.slice(0, 10),
+        });
+      }
+
+      // Act
+      const inOneSlot = await store.usersDueInSlot('2025-03-03T07:15Z');
+      const afterTheFirst = await store.usersDueBetween('2025-03-03T07:00Z', '2025-03-13T06:00Z');
+      const onlyTheLast = await store.usersDueBetween(null, '2025-03-14T00:00Z');
+
+      // Assess
+      expect(inOneSlot).toEqual(['user-b']);
+      expect(afterTheFirst).toEqual([
+        { userId: 'user-b', slot: '2025-03-03T07:15Z' },
+        { userId: 'user-c', slot: '2025-03-05T23:45Z' },
+        { userId: 'user-d', slot: '2025-03-13T06:00Z' },
+      ]);
+      expect(onlyTheLast).toEqual([{ userId: 'user-e', slot: '2025-03-14T00:00Z' }]);
+    });
+  });
+
   describe('saveLoggedMessage', () => {
     const saved = { status: 'saved', repliesParked: false };
 

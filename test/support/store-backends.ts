@@ -40,6 +40,12 @@ async function connect(server: {
   };
 }
 
+/**
+ * In CI every backend runs or its suite fails: a suite skipped there would prove nothing while the
+ * README promises it. Elsewhere a machine without Java skips DynamoDB Local, and says why.
+ */
+const mustRun = Boolean(process.env.CI);
+
 export const storeBackends: StoreBackend[] = [
   {
     name: 'dynalite',
@@ -48,7 +54,7 @@ export const storeBackends: StoreBackend[] = [
   },
   {
     name: 'DynamoDB Local',
-    unavailable: dynamoDbLocalUnavailable(),
+    unavailable: mustRun ? null : dynamoDbLocalUnavailable(),
     start: async () => {
       const server = await startDynamoDbLocal();
       if (!server) throw new Error(`DynamoDB Local cannot run here: ${dynamoDbLocalUnavailable()}`);

@@ -7,6 +7,7 @@ import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { keys } from '#adapters/dynamodb/table-design.ts';
 import { silentLogger } from '#adapters/logger.ts';
+import type { SmtpLimits } from '#adapters/smtp/smtp-front-door.ts';
 import { normaliseMessageId, shortKey } from '#domain/ids.ts';
 import type { Clock } from '#domain/ports.ts';
 import { readLocalConfig } from '#local/local-config.ts';
@@ -29,6 +30,7 @@ export async function startTestStack(
     clock?: string | Clock;
     relaxedAuth?: boolean;
     resolver?: DNSResolver;
+    smtpLimits?: Partial<SmtpLimits>;
   } = {},
 ): Promise<TestStack> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'givefirst-stack-'));
@@ -48,6 +50,7 @@ export async function startTestStack(
     logger: silentLogger,
     inMemory: true,
     ...(options.resolver ? { resolver: options.resolver } : {}),
+    ...(options.smtpLimits ? { smtpLimits: options.smtpLimits } : {}),
     ...(typeof options.clock === 'function' ? { clock: options.clock } : {}),
   });
   const transport = nodemailer.createTransport({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextDigest, slotOf } from '#domain/digest-schedule.ts';
+import { dueToday, nextDigest, slotOf } from '#domain/digest-schedule.ts';
 
 const at = (iso: string) => new Date(iso);
 const weekdays = (timeZone: string, digestAt = '08:00') => ({
@@ -95,5 +95,54 @@ describe('the next digest', () => {
     expect(nextDigest(weekdays('America/New_York'), after).at.toISOString()).toBe(
       '2026-03-02T13:00:00.000Z',
     );
+  });
+});
+
+describe("whether today's digest is due (a run after an outage sends it late, or waits)", () => {
+  it.each([
+    [
+      'Berlin 08:00, Tuesday 07:59 local: not yet',
+      weekdays('Europe/Berlin'),
+      '2026-03-03T06:59:00Z',
+      false,
+    ],
+    [
+      'Berlin 08:00, Tuesday 08:00 local: due',
+      weekdays('Europe/Berlin'),
+      '2026-03-03T07:00:00Z',
+      true,
+    ],
+    [
+      'Berlin 08:00, Tuesday 14:00 local: due, late',
+      weekdays('Europe/Berlin'),
+      '2026-03-03T13:00:00Z',
+      true,
+    ],
+    [
+      'Berlin 08:00, Saturday 14:00 local: no digest day',
+      weekdays('Europe/Berlin'),
+      '2026-03-07T13:00:00Z',
+      false,
+    ],
+    [
+      'Berlin 08:10, run at 08:00 in its slot: due',
+      weekdays('Europe/Berlin', '08:10'),
+      '2026-03-03T07:00:00Z',
+      true,
+    ],
+    [
+      'Tokyo 08:00, 23:30 UTC Monday is Tuesday 08:30 there: due',
+      weekdays('Asia/Tokyo'),
+      '2026-03-02T23:30:00Z',
+      true,
+    ],
+    [
+      'Los Angeles 08:00, 15:00 UTC is 07:00 there: not yet',
+      weekdays('America/Los_Angeles'),
+      '2026-03-03T15:00:00Z',
+      false,
+    ],
+  ])('%s', (_case, schedule, now, due) => {
+    expect(dueToday(schedule, at(now))).toBe(due);
   });
 });

@@ -1,7 +1,12 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { DigestRecord, DigestStore } from '#domain/ports.ts';
+import { DateTime } from 'luxon';
+import type { DigestRecord, DigestStore, DueUser } from '#domain/ports.ts';
 import { conditional, type DynamoTable } from './dynamodb-table.ts';
 import { gsi2, indexNames, keys, slotShards } from './table-design.ts';
+
+/** The UTC day after a yyyy-mm-dd day. */
+const nextUtcDay = (day: string) =>
+  DateTime.fromISO(day, { zone: 'utc' }).plus({ days: 1 }).toISODate() ?? '9999-12-31';
 
 /** Digests: the once-a-day record, the slot index of users due, the scheduler's cursor, let-go names shown. */
 export class DynamoDigestStore implements DigestStore {
@@ -73,8 +78,8 @@ export class DynamoDigestStore implements DigestStore {
       UpdateExpression: 'SET GSI2PK = :p, GSI2SK = :u, nextDigestAt = :at, nextDigestDate = :d',
       ConditionExpression: 'attribute_exists(PK)',
       ExpressionAttributeValues: {
-        ':p': gsi2.slot(next.slot, gsi2.shardOf(userId)),
-        ':u': userId,
+        ':p': gsi2.day(gsi2.dayOf(next.slot), gsi2.shardOf(userId)),
+        ':u': gsi2.entry(next.slot, userId),
         ':at': next.at.toISOString(),
         ':d': next.localDate,
       },
@@ -91,17 +96,33 @@ export class DynamoDigestStore implements DigestStore {
   }
 
   async usersDueInSlot(slot: string): Promise<string[]> {
-    const shards = await Promise.all(
+    return (await this.usersDueBetween(null, slot))
+      .filter((due) => due.slot === slot)
+      .map((due) => due.userId);
+  }
+
+  async usersDueBetween(after: string | null, upTo: string): Promise<DueUser[]> {
+    const days: string[] = [];
+    const last = gsi2.dayOf(upTo);
+    for (let day = gsi2.dayOf(after ?? upTo); day <= last; day = nextUtcDay(day)) days.push(day);
+    const queries = days.flatMap((day) =>
       Array.from({ length: slotShards }, (_, shard) =>
         this.#t.queryAll({
           IndexName: indexNames.bySlot,
-          KeyConditionExpression: 'GSI2PK = :p',
-          ExpressionAttributeValues: { ':p': gsi2.slot(slot, shard) },
-          ProjectionExpression: 'userId',
+          KeyConditionExpression: 'GSI2PK = :p AND GSI2SK BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':p': gsi2.day(day, shard),
+            ':from': after ? gsi2.afterSlot(after) : upTo,
+            ':to': gsi2.afterSlot(upTo),
+          },
+          ProjectionExpression: 'userId, GSI2SK',
         }),
       ),
     );
-    return shards.flat().map((i) => i.userId as string);
+    return (await Promise.all(queries))
+      .flat()
+      .map((i) => ({ userId: i.userId as string, slot: (i.GSI2SK as string).split('#')[0] ?? '' }))
+      .sort((a, b) => a.slot.localeCompare(b.slot));
   }
 
   async schedulerCursor(): Promise<string | null> {

@@ -135,6 +135,9 @@ export class DynamoStore implements Store {
   usersDueInSlot(slot: string) {
     return this.#digests.usersDueInSlot(slot);
   }
+  usersDueBetween(after: string | null, upTo: string) {
+    return this.#digests.usersDueBetween(after, upTo);
+  }
   schedulerCursor() {
     return this.#digests.schedulerCursor();
   }

@@ -40,12 +40,20 @@ export const prefixes = {
   messages: 'MSG#',
 };
 
-/** The slot index spreads each slot's users over this many partitions, so no slot is one hot key. */
+/** The slot index spreads each day's users over this many partitions, so no day is one hot key. */
 export const slotShards = 4;
 
-/** GSI2: a user's next digest slot and shard (their id picks the shard, so it never moves). */
+/**
+ * GSI2: a user's next digest slot. The partition is the slot's UTC day and a shard (their id picks
+ * the shard, so it never moves); the sort key starts with the slot. One slot is a `begins_with`,
+ * and any run of missed slots is one range Query per day and shard, however long the outage.
+ */
 export const gsi2 = {
-  slot: (slot: string, shard: number) => `SLOT#${slot}#${shard}`,
+  day: (day: string, shard: number) => `SLOTDAY#${day}#${shard}`,
+  dayOf: (slot: string) => slot.slice(0, 10),
+  entry: (slot: string, userId: string) => `${slot}#${userId}`,
+  /** Sorts after every entry of `slot` and before every entry of a later slot ('$' follows '#'). */
+  afterSlot: (slot: string) => `${slot}$`,
   shardOf: (userId: string) =>
     (userId.charCodeAt(0) + userId.charCodeAt(userId.length - 1)) % slotShards,
 };

@@ -16,6 +16,8 @@ const page = (title: string, body: string) => `<!doctype html>
 button{font:inherit;padding:.5rem 1rem;border-radius:.4rem;border:1px solid currentColor;background:none;color:inherit;cursor:pointer}</style>
 </head><body><h1>${title}</h1>${body}</body></html>`;
 
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 function reply(res: ServerResponse, status: number, html: string) {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
@@ -24,13 +26,52 @@ function reply(res: ServerResponse, status: number, html: string) {
   res.end(html);
 }
 
-/** Reads (and drops) a small request body; one-click unsubscribe sends `List-Unsubscribe=One-Click`. */
-async function drain(req: IncomingMessage): Promise<void> {
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > 10_000) break;
+/** One-click unsubscribe posts `List-Unsubscribe=One-Click`; anything much larger is not a mail client. */
+const maxBodyBytes = 10_000;
+/** A client gets this long to send its headers, and its whole request: a slow sender holds nothing for ever. */
+const headersTimeoutMs = 10_000;
+const requestTimeoutMs = 30_000;
+
+/** What a request Node could not read is answered with; anything else it could not read is a 400. */
+const clientErrorStatus: Record<string, string> = {
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+};
+
+/** A request body over `maxBodyBytes`: answered 413, and the rest is not read. */
+export class RequestTooLargeError extends Error {
+  constructor() {
+    super(`request body over ${maxBodyBytes} bytes`);
+    this.name = 'RequestTooLargeError';
   }
+}
+
+/** Reads (and drops) a small request body; refuses one over the limit as soon as it passes it. */
+function drain(req: IncomingMessage): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) {
+      reject(new RequestTooLargeError());
+      return;
+    }
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        req.pause();
+        reject(new RequestTooLargeError());
+      }
+    });
+    req.once('end', () => resolve());
+    req.once('error', reject);
+  });
+}
+
+/** The path and token of a request target, or null when it is not one (`//[`, `http://[`, …). */
+function readTarget(raw: string | undefined): { path: string; token: string } | null {
+  if (!raw?.startsWith('/') || raw.startsWith('//')) return null;
+  const url = URL.parse(raw, 'http://localhost');
+  if (!url) return null;
+  return { path: url.pathname, token: url.searchParams.get('t') ?? '' };
 }
 
 /**
@@ -44,10 +85,40 @@ export async function startUnsubscribeListener(options: {
   unsubscribe: ReturnType<typeof makeUnsubscribe>;
   logger: Logger;
 }): Promise<RunningHttp> {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const token = url.searchParams.get('t') ?? '';
-    if (url.pathname !== '/unsubscribe') {
+  const { logger } = options;
+  const server = createServer(
+    { headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs },
+    (req, res) => {
+      try {
+        handle(req, res);
+      } catch (error) {
+        // A throw here would be an uncaught exception: one request must cost one request.
+        logger.error('web request failed', { failure: describe(error) });
+        if (!res.headersSent)
+          reply(res, 500, page('Something went wrong', '<p>Nothing was changed.</p>'));
+        else res.destroy();
+      }
+    },
+  );
+  // A request Node cannot parse (bad request line, header, method) never reaches the handler.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    logger.warn('malformed web request', { code: error.code ?? 'unknown' });
+    if (socket.writable && error.code !== 'ECONNRESET') {
+      const status = clientErrorStatus[error.code ?? ''] ?? '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    } else {
+      socket.destroy();
+    }
+  });
+
+  function handle(req: IncomingMessage, res: ServerResponse) {
+    const target = readTarget(req.url);
+    if (!target) {
+      reply(res, 400, page('Bad request', '<p>Nothing was changed.</p>'));
+      return;
+    }
+    const { token } = target;
+    if (target.path !== '/unsubscribe') {
       reply(res, 404, page('Not found', '<p>Nothing here.</p>'));
       return;
     }
@@ -79,7 +150,7 @@ export async function startUnsubscribeListener(options: {
     drain(req)
       .then(() => options.unsubscribe.unsubscribe(token))
       .then((outcome) => {
-        options.logger.info('unsubscribe', { status: outcome.status });
+        logger.info('unsubscribe', { status: outcome.status });
         if (outcome.status === 'unsubscribed') {
           reply(res, 200, page('Done', '<p>You will get no more digests.</p>'));
         } else {
@@ -87,16 +158,20 @@ export async function startUnsubscribeListener(options: {
         }
       })
       .catch((error: unknown) => {
-        options.logger.error('unsubscribe failed', {
-          failure: error instanceof Error ? error.message : String(error),
-        });
+        if (error instanceof RequestTooLargeError) {
+          // The rest of the body is not read: the connection closes after the answer.
+          res.setHeader('connection', 'close');
+          reply(res, 413, page('Too large', '<p>Nothing was changed.</p>'));
+          return;
+        }
+        logger.error('unsubscribe failed', { failure: describe(error) });
         reply(
           res,
           500,
           page('Something went wrong', '<p>Nothing was changed. Please try again.</p>'),
         );
       });
-  });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

@@ -3,7 +3,12 @@ import { PassThrough, type Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { type AddressObject, type EmailAddress, MailParser } from 'mailparser';
 import { UnreadableMailError } from '#domain/errors.ts';
-import { fromAmbiguity, isLiteralAddress, normaliseAddress } from '#domain/mailbox.ts';
+import {
+  fromAmbiguity,
+  isLiteralAddress,
+  longestAddress,
+  normaliseAddress,
+} from '#domain/mailbox.ts';
 import type { Mailbox, ParsedEmail } from '#domain/model.ts';
 import type { ParseMail } from '#domain/ports.ts';
 
@@ -32,7 +37,8 @@ const addressHeaders = new Set(['from', 'to', 'cc', 'bcc']);
 /**
  * The mailboxes of an address header. An address counts only when it is written in the raw header
  * itself: one that appears only inside an encoded-word (display text) is dropped, and an entry
- * without an address never falls back to its display name.
+ * without an address never falls back to its display name. One longer than any address can be is
+ * not an address either.
  */
 function mailboxes(value: unknown, rawHeader: string | undefined): Mailbox[] {
   const objects = (Array.isArray(value) ? value : value ? [value] : []) as AddressObject[];
@@ -40,7 +46,11 @@ function mailboxes(value: unknown, rawHeader: string | undefined): Mailbox[] {
   const walk = (entries: EmailAddress[]) => {
     for (const entry of entries) {
       if (entry.group) walk(entry.group);
-      else if (entry.address?.includes('@') && isLiteralAddress(entry.address, rawHeader ?? '')) {
+      else if (
+        entry.address?.includes('@') &&
+        entry.address.length <= longestAddress &&
+        isLiteralAddress(entry.address, rawHeader ?? '')
+      ) {
         const name = withUtf7Words((entry.name ?? '').trim(), rawHeader);
         out.push({ address: normaliseAddress(entry.address), name });
       }

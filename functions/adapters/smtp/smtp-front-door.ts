@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { IngestFailedError, SenderCheckUnavailableError } from '#domain/errors.ts';
 import { base32 } from '#domain/ids.ts';
@@ -9,11 +9,36 @@ import type { Verdicts } from '#domain/model.ts';
 import type { Clock, Logger, RawMailStore } from '#domain/ports.ts';
 import type { IngestEmail } from '#use-cases/ingest-email.ts';
 
+/** What one sender may take of the front door. Each bound is a reply, never a crash. */
+export interface SmtpLimits {
+  /** A message over this is cut off while streaming (552) and nothing of it is kept. */
+  maxMessageBytes: number;
+  /** The whole DATA phase, however slowly the bytes come: then 421 and the connection closes. */
+  maxDataSeconds: number;
+  /** Open connections at once; one more is answered 421. */
+  maxConnections: number;
+  /** Envelope recipients per message; each one more is answered 452 (RFC 5321 4.5.3.1.10). */
+  maxRecipients: number;
+  /** A connection that says nothing for this long is closed (421). */
+  idleSeconds: number;
+}
+
+export const defaultSmtpLimits: SmtpLimits = {
+  // Large enough for real mail with attachments.
+  maxMessageBytes: 50 * 1024 * 1024,
+  // 50 MB at a slow 100 KB/s takes about 9 minutes.
+  maxDataSeconds: 10 * 60,
+  maxConnections: 100,
+  // Mail for the inbound domain goes to log@, log+tags@ or reply+…@: a handful, never hundreds.
+  maxRecipients: 20,
+  idleSeconds: 60,
+};
+
 export interface SmtpFrontDoorOptions {
   host: string;
   port: number;
   mailDomain: string;
-  maxMessageBytes: number;
+  limits: SmtpLimits;
   rawMail: RawMailStore;
   ingest: IngestEmail;
   clock: Clock;
@@ -26,6 +51,72 @@ export interface RunningSmtp {
   address: string;
   port: number;
   close(): Promise<void>;
+}
+
+/** A message went over the size limit while it was streaming in. */
+export class MessageTooLargeError extends Error {
+  readonly responseCode = 552;
+  constructor(maxBytes: number) {
+    super(`message exceeds the size limit of ${maxBytes} bytes`);
+    this.name = 'MessageTooLargeError';
+  }
+}
+
+/** The DATA phase went on longer than the limit. */
+export class DataTooSlowError extends Error {
+  readonly responseCode = 421;
+  constructor(maxSeconds: number) {
+    super(`message not received in full within ${maxSeconds} s, closing connection`);
+    this.name = 'DataTooSlowError';
+  }
+}
+
+/** The client went away before the end of the message. */
+export class MessageCutOffError extends Error {
+  readonly responseCode = 451;
+  constructor(options?: { cause?: unknown }) {
+    super('connection closed before the message was received in full', options);
+    this.name = 'MessageCutOffError';
+  }
+}
+
+/**
+ * The message as it streams in, passed on only while it stays within the limits. Past a limit the
+ * copy fails at once (so the raw-mail store drops what it wrote) and the rest of the message is
+ * read and thrown away, so the session can still answer.
+ */
+function bounded(data: Readable, limits: SmtpLimits, clock: Clock): Readable {
+  const deadline = clock().getTime() + limits.maxDataSeconds * 1000;
+  const copy = new PassThrough();
+  // The store reads this copy a moment later; its failure reaches the store then, not as an
+  // unhandled 'error' event now.
+  copy.on('error', () => undefined);
+  let bytes = 0;
+  let failed = false;
+  const fail = (error: Error) => {
+    failed = true;
+    copy.destroy(error);
+    data.resume();
+  };
+  data.on('data', (chunk: Buffer) => {
+    if (failed) return;
+    bytes += chunk.length;
+    if (bytes > limits.maxMessageBytes) {
+      fail(new MessageTooLargeError(limits.maxMessageBytes));
+    } else if (clock().getTime() > deadline) {
+      fail(new DataTooSlowError(limits.maxDataSeconds));
+    } else if (!copy.write(chunk)) {
+      data.pause();
+      copy.once('drain', () => data.resume());
+    }
+  });
+  data.once('end', () => {
+    if (!failed) copy.end();
+  });
+  // smtp-server destroys the stream when the client goes away mid-message.
+  data.once('error', (error) => failed || fail(new MessageCutOffError({ cause: error })));
+  data.once('close', () => failed || data.readableEnded || fail(new MessageCutOffError()));
+  return copy;
 }
 
 /**
@@ -47,16 +138,20 @@ function withReturnPath(message: Readable, mailFrom: string): Readable {
  * The local front door: SMTP for the inbound domain only. Each message is stored whole first,
  * then handed to the same ingest code the Lambda runs, with the same kind of envelope.
  * A message is acknowledged once it is stored; an ingest failure keeps it for redrive.
+ * Every session is bounded (`SmtpLimits`), and nothing a client does ends the process.
  */
 export async function startSmtpFrontDoor(options: SmtpFrontDoorOptions): Promise<RunningSmtp> {
-  const { mailDomain, rawMail, ingest, clock, logger } = options;
-  const server = new SMTPServer({
+  const { mailDomain, rawMail, ingest, clock, logger, limits } = options;
+  const server: SMTPServer = new SMTPServer({
     name: mailDomain,
     banner: 'givefirst',
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     hideSTARTTLS: true,
-    size: options.maxMessageBytes,
+    size: limits.maxMessageBytes,
+    maxClients: limits.maxConnections,
+    maxRecipients: limits.maxRecipients,
+    socketTimeout: limits.idleSeconds * 1000,
     logger: false,
     onRcptTo(address, _session, callback) {
       if (domainOf(address.address) !== mailDomain) {
@@ -73,12 +168,10 @@ export async function startSmtpFrontDoor(options: SmtpFrontDoorOptions): Promise
       const receivedAt = clock();
       const receiptId = base32(randomBytes(10));
       const rawKey = `inbound/${receivedAt.toISOString().slice(0, 10)}/${receiptId}.eml`;
+      const message = bounded(stream, limits, clock);
       (async () => {
         const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        await rawMail.put(rawKey, withReturnPath(stream, mailFrom));
-        if ((stream as { sizeExceeded?: boolean }).sizeExceeded) {
-          throw Object.assign(new Error('message exceeds the size limit'), { responseCode: 552 });
-        }
+        await rawMail.put(rawKey, withReturnPath(message, mailFrom));
         const envelope = {
           receiptId,
           rawKey,
@@ -104,16 +197,40 @@ export async function startSmtpFrontDoor(options: SmtpFrontDoorOptions): Promise
           throw error;
         }
       })().then(
-        (message) => callback(null, message),
+        (reply) => callback(null, reply),
         (error: Error & { responseCode?: number }) => {
-          logger.warn('smtp message not accepted', { receiptId, error: error.message });
-          callback(Object.assign(error, { responseCode: error.responseCode ?? 451 }));
+          logger.warn('smtp message not accepted', {
+            receiptId,
+            error: error.name,
+            detail: error.message,
+          });
+          if (error instanceof DataTooSlowError) {
+            // The client is still sending: say why and hang up rather than read on. Only now,
+            // once the store has removed what it wrote.
+            for (const connection of server.connections) {
+              if (connection.session !== session) continue;
+              connection.send(error.responseCode, error.message);
+              connection.close();
+            }
+          }
+          // An error that names its reply (ours: too large, too slow, cut off) says it; anything
+          // else is a plain "try again", never an internal error text.
+          const known = typeof error.responseCode === 'number';
+          callback(
+            Object.assign(new Error(known ? error.message : 'temporary failure, try again later'), {
+              responseCode: error.responseCode ?? 451,
+            }),
+          );
         },
       );
     },
   });
+  // A client that resets mid-message surfaces here; one bad connection costs that connection only.
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    logger.warn('smtp connection error', { code: error.code ?? 'unknown', error: error.message });
+  });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.server.address() as AddressInfo;

@@ -165,6 +165,11 @@ export interface LoggedMessage {
   sentAt: string;
   /** Where sentAt came from: the Date header, the receipt time (no Date), or clamped (a Date in the future or decades ago). */
   dateSource: 'header' | 'receipt' | 'clamped';
+  /**
+   * When givefirst received it (ISO). A moment in the past is judged only from mail dated and
+   * received by then. Messages logged before this was kept have none: their date stands for it.
+   */
+  receivedAt?: string;
   subject: string;
   snippet: string;
   /** Outgoing: the recipients. Incoming: the sender (role `from`). */

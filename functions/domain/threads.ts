@@ -22,6 +22,7 @@ export const threadFields = [
   'messageId',
   'messageKey',
   'direction',
+  'receivedAt',
   'via',
   'sentAt',
   'subject',
@@ -36,6 +37,18 @@ export const threadFields = [
 ] as const satisfies readonly (keyof LoggedMessage)[];
 
 export type ThreadMessage = Pick<LoggedMessage, (typeof threadFields)[number]>;
+
+/**
+ * The messages givefirst knew of at `asOf`: dated and received by then. A moment in the past is
+ * judged as it was, never from mail sent or forwarded later.
+ */
+export function knownAt<M extends Pick<LoggedMessage, 'sentAt' | 'receivedAt'>>(
+  messages: M[],
+  asOf: Date,
+): M[] {
+  const at = asOf.toISOString();
+  return messages.filter((m) => m.sentAt <= at && (m.receivedAt ?? m.sentAt) <= at);
+}
 
 export interface ThreadContactView extends PairStatus {
   address: string;

@@ -6,8 +6,9 @@ import { startTestStack, type TestStack } from '#test/support/test-stack.ts';
 
 /*
  * Whole conversations replayed as real MIME through the SMTP door and the ingest path, with the
- * ladder judged at chosen moments on the user's calendar (Europe/Berlin). The stack's fixed clock is
- * the receipt time of every message; each message carries its own Date. Threads are computed from
+ * ladder judged at chosen moments on the user's calendar (Europe/Berlin). Each message carries its
+ * own Date and is received a minute later (a moment is judged only from mail received by then); a
+ * Date the stack's fixed clock cannot believe is received at that clock. Threads are computed from
  * every stored message, so a moment is judged before the next message of its scenario is sent.
  *
  * March 2026: Mon 2, Thu 5, Mon 9, Wed 11, Mon 16, Wed 18, Thu 26, Mon 30 (CEST from Sun 29).
@@ -109,7 +110,11 @@ function aConversationStack(clock: string) {
   const ctx = {} as { stack: TestStack; me: User };
 
   beforeAll(async () => {
-    ctx.stack = await startTestStack({ mailDomain: domain, clock: `fixed:${clock}` });
+    ctx.stack = await startTestStack({
+      mailDomain: domain,
+      clock: `fixed:${clock}`,
+      receivedAsDated: true,
+    });
     const added = await ctx.stack.services.registerUser({
       email: 'me@example.com',
       timeZone: 'Europe/Berlin',
@@ -125,9 +130,12 @@ function aConversationStack(clock: string) {
   /** The user sends a message with the log address in Bcc (or forwards one to it). */
   const fromMe = (mail: Omit<Mail, 'from'> & { from?: string }) =>
     ctx.stack.sendRaw({ from: 'me@example.com', to: [log] }, written({ from: mia, ...mail }));
-  /** A contact's message that reaches the log address because the user had it in Cc. */
-  const fromContact = (address: string, mail: Mail) =>
-    ctx.stack.sendRaw({ from: address, to: [log] }, written(mail));
+  /**
+   * A contact's message that reaches the log address because the user had it in Cc; `clock`
+   * receives it at the stack's clock, where the listing of recent rejections looks.
+   */
+  const fromContact = (address: string, mail: Mail, received: 'dated' | 'clock' = 'dated') =>
+    ctx.stack.sendRaw({ from: address, to: [log] }, written(mail), received);
   /** The threads with this subject, judged at `asOf`. */
   const threadsAbout = async (subject: string, asOf: string): Promise<ThreadView[]> =>
     (await ctx.stack.services.listThreads(ctx.me, new Date(asOf))).filter(
@@ -398,16 +406,20 @@ describe('reply evidence, as each mail client writes it', () => {
 
   it("rejects a stranger's message Cc'd to the log address that answers nothing logged", async () => {
     const subject = 'Re: Your invoice';
-    const response = await fromContact('mallory@evil.example', {
-      from: 'Mallory <mallory@evil.example>',
-      to: mia,
-      cc: log,
-      subject,
-      date: 'Tue, 3 Mar 2026 08:30:00 +0000',
-      messageId: '<CAmallory@mail.gmail.com>',
-      inReplyTo: '<CAnever-logged@mail.gmail.com>',
-      text: 'Please pay the attached invoice today.',
-    });
+    const response = await fromContact(
+      'mallory@evil.example',
+      {
+        from: 'Mallory <mallory@evil.example>',
+        to: mia,
+        cc: log,
+        subject,
+        date: 'Tue, 3 Mar 2026 08:30:00 +0000',
+        messageId: '<CAmallory@mail.gmail.com>',
+        inReplyTo: '<CAnever-logged@mail.gmail.com>',
+        text: 'Please pay the attached invoice today.',
+      },
+      'clock',
+    );
 
     expect(response).toMatch(/rejected/);
     expect(await rejectionOf(subject)).toMatchObject({
@@ -969,18 +981,22 @@ describe('bad input on tracked threads', () => {
       const subject = `Sponsors for the meetup (${reason})?`;
       await ask('Wes Hart <wes@w.ca>', subject, `<CAq-sponsors-${reason}@mail.gmail.com>`);
 
-      const response = await fromContact('wes@w.ca', {
-        from: 'Wes Hart <wes@w.ca>',
-        to: mia,
-        cc: log,
-        subject: `Re: ${subject}`,
-        date: 'Tue, 3 Mar 2026 11:00:00 +0000',
-        messageId: `<CAwes-${reason}@mail.gmail.com>`,
-        inReplyTo: `<CAq-sponsors-${reason}@mail.gmail.com>`,
-        references: `<CAq-sponsors-${reason}@mail.gmail.com>`,
-        headers: [header],
-        text: 'Thanks for your message, it has been received.',
-      });
+      const response = await fromContact(
+        'wes@w.ca',
+        {
+          from: 'Wes Hart <wes@w.ca>',
+          to: mia,
+          cc: log,
+          subject: `Re: ${subject}`,
+          date: 'Tue, 3 Mar 2026 11:00:00 +0000',
+          messageId: `<CAwes-${reason}@mail.gmail.com>`,
+          inReplyTo: `<CAq-sponsors-${reason}@mail.gmail.com>`,
+          references: `<CAq-sponsors-${reason}@mail.gmail.com>`,
+          headers: [header],
+          text: 'Thanks for your message, it has been received.',
+        },
+        'clock',
+      );
 
       expect(response).toMatch(/rejected/);
       expect(await rejectionOf(`Re: ${subject}`)).toMatchObject({ reason });

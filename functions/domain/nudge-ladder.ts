@@ -8,7 +8,8 @@ import { dueDate, firstBusinessDayAfter, localDate, nudgeWindow } from './reply-
  * ladder is a pure function of the messages, the user's zone and that moment.
  *
  * waiting → due ("assume the best") → nudged once → due again ("one last friendly nudge") →
- * nudged twice → let go. A reply at any step closes it, let-go included.
+ * nudged twice → let go. A reply at any step closes it, let-go included; so does a message that
+ * asks nothing written after it was due ("thanks for the call"): they answered elsewhere.
  */
 
 export type PairEvent =
@@ -112,6 +113,11 @@ export function applyEvent(pair: PairLadder, event: PairEvent, timeZone: string)
         if (today < pair.dueOn) {
           pair.dueOn = dueDate(event.at, timeZone, event.window ?? pair.window ?? nudgeWindow);
           note('wrote again before the window was over: window restarted');
+        } else if (!event.awaited) {
+          // "Thanks for the call", "got it": they answered some other way; the wait is over.
+          pair.active = false;
+          pair.replied = true;
+          note('answered elsewhere (you wrote after it was due and asked nothing)');
         } else {
           pair.nudges += 1;
           pair.dueOn = dueDate(event.at, timeZone, nudgeWindow);

@@ -22,7 +22,7 @@ const question = sent('2026-03-02T09:00:00Z', [asked('alice@x.com', 'Alice Smith
 
 describe('threads and reply evidence', () => {
   it('joins a message to its thread by References, whatever order they came in', () => {
-    const follow = sent('2026-03-09T09:00:00Z', [told('alice@x.com')], {
+    const follow = sent('2026-03-09T09:00:00Z', [asked('alice@x.com')], {
       subject: 'Re: Lunch next week?',
       references: ['q@mail.example.com'],
     });
@@ -82,7 +82,7 @@ describe('threads and reply evidence', () => {
     ['is dated before the question', attribution({ date: new Date('2026-03-01T09:00:00Z') })],
     ['has no date', attribution({ date: null })],
   ])('does not take an attribution that %s as a reply', (_, quoted) => {
-    const follow = sent('2026-03-06T09:00:00Z', [told('alice@x.com')], {
+    const follow = sent('2026-03-06T09:00:00Z', [asked('alice@x.com')], {
       references: ['q@mail.example.com'],
       attribution: quoted,
     });
@@ -118,7 +118,7 @@ describe('threads and reply evidence', () => {
     );
     const follow = sent(
       '2026-03-06T09:00:00Z',
-      [told('alice@x.com'), told('bob@y.com'), told('carol@z.com')],
+      [asked('alice@x.com'), asked('bob@y.com'), asked('carol@z.com')],
       {
         inReplyTo: ['someone@x.com'],
         references: ['group@mail.example.com', 'someone@x.com'],
@@ -173,6 +173,17 @@ describe('threads and reply evidence', () => {
     expect(thread?.contacts[0]?.history.filter((h) => h.what.startsWith('replied'))).toHaveLength(
       1,
     );
+  });
+
+  it('closes as answered elsewhere when the user writes after it was due and asks nothing', () => {
+    const thanks = sent('2026-03-06T09:00:00Z', [told('alice@x.com', 'to', 'Alice Smith')], {
+      subject: 'Re: Lunch next week?',
+      references: ['q@mail.example.com'],
+    });
+
+    const alice = view([question, thanks], '2026-03-20T09:00:00Z')[0]?.contacts[0];
+    expect(alice).toMatchObject({ state: 'replied', nudges: 0 });
+    expect(alice?.history.at(-1)?.what).toMatch(/^answered elsewhere/);
   });
 
   it('shows no one for a thread where no reply was ever awaited', () => {

@@ -152,7 +152,13 @@ const via: Record<LoggedMessage['via'], string> = {
  *    did not send when only one person is awaited and the quote on top names no one else),
  *    out-of-office notices, and the user writing.
  */
-export function buildThreads(messages: ThreadMessage[], timeZone: string, now: Date): ThreadView[] {
+export function buildThreads(
+  messages: ThreadMessage[],
+  timeZone: string,
+  now: Date,
+  /** When given, filled with the thread key of every message (by message key). */
+  membership?: Map<string, string>,
+): ThreadView[] {
   const sorted = [...messages].sort(byDate);
   const links = new Links();
   const userSent = new Set<string>();
@@ -209,6 +215,7 @@ export function buildThreads(messages: ThreadMessage[], timeZone: string, now: D
       else bySubject.set(thread.normSubject, [thread]);
     }
     threadOf.set(root, thread);
+    membership?.set(m.messageKey, shortKey(thread.firstMessageId));
     apply(thread, m, referred[i] ?? [], userSent, timeZone);
   });
 

@@ -15,7 +15,8 @@ export interface Relationships {
  * Primary course:
  * 1. Read every message logged for the user (one Query, paged; only the fields the views read),
  *    keeping those dated and received by `asOf`: a past moment is judged as it was.
- * 2. Build the threads (for replies seen in the user's own mail and let-go contacts).
+ * 2. Build the threads (for replies seen in the user's own mail, let-go contacts, and which
+ *    conversation each message belongs to).
  * 3. Build each contact's ledger and rank Help first, judged at `asOf` on the user's calendar.
  */
 export function makeRelationships(deps: {
@@ -25,9 +26,10 @@ export function makeRelationships(deps: {
   return async function relationships(user: User, asOf?: Date): Promise<Relationships> {
     const now = asOf ?? deps.clock();
     const messages = knownAt(await deps.store.listThreadMessages(user.userId), now);
-    const threads = buildThreads(messages, user.timeZone, now);
+    const membership = new Map<string, string>();
+    const threads = buildThreads(messages, user.timeZone, now, membership);
     const settings = { timeZone: user.timeZone, neverLog: user.neverLog };
-    const ledger = buildLedger(messages, threads, settings, now);
+    const ledger = buildLedger(messages, threads, settings, now, membership);
     return { ledger, threads, helpFirst: helpFirst(ledger, settings, now) };
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLedger, helpFirst } from '#domain/help-first.ts';
+import { buildLedger, type HelpSettings, helpFirst } from '#domain/help-first.ts';
 import type { LoggedMessage, Signals } from '#domain/model.ts';
 import { buildThreads } from '#domain/threads.ts';
 import { asked, received, sent, told } from '#test/builders/logged-message.ts';
@@ -15,10 +15,11 @@ const to = (
   over: Partial<LoggedMessage> = {},
 ) => sent(at, [told(address, 'to', name)], { signals, subject: 'Hello', ...over });
 
-function help(messages: LoggedMessage[], now: string, extra: Partial<typeof settings> = {}) {
+function help(messages: LoggedMessage[], now: string, extra: Partial<HelpSettings> = {}) {
   const at = new Date(now);
-  const threads = buildThreads(messages, settings.timeZone, at);
-  const ledger = buildLedger(messages, threads, { ...settings, ...extra }, at);
+  const membership = new Map<string, string>();
+  const threads = buildThreads(messages, settings.timeZone, at, membership);
+  const ledger = buildLedger(messages, threads, { ...settings, ...extra }, at, membership);
   return { ledger, ...helpFirst(ledger, { ...settings, ...extra }, at) };
 }
 
@@ -110,7 +111,8 @@ describe('the favour ledger', () => {
 
 describe('going quiet', () => {
   const robinWrites = (at: string) => received(at, 'robin@r.com', { subject: 'News' });
-  const toRobin = (at: string) => to('robin@r.com', 'Robin Park', at, {});
+  const toRobin = (at: string, subject = 'Hello') =>
+    to('robin@r.com', 'Robin Park', at, {}, { subject });
 
   it('is only for two-way relationships past their cadence (default 90 days)', () => {
     const oneWay = [toRobin('2025-10-01T09:00:00Z')];
@@ -134,6 +136,54 @@ describe('going quiet', () => {
     expect(items[0]?.reason).toBe(
       "You and Robin haven't written in 8 weeks (you usually do every 6 weeks).",
     );
+  });
+
+  it('learns no rhythm from a burst of replies within one conversation', () => {
+    // Four messages in eight days about one meeting, on one thread
+    const first = sent('2026-03-02T09:00:00Z', [asked('robin@r.com', 'Robin Park')], {
+      messageId: 'plan@mail.example.com',
+      subject: 'Meeting in Lyon?',
+    });
+    const onThread = { subject: 'Re: Meeting in Lyon?', references: ['plan@mail.example.com'] };
+    const burst = [
+      first,
+      received('2026-03-04T09:00:00Z', 'robin@r.com', onThread),
+      sent('2026-03-06T09:00:00Z', [asked('robin@r.com', 'Robin Park')], onThread),
+      received('2026-03-10T09:00:00Z', 'robin@r.com', onThread),
+    ];
+
+    const { ledger, items } = help(burst, '2026-03-31T09:00:00Z');
+
+    expect(ledger[0]).toMatchObject({ rhythmDays: null, cadenceDays: 90, goingQuiet: false });
+    expect(items).toEqual([]);
+  });
+
+  it('tightens the default cadence to a learned rhythm no further than 30 days', () => {
+    // A new conversation each week, each answered the same day
+    const weekly = ['2026-01-05', '2026-01-12', '2026-01-19', '2026-01-26'].flatMap((d, i) => [
+      to(
+        'robin@r.com',
+        'Robin Park',
+        `${d}T09:00:00Z`,
+        {},
+        {
+          subject: `Week ${i}`,
+          messageId: `week${i}@mail.example.com`,
+        },
+      ),
+      received(`${d}T15:00:00Z`, 'robin@r.com', {
+        subject: `Re: Week ${i}`,
+        references: [`week${i}@mail.example.com`],
+      }),
+    ]);
+
+    const { ledger } = help(weekly, '2026-02-20T09:00:00Z');
+    expect(ledger[0]).toMatchObject({ rhythmDays: 7, cadenceDays: 30, goingQuiet: false });
+    expect(help(weekly, '2026-02-27T09:00:00Z').ledger[0]).toMatchObject({ goingQuiet: true });
+    // A cadence the user set wins over both
+    expect(
+      help(weekly, '2026-02-27T09:00:00Z', { cadences: { 'robin@r.com': 14 } }).ledger[0],
+    ).toMatchObject({ cadenceDays: 14 });
   });
 
   it('resets with any logged mail', () => {

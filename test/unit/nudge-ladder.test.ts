@@ -86,12 +86,6 @@ describe('the nudge ladder', () => {
     },
   );
 
-  it('restarts the window for a message that asks nothing written before it was due', () => {
-    const { at } = ladder([wrote(monday), wrote('2026-03-04T09:00:00Z', false)]);
-
-    expect(at('2026-03-06T09:00:00Z')).toMatchObject({ state: 'waiting', nudges: 0 });
-  });
-
   it('lets go once the window after a second unanswered nudge is over', () => {
     const { at } = ladder([
       wrote(monday),

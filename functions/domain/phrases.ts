@@ -628,6 +628,119 @@ const shared: Record<string, string> = {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * What a request for help names: a review, an intro, advice, time, a favour. An ask that names none
+ * of these ("Perfect, please book it.") is a plain instruction: inside an exchange the other side
+ * has already answered, it asks no favour (help-first.ts). A transparent list per language.
+ */
+export const helpRequestWords: Record<Language, readonly string[]> = {
+  en: [
+    'review',
+    'look (at|over|into)',
+    'take a look',
+    'have a look',
+    'feedback',
+    'thoughts',
+    'input',
+    'advice',
+    'advise',
+    'opinion',
+    'eyes',
+    'brain',
+    'intro',
+    'introduce',
+    'introduction',
+    'connect',
+    'put (me|us) in touch',
+    'recommend',
+    'recommendation',
+    'refer',
+    'referral',
+    'reference',
+    'vouch',
+    'help',
+    '(?<!por )favou?r',
+    'time',
+    'call',
+    'chat',
+    'coffee',
+    'meet',
+    'proofread',
+    'read',
+    'mentor',
+    'lend',
+    'borrow',
+    'anyone|anybody|someone|somebody',
+    'a word',
+  ],
+  de: [
+    'vorstellen',
+    'vorstellung',
+    'verbinden',
+    'kontakt',
+    'empfehlen',
+    'empfehlung',
+    'hilfe',
+    'helfen',
+    'rat',
+    'ratschlag',
+    'feedback',
+    'meinung',
+    'zeit',
+    'durchsehen',
+    'durchlesen',
+    'anschauen',
+    'gefallen',
+    'eine bitte',
+    'jemanden',
+    'leihen',
+  ],
+  fr: [
+    'présenter|presenter',
+    'mettre en (relation|contact)',
+    'aide|aider',
+    'conseils?',
+    'avis',
+    'relire|relisez|relis',
+    'recommander',
+    'service',
+    'coup de main',
+    'temps',
+    'café|cafe',
+    "quelqu'un",
+    'prêter|preter',
+  ],
+  es: [
+    'presentar|preséntame|presentame',
+    'contacto',
+    'ayuda|ayudar|ayúdame|ayudame',
+    'consejos?',
+    'opinión|opinion',
+    'revisar|revisa|revise',
+    'recomendar|recomendación|recomendacion',
+    'un favor',
+    'tiempo',
+    'café|cafe',
+    'alguien',
+    'prestar|prestarme',
+  ],
+};
+
+const helpRequest = languages.map(
+  (language) =>
+    new RegExp(
+      `(?<!${String.raw`[\p{L}\p{N}]`})(?:${helpRequestWords[language].join('|')})(?![p{L}p{N}])`,
+      'iu',
+    ),
+);
+
+/** Whether the words of an ask name help (a review, an intro, advice, time, a favour). */
+export function asksForHelp(sentence: string): boolean {
+  return helpRequest.some((pattern) => pattern.test(sentence));
+}
+
+// ---------------------------------------------------------------------------------------------
+
 /** Request phrases that make a message await a reply (see own-text.ts): wider than `ask`. */
 
 /** "Let me know if I can help" offers something: after "let me know", these ask nothing. */

@@ -109,6 +109,35 @@ describe('the favour ledger', () => {
   });
 });
 
+describe('an ask', () => {
+  const venue = 'events@lumen.example';
+  const question = sent('2026-03-02T09:00:00Z', [asked(venue, 'Leo Marsh')], {
+    messageId: 'venue-q@mail.example.com',
+    subject: 'Room for 40 on 12 March?',
+  });
+  const answer = received('2026-03-03T09:00:00Z', venue, {
+    subject: 'Re: Room for 40 on 12 March?',
+    inReplyTo: ['venue-q@mail.example.com'],
+  });
+  const onThread = (at: string, words: string) =>
+    sent(at, [asked(venue, 'Leo Marsh')], {
+      subject: 'Re: Room for 40 on 12 March?',
+      references: ['venue-q@mail.example.com'],
+      signals: { ask: phrase(words) },
+    });
+
+  it('is no favour asked when it is a plain instruction to someone who already answered; a request for help still is', () => {
+    const book = onThread('2026-03-03T10:00:00Z', 'Perfect, please book it.');
+    const review = onThread('2026-03-03T10:00:00Z', 'Could you review our run of show?');
+
+    expect(help([question, answer, book], '2026-03-04T09:00:00Z').items).toEqual([]);
+
+    expect(help([question, answer, review], '2026-03-04T09:00:00Z').items).toMatchObject([
+      { kind: 'give-before-ask', address: venue },
+    ]);
+  });
+});
+
 describe('going quiet', () => {
   const robinWrites = (at: string) => received(at, 'robin@r.com', { subject: 'News' });
   const toRobin = (at: string, subject = 'Hello') =>

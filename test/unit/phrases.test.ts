@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  asksForHelp,
   compilePhrase,
   detectSignals,
   type Language,
@@ -383,5 +384,29 @@ describe('compilePhrase', () => {
 
   it('refuses a shorthand it does not know', () => {
     expect(() => compilePhrase('{nope} thanks', 'en')).toThrow(/Unknown shorthand \{nope\}/);
+  });
+});
+
+describe('a request for help, apart from a plain instruction', () => {
+  it.each([
+    'Could you review the deck before Friday?',
+    'Would you be willing to introduce me to Ana?',
+    'Could I get your advice on the lease?',
+    'Can you spare 20 minutes of your time next week?',
+    'Könntest du mich Lena vorstellen?',
+    'Pourriez-vous me donner votre avis ?',
+    '¿Me puedes ayudar con la mudanza?',
+  ])('hears help asked in "%s"', (sentence) => {
+    expect(asksForHelp(sentence)).toBe(true);
+  });
+
+  it.each([
+    'Perfect, please book it.',
+    'Please send the invoice to accounts.',
+    'Bitte buche den Raum für Donnerstag.',
+    'Merci de confirmer la réservation.',
+    'Por favor, confirma la reserva.',
+  ])('hears a plain instruction in "%s"', (sentence) => {
+    expect(asksForHelp(sentence)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { ago, span } from './human-time.ts';
 import { domainOf } from './mailbox.ts';
 import type { LoggedMessage, Signal } from './model.ts';
+import { asksForHelp } from './phrases.ts';
 import type { ThreadView } from './threads.ts';
 
 /** Keep in touch at least this often with a two-way relationship, unless a contact has their own cadence. */
@@ -157,6 +158,32 @@ export function buildLedger(
     touched(l, at, messageKey);
   };
 
+  // When each contact first wrote on each thread: their message, or their reply seen in the user's.
+  const wroteOn = new Map<string, string>();
+  const wrote = (address: string, messageKey: string, at: string) => {
+    const key = `${address} ${membership.get(messageKey) ?? messageKey}`;
+    const first = wroteOn.get(key);
+    if (!first || at < first) wroteOn.set(key, at);
+  };
+  for (const m of sorted) {
+    const sender = m.contacts[0];
+    if (m.direction === 'in' && sender && m.kind === 'personal')
+      wrote(sender.address, m.messageKey, m.sentAt);
+  }
+  for (const t of threads)
+    for (const c of t.contacts)
+      for (const h of c.history)
+        if (h.what.startsWith('replied')) wrote(c.address, h.messageKey, h.at);
+  /**
+   * An ask by the user's words that names no help ("Perfect, please book it.") sent on a thread
+   * where they had already answered is an instruction inside an exchange, not a favour asked.
+   */
+  const instructionInExchange = (m: Help, address: string, ask: Signal) => {
+    if (ask.by !== 'phrase' || asksForHelp(ask.phrase)) return false;
+    const first = wroteOn.get(`${address} ${membership.get(m.messageKey) ?? m.messageKey}`);
+    return first !== undefined && first <= m.sentAt;
+  };
+
   const outKeys = new Set<string>();
   for (const m of sorted) {
     if (m.direction === 'in') {
@@ -192,7 +219,8 @@ export function buildLedger(
         l.favoursReceived += 1;
         l.owed = evidence(m, thanks);
       }
-      if (ask && l.gaveAt.length === 0) l.openAsks.push(evidence(m, ask));
+      if (ask && l.gaveAt.length === 0 && !instructionInExchange(m, c.address, ask))
+        l.openAsks.push(evidence(m, ask));
     }
   }
   // Replies seen only in the user's own mail (a quoted reply, an answered Message-ID) are touches in.

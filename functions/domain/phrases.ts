@@ -726,12 +726,10 @@ export const helpRequestWords: Record<Language, readonly string[]> = {
   ],
 };
 
+const letter = String.raw`[\p{L}\p{N}]`;
 const helpRequest = languages.map(
   (language) =>
-    new RegExp(
-      `(?<!${String.raw`[\p{L}\p{N}]`})(?:${helpRequestWords[language].join('|')})(?![p{L}p{N}])`,
-      'iu',
-    ),
+    new RegExp(`(?<!${letter})(?:${helpRequestWords[language].join('|')})(?!${letter})`, 'iu'),
 );
 
 /** Whether the words of an ask name help (a review, an intro, advice, time, a favour). */

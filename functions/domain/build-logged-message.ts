@@ -89,6 +89,7 @@ export function asParsedEmail(forwarded: ForwardedMessage): ParsedEmail {
     bcc: [],
     subject: forwarded.subject,
     date: forwarded.date,
+    dateToTheMinute: forwarded.dateToTheMinute,
     messageId: forwarded.messageId,
     inReplyTo: forwarded.inReplyTo,
     references: forwarded.references,
@@ -221,7 +222,11 @@ export function buildIncomingMessage(input: {
   tags?: Tags;
 }): LoggedMessage {
   const { email, sender, user, envelope } = input;
-  const { sentAt, dateSource } = sentTime(email.date, envelope.receivedAt);
+  // A date to the minute means the whole minute: an answer is read at its end, so it is never
+  // dated before the question it answers (an auto-reply leaves seconds after it).
+  const date =
+    email.date && email.dateToTheMinute ? new Date(email.date.getTime() + 59_999) : email.date;
+  const { sentAt, dateSource } = sentTime(date, envelope.receivedAt);
   const ids = identity(email);
   const address = normaliseAddress(sender.address);
   const minute = sentAt.toISOString().slice(0, 16);

@@ -18,6 +18,11 @@ export interface ParsedEmail {
   subject: string;
   /** The Date header, or null when it is missing or unreadable. */
   date: Date | null;
+  /**
+   * The date was written to the minute (an inline forward's header block): it means that whole
+   * minute, from `date` to its last millisecond.
+   */
+  dateToTheMinute?: boolean;
   messageId: string | null;
   inReplyTo: string[];
   references: string[];
@@ -48,6 +53,8 @@ export interface ForwardedMessage {
   subject: string;
   /** The original date, or null when it could not be read. */
   date: Date | null;
+  /** The date was written without seconds: it means the whole minute. */
+  dateToTheMinute: boolean;
   /** The forwarded message's own text (as far as the forward kept it). */
   text: string;
   messageId: string | null;

@@ -121,8 +121,18 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const linksOf = (m: ThreadMessage) =>
   [...m.inReplyTo, ...m.references].filter((id) => /^[^\s@]+@[^\s@]+$/.test(id));
 
+/**
+ * When a message counts as sent, for the order they are folded in: an auto-reply at the end of its
+ * minute (it answers a question that may carry a later second, or a date read to the minute).
+ */
+const foldAt = (m: ThreadMessage) =>
+  m.kind === 'auto-reply' ? `${m.sentAt.slice(0, 16)}:59.999Z` : m.sentAt;
+
+/** Date order; at the same moment the user's message first: a question comes before its answer. */
 const byDate = (a: ThreadMessage, b: ThreadMessage) =>
-  compare(a.sentAt, b.sentAt) || compare(a.messageKey, b.messageKey);
+  compare(foldAt(a), foldAt(b)) ||
+  compare(a.direction === 'out' ? '0' : '1', b.direction === 'out' ? '0' : '1') ||
+  compare(a.messageKey, b.messageKey);
 
 /** The pair an attribution names, among the thread's contacts (DESIGN's rule: reply-attribution.ts). */
 function attributed(attribution: Attribution, pairs: Map<string, Pair>): string | null {

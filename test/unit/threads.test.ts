@@ -163,6 +163,28 @@ describe('threads and reply evidence', () => {
     });
   });
 
+  it('reads an out-of-office dated seconds before the question, in the same minute, as its answer', () => {
+    // The question left at 10:00:47; the auto-reply's forward gives 10:00 only
+    const asking = sent('2026-11-09T09:00:47Z', [asked('raj@r.com', 'Raj Mehta')], {
+      subject: 'Board deck?',
+    });
+    const ooo = received('2026-11-09T09:00:00Z', 'raj@r.com', {
+      subject: 'Automatic reply: Board deck?',
+      via: 'forward-inline',
+      kind: 'auto-reply',
+      outOfOffice: { returnsOn: '2026-11-20' },
+    });
+
+    const threads = view([asking, ooo], '2026-11-23T09:00:00Z');
+    expect(threads).toHaveLength(1);
+    expect(threads[0]?.contacts[0]).toMatchObject({
+      state: 'due',
+      dueOn: '2026-11-23',
+      reason:
+        'Assume the best: maybe they missed it. Reach out again. They were away until 20 November.',
+    });
+  });
+
   it('counts the same reply arriving Cc-ed and forwarded as one event', () => {
     const cc = received('2026-03-03T10:00:00Z', 'alice@x.com', {
       inReplyTo: ['q@mail.example.com'],

@@ -14,6 +14,7 @@ import type {
   Tags,
   User,
 } from './model.ts';
+import { bouncedAddresses } from './out-of-office.ts';
 import { asksSomething, ownText, snippetOf } from './own-text.ts';
 import { defaultReplyWindow } from './reply-window.ts';
 import { signalsOf } from './signals.ts';
@@ -206,10 +207,14 @@ export function buildLoggedMessage(input: {
   };
 }
 
+/** A bounce names at most this many addresses it could not reach. */
+const bouncedLimit = 10;
+
 /**
  * Turns a message a contact sent the user into what givefirst keeps of it: a reply that reached
  * the log address in Cc, or one the user forwarded. It can close threads and count as a touch in;
- * it awaits nothing and no tag of the user's applies to it.
+ * it awaits nothing and no tag of the user's applies to it. A delivery-failure report's contacts
+ * are the addresses it could not reach (in To: the user's mail was to them), when it names them.
  */
 export function buildIncomingMessage(input: {
   email: ParsedEmail;
@@ -230,6 +235,18 @@ export function buildIncomingMessage(input: {
   const ids = identity(email);
   const address = normaliseAddress(sender.address);
   const minute = sentAt.toISOString().slice(0, 16);
+  // A bounce is about the addresses it could not reach, not about the server that wrote it.
+  const bounced =
+    input.kind === 'bounce'
+      ? bouncedAddresses(email.text)
+          .map(normaliseAddress)
+          .filter((a) => !isUsersAddress(a, user))
+          .slice(0, bouncedLimit)
+      : [];
+  const contacts: MessageContact[] =
+    bounced.length > 0
+      ? bounced.map((a) => ({ address: a, name: '', role: 'to', awaited: false }))
+      : [{ address, name: sender.name, role: 'from', awaited: false }];
   return {
     userId: user.userId,
     ...ids,
@@ -241,7 +258,7 @@ export function buildIncomingMessage(input: {
     receivedAt: envelope.receivedAt.toISOString(),
     subject: cleanSubject(email.subject),
     snippet: snippetOf(ownText(email.text)),
-    contacts: [{ address, name: sender.name, role: 'from', awaited: false }],
+    contacts,
     tags: input.tags ?? { kinds: [], window: null, unknown: [] },
     asksSomething: false,
     broadcast: false,

@@ -202,7 +202,45 @@ export function buildThreads(
       .sort((a, b) => compare(b.lastAt, a.lastAt))[0];
   };
 
+  // Pairs whose mail bounced, by the person's name: reaching that name elsewhere retires them.
+  const bouncedByName = new Map<string, { address: string; pair: Pair }[]>();
+  const sameName = (name: string) =>
+    name.replace(/^"|"$/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
+  const reached = (m: ThreadMessage) => {
+    const who = m.direction === 'in' ? m.contacts.slice(0, 1) : m.contacts;
+    for (const c of who) {
+      const name = sameName(c.name);
+      for (const b of (name && bouncedByName.get(name)) || []) {
+        if (b.address === c.address) continue;
+        applyEvent(
+          b.pair.ladder,
+          { kind: 'moved', at: new Date(m.sentAt), address: c.address, messageKey: m.messageKey },
+          timeZone,
+        );
+      }
+    }
+  };
+
   sorted.forEach((m, i) => {
+    if (m.direction === 'in' && m.kind === 'bounce') {
+      // A bounce is news for every wait on the addresses it names; it starts no thread itself.
+      const at = new Date(m.sentAt);
+      for (const c of m.contacts) {
+        for (const t of result) {
+          const pair = t.pairs.get(c.address);
+          if (!pair?.ladder.active || (pair.ladder.since ?? '') > m.sentAt) continue;
+          applyEvent(pair.ladder, { kind: 'bounced', at, messageKey: m.messageKey }, timeZone);
+          const name = sameName(pair.name);
+          if (name)
+            bouncedByName.set(name, [
+              ...(bouncedByName.get(name) ?? []),
+              { address: c.address, pair },
+            ]);
+        }
+      }
+      return;
+    }
+    if (m.kind === 'personal') reached(m);
     const root = links.find(m.messageId);
     let thread = threadOf.get(root);
     // Links that reach no earlier logged message (none, garbled, or only to mail never logged) do

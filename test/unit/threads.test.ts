@@ -146,7 +146,7 @@ describe('threads and reply evidence', () => {
   });
 
   it('never takes an automated message for a reply; an out-of-office moves the due date', () => {
-    const bounce = received('2026-03-02T09:01:00Z', 'alice@x.com', {
+    const bounce = received('2026-03-02T09:01:00Z', 'mailer-daemon@x.com', {
       kind: 'bounce',
       inReplyTo: ['q@mail.example.com'],
     });
@@ -182,6 +182,48 @@ describe('threads and reply evidence', () => {
       dueOn: '2026-11-23',
       reason:
         'Assume the best: maybe they missed it. Reach out again. They were away until 20 November.',
+    });
+  });
+
+  describe('a bounce', () => {
+    const raj = (address: string) => asked(address, 'Raj Mehta');
+    const toRaj = sent('2026-03-02T09:00:00Z', [raj('raj@old.example')], {
+      messageId: 'raj-q@mail.example.com',
+      subject: 'Advisory board?',
+    });
+    const bounce = received('2026-03-02T09:01:00Z', 'mailer-daemon@googlemail.com', {
+      kind: 'bounce',
+      subject: 'Delivery Status Notification (Failure)',
+      contacts: [{ address: 'raj@old.example', name: '', role: 'to', awaited: false }],
+    });
+
+    it('is news: never nudged or let go, however often the user writes to that address', () => {
+      const again = ['2026-03-09T09:00:00Z', '2026-03-17T09:00:00Z'].map((at) =>
+        sent(at, [raj('raj@old.example')], {
+          subject: 'Re: Advisory board?',
+          references: ['raj-q@mail.example.com'],
+        }),
+      );
+
+      const threads = view([toRaj, bounce, ...again], '2026-05-01T09:00:00Z');
+      expect(threads).toHaveLength(1);
+      expect(threads[0]?.contacts[0]).toMatchObject({
+        address: 'raj@old.example',
+        state: 'bounced',
+        nudges: 0,
+        reason: "Your mail didn't arrive (the address bounced). Find a new way to reach them.",
+      });
+    });
+
+    it('is left out once the same person is written to at a new address', () => {
+      const fresh = sent('2026-03-04T09:00:00Z', [raj('raj@new.example')], {
+        subject: 'Advisory board (new address)?',
+      });
+
+      const contacts = view([toRaj, bounce, fresh], '2026-03-05T09:00:00Z').flatMap((t) =>
+        t.contacts.map((c) => `${c.address}:${c.state}`),
+      );
+      expect(contacts).toEqual(['raj@new.example:waiting', 'raj@old.example:idle']);
     });
   });
 

@@ -763,6 +763,8 @@ export const requestPhrases: readonly RegExp[] = [
   /\bare you (free|available|around|able|interested)\b/i,
   /\bany (thoughts|chance|news|update)\b/i,
   /\bi('d| would) (love|like) (to hear|your|to know)\b/i,
+  // A follow-up that nudges without a question mark still asks for the reply it follows up on.
+  /\b(just )?(checking in|following up|circling back|bumping) (on|about) (this|that|it|my|our|the)\b|\bjust (checking in|following up|circling back|bumping this)\b|\b(gentle|friendly|quick) (reminder|nudge)\b/i,
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeDigest } from '#domain/digest.ts';
 import type { LoggedMessage, User } from '#domain/model.ts';
 import type { ThreadContactView, ThreadView } from '#domain/threads.ts';
 import { aComposedMessage } from '#test/support/test-dns.ts';
@@ -23,7 +24,7 @@ const reasons = {
   lastDue: 'One last friendly nudge.',
 };
 
-type Client = 'gmail' | 'outlook' | 'apple';
+type Client = 'gmail' | 'outlook' | 'outlook-ios' | 'apple';
 
 interface Mail {
   client?: Client;
@@ -81,6 +82,24 @@ function written(mail: Mail): string {
     ...(mail.headers ?? []),
   ].filter((h): h is string => h !== null);
   const text = mail.text.replace(/\r?\n/g, '\r\n');
+  if (client === 'outlook-ios') {
+    // Outlook for iOS sends HTML only; a forward's header block is bold labels after a rule.
+    const body = mail.text
+      .split(/\r?\n/)
+      .map((line) =>
+        line
+          .replace(/&/g, '&amp;')
+          .replace(/</g, '&lt;')
+          .replace(/>/g, '&gt;')
+          .replace(/^(From|Sent|To|Cc|Subject):/, '<b>$1:</b>'),
+      )
+      .join('<br>\r\n')
+      .replace(
+        /-{5,} ?Forwarded message ?-{5,}<br>/,
+        '<hr style="display:inline-block;width:98%" tabindex="-1"><div id="divRplyFwdMsg" dir="ltr">',
+      );
+    return `${headers.join('\r\n')}\r\nContent-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body><div dir="auto">${body}</div></body></html>\r\n`;
+  }
   if (client === 'apple') {
     return `${headers.join('\r\n')}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${text}\r\n`;
   }
@@ -434,7 +453,7 @@ describe('reply evidence, as each mail client writes it', () => {
       client: 'Gmail' as const,
       contact: 'Dan Brown <dan@d.org>',
       subject: 'Could you review my talk?',
-      sentAt: '2026-03-03T15:12:00.000Z',
+      sentAt: '2026-03-03T15:12:59.999Z',
       forward: (subject: string) => ({
         subject: `Fwd: Re: ${subject}`,
         text: lines(
@@ -460,7 +479,7 @@ describe('reply evidence, as each mail client writes it', () => {
       client: 'Outlook' as const,
       contact: 'Erin Cole <erin@e.com>',
       subject: 'Budget numbers?',
-      sentAt: '2026-03-03T15:12:00.000Z',
+      sentAt: '2026-03-03T15:12:59.999Z',
       forward: (subject: string) => ({
         client: 'outlook' as const,
         subject: `FW: RE: ${subject}`,
@@ -955,13 +974,14 @@ describe('bad input on tracked threads', () => {
     });
     // The user then answers Cai's reply, which was never logged: an unknown ID alone names no one
     await fromMe({
-      to: group,
+      to: 'Ana Ruiz <ana@a.mx>, Cai Lin <cai@c.cn>',
+      cc: 'Ben Okafor <ben@b.ng>',
       subject: `Re: ${subject}`,
       date: 'Tue, 10 Mar 2026 09:00:00 +0100',
       messageId: '<CAthanks-team@mail.gmail.com>',
       inReplyTo: '<CAcai-answer@mail.gmail.com>',
       references: '<CAq-team@mail.gmail.com> <CAcai-answer@mail.gmail.com>',
-      text: 'Great, thanks everyone.',
+      text: 'Great! Are you two in as well?',
     });
 
     const [thread] = await threadsAbout(subject, '2026-03-11T09:00:00Z');
@@ -1173,5 +1193,304 @@ describe('bad input on tracked threads', () => {
     ]);
     const contacts = await ctx.stack.services.store.listContacts(ctx.me.userId);
     expect(contacts.find((c) => c.address === 'cole@m.au')).toMatchObject({ touchesIn: 1 });
+  });
+});
+
+describe("judgement on a founder's mail", () => {
+  const { ctx, fromMe, fromContact, ladder, historyOf } =
+    aConversationStack('2026-12-31T10:00:00Z');
+  const helpAt = async (asOf: string) =>
+    (await ctx.stack.services.relationships(ctx.me, new Date(asOf))).helpFirst.items;
+  const digestAt = async (asOf: string) => {
+    const now = new Date(asOf);
+    const relationships = await ctx.stack.services.relationships(ctx.me, now);
+    return composeDigest({ user: ctx.me, relationships, now });
+  };
+
+  it('reads a Gmail-forwarded Exchange out-of-office given to the minute (narrow space before AM) as the answer to a question sent 47 s earlier', async () => {
+    // Monday 9 November, 10:00:47 in Berlin: due on Thursday 12 without the out-of-office
+    const subject = 'Board deck for Thursday?';
+    await fromMe({
+      client: 'outlook',
+      to: 'Raj Mehta <raj@northwind.example>',
+      subject,
+      date: 'Mon, 9 Nov 2026 10:00:47 +0100',
+      messageId: '<DB9PR04MB8412deck@DB9PR04MB8412.eurprd04.prod.outlook.com>',
+      text: 'Hi Raj,\n\nCould you review the board deck before Thursday?\n\nMia',
+    });
+
+    const response = await fromMe({
+      to: log,
+      subject: `Fwd: Automatic reply: ${subject}`,
+      date: 'Mon, 9 Nov 2026 10:20:00 +0100',
+      messageId: '<CAfwd-ooo-deck@mail.gmail.com>',
+      text: lines(
+        '',
+        '---------- Forwarded message ---------',
+        'From: Raj Mehta <raj@northwind.example>',
+        'Date: Mon, Nov 9, 2026 at 10:00\u202fAM',
+        `Subject: Automatic reply: ${subject}`,
+        'To: Mia Park <me@example.com>',
+        '',
+        '',
+        'Thank you for your email. I am out of the office and will return on Monday 23 November with limited access to email.',
+      ),
+    });
+
+    expect(response).toMatch(/logged/);
+    // Still waiting on Thursday 12: the due date moved to the first business day after the 23rd
+    expect(await ladder(subject, 'raj@northwind.example', '2026-11-12T09:00:00Z')).toMatchObject({
+      state: 'waiting',
+      dueOn: '2026-11-24',
+      awayUntil: '2026-11-23',
+    });
+    expect(
+      (await digestAt('2026-11-24T07:00:00Z'))?.items.filter((i) => i.section === 'waiting'),
+    ).toMatchObject([
+      {
+        address: 'raj@northwind.example',
+        reason: `${reasons.firstDue} They were away until 23 November.`,
+      },
+    ]);
+  });
+
+  it('closes the wait as answered elsewhere when the user writes "thanks for the call" after it was due, and owes no favour for courtesy', async () => {
+    const subject = 'Pilot in January?';
+    const tom = 'Tom Okafor <tom@acme.example>';
+    await fromMe({
+      to: tom,
+      subject,
+      date: 'Mon, 2 Nov 2026 09:00:00 +0100',
+      messageId: '<CAq-pilot@mail.gmail.com>',
+      text: 'Hi Tom,\n\nWould you be open to a pilot in January?\n\nMia',
+    });
+    // Due Thursday 5; they talk on the phone; on Monday 9 the user writes a thank-you on the thread
+    await fromMe({
+      to: tom,
+      subject: `Re: ${subject}`,
+      date: 'Mon, 9 Nov 2026 18:30:00 +0100',
+      messageId: '<CAthanks-pilot@mail.gmail.com>',
+      inReplyTo: '<CAq-pilot@mail.gmail.com>',
+      references: '<CAq-pilot@mail.gmail.com>',
+      text: lines(
+        'Hi Tom,',
+        '',
+        'Thanks for the call earlier, and thanks for making time at such short notice.',
+        '',
+        'Mia',
+        '',
+        'On Mon, Nov 2, 2026 at 9:00\u202fAM Mia Park <me@example.com> wrote:',
+        '> Hi Tom,',
+        '>',
+        '> Would you be open to a pilot in January?',
+      ),
+    });
+
+    expect(await ladder(subject, 'tom@acme.example', '2026-11-20T09:00:00Z')).toMatchObject({
+      state: 'replied',
+      nudges: 0,
+      reason: null,
+    });
+    expect((await historyOf(subject, 'tom@acme.example', '2026-11-20T09:00:00Z'))?.at(-1)).toMatch(
+      /^answered elsewhere/,
+    );
+    expect(
+      (await helpAt('2026-11-10T09:00:00Z')).filter(
+        (i) => i.address === 'tom@acme.example' && i.kind === 'favour-owed',
+      ),
+    ).toEqual([]);
+  });
+
+  it('learns no four-day rhythm from a burst of scheduling mail on one thread', async () => {
+    const subject = 'Dinner in Lyon?';
+    const ines = 'Ines Roux <ines@roux.example>';
+    const ids = ['<CAlyon-1@mail.gmail.com>', '<ines-1@roux.example>', '<CAlyon-2@mail.gmail.com>'];
+    await fromMe({
+      to: ines,
+      subject,
+      date: 'Mon, 5 Oct 2026 09:00:00 +0200',
+      messageId: ids[0],
+      text: 'Ines, are you free for dinner in Lyon on the 14th?',
+    });
+    await fromContact('ines@roux.example', {
+      from: ines,
+      to: mia,
+      cc: log,
+      subject: `Re: ${subject}`,
+      date: 'Wed, 7 Oct 2026 09:00:00 +0200',
+      messageId: ids[1],
+      inReplyTo: ids[0],
+      references: ids[0],
+      text: 'Yes! Which restaurant?',
+    });
+    await fromMe({
+      to: ines,
+      subject: `Re: ${subject}`,
+      date: 'Fri, 9 Oct 2026 09:00:00 +0200',
+      messageId: ids[2],
+      inReplyTo: ids[1],
+      references: `${ids[0]} ${ids[1]}`,
+      text: 'How about Le Bouchon at 8?',
+    });
+    await fromContact('ines@roux.example', {
+      from: ines,
+      to: mia,
+      cc: log,
+      subject: `Re: ${subject}`,
+      date: 'Tue, 13 Oct 2026 09:00:00 +0200',
+      messageId: '<ines-2@roux.example>',
+      inReplyTo: ids[2],
+      references: ids.join(' '),
+      text: 'Perfect, see you there.',
+    });
+
+    const ledger = (
+      await ctx.stack.services.relationships(ctx.me, new Date('2026-11-06T09:00:00Z'))
+    ).ledger.find((l) => l.address === 'ines@roux.example');
+    expect(ledger).toMatchObject({ cadenceDays: 90, goingQuiet: false });
+    expect(
+      (await helpAt('2026-11-06T09:00:00Z')).filter((i) => i.address === 'ines@roux.example'),
+    ).toEqual([]);
+  });
+
+  it('judges a past moment from the mail sent and received by then: no nudges from later days', async () => {
+    const subject = 'Seed round intro?';
+    const kim = 'Kim Lau <kim@lau.example>';
+    const first = '<CAq-seed@mail.gmail.com>';
+    await fromMe({
+      to: kim,
+      subject,
+      date: 'Thu, 1 Oct 2026 09:00:00 +0200',
+      messageId: first,
+      text: 'Hi Kim, could you introduce me to Ana at Fieldstone?',
+    });
+    for (const [date, id] of [
+      ['Tue, 13 Oct 2026 09:00:00 +0200', '<CAnudge1-seed@mail.gmail.com>'],
+      ['Wed, 21 Oct 2026 09:00:00 +0200', '<CAnudge2-seed@mail.gmail.com>'],
+    ] as const) {
+      await fromMe({
+        to: kim,
+        subject: `Re: ${subject}`,
+        date,
+        messageId: id,
+        inReplyTo: first,
+        references: first,
+        text: 'Hi Kim, any chance you could make that intro?',
+      });
+    }
+
+    expect(await ladder(subject, 'kim@lau.example', '2026-10-07T09:00:00Z')).toMatchObject({
+      state: 'due',
+      nudges: 0,
+      reason: reasons.firstDue,
+    });
+    expect(await ladder(subject, 'kim@lau.example', '2026-10-22T09:00:00Z')).toMatchObject({
+      nudges: 2,
+    });
+  });
+
+  it('says a bounce forwarded from Outlook for iOS is news, never nudges it, and leaves it out once the same person writes from a new address', async () => {
+    const subject = 'Advisory board?';
+    const old = 'Priya Nair <priya@oldco.example>';
+    await fromMe({
+      to: old,
+      subject,
+      date: 'Mon, 16 Nov 2026 09:00:00 +0100',
+      messageId: '<CAq-board@mail.gmail.com>',
+      text: 'Hi Priya, would you be willing to join our advisory board?',
+    });
+    const forwarded = await fromMe({
+      client: 'outlook-ios',
+      to: log,
+      subject: 'Fwd: Delivery Status Notification (Failure)',
+      date: 'Mon, 16 Nov 2026 09:30:00 +0100',
+      messageId: '<AM0PR07MB6211bounce@AM0PR07MB6211.eurprd07.prod.outlook.com>',
+      text: lines(
+        'FYI',
+        '',
+        '---------- Forwarded message ---------',
+        'From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>',
+        'Sent: Monday, November 16, 2026 9:00:05 AM',
+        'To: Mia Park <me@example.com>',
+        'Subject: Delivery Status Notification (Failure)',
+        '',
+        '** Address not found **',
+        '',
+        "Your message wasn't delivered to priya@oldco.example because the address couldn't be found, or is unable to receive mail.",
+      ),
+    });
+    expect(forwarded).toMatch(/logged/);
+    // Writing again to the old address is no nudge
+    await fromMe({
+      to: old,
+      subject: `Re: ${subject}`,
+      date: 'Mon, 23 Nov 2026 09:00:00 +0100',
+      messageId: '<CAagain-board@mail.gmail.com>',
+      inReplyTo: '<CAq-board@mail.gmail.com>',
+      references: '<CAq-board@mail.gmail.com>',
+      text: 'Hi Priya, trying again: would you be willing to join?',
+    });
+
+    expect(await ladder(subject, 'priya@oldco.example', '2026-12-10T09:00:00Z')).toMatchObject({
+      state: 'bounced',
+      nudges: 0,
+    });
+    expect((await digestAt('2026-12-10T07:00:00Z'))?.items).toContainEqual(
+      expect.objectContaining({
+        address: 'priya@oldco.example',
+        reason:
+          "Your mail to Priya at priya@oldco.example didn't arrive (the address bounced). Find a new way to reach them.",
+      }),
+    );
+
+    // Priya writes from her new address, the user's Cc'd reply reaching the log
+    await fromMe({
+      client: 'apple',
+      to: 'Priya Nair <priya@newco.example>',
+      subject: 'Advisory board (new address)?',
+      date: 'Fri, 11 Dec 2026 09:00:00 +0100',
+      messageId: '<0F1B2C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D@example.com>',
+      text: 'Hi Priya, found your new address: would you be willing to join our advisory board?',
+    });
+    expect(await ladder(subject, 'priya@oldco.example', '2026-12-14T09:00:00Z')).toMatchObject({
+      state: 'idle',
+    });
+  });
+
+  it('takes "Perfect, please book it." from Apple Mail, quoting the venue\'s answer, as no favour asked', async () => {
+    const subject = 'Room for 40 on 3 December?';
+    const leo = 'Leo Marsh <events@lumen.example>';
+    await fromMe({
+      to: leo,
+      subject,
+      date: 'Mon, 2 Nov 2026 09:00:00 +0100',
+      messageId: '<CAq-room40@mail.gmail.com>',
+      text: 'Hello, do you have a room for 40 people on 3 December?',
+    });
+    await fromMe({
+      client: 'apple',
+      to: leo,
+      subject: `Re: ${subject}`,
+      date: 'Tue, 3 Nov 2026 15:20:00 +0100',
+      messageId: '<A1B2C3D4-E5F6-4711-8899-AABBCCDDEEFF@example.com>',
+      inReplyTo: '<lumen-1@lumen.example>',
+      references: '<CAq-room40@mail.gmail.com> <lumen-1@lumen.example>',
+      text: lines(
+        'Perfect, please book it.',
+        '',
+        'Mia',
+        '',
+        '> On 3 Nov 2026, at 14:05, Leo Marsh <events@lumen.example> wrote:',
+        '> ',
+        '> Yes, the garden room is free on the 3rd: 40 seated. Shall I hold it for you?',
+      ),
+    });
+
+    expect(await ladder(subject, 'events@lumen.example', '2026-11-04T09:00:00Z')).toMatchObject({
+      state: 'replied',
+    });
+    expect(
+      (await helpAt('2026-11-04T09:00:00Z')).filter((i) => i.address === 'events@lumen.example'),
+    ).toEqual([]);
   });
 });

@@ -224,11 +224,22 @@ export function buildLedger(
     }
   }
   // Replies seen only in the user's own mail (a quoted reply, an answered Message-ID) are touches in.
+  // A wait closed as answered elsewhere ("thanks for the call") is no touch, but the ask was heard.
+  const answeredElsewhere = new Map<string, string>();
+  // Mail that bounced never reached them: nothing in it was asked of them.
+  const undelivered = new Set<string>();
   for (const t of threads) {
     for (const c of t.contacts) {
       const l = ledgerOf(c.address, c.name);
       if (c.state === 'let-go') l.letGo = true;
+      if (c.state === 'bounced')
+        for (const h of c.history) undelivered.add(`${c.address} ${h.messageKey}`);
       for (const h of c.history) {
+        if (
+          h.what.startsWith('answered elsewhere') &&
+          h.at > (answeredElsewhere.get(c.address) ?? '')
+        )
+          answeredElsewhere.set(c.address, h.at);
         if (h.what.startsWith('replied') && outKeys.has(h.messageKey))
           touchIn(l, h.at, h.messageKey);
       }
@@ -250,8 +261,14 @@ export function buildLedger(
     const last = Math.max(...touches);
     return {
       ...l,
-      // An ask stays open while they have not written back since.
-      openAsks: l.openAsks.filter((a) => !l.lastInAt || l.lastInAt <= a.at),
+      // An ask stays open while they have not written back (or answered elsewhere) since.
+      openAsks: l.openAsks.filter((a) => {
+        if (undelivered.has(`${l.address} ${a.messageKey}`)) return false;
+        const answered = [l.lastInAt, answeredElsewhere.get(l.address) ?? null].filter(
+          (at): at is string => at !== null && at > a.at,
+        );
+        return answered.length === 0;
+      }),
       rhythmDays,
       cadenceDays,
       twoWay,

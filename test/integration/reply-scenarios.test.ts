@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderDigest } from '#adapters/email/render-digest.ts';
 import { composeDigest } from '#domain/digest.ts';
 import type { LoggedMessage, User } from '#domain/model.ts';
 import type { ThreadContactView, ThreadView } from '#domain/threads.ts';
@@ -1494,3 +1495,322 @@ describe("judgement on a founder's mail", () => {
     ).toEqual([]);
   });
 });
+
+describe("a month of a founder's mail, and the digest of its last morning", () => {
+  const { ctx, fromMe, fromContact } = aConversationStack('2026-12-31T10:00:00Z');
+  const forwardInline = (subject: string, date: string, inner: string[]) =>
+    fromMe({
+      to: log,
+      subject: `Fwd: ${subject}`,
+      date,
+      messageId: `<CAfwd-${subject.toLowerCase().replace(/[^a-z0-9]+/g, '-')}@mail.gmail.com>`,
+      text: lines('', '---------- Forwarded message ---------', ...inner),
+    });
+
+  beforeAll(async () => {
+    // August: Omar and the user write each other, then nothing
+    await fromMe({
+      to: 'Omar Haddad <omar@haddad.example>',
+      subject: 'Summer catch-up',
+      date: 'Mon, 10 Aug 2026 10:00:00 +0200',
+      messageId: '<CAomar-1@mail.gmail.com>',
+      text: 'Omar, how was the summer? Shall we catch up in September?',
+    });
+    await fromContact('omar@haddad.example', {
+      from: 'Omar Haddad <omar@haddad.example>',
+      to: mia,
+      cc: log,
+      subject: 'Re: Summer catch-up',
+      date: 'Wed, 12 Aug 2026 18:00:00 +0200',
+      messageId: '<omar-2@haddad.example>',
+      inReplyTo: '<CAomar-1@mail.gmail.com>',
+      references: '<CAomar-1@mail.gmail.com>',
+      text: 'Great! Yes, let us find a date in September.',
+    });
+
+    // Mon 2 Nov: Kim for an intro (never answers); Tom about a pilot; Leo for a room; Ines for dinner
+    await fromMe({
+      to: 'Kim Lau <kim@lau.example>',
+      subject: 'Seed round intro?',
+      date: 'Mon, 2 Nov 2026 09:00:00 +0100',
+      messageId: '<CAq-seed@mail.gmail.com>',
+      text: 'Hi Kim, could you introduce me to Ana at Fieldstone?',
+    });
+    await fromMe({
+      client: 'outlook',
+      to: 'Tom Okafor <tom@acme.example>',
+      subject: 'Pilot in January?',
+      date: 'Mon, 2 Nov 2026 09:30:00 +0100',
+      messageId: '<DB9PR04MB8412pilot@DB9PR04MB8412.eurprd04.prod.outlook.com>',
+      text: 'Hi Tom,\n\nWould you be open to a pilot in January?\n\nMia',
+    });
+    await fromMe({
+      to: 'Leo Marsh <events@lumen.example>',
+      subject: 'Room for 40 on 3 December?',
+      date: 'Mon, 2 Nov 2026 10:00:00 +0100',
+      messageId: '<CAq-room40@mail.gmail.com>',
+      text: 'Hello, do you have a room for 40 people on 3 December?',
+    });
+    await fromMe({
+      to: 'Ines Roux <ines@roux.example>',
+      subject: 'Dinner in Lyon?',
+      date: 'Mon, 2 Nov 2026 11:00:00 +0100',
+      messageId: '<CAlyon-1@mail.gmail.com>',
+      text: 'Ines, are you free for dinner in Lyon on the 14th?',
+    });
+    // Tue 3 Nov: Leo answers; the user replies from Apple Mail, quoting him
+    await fromMe({
+      client: 'apple',
+      to: 'Leo Marsh <events@lumen.example>',
+      subject: 'Re: Room for 40 on 3 December?',
+      date: 'Tue, 3 Nov 2026 15:20:00 +0100',
+      messageId: '<A1B2C3D4-E5F6-4711-8899-AABBCCDDEEFF@example.com>',
+      inReplyTo: '<lumen-1@lumen.example>',
+      references: '<CAq-room40@mail.gmail.com> <lumen-1@lumen.example>',
+      text: lines(
+        'Perfect, please book it.',
+        '',
+        'Mia',
+        '',
+        '> On 3 Nov 2026, at 14:05, Leo Marsh <events@lumen.example> wrote:',
+        '> ',
+        '> Yes, the garden room is free on the 3rd: 40 seated. Shall I hold it for you?',
+      ),
+    });
+    // Ines and the user settle dinner in a burst on one thread
+    await fromContact('ines@roux.example', {
+      from: 'Ines Roux <ines@roux.example>',
+      to: mia,
+      cc: log,
+      subject: 'Re: Dinner in Lyon?',
+      date: 'Wed, 4 Nov 2026 09:00:00 +0100',
+      messageId: '<ines-1@roux.example>',
+      inReplyTo: '<CAlyon-1@mail.gmail.com>',
+      references: '<CAlyon-1@mail.gmail.com>',
+      text: 'Yes! Which restaurant?',
+    });
+    await fromMe({
+      to: 'Ines Roux <ines@roux.example>',
+      subject: 'Re: Dinner in Lyon?',
+      date: 'Thu, 5 Nov 2026 09:00:00 +0100',
+      messageId: '<CAlyon-2@mail.gmail.com>',
+      inReplyTo: '<ines-1@roux.example>',
+      references: '<CAlyon-1@mail.gmail.com> <ines-1@roux.example>',
+      text: 'How about Le Bouchon at 8?',
+    });
+    await fromContact('ines@roux.example', {
+      from: 'Ines Roux <ines@roux.example>',
+      to: mia,
+      cc: log,
+      subject: 'Re: Dinner in Lyon?',
+      date: 'Mon, 9 Nov 2026 09:00:00 +0100',
+      messageId: '<ines-2@roux.example>',
+      inReplyTo: '<CAlyon-2@mail.gmail.com>',
+      references: '<CAlyon-1@mail.gmail.com> <ines-1@roux.example> <CAlyon-2@mail.gmail.com>',
+      text: 'Perfect, see you there.',
+    });
+
+    // Mon 9 Nov: Raj is asked at 10:00:47 and his Exchange auto-reply leaves within the minute
+    await fromMe({
+      client: 'outlook',
+      to: 'Raj Mehta <raj@northwind.example>',
+      subject: 'Board deck for Thursday?',
+      date: 'Mon, 9 Nov 2026 10:00:47 +0100',
+      messageId: '<DB9PR04MB8412deck@DB9PR04MB8412.eurprd04.prod.outlook.com>',
+      text: 'Hi Raj,\n\nCould you review the board deck before Thursday?\n\nMia',
+    });
+    await forwardInline(
+      'Automatic reply: Board deck for Thursday?',
+      'Mon, 9 Nov 2026 10:20:00 +0100',
+      [
+        'From: Raj Mehta <raj@northwind.example>',
+        'Date: Mon, Nov 9, 2026 at 10:00\u202fAM',
+        'Subject: Automatic reply: Board deck for Thursday?',
+        'To: Mia Park <me@example.com>',
+        '',
+        '',
+        'Thank you for your email. I am out of the office and will return on Monday 23 November with limited access to email.',
+      ],
+    );
+    // The user talked to Tom on the phone, then thanks him on the thread
+    await fromMe({
+      client: 'outlook',
+      to: 'Tom Okafor <tom@acme.example>',
+      subject: 'RE: Pilot in January?',
+      date: 'Mon, 9 Nov 2026 18:30:00 +0100',
+      messageId: '<DB9PR04MB8412thanks@DB9PR04MB8412.eurprd04.prod.outlook.com>',
+      inReplyTo: '<DB9PR04MB8412pilot@DB9PR04MB8412.eurprd04.prod.outlook.com>',
+      references: '<DB9PR04MB8412pilot@DB9PR04MB8412.eurprd04.prod.outlook.com>',
+      text: 'Hi Tom,\n\nThanks for the call earlier, and thanks for making time at such short notice.\n\nMia',
+    });
+    // Tue 10 Nov: the first nudge to Kim
+    await fromMe({
+      to: 'Kim Lau <kim@lau.example>',
+      subject: 'Re: Seed round intro?',
+      date: 'Tue, 10 Nov 2026 09:00:00 +0100',
+      messageId: '<CAnudge1-seed@mail.gmail.com>',
+      inReplyTo: '<CAq-seed@mail.gmail.com>',
+      references: '<CAq-seed@mail.gmail.com>',
+      text: 'Hi Kim, any chance you could make that intro?',
+    });
+    // Thu 12 Nov: a promise to Dana
+    await fromMe({
+      to: 'Dana Reyes <dana@reyes.example>',
+      subject: 'Hiring a head of sales',
+      date: 'Thu, 12 Nov 2026 16:00:00 +0100',
+      messageId: '<CAdana-1@mail.gmail.com>',
+      text: "Dana, great to see you today. I'll introduce you to Lee at Northwind next week.",
+    });
+    // Mon 16 Nov: Sam made an intro; Priya is asked; Claire answers (forwarded from French Gmail)
+    await fromMe({
+      to: 'Sam Lee <sam@lee.example>',
+      subject: 'Re: Meet Ana (Fieldstone)',
+      date: 'Mon, 16 Nov 2026 08:30:00 +0100',
+      messageId: '<CAsam-1@mail.gmail.com>',
+      text: 'Sam, thank you so much for the intro to Ana! Moving you to Bcc.',
+    });
+    await fromMe({
+      to: 'Priya Nair <priya@oldco.example>',
+      subject: 'Advisory board?',
+      date: 'Mon, 16 Nov 2026 09:00:00 +0100',
+      messageId: '<CAq-board@mail.gmail.com>',
+      text: 'Hi Priya, would you be willing to join our advisory board?',
+    });
+    await fromMe({
+      client: 'outlook-ios',
+      to: log,
+      subject: 'Fwd: Delivery Status Notification (Failure)',
+      date: 'Mon, 16 Nov 2026 09:30:00 +0100',
+      messageId: '<AM0PR07MB6211bounce@AM0PR07MB6211.eurprd07.prod.outlook.com>',
+      text: lines(
+        'FYI',
+        '',
+        '---------- Forwarded message ---------',
+        'From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>',
+        'Sent: Monday, November 16, 2026 9:00:05 AM',
+        'To: Mia Park <me@example.com>',
+        'Subject: Delivery Status Notification (Failure)',
+        '',
+        '** Address not found **',
+        '',
+        "Your message wasn't delivered to priya@oldco.example because the address couldn't be found, or is unable to receive mail.",
+      ),
+    });
+    await fromMe({
+      to: 'Claire Dubois <claire@dubois.example>',
+      subject: 'Intervention le 10 décembre ?',
+      date: 'Fri, 13 Nov 2026 10:00:00 +0100',
+      messageId: '<CAq-claire@mail.gmail.com>',
+      text: 'Bonjour Claire, pourriez-vous intervenir à notre atelier le 10 décembre ?',
+    });
+    await fromMe({
+      to: log,
+      subject: 'Fwd: Re: Intervention le 10 décembre ?',
+      date: 'Mon, 16 Nov 2026 15:00:00 +0100',
+      messageId: '<CAfwd-claire@mail.gmail.com>',
+      text: lines(
+        '',
+        '---------- Message transféré ---------',
+        'De : Claire Dubois <claire@dubois.example>',
+        'Date: lun. 16 nov. 2026 à 14:05',
+        'Subject: Re: Intervention le 10 décembre ?',
+        'To: Mia Park <me@example.com>',
+        '',
+        '',
+        'Avec plaisir, je serai là.',
+      ),
+    });
+    // Wed 18 Nov: Elena answers quickly; the user thanks her for it
+    await fromMe({
+      to: 'Elena Sousa <elena@sousa.example>',
+      subject: 'Re: Press kit',
+      date: 'Wed, 18 Nov 2026 11:00:00 +0100',
+      messageId: '<CAelena-1@mail.gmail.com>',
+      text: 'Thanks for getting back to me so quickly, Elena.',
+    });
+    // Wed 18 Nov: the second nudge to Kim
+    await fromMe({
+      to: 'Kim Lau <kim@lau.example>',
+      subject: 'Re: Seed round intro?',
+      date: 'Wed, 18 Nov 2026 09:00:00 +0100',
+      messageId: '<CAnudge2-seed@mail.gmail.com>',
+      inReplyTo: '<CAnudge1-seed@mail.gmail.com>',
+      references: '<CAq-seed@mail.gmail.com> <CAnudge1-seed@mail.gmail.com>',
+      text: 'Hi Kim, one last try from me: could you make that intro to Ana?',
+    });
+    // Tue 24 Nov: Hugo is asked for a quote
+    await fromMe({
+      to: 'Hugo Brandt <hugo@brandt.example>',
+      subject: 'Quote for the January workshop?',
+      date: 'Tue, 24 Nov 2026 10:00:00 +0100',
+      messageId: '<CAq-hugo@mail.gmail.com>',
+      text: 'Hi Hugo, could you send me a quote for the January workshop?',
+    });
+  }, 120_000);
+
+  it('reads, on Monday 30 November at 08:00, as its user would want it', async () => {
+    const now = new Date('2026-11-30T07:00:00Z');
+    const relationships = await ctx.stack.services.relationships(ctx.me, now);
+    const digest = composeDigest({ user: ctx.me, relationships, now });
+    if (!digest) throw new Error('no digest');
+    const { subject, text } = renderDigest(digest, {
+      replyAddress: 'reply+TOKEN@in.givefirst.test',
+      unsubscribeUrl: 'https://givefirst.test/u/TOKEN',
+    });
+
+    expect(`${subject}\n\n${text}`).toBe(MONTH_DIGEST);
+  });
+});
+
+/** What the user reads on Monday 30 November: the month above, judged line by line. */
+const MONTH_DIGEST = [
+  '5 people to help first · 3 waiting on replies',
+  '',
+  'Your givefirst for Monday 30 November.',
+  '',
+  'Help first',
+  'Give a little before you ask for anything.',
+  '',
+  '1. Dana Reyes',
+  '   You told Dana "I\'ll introduce you to Lee at Northwind next week." 18 days ago.',
+  '   “Hiring a head of sales”',
+  '',
+  '2. Sam Lee',
+  '   Sam helped you 14 days ago ("Sam, thank you so much for the intro to Ana!") — a good moment to return the favour.',
+  '   “Re: Meet Ana (Fieldstone)”',
+  '',
+  '3. Raj Mehta',
+  '   You asked Raj for something ("Could you review the board deck before Thursday?"); is there something you could offer Raj while that\'s open?',
+  '   “Board deck for Thursday?” · 21 days ago',
+  '',
+  '4. Hugo Brandt',
+  '   You asked Hugo for something ("Hi Hugo, could you send me a quote for the January workshop?"); is there something you could offer Hugo while that\'s open?',
+  '   “Quote for the January workshop?” · 6 days ago',
+  '',
+  '5. Omar Haddad',
+  "   You and Omar haven't written in 4 months (you usually do every 3 months).",
+  '',
+  '   and 1 more: reply “more”',
+  '',
+  'Waiting on a reply',
+  'People get busy. A short, friendly nudge usually does it.',
+  '',
+  '6. Raj Mehta',
+  '   Assume the best: maybe they missed it. Reach out again. They were away until 23 November.',
+  '   “Board deck for Thursday?” · you wrote 21 days ago',
+  '',
+  '7. Priya Nair',
+  "   Your mail to Priya at priya@oldco.example didn't arrive (the address bounced). Find a new way to reach them.",
+  '   “Advisory board?” · you wrote 14 days ago',
+  '',
+  '8. Hugo Brandt',
+  '   Assume the best: maybe they missed it. Reach out again.',
+  '   “Quote for the January workshop?” · you wrote 6 days ago',
+  '',
+  "We'll stop reminding you about 1 person: Kim Lau. If they write back, we'll pick it up again.",
+  '',
+  '-- reply commands --',
+  'Reply with: done 1 · snooze 2 3d · drop 3 · more · help',
+  'Unsubscribe: https://givefirst.test/u/TOKEN',
+  '',
+].join('\n');

@@ -140,6 +140,37 @@ describe('an ask', () => {
   });
 });
 
+describe('an ask that was heard or never arrived', () => {
+  const ask = (address: string) =>
+    sent('2026-03-02T09:00:00Z', [asked(address, 'Tom Okafor')], {
+      messageId: `ask-${address}`,
+      subject: 'Pilot in January?',
+      signals: { ask: phrase('Would you be open to a pilot in January?') },
+    });
+  const onThread = (address: string) => ({
+    subject: 'Re: Pilot in January?',
+    references: [`ask-${address}`],
+  });
+
+  it('closes when the wait closed as answered elsewhere ("thanks for the call")', () => {
+    const thanks = sent('2026-03-09T18:00:00Z', [told('tom@acme.example', 'to', 'Tom Okafor')], {
+      ...onThread('tom@acme.example'),
+    });
+
+    expect(help([ask('tom@acme.example'), thanks], '2026-03-10T09:00:00Z').items).toEqual([]);
+  });
+
+  it('is not open when the mail that asked bounced', () => {
+    const bounce = received('2026-03-02T09:01:00Z', 'mailer-daemon@googlemail.com', {
+      kind: 'bounce',
+      subject: 'Delivery Status Notification (Failure)',
+      contacts: [{ address: 'tom@old.example', name: '', role: 'to', awaited: false }],
+    });
+
+    expect(help([ask('tom@old.example'), bounce], '2026-03-03T09:00:00Z').items).toEqual([]);
+  });
+});
+
 describe('going quiet', () => {
   const robinWrites = (at: string) => received(at, 'robin@r.com', { subject: 'News' });
   const toRobin = (at: string, subject = 'Hello') =>

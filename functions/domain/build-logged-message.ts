@@ -15,6 +15,7 @@ import type {
   Tags,
   User,
 } from './model.ts';
+import { bouncedAddresses } from './out-of-office.ts';
 import { asksSomething, ownText, snippetOf } from './own-text.ts';
 import { defaultReplyWindow } from './reply-window.ts';
 import { signalsOf } from './signals.ts';
@@ -107,6 +108,7 @@ export function asParsedEmail(forwarded: ForwardedMessage): ParsedEmail {
     bcc: [],
     subject: forwarded.subject,
     date: forwarded.date,
+    dateToTheMinute: forwarded.dateToTheMinute,
     messageId: forwarded.messageId,
     inReplyTo: forwarded.inReplyTo,
     references: forwarded.references,
@@ -221,6 +223,7 @@ export function buildLoggedMessage(input: {
       from: normaliseAddress(user.email),
       sentAt: sentAt.toISOString(),
       dateSource,
+      receivedAt: envelope.receivedAt.toISOString(),
       subject: cleanSubject(email.subject),
       snippet: snippetOf(text),
       contacts,
@@ -239,10 +242,14 @@ export function buildLoggedMessage(input: {
   };
 }
 
+/** A bounce names at most this many addresses it could not reach. */
+const bouncedLimit = 10;
+
 /**
  * Turns a message a contact sent the user into what givefirst keeps of it: a reply that reached
  * the log address in Cc, or one the user forwarded. It can close threads and count as a touch in;
- * it awaits nothing and no tag of the user's applies to it.
+ * it awaits nothing and no tag of the user's applies to it. A delivery-failure report's contacts
+ * are the addresses it could not reach (in To: the user's mail was to them), when it names them.
  */
 export function buildIncomingMessage(input: {
   email: ParsedEmail;
@@ -255,10 +262,26 @@ export function buildIncomingMessage(input: {
   tags?: Tags;
 }): LoggedMessage {
   const { email, sender, user, envelope } = input;
-  const { sentAt, dateSource } = sentTime(email.date, envelope.receivedAt);
+  // A date to the minute means the whole minute: an answer is read at its end, so it is never
+  // dated before the question it answers (an auto-reply leaves seconds after it).
+  const date =
+    email.date && email.dateToTheMinute ? new Date(email.date.getTime() + 59_999) : email.date;
+  const { sentAt, dateSource } = sentTime(date, envelope.receivedAt);
   const ids = identity(email);
   const address = normaliseAddress(sender.address);
   const minute = sentAt.toISOString().slice(0, 16);
+  // A bounce is about the addresses it could not reach, not about the server that wrote it.
+  const bounced =
+    input.kind === 'bounce'
+      ? bouncedAddresses(email.text)
+          .map(normaliseAddress)
+          .filter((a) => !isUsersAddress(a, user))
+          .slice(0, bouncedLimit)
+      : [];
+  const contacts: MessageContact[] =
+    bounced.length > 0
+      ? bounced.map((a) => ({ address: a, name: '', role: 'to', awaited: false }))
+      : [{ address, name: cleanName(sender.name), role: 'from', awaited: false }];
   return {
     userId: user.userId,
     ...ids,
@@ -267,9 +290,10 @@ export function buildIncomingMessage(input: {
     from: address,
     sentAt: sentAt.toISOString(),
     dateSource,
+    receivedAt: envelope.receivedAt.toISOString(),
     subject: cleanSubject(email.subject),
     snippet: snippetOf(ownText(email.text)),
-    contacts: [{ address, name: cleanName(sender.name), role: 'from', awaited: false }],
+    contacts,
     tags: input.tags ?? { kinds: [], window: null, unknown: [] },
     asksSomething: false,
     broadcast: false,

@@ -133,6 +133,15 @@ function subjectOf(items: DigestItem[]): string {
 
 type Unnumbered = Omit<DigestItem, 'number'>;
 
+/** A bounce is news: say where the mail went and what to do, not "assume the best". */
+function bouncedReason(name: string, address: string): string {
+  const first = stripControls(name)
+    .replace(/^"(.*)"$/, '$1')
+    .split(/\s+/)[0];
+  const who = first ? `${first} at ${address}` : address;
+  return `Your mail to ${who} didn't arrive (the address bounced). Find a new way to reach them.`;
+}
+
 function helpItem(item: HelpItem, now: Date, timeZone: string): Unnumbered {
   const e = item.evidence;
   const signal = 'lastTouchAt' in e ? null : e;
@@ -178,7 +187,7 @@ export function composeDigest(input: {
   const due = relationships.threads
     .flatMap((t) =>
       t.contacts
-        .filter((c) => c.state === 'due' && !never(c.address))
+        .filter((c) => (c.state === 'due' || c.state === 'bounced') && !never(c.address))
         .map((c) => ({ t, c, since: c.since ?? t.lastAt })),
     )
     .sort(
@@ -195,7 +204,12 @@ export function composeDigest(input: {
       messageKey: null,
       at: since,
       name: displayName(c.name, c.address),
-      reason: shown(c.reason ?? 'Assume the best: maybe they missed it.', caps.reason),
+      reason: shown(
+        c.state === 'bounced'
+          ? bouncedReason(c.name, c.address)
+          : (c.reason ?? 'Assume the best: maybe they missed it.'),
+        caps.reason,
+      ),
       subject: shown(t.subject, caps.subject) || '(no subject)',
       when: `you ${c.nudges > 0 ? 'first wrote' : 'wrote'} ${ago(since, now, timeZone)}`,
     }),

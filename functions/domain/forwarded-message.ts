@@ -1,6 +1,6 @@
 import { normaliseAddress } from './mailbox.ts';
 import type { ForwardedMessage, Mailbox, ParsedEmail } from './model.ts';
-import { type DateLocale, dateLocales, readDate } from './text-dates.ts';
+import { type DateLocale, dateLocales, findDate, readDate } from './text-dates.ts';
 
 type Field = 'from' | 'date' | 'to' | 'cc' | 'subject' | 'other';
 type Language = DateLocale;
@@ -176,6 +176,12 @@ export function writtenDate(
   return readDate(value, timeZone, undefined, languages);
 }
 
+/** Whether a written date gives the time to the minute only ("Mon, Nov 9, 2026 at 10:00 AM"). */
+export function writtenToTheMinute(value: string, timeZone: string): boolean {
+  const found = findDate(value, { timeZone });
+  return found !== null && found.hour !== null && found.second === null;
+}
+
 function forwardFrom(
   lines: string[],
   block: HeaderBlock,
@@ -195,6 +201,7 @@ function forwardFrom(
     cc: writtenMailboxes(fields.cc ?? ''),
     subject: (fields.subject ?? '').trim(),
     date: fields.date ? writtenDate(fields.date, timeZone, block.languages) : null,
+    dateToTheMinute: fields.date ? writtenToTheMinute(fields.date, timeZone) : false,
     text,
     messageId: null,
     inReplyTo: [],
@@ -254,6 +261,7 @@ export function findForwardedMessage(
       cc: attached.cc,
       subject: attached.subject,
       date: attached.date,
+      dateToTheMinute: false,
       text: attached.text,
       messageId: attached.messageId,
       inReplyTo: attached.inReplyTo,

@@ -1,6 +1,7 @@
 import { ago, span } from './human-time.ts';
 import { domainOf } from './mailbox.ts';
 import type { LoggedMessage, Signal } from './model.ts';
+import { asksForHelp } from './phrases.ts';
 import type { ThreadView } from './threads.ts';
 
 /** Keep in touch at least this often with a two-way relationship, unless a contact has their own cadence. */
@@ -9,8 +10,10 @@ export const defaultCadenceDays = 90;
 export const staleAfterDays = 90;
 /** At most this many items in a digest's Help first. */
 export const helpFirstLimit = 5;
-/** A contact's own rhythm counts once there are this many touches. */
-const rhythmTouches = 4;
+/** A contact's own rhythm counts once there are this many separate conversations (threads). */
+const rhythmConversations = 4;
+/** A learned rhythm tightens the default cadence, never below this many days. */
+export const rhythmFloorDays = 30;
 
 const dayMs = 86_400_000;
 
@@ -39,7 +42,10 @@ export interface ContactLedger {
   /** They helped the user, who has not given to them since. */
   owed: SignalEvidence | null;
   cadenceDays: number;
-  /** The median gap between touches, once there are enough of them. */
+  /**
+   * The median gap between the starts of separate conversations (threads) with them, once there
+   * are enough: replies within one conversation say nothing about how often the two of you talk.
+   */
   rhythmDays: number | null;
   twoWay: boolean;
   goingQuiet: boolean;
@@ -91,11 +97,19 @@ export function buildLedger(
   threads: ThreadView[],
   settings: HelpSettings,
   now: Date,
+  /** The thread key of each message (`buildThreads` fills it); a message not in it is a conversation of its own. */
+  membership: ReadonlyMap<string, string> = new Map(),
 ): ContactLedger[] {
   const sorted = [...messages].sort((a, b) =>
     a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : 0,
   );
-  const ledgers = new Map<string, ContactLedger & { touches: number[]; gaveAt: number[] }>();
+  type Building = ContactLedger & {
+    touches: number[];
+    gaveAt: number[];
+    /** When each conversation with them started: thread key → first touch. */
+    conversations: Map<string, number>;
+  };
+  const ledgers = new Map<string, Building>();
   const ledgerOf = (address: string, name: string) => {
     let l = ledgers.get(address);
     if (!l) {
@@ -118,6 +132,7 @@ export function buildLedger(
         letGo: false,
         touches: [],
         gaveAt: [],
+        conversations: new Map(),
       };
       ledgers.set(address, l);
     }
@@ -130,10 +145,43 @@ export function buildLedger(
     subject: m.subject,
     signal,
   });
-  const touchIn = (l: ContactLedger & { touches: number[] }, at: string) => {
+  const touched = (l: Building, at: string, messageKey: string) => {
+    const t = Date.parse(at);
+    l.touches.push(t);
+    const conversation = membership.get(messageKey) ?? messageKey;
+    const start = l.conversations.get(conversation);
+    if (start === undefined || t < start) l.conversations.set(conversation, t);
+  };
+  const touchIn = (l: Building, at: string, messageKey: string) => {
     l.touchesIn += 1;
     if (!l.lastInAt || at > l.lastInAt) l.lastInAt = at;
-    l.touches.push(Date.parse(at));
+    touched(l, at, messageKey);
+  };
+
+  // When each contact first wrote on each thread: their message, or their reply seen in the user's.
+  const wroteOn = new Map<string, string>();
+  const wrote = (address: string, messageKey: string, at: string) => {
+    const key = `${address} ${membership.get(messageKey) ?? messageKey}`;
+    const first = wroteOn.get(key);
+    if (!first || at < first) wroteOn.set(key, at);
+  };
+  for (const m of sorted) {
+    const sender = m.contacts[0];
+    if (m.direction === 'in' && sender && m.kind === 'personal')
+      wrote(sender.address, m.messageKey, m.sentAt);
+  }
+  for (const t of threads)
+    for (const c of t.contacts)
+      for (const h of c.history)
+        if (h.what.startsWith('replied')) wrote(c.address, h.messageKey, h.at);
+  /**
+   * An ask by the user's words that names no help ("Perfect, please book it.") sent on a thread
+   * where they had already answered is an instruction inside an exchange, not a favour asked.
+   */
+  const instructionInExchange = (m: Help, address: string, ask: Signal) => {
+    if (ask.by !== 'phrase' || asksForHelp(ask.phrase)) return false;
+    const first = wroteOn.get(`${address} ${membership.get(m.messageKey) ?? m.messageKey}`);
+    return first !== undefined && first <= m.sentAt;
   };
 
   const outKeys = new Set<string>();
@@ -142,7 +190,7 @@ export function buildLedger(
       const sender = m.contacts[0];
       if (!sender || m.kind !== 'personal') continue;
       const l = ledgerOf(sender.address, sender.name);
-      touchIn(l, m.sentAt);
+      touchIn(l, m.sentAt, m.messageKey);
       if (m.signals.thanks) {
         l.favoursReceived += 1;
         l.owed = evidence(m, m.signals.thanks);
@@ -154,7 +202,7 @@ export function buildLedger(
       const l = ledgerOf(c.address, c.name);
       l.touchesOut += 1;
       if (!l.lastOutAt || m.sentAt > l.lastOutAt) l.lastOutAt = m.sentAt;
-      l.touches.push(Date.parse(m.sentAt));
+      touched(l, m.sentAt, m.messageKey);
     }
     for (const c of targets(m)) {
       const l = ledgerOf(c.address, c.name);
@@ -171,32 +219,56 @@ export function buildLedger(
         l.favoursReceived += 1;
         l.owed = evidence(m, thanks);
       }
-      if (ask && l.gaveAt.length === 0) l.openAsks.push(evidence(m, ask));
+      if (ask && l.gaveAt.length === 0 && !instructionInExchange(m, c.address, ask))
+        l.openAsks.push(evidence(m, ask));
     }
   }
   // Replies seen only in the user's own mail (a quoted reply, an answered Message-ID) are touches in.
+  // A wait closed as answered elsewhere ("thanks for the call") is no touch, but the ask was heard.
+  const answeredElsewhere = new Map<string, string>();
+  // Mail that bounced never reached them: nothing in it was asked of them.
+  const undelivered = new Set<string>();
   for (const t of threads) {
     for (const c of t.contacts) {
       const l = ledgerOf(c.address, c.name);
       if (c.state === 'let-go') l.letGo = true;
+      if (c.state === 'bounced')
+        for (const h of c.history) undelivered.add(`${c.address} ${h.messageKey}`);
       for (const h of c.history) {
-        if (h.what.startsWith('replied') && outKeys.has(h.messageKey)) touchIn(l, h.at);
+        if (
+          h.what.startsWith('answered elsewhere') &&
+          h.at > (answeredElsewhere.get(c.address) ?? '')
+        )
+          answeredElsewhere.set(c.address, h.at);
+        if (h.what.startsWith('replied') && outKeys.has(h.messageKey))
+          touchIn(l, h.at, h.messageKey);
       }
     }
   }
 
   const nowMs = now.getTime();
-  return [...ledgers.values()].map(({ touches, gaveAt: _, ...l }) => {
-    const days = [...new Set(touches.map((t) => Math.floor(t / dayMs)))].sort((a, b) => a - b);
-    const gaps = days.slice(1).map((d, i) => d - (days[i] ?? d));
-    const rhythmDays = days.length >= rhythmTouches ? Math.max(1, Math.round(median(gaps))) : null;
-    const cadenceDays = rhythmDays !== null ? Math.min(l.cadenceDays, rhythmDays) : l.cadenceDays;
+  return [...ledgers.values()].map(({ touches, gaveAt: _, conversations, ...l }) => {
+    const starts = [...conversations.values()].sort((a, b) => a - b);
+    const gaps = starts.slice(1).map((t, i) => (t - (starts[i] ?? t)) / dayMs);
+    const rhythmDays =
+      starts.length >= rhythmConversations ? Math.max(1, Math.round(median(gaps))) : null;
+    // A cadence the user set wins; a learned rhythm only tightens the default, down to the floor.
+    const cadenceDays =
+      settings.cadences?.[l.address] !== undefined || rhythmDays === null
+        ? l.cadenceDays
+        : Math.min(l.cadenceDays, Math.max(rhythmFloorDays, rhythmDays));
     const twoWay = l.touchesIn > 0 && l.touchesOut > 0;
     const last = Math.max(...touches);
     return {
       ...l,
-      // An ask stays open while they have not written back since.
-      openAsks: l.openAsks.filter((a) => !l.lastInAt || l.lastInAt <= a.at),
+      // An ask stays open while they have not written back (or answered elsewhere) since.
+      openAsks: l.openAsks.filter((a) => {
+        if (undelivered.has(`${l.address} ${a.messageKey}`)) return false;
+        const answered = [l.lastInAt, answeredElsewhere.get(l.address) ?? null].filter(
+          (at): at is string => at !== null && at > a.at,
+        );
+        return answered.length === 0;
+      }),
       rhythmDays,
       cadenceDays,
       twoWay,

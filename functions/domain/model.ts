@@ -23,6 +23,11 @@ export interface ParsedEmail {
   subject: string;
   /** The Date header, or null when it is missing or unreadable. */
   date: Date | null;
+  /**
+   * The date was written to the minute (an inline forward's header block): it means that whole
+   * minute, from `date` to its last millisecond.
+   */
+  dateToTheMinute?: boolean;
   messageId: string | null;
   inReplyTo: string[];
   references: string[];
@@ -53,6 +58,8 @@ export interface ForwardedMessage {
   subject: string;
   /** The original date, or null when it could not be read. */
   date: Date | null;
+  /** The date was written without seconds: it means the whole minute. */
+  dateToTheMinute: boolean;
   /** The forwarded message's own text (as far as the forward kept it). */
   text: string;
   messageId: string | null;
@@ -172,6 +179,11 @@ export interface LoggedMessage {
   sentAt: string;
   /** Where sentAt came from: the Date header, the receipt time (no Date), or clamped (a Date in the future or decades ago). */
   dateSource: 'header' | 'receipt' | 'clamped';
+  /**
+   * When givefirst received it (ISO). A moment in the past is judged only from mail dated and
+   * received by then. Messages logged before this was kept have none: their date stands for it.
+   */
+  receivedAt?: string;
   subject: string;
   snippet: string;
   /** Outgoing: the recipients. Incoming: the sender (role `from`). */

@@ -8,7 +8,10 @@ import { dueDate, firstBusinessDayAfter, localDate, nudgeWindow } from './reply-
  * ladder is a pure function of the messages, the user's zone and that moment.
  *
  * waiting → due ("assume the best") → nudged once → due again ("one last friendly nudge") →
- * nudged twice → let go. A reply at any step closes it, let-go included.
+ * nudged twice → let go. A reply at any step closes it, let-go included; so does a message that
+ * asks nothing written after it was due ("thanks for the call"): they answered elsewhere. Mail that
+ * bounced is news, not silence: the pair says so, is never nudged or let go, and is left out once
+ * the same person is reached at another address.
  */
 
 export type PairEvent =
@@ -17,7 +20,11 @@ export type PairEvent =
   /** Evidence that this person replied. */
   | { kind: 'replied'; at: Date; how: string; messageKey: string }
   /** This person's out-of-office reply, with the day they are back if it named one. */
-  | { kind: 'away'; at: Date; returnsOn: string | null; messageKey: string };
+  | { kind: 'away'; at: Date; returnsOn: string | null; messageKey: string }
+  /** The user's mail to this address bounced. */
+  | { kind: 'bounced'; at: Date; messageKey: string }
+  /** The same person (same name) wrote or was written to at another address since it bounced. */
+  | { kind: 'moved'; at: Date; address: string; messageKey: string };
 
 export interface Evidence {
   at: string;
@@ -35,10 +42,12 @@ export interface PairLadder {
   dueOn: string | null;
   window: ReplyWindow | null;
   awayUntil: string | null;
+  /** The user's mail to this address bounced: never nudged or let go. */
+  bounced: boolean;
   history: Evidence[];
 }
 
-export type PairState = 'idle' | 'waiting' | 'due' | 'let-go' | 'replied';
+export type PairState = 'idle' | 'waiting' | 'due' | 'bounced' | 'let-go' | 'replied';
 
 export interface PairStatus {
   state: PairState;
@@ -63,6 +72,7 @@ export function startPair(): PairLadder {
     dueOn: null,
     window: null,
     awayUntil: null,
+    bounced: false,
     history: [],
   };
 }
@@ -71,6 +81,7 @@ export function startPair(): PairLadder {
 function lettingGo(pair: PairLadder, at: Date, timeZone: string): boolean {
   return (
     pair.active &&
+    !pair.bounced &&
     pair.nudges >= nudgesBeforeLettingGo &&
     pair.dueOn !== null &&
     localDate(at, timeZone) >= pair.dueOn
@@ -90,6 +101,7 @@ export function applyEvent(pair: PairLadder, event: PairEvent, timeZone: string)
       if (pair.active || pair.letGo) {
         pair.active = false;
         pair.letGo = false;
+        pair.bounced = false;
         pair.replied = true;
         note(`replied (${event.how})`);
       }
@@ -105,13 +117,30 @@ export function applyEvent(pair: PairLadder, event: PairEvent, timeZone: string)
         note('out of office (no return date)');
       }
       return pair;
+    case 'bounced':
+      if (!pair.active || pair.bounced) return pair;
+      pair.bounced = true;
+      note("your mail didn't arrive (the address bounced)");
+      return pair;
+    case 'moved':
+      if (!pair.bounced) return pair;
+      pair.active = false;
+      pair.bounced = false;
+      note(`reached at a new address (${event.address})`);
+      return pair;
     case 'wrote': {
-      if (pair.letGo) return pair;
+      // Writing again to an address that bounced reaches no one: no nudge, nothing restarts.
+      if (pair.letGo || pair.bounced) return pair;
       if (pair.active && pair.dueOn !== null) {
         const today = localDate(event.at, timeZone);
         if (today < pair.dueOn) {
           pair.dueOn = dueDate(event.at, timeZone, event.window ?? pair.window ?? nudgeWindow);
           note('wrote again before the window was over: window restarted');
+        } else if (!event.awaited) {
+          // "Thanks for the call", "got it": they answered some other way; the wait is over.
+          pair.active = false;
+          pair.replied = true;
+          note('answered elsewhere (you wrote after it was due and asked nothing)');
         } else {
           pair.nudges += 1;
           pair.dueOn = dueDate(event.at, timeZone, nudgeWindow);
@@ -136,6 +165,7 @@ export function applyEvent(pair: PairLadder, event: PairEvent, timeZone: string)
 const reasons = {
   firstDue: 'Assume the best: maybe they missed it. Reach out again.',
   lastDue: 'One last friendly nudge.',
+  bounced: "Your mail didn't arrive (the address bounced). Find a new way to reach them.",
 };
 
 /** Where a pair stands at `now`, on the user's calendar. */
@@ -149,6 +179,7 @@ export function pairStatus(pair: PairLadder, now: Date, timeZone: string): PairS
   if (pair.letGo || lettingGo(pair, now, timeZone))
     return { ...base, state: 'let-go', reason: null };
   if (pair.replied && !pair.active) return { ...base, state: 'replied', reason: null };
+  if (pair.active && pair.bounced) return { ...base, state: 'bounced', reason: reasons.bounced };
   if (!pair.active || pair.dueOn === null) return { ...base, state: 'idle', reason: null };
   if (localDate(now, timeZone) < pair.dueOn) return { ...base, state: 'waiting', reason: null };
   const reason = pair.nudges === 0 ? reasons.firstDue : reasons.lastDue;

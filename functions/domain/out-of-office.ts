@@ -242,3 +242,29 @@ function dayOf(found: FoundDate, sentDay: DateTime): DateTime | null {
   if (weekday !== null) return sentDay.plus({ days: (weekday - sentDay.weekday + 7) % 7 || 7 });
   return null;
 }
+
+/** Where a delivery report starts quoting the message it returns: addresses below are not the failed ones. */
+const returnedMessage =
+  /^(?:-+ ?(?:original message|forwarded message|ursprüngliche nachricht|message d'origine|mensaje original) ?-+|original message headers:?|-+ ?(?:this is a copy of|below this line is a copy of) .*|reporting-mta:.*|received:.*|from:.*|(?:to|an|à|para):.*|subject:.*|betreff:.*|objet ?:.*|asunto:.*|date:.*)$/im;
+const recipientField =
+  /^\s*(?:final|original)-recipient:\s*(?:rfc822;)?\s*<?([^\s<>;]+@[^\s<>;]+?)>?\s*$/gim;
+const anAddress = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
+/** Mailboxes that send reports, never the address a report is about. */
+const reporter =
+  /^(?:mailer-daemon|postmaster|mail-daemon|noreply|no-reply|do-not-reply|donotreply|bounces?)(?:[+@]|$)/i;
+
+/**
+ * The addresses a delivery-failure report says could not be reached: its Final-Recipient or
+ * Original-Recipient fields, else the addresses its explanation names before it quotes the message
+ * it returns ("Your message wasn't delivered to raj@old.example because…", "Delivery has failed to
+ * these recipients: …", "<raj@old.example>: host … said: 550"). Report senders are left out.
+ */
+export function bouncedAddresses(text: string): string[] {
+  const fields = [...text.matchAll(recipientField)].map((m) => m[1] ?? '');
+  const cut = returnedMessage.exec(text);
+  const explanation = cut ? text.slice(0, cut.index) : text;
+  const found = fields.length > 0 ? fields : [...explanation.matchAll(anAddress)].map((m) => m[0]);
+  return [...new Set(found.map((a) => a.toLowerCase().replace(/\.+$/, '')))].filter(
+    (address) => !reporter.test(address),
+  );
+}

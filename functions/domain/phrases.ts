@@ -12,7 +12,10 @@
  *   …         a gap of a few words, or none (up to 60 characters)
  *
  * A guard is written the same way: a sentence a guard of a signal matches never carries that signal
- * ("thanks for nothing", "I can't promise", "I'll be out of office").
+ * ("thanks for nothing", "I can't promise", "I'll be out of office"). Thanks for ordinary courtesy
+ * ("thanks for making time", "thanks for the quick reply") is no favour owed: each language's
+ * {courtesy} list guards `thanks`, unless a favour is named later in the sentence ("thanks for
+ * making time to review the deck").
  *
  * To add a phrase: append it to its signal and language below, and add a sentence it must find (and
  * one it must not) to the table in test/unit/phrases.test.ts. The figures on real sentences come from
@@ -261,19 +264,29 @@ export const guards: PhraseLists = {
       'in advance|advance thanks|thanks ahead',
       "(i|we)('d| would) (be )?({adverb} )?(appreciate|grateful|thankful)",
       "no need to thank|(don't|do not) (need to )?thank",
+      '{thank} ({intensifier} )?(to you )?for ((?!{favour}){word} ){0,2}{courtesy}(?!.*{favour})',
     ],
-    de: ['danke für nichts', 'nein,? danke', 'danke,? aber', '(im voraus|vorab)'],
+    de: [
+      'danke für nichts',
+      'nein,? danke',
+      'danke,? aber',
+      '(im voraus|vorab)',
+      '{thank} ({intensifier} )?(für|fuer) ((?!{favour}){word} ){0,2}{courtesy}(?!.*{favour})',
+      '{thank},? dass (du|sie|ihr) … {courtesyDone}(?!.*{favour})',
+    ],
     fr: [
       'non,? merci',
       'merci,? mais',
       'merci pour rien',
       "merci (d'avance|par avance|à l'avance|quand même)",
+      "{thank} ({intensifier} )?(pour|de|d') ?((?!{favour}){word} ){0,2}{courtesy}(?!.*{favour})",
     ],
     es: [
       'no,? gracias',
       'gracias,? pero',
       'gracias por nada',
       'de antemano|por adelantado|anticipad',
+      '{thank} ({intensifier} )?(por|de) ((?!{favour}){word} ){0,2}{courtesy}(?!.*{favour})',
     ],
   },
   ask: {
@@ -379,6 +392,7 @@ export const words: Record<Language, Record<string, readonly string[]>> = {
       'favou?r',
       'going out of your way',
       'thinking of (me|us)',
+      'walk(ing)? (me|us) through',
       'opportunity',
       'having (me|us)',
       'inviting (me|us)',
@@ -430,6 +444,17 @@ export const words: Record<Language, Record<string, readonly string[]>> = {
       'sharing',
       'below (is|are)',
       'here you go',
+    ],
+    /** Thanks for these is courtesy, not a favour owed (guards `thanks`). */
+    courtesy: [
+      '(making|taking|finding) (the |some |a (few|couple of) )?(time|minutes)',
+      'your time',
+      'thinking of (me|us)',
+      'getting back',
+      '(writing|replying|responding|answering|reaching out|following up|checking in)',
+      '((so|such) )?(quick|quickly|fast|speedy|prompt|kind|lovely|nice) (reply|response|answer|note|turnaround)',
+      '(reply|response|answer|note|message|e-?mail|update|reminder|heads[- ]up|call|chat|catch[- ]up)',
+      '(letting (me|us) know|confirming|your patience|your understanding)',
     ],
   },
   de: {
@@ -490,6 +515,16 @@ export const words: Record<Language, Record<string, readonly string[]>> = {
       'bekannt gemacht',
       'zeit genommen',
     ],
+    courtesy: [
+      '(die|deine|ihre|eure) (schnelle |rasche |nette |freundliche |kurze )?(antwort|rückmeldung|rueckmeldung|nachricht|mail|e-mail|zeit|geduld)',
+      '(das|den) (gespräch|gespraech|telefonat|anruf|update)',
+    ],
+    /** "Danke, dass du …": courtesy done, not a favour. */
+    courtesyDone: [
+      '(die |so viel )?zeit genommen',
+      'an (mich|uns) gedacht',
+      '(so schnell )?(geantwortet|zurückgeschrieben|zurueckgeschrieben|gemeldet)',
+    ],
   },
   fr: {
     thank: [
@@ -521,6 +556,14 @@ export const words: Record<Language, Record<string, readonly string[]>> = {
       'prêt',
       'piston',
       'contact',
+    ],
+    courtesy: [
+      'avoir pris le temps',
+      'ton temps|votre temps',
+      "(m'|nous )avoir (répondu|repondu|rappelé|rappele|écrit|ecrit|recontacté|recontacte)",
+      'avoir pensé à (moi|nous)|avoir pense a (moi|nous)',
+      '(ta|votre) (réponse|reponse|retour|message|mail)( rapide)?',
+      "(l'appel|ton appel|votre appel|ton message|votre message|ton mail|votre mail)",
     ],
   },
   es: {
@@ -565,6 +608,13 @@ export const words: Record<Language, Record<string, readonly string[]>> = {
       'conectarme',
       'ponerme en contacto',
     ],
+    courtesy: [
+      '(tomarte|tomarse|tomaros) (el|un) (tiempo|rato)',
+      '(tu|su) tiempo',
+      'pensar en (mí|mi|nosotros)',
+      '(responder|responderme|contestar|contestarme|escribirme|escribir|la llamada)',
+      '(tu|su) (rápida |rapida |pronta )?(respuesta|mensaje|correo|llamada)( rápida| rapida)?',
+    ],
   },
 };
 
@@ -575,6 +625,117 @@ const shared: Record<string, string> = {
   you: '(?:you|u|ya)',
   word: String.raw`\p{L}[\p{L}'-]*`,
 };
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What a request for help names: a review, an intro, advice, time, a favour. An ask that names none
+ * of these ("Perfect, please book it.") is a plain instruction: inside an exchange the other side
+ * has already answered, it asks no favour (help-first.ts). A transparent list per language.
+ */
+export const helpRequestWords: Record<Language, readonly string[]> = {
+  en: [
+    'review',
+    'look (at|over|into)',
+    'take a look',
+    'have a look',
+    'feedback',
+    'thoughts',
+    'input',
+    'advice',
+    'advise',
+    'opinion',
+    'eyes',
+    'brain',
+    'intro',
+    'introduce',
+    'introduction',
+    'connect',
+    'put (me|us) in touch',
+    'recommend',
+    'recommendation',
+    'refer',
+    'referral',
+    'reference',
+    'vouch',
+    'help',
+    '(?<!por )favou?r',
+    'time',
+    'call',
+    'chat',
+    'coffee',
+    'meet',
+    'proofread',
+    'read',
+    'mentor',
+    'lend',
+    'borrow',
+    'anyone|anybody|someone|somebody',
+    'a word',
+  ],
+  de: [
+    'vorstellen',
+    'vorstellung',
+    'verbinden',
+    'kontakt',
+    'empfehlen',
+    'empfehlung',
+    'hilfe',
+    'helfen',
+    'rat',
+    'ratschlag',
+    'feedback',
+    'meinung',
+    'zeit',
+    'durchsehen',
+    'durchlesen',
+    'anschauen',
+    'gefallen',
+    'eine bitte',
+    'jemanden',
+    'leihen',
+  ],
+  fr: [
+    'présenter|presenter',
+    'mettre en (relation|contact)',
+    'aide|aider',
+    'conseils?',
+    'avis',
+    'relire|relisez|relis',
+    'recommander',
+    'service',
+    'coup de main',
+    'temps',
+    'café|cafe',
+    "quelqu'un",
+    'prêter|preter',
+  ],
+  es: [
+    'presentar|preséntame|presentame',
+    'contacto',
+    'ayuda|ayudar|ayúdame|ayudame',
+    'consejos?',
+    'opinión|opinion',
+    'revisar|revisa|revise',
+    'recomendar|recomendación|recomendacion',
+    'un favor',
+    'tiempo',
+    'café|cafe',
+    'alguien',
+    'prestar|prestarme',
+  ],
+};
+
+const letter = String.raw`[\p{L}\p{N}]`;
+const helpRequest = languages.map(
+  (language) =>
+    new RegExp(`(?<!${letter})(?:${helpRequestWords[language].join('|')})(?!${letter})`, 'iu'),
+);
+
+/** Whether the words of an ask name help (a review, an intro, advice, time, a favour). */
+export function asksForHelp(sentence: string): boolean {
+  return helpRequest.some((pattern) => pattern.test(sentence));
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -602,6 +763,8 @@ export const requestPhrases: readonly RegExp[] = [
   /\bare you (free|available|around|able|interested)\b/i,
   /\bany (thoughts|chance|news|update)\b/i,
   /\bi('d| would) (love|like) (to hear|your|to know)\b/i,
+  // A follow-up that nudges without a question mark still asks for the reply it follows up on.
+  /\b(just )?(checking in|following up|circling back|bumping) (on|about) (this|that|it|my|our|the)\b|\bjust (checking in|following up|circling back|bumping this)\b|\b(gentle|friendly|quick) (reminder|nudge)\b/i,
 ];
 
 // ---------------------------------------------------------------------------------------------

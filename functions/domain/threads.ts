@@ -22,6 +22,7 @@ export const threadFields = [
   'messageId',
   'messageKey',
   'direction',
+  'receivedAt',
   'via',
   'sentAt',
   'subject',
@@ -36,6 +37,18 @@ export const threadFields = [
 ] as const satisfies readonly (keyof LoggedMessage)[];
 
 export type ThreadMessage = Pick<LoggedMessage, (typeof threadFields)[number]>;
+
+/**
+ * The messages givefirst knew of at `asOf`: dated and received by then. A moment in the past is
+ * judged as it was, never from mail sent or forwarded later.
+ */
+export function knownAt<M extends Pick<LoggedMessage, 'sentAt' | 'receivedAt'>>(
+  messages: M[],
+  asOf: Date,
+): M[] {
+  const at = asOf.toISOString();
+  return messages.filter((m) => m.sentAt <= at && (m.receivedAt ?? m.sentAt) <= at);
+}
 
 export interface ThreadContactView extends PairStatus {
   address: string;
@@ -108,8 +121,18 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const linksOf = (m: ThreadMessage) =>
   [...m.inReplyTo, ...m.references].filter((id) => /^[^\s@]+@[^\s@]+$/.test(id));
 
+/**
+ * When a message counts as sent, for the order they are folded in: an auto-reply at the end of its
+ * minute (it answers a question that may carry a later second, or a date read to the minute).
+ */
+const foldAt = (m: ThreadMessage) =>
+  m.kind === 'auto-reply' ? `${m.sentAt.slice(0, 16)}:59.999Z` : m.sentAt;
+
+/** Date order; at the same moment the user's message first: a question comes before its answer. */
 const byDate = (a: ThreadMessage, b: ThreadMessage) =>
-  compare(a.sentAt, b.sentAt) || compare(a.messageKey, b.messageKey);
+  compare(foldAt(a), foldAt(b)) ||
+  compare(a.direction === 'out' ? '0' : '1', b.direction === 'out' ? '0' : '1') ||
+  compare(a.messageKey, b.messageKey);
 
 /** The pair an attribution names, among the thread's contacts (DESIGN's rule: reply-attribution.ts). */
 function attributed(attribution: Attribution, pairs: Map<string, Pair>): string | null {
@@ -139,7 +162,13 @@ const via: Record<LoggedMessage['via'], string> = {
  *    did not send when only one person is awaited and the quote on top names no one else),
  *    out-of-office notices, and the user writing.
  */
-export function buildThreads(messages: ThreadMessage[], timeZone: string, now: Date): ThreadView[] {
+export function buildThreads(
+  messages: ThreadMessage[],
+  timeZone: string,
+  now: Date,
+  /** When given, filled with the thread key of every message (by message key). */
+  membership?: Map<string, string>,
+): ThreadView[] {
   const sorted = [...messages].sort(byDate);
   const links = new Links();
   const userSent = new Set<string>();
@@ -173,7 +202,45 @@ export function buildThreads(messages: ThreadMessage[], timeZone: string, now: D
       .sort((a, b) => compare(b.lastAt, a.lastAt))[0];
   };
 
+  // Pairs whose mail bounced, by the person's name: reaching that name elsewhere retires them.
+  const bouncedByName = new Map<string, { address: string; pair: Pair }[]>();
+  const sameName = (name: string) =>
+    name.replace(/^"|"$/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
+  const reached = (m: ThreadMessage) => {
+    const who = m.direction === 'in' ? m.contacts.slice(0, 1) : m.contacts;
+    for (const c of who) {
+      const name = sameName(c.name);
+      for (const b of (name && bouncedByName.get(name)) || []) {
+        if (b.address === c.address) continue;
+        applyEvent(
+          b.pair.ladder,
+          { kind: 'moved', at: new Date(m.sentAt), address: c.address, messageKey: m.messageKey },
+          timeZone,
+        );
+      }
+    }
+  };
+
   sorted.forEach((m, i) => {
+    if (m.direction === 'in' && m.kind === 'bounce') {
+      // A bounce is news for every wait on the addresses it names; it starts no thread itself.
+      const at = new Date(m.sentAt);
+      for (const c of m.contacts) {
+        for (const t of result) {
+          const pair = t.pairs.get(c.address);
+          if (!pair?.ladder.active || (pair.ladder.since ?? '') > m.sentAt) continue;
+          applyEvent(pair.ladder, { kind: 'bounced', at, messageKey: m.messageKey }, timeZone);
+          const name = sameName(pair.name);
+          if (name)
+            bouncedByName.set(name, [
+              ...(bouncedByName.get(name) ?? []),
+              { address: c.address, pair },
+            ]);
+        }
+      }
+      return;
+    }
+    if (m.kind === 'personal') reached(m);
     const root = links.find(m.messageId);
     let thread = threadOf.get(root);
     // Links that reach no earlier logged message (none, garbled, or only to mail never logged) do
@@ -196,6 +263,7 @@ export function buildThreads(messages: ThreadMessage[], timeZone: string, now: D
       else bySubject.set(thread.normSubject, [thread]);
     }
     threadOf.set(root, thread);
+    membership?.set(m.messageKey, shortKey(thread.firstMessageId));
     apply(thread, m, referred[i] ?? [], userSent, timeZone);
   });
 

@@ -38,6 +38,7 @@ export function sent(
     from: 'me@example.com',
     sentAt: new Date(at).toISOString(),
     dateSource: 'header',
+    receivedAt: new Date(at).toISOString(),
     subject: 'Lunch next week?',
     snippet: '',
     contacts,

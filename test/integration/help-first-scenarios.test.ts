@@ -16,7 +16,11 @@ describe('Help first, from real mail', () => {
     (await stack.services.relationships(me, new Date(iso))).helpFirst;
 
   beforeAll(async () => {
-    stack = await startTestStack({ mailDomain: domain, clock: 'fixed:2026-05-20T12:00:00Z' });
+    stack = await startTestStack({
+      mailDomain: domain,
+      clock: 'fixed:2026-05-22T12:00:00Z',
+      receivedAsDated: true,
+    });
     const added = await stack.services.registerUser({
       email: 'me@example.com',
       timeZone: 'Europe/Berlin',

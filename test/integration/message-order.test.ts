@@ -15,7 +15,7 @@ import { startTestTable, type TestTable } from '../support/test-table.ts';
 
 const domain = 'in.givefirst.test';
 const log = `log@${domain}`;
-const receivedAt = new Date('2026-03-20T12:00:00Z');
+const receivedAt = new Date('2026-03-12T12:00:00Z');
 
 /** A month of one user's mail, as it reaches the log address (sender, envelope recipients, bytes). */
 const conversation: { from: string; to: string[]; raw: string }[] = [

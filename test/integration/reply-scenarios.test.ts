@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderDigest } from '#adapters/email/render-digest.ts';
+import { composeDigest } from '#domain/digest.ts';
 import type { LoggedMessage, User } from '#domain/model.ts';
 import type { ThreadContactView, ThreadView } from '#domain/threads.ts';
 import { aComposedMessage } from '#test/support/test-dns.ts';
@@ -6,8 +8,9 @@ import { startTestStack, type TestStack } from '#test/support/test-stack.ts';
 
 /*
  * Whole conversations replayed as real MIME through the SMTP door and the ingest path, with the
- * ladder judged at chosen moments on the user's calendar (Europe/Berlin). The stack's fixed clock is
- * the receipt time of every message; each message carries its own Date. Threads are computed from
+ * ladder judged at chosen moments on the user's calendar (Europe/Berlin). Each message carries its
+ * own Date and is received a minute later (a moment is judged only from mail received by then); a
+ * Date the stack's fixed clock cannot believe is received at that clock. Threads are computed from
  * every stored message, so a moment is judged before the next message of its scenario is sent.
  *
  * March 2026: Mon 2, Thu 5, Mon 9, Wed 11, Mon 16, Wed 18, Thu 26, Mon 30 (CEST from Sun 29).
@@ -22,7 +25,7 @@ const reasons = {
   lastDue: 'One last friendly nudge.',
 };
 
-type Client = 'gmail' | 'outlook' | 'apple';
+type Client = 'gmail' | 'outlook' | 'outlook-ios' | 'apple';
 
 interface Mail {
   client?: Client;
@@ -80,6 +83,24 @@ function written(mail: Mail): string {
     ...(mail.headers ?? []),
   ].filter((h): h is string => h !== null);
   const text = mail.text.replace(/\r?\n/g, '\r\n');
+  if (client === 'outlook-ios') {
+    // Outlook for iOS sends HTML only; a forward's header block is bold labels after a rule.
+    const body = mail.text
+      .split(/\r?\n/)
+      .map((line) =>
+        line
+          .replace(/&/g, '&amp;')
+          .replace(/</g, '&lt;')
+          .replace(/>/g, '&gt;')
+          .replace(/^(From|Sent|To|Cc|Subject):/, '<b>$1:</b>'),
+      )
+      .join('<br>\r\n')
+      .replace(
+        /-{5,} ?Forwarded message ?-{5,}<br>/,
+        '<hr style="display:inline-block;width:98%" tabindex="-1"><div id="divRplyFwdMsg" dir="ltr">',
+      );
+    return `${headers.join('\r\n')}\r\nContent-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body><div dir="auto">${body}</div></body></html>\r\n`;
+  }
   if (client === 'apple') {
     return `${headers.join('\r\n')}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${text}\r\n`;
   }
@@ -109,7 +130,11 @@ function aConversationStack(clock: string) {
   const ctx = {} as { stack: TestStack; me: User };
 
   beforeAll(async () => {
-    ctx.stack = await startTestStack({ mailDomain: domain, clock: `fixed:${clock}` });
+    ctx.stack = await startTestStack({
+      mailDomain: domain,
+      clock: `fixed:${clock}`,
+      receivedAsDated: true,
+    });
     const added = await ctx.stack.services.registerUser({
       email: 'me@example.com',
       timeZone: 'Europe/Berlin',
@@ -125,9 +150,12 @@ function aConversationStack(clock: string) {
   /** The user sends a message with the log address in Bcc (or forwards one to it). */
   const fromMe = (mail: Omit<Mail, 'from'> & { from?: string }) =>
     ctx.stack.sendRaw({ from: 'me@example.com', to: [log] }, written({ from: mia, ...mail }));
-  /** A contact's message that reaches the log address because the user had it in Cc. */
-  const fromContact = (address: string, mail: Mail) =>
-    ctx.stack.sendRaw({ from: address, to: [log] }, written(mail));
+  /**
+   * A contact's message that reaches the log address because the user had it in Cc; `clock`
+   * receives it at the stack's clock, where the listing of recent rejections looks.
+   */
+  const fromContact = (address: string, mail: Mail, received: 'dated' | 'clock' = 'dated') =>
+    ctx.stack.sendRaw({ from: address, to: [log] }, written(mail), received);
   /** The threads with this subject, judged at `asOf`. */
   const threadsAbout = async (subject: string, asOf: string): Promise<ThreadView[]> =>
     (await ctx.stack.services.listThreads(ctx.me, new Date(asOf))).filter(
@@ -398,16 +426,20 @@ describe('reply evidence, as each mail client writes it', () => {
 
   it("rejects a stranger's message Cc'd to the log address that answers nothing logged", async () => {
     const subject = 'Re: Your invoice';
-    const response = await fromContact('mallory@evil.example', {
-      from: 'Mallory <mallory@evil.example>',
-      to: mia,
-      cc: log,
-      subject,
-      date: 'Tue, 3 Mar 2026 08:30:00 +0000',
-      messageId: '<CAmallory@mail.gmail.com>',
-      inReplyTo: '<CAnever-logged@mail.gmail.com>',
-      text: 'Please pay the attached invoice today.',
-    });
+    const response = await fromContact(
+      'mallory@evil.example',
+      {
+        from: 'Mallory <mallory@evil.example>',
+        to: mia,
+        cc: log,
+        subject,
+        date: 'Tue, 3 Mar 2026 08:30:00 +0000',
+        messageId: '<CAmallory@mail.gmail.com>',
+        inReplyTo: '<CAnever-logged@mail.gmail.com>',
+        text: 'Please pay the attached invoice today.',
+      },
+      'clock',
+    );
 
     expect(response).toMatch(/rejected/);
     expect(await rejectionOf(subject)).toMatchObject({
@@ -422,7 +454,7 @@ describe('reply evidence, as each mail client writes it', () => {
       client: 'Gmail' as const,
       contact: 'Dan Brown <dan@d.org>',
       subject: 'Could you review my talk?',
-      sentAt: '2026-03-03T15:12:00.000Z',
+      sentAt: '2026-03-03T15:12:59.999Z',
       forward: (subject: string) => ({
         subject: `Fwd: Re: ${subject}`,
         text: lines(
@@ -448,7 +480,7 @@ describe('reply evidence, as each mail client writes it', () => {
       client: 'Outlook' as const,
       contact: 'Erin Cole <erin@e.com>',
       subject: 'Budget numbers?',
-      sentAt: '2026-03-03T15:12:00.000Z',
+      sentAt: '2026-03-03T15:12:59.999Z',
       forward: (subject: string) => ({
         client: 'outlook' as const,
         subject: `FW: RE: ${subject}`,
@@ -943,13 +975,14 @@ describe('bad input on tracked threads', () => {
     });
     // The user then answers Cai's reply, which was never logged: an unknown ID alone names no one
     await fromMe({
-      to: group,
+      to: 'Ana Ruiz <ana@a.mx>, Cai Lin <cai@c.cn>',
+      cc: 'Ben Okafor <ben@b.ng>',
       subject: `Re: ${subject}`,
       date: 'Tue, 10 Mar 2026 09:00:00 +0100',
       messageId: '<CAthanks-team@mail.gmail.com>',
       inReplyTo: '<CAcai-answer@mail.gmail.com>',
       references: '<CAq-team@mail.gmail.com> <CAcai-answer@mail.gmail.com>',
-      text: 'Great, thanks everyone.',
+      text: 'Great! Are you two in as well?',
     });
 
     const [thread] = await threadsAbout(subject, '2026-03-11T09:00:00Z');
@@ -969,18 +1002,22 @@ describe('bad input on tracked threads', () => {
       const subject = `Sponsors for the meetup (${reason})?`;
       await ask('Wes Hart <wes@w.ca>', subject, `<CAq-sponsors-${reason}@mail.gmail.com>`);
 
-      const response = await fromContact('wes@w.ca', {
-        from: 'Wes Hart <wes@w.ca>',
-        to: mia,
-        cc: log,
-        subject: `Re: ${subject}`,
-        date: 'Tue, 3 Mar 2026 11:00:00 +0000',
-        messageId: `<CAwes-${reason}@mail.gmail.com>`,
-        inReplyTo: `<CAq-sponsors-${reason}@mail.gmail.com>`,
-        references: `<CAq-sponsors-${reason}@mail.gmail.com>`,
-        headers: [header],
-        text: 'Thanks for your message, it has been received.',
-      });
+      const response = await fromContact(
+        'wes@w.ca',
+        {
+          from: 'Wes Hart <wes@w.ca>',
+          to: mia,
+          cc: log,
+          subject: `Re: ${subject}`,
+          date: 'Tue, 3 Mar 2026 11:00:00 +0000',
+          messageId: `<CAwes-${reason}@mail.gmail.com>`,
+          inReplyTo: `<CAq-sponsors-${reason}@mail.gmail.com>`,
+          references: `<CAq-sponsors-${reason}@mail.gmail.com>`,
+          headers: [header],
+          text: 'Thanks for your message, it has been received.',
+        },
+        'clock',
+      );
 
       expect(response).toMatch(/rejected/);
       expect(await rejectionOf(`Re: ${subject}`)).toMatchObject({ reason });
@@ -1229,3 +1266,621 @@ describe('the same sent mail, Bcc-ed and forwarded inline', () => {
     });
   });
 });
+
+describe("judgement on a founder's mail", () => {
+  const { ctx, fromMe, fromContact, ladder, historyOf } =
+    aConversationStack('2026-12-31T10:00:00Z');
+  const helpAt = async (asOf: string) =>
+    (await ctx.stack.services.relationships(ctx.me, new Date(asOf))).helpFirst.items;
+  const digestAt = async (asOf: string) => {
+    const now = new Date(asOf);
+    const relationships = await ctx.stack.services.relationships(ctx.me, now);
+    return composeDigest({ user: ctx.me, relationships, now });
+  };
+
+  it('reads a Gmail-forwarded Exchange out-of-office given to the minute (narrow space before AM) as the answer to a question sent 47 s earlier', async () => {
+    // Monday 9 November, 10:00:47 in Berlin: due on Thursday 12 without the out-of-office
+    const subject = 'Board deck for Thursday?';
+    await fromMe({
+      client: 'outlook',
+      to: 'Raj Mehta <raj@northwind.example>',
+      subject,
+      date: 'Mon, 9 Nov 2026 10:00:47 +0100',
+      messageId: '<DB9PR04MB8412deck@DB9PR04MB8412.eurprd04.prod.outlook.com>',
+      text: 'Hi Raj,\n\nCould you review the board deck before Thursday?\n\nMia',
+    });
+
+    const response = await fromMe({
+      to: log,
+      subject: `Fwd: Automatic reply: ${subject}`,
+      date: 'Mon, 9 Nov 2026 10:20:00 +0100',
+      messageId: '<CAfwd-ooo-deck@mail.gmail.com>',
+      text: lines(
+        '',
+        '---------- Forwarded message ---------',
+        'From: Raj Mehta <raj@northwind.example>',
+        'Date: Mon, Nov 9, 2026 at 10:00\u202fAM',
+        `Subject: Automatic reply: ${subject}`,
+        'To: Mia Park <me@example.com>',
+        '',
+        '',
+        'Thank you for your email. I am out of the office and will return on Monday 23 November with limited access to email.',
+      ),
+    });
+
+    expect(response).toMatch(/logged/);
+    // Still waiting on Thursday 12: the due date moved to the first business day after the 23rd
+    expect(await ladder(subject, 'raj@northwind.example', '2026-11-12T09:00:00Z')).toMatchObject({
+      state: 'waiting',
+      dueOn: '2026-11-24',
+      awayUntil: '2026-11-23',
+    });
+    expect(
+      (await digestAt('2026-11-24T07:00:00Z'))?.items.filter((i) => i.section === 'waiting'),
+    ).toMatchObject([
+      {
+        address: 'raj@northwind.example',
+        reason: `${reasons.firstDue} They were away until 23 November.`,
+      },
+    ]);
+  });
+
+  it('closes the wait as answered elsewhere when the user writes "thanks for the call" after it was due, and owes no favour for courtesy', async () => {
+    const subject = 'Pilot in January?';
+    const tom = 'Tom Okafor <tom@acme.example>';
+    await fromMe({
+      to: tom,
+      subject,
+      date: 'Mon, 2 Nov 2026 09:00:00 +0100',
+      messageId: '<CAq-pilot@mail.gmail.com>',
+      text: 'Hi Tom,\n\nWould you be open to a pilot in January?\n\nMia',
+    });
+    // Due Thursday 5; they talk on the phone; on Monday 9 the user writes a thank-you on the thread
+    await fromMe({
+      to: tom,
+      subject: `Re: ${subject}`,
+      date: 'Mon, 9 Nov 2026 18:30:00 +0100',
+      messageId: '<CAthanks-pilot@mail.gmail.com>',
+      inReplyTo: '<CAq-pilot@mail.gmail.com>',
+      references: '<CAq-pilot@mail.gmail.com>',
+      text: lines(
+        'Hi Tom,',
+        '',
+        'Thanks for the call earlier, and thanks for making time at such short notice.',
+        '',
+        'Mia',
+        '',
+        'On Mon, Nov 2, 2026 at 9:00\u202fAM Mia Park <me@example.com> wrote:',
+        '> Hi Tom,',
+        '>',
+        '> Would you be open to a pilot in January?',
+      ),
+    });
+
+    expect(await ladder(subject, 'tom@acme.example', '2026-11-20T09:00:00Z')).toMatchObject({
+      state: 'replied',
+      nudges: 0,
+      reason: null,
+    });
+    expect((await historyOf(subject, 'tom@acme.example', '2026-11-20T09:00:00Z'))?.at(-1)).toMatch(
+      /^answered elsewhere/,
+    );
+    expect(
+      (await helpAt('2026-11-10T09:00:00Z')).filter(
+        (i) => i.address === 'tom@acme.example' && i.kind === 'favour-owed',
+      ),
+    ).toEqual([]);
+  });
+
+  it('learns no four-day rhythm from a burst of scheduling mail on one thread', async () => {
+    const subject = 'Dinner in Lyon?';
+    const ines = 'Ines Roux <ines@roux.example>';
+    const ids = ['<CAlyon-1@mail.gmail.com>', '<ines-1@roux.example>', '<CAlyon-2@mail.gmail.com>'];
+    await fromMe({
+      to: ines,
+      subject,
+      date: 'Mon, 5 Oct 2026 09:00:00 +0200',
+      messageId: ids[0],
+      text: 'Ines, are you free for dinner in Lyon on the 14th?',
+    });
+    await fromContact('ines@roux.example', {
+      from: ines,
+      to: mia,
+      cc: log,
+      subject: `Re: ${subject}`,
+      date: 'Wed, 7 Oct 2026 09:00:00 +0200',
+      messageId: ids[1],
+      inReplyTo: ids[0],
+      references: ids[0],
+      text: 'Yes! Which restaurant?',
+    });
+    await fromMe({
+      to: ines,
+      subject: `Re: ${subject}`,
+      date: 'Fri, 9 Oct 2026 09:00:00 +0200',
+      messageId: ids[2],
+      inReplyTo: ids[1],
+      references: `${ids[0]} ${ids[1]}`,
+      text: 'How about Le Bouchon at 8?',
+    });
+    await fromContact('ines@roux.example', {
+      from: ines,
+      to: mia,
+      cc: log,
+      subject: `Re: ${subject}`,
+      date: 'Tue, 13 Oct 2026 09:00:00 +0200',
+      messageId: '<ines-2@roux.example>',
+      inReplyTo: ids[2],
+      references: ids.join(' '),
+      text: 'Perfect, see you there.',
+    });
+
+    const ledger = (
+      await ctx.stack.services.relationships(ctx.me, new Date('2026-11-06T09:00:00Z'))
+    ).ledger.find((l) => l.address === 'ines@roux.example');
+    expect(ledger).toMatchObject({ cadenceDays: 90, goingQuiet: false });
+    expect(
+      (await helpAt('2026-11-06T09:00:00Z')).filter((i) => i.address === 'ines@roux.example'),
+    ).toEqual([]);
+  });
+
+  it('judges a past moment from the mail sent and received by then: no nudges from later days', async () => {
+    const subject = 'Seed round intro?';
+    const kim = 'Kim Lau <kim@lau.example>';
+    const first = '<CAq-seed@mail.gmail.com>';
+    await fromMe({
+      to: kim,
+      subject,
+      date: 'Thu, 1 Oct 2026 09:00:00 +0200',
+      messageId: first,
+      text: 'Hi Kim, could you introduce me to Ana at Fieldstone?',
+    });
+    for (const [date, id] of [
+      ['Tue, 13 Oct 2026 09:00:00 +0200', '<CAnudge1-seed@mail.gmail.com>'],
+      ['Wed, 21 Oct 2026 09:00:00 +0200', '<CAnudge2-seed@mail.gmail.com>'],
+    ] as const) {
+      await fromMe({
+        to: kim,
+        subject: `Re: ${subject}`,
+        date,
+        messageId: id,
+        inReplyTo: first,
+        references: first,
+        text: 'Hi Kim, any chance you could make that intro?',
+      });
+    }
+
+    expect(await ladder(subject, 'kim@lau.example', '2026-10-07T09:00:00Z')).toMatchObject({
+      state: 'due',
+      nudges: 0,
+      reason: reasons.firstDue,
+    });
+    expect(await ladder(subject, 'kim@lau.example', '2026-10-22T09:00:00Z')).toMatchObject({
+      nudges: 2,
+    });
+  });
+
+  it('says a bounce forwarded from Outlook for iOS is news, never nudges it, and leaves it out once the same person writes from a new address', async () => {
+    const subject = 'Advisory board?';
+    const old = 'Priya Nair <priya@oldco.example>';
+    await fromMe({
+      to: old,
+      subject,
+      date: 'Mon, 16 Nov 2026 09:00:00 +0100',
+      messageId: '<CAq-board@mail.gmail.com>',
+      text: 'Hi Priya, would you be willing to join our advisory board?',
+    });
+    const forwarded = await fromMe({
+      client: 'outlook-ios',
+      to: log,
+      subject: 'Fwd: Delivery Status Notification (Failure)',
+      date: 'Mon, 16 Nov 2026 09:30:00 +0100',
+      messageId: '<AM0PR07MB6211bounce@AM0PR07MB6211.eurprd07.prod.outlook.com>',
+      text: lines(
+        'FYI',
+        '',
+        '---------- Forwarded message ---------',
+        'From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>',
+        'Sent: Monday, November 16, 2026 9:00:05 AM',
+        'To: Mia Park <me@example.com>',
+        'Subject: Delivery Status Notification (Failure)',
+        '',
+        '** Address not found **',
+        '',
+        "Your message wasn't delivered to priya@oldco.example because the address couldn't be found, or is unable to receive mail.",
+      ),
+    });
+    expect(forwarded).toMatch(/logged/);
+    // Writing again to the old address is no nudge
+    await fromMe({
+      to: old,
+      subject: `Re: ${subject}`,
+      date: 'Mon, 23 Nov 2026 09:00:00 +0100',
+      messageId: '<CAagain-board@mail.gmail.com>',
+      inReplyTo: '<CAq-board@mail.gmail.com>',
+      references: '<CAq-board@mail.gmail.com>',
+      text: 'Hi Priya, trying again: would you be willing to join?',
+    });
+
+    expect(await ladder(subject, 'priya@oldco.example', '2026-12-10T09:00:00Z')).toMatchObject({
+      state: 'bounced',
+      nudges: 0,
+    });
+    expect((await digestAt('2026-12-10T07:00:00Z'))?.items).toContainEqual(
+      expect.objectContaining({
+        address: 'priya@oldco.example',
+        reason:
+          "Your mail to Priya at priya@oldco.example didn't arrive (the address bounced). Find a new way to reach them.",
+      }),
+    );
+
+    // Priya writes from her new address, the user's Cc'd reply reaching the log
+    await fromMe({
+      client: 'apple',
+      to: 'Priya Nair <priya@newco.example>',
+      subject: 'Advisory board (new address)?',
+      date: 'Fri, 11 Dec 2026 09:00:00 +0100',
+      messageId: '<0F1B2C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D@example.com>',
+      text: 'Hi Priya, found your new address: would you be willing to join our advisory board?',
+    });
+    expect(await ladder(subject, 'priya@oldco.example', '2026-12-14T09:00:00Z')).toMatchObject({
+      state: 'idle',
+    });
+  });
+
+  it('takes "Perfect, please book it." from Apple Mail, quoting the venue\'s answer, as no favour asked', async () => {
+    const subject = 'Room for 40 on 3 December?';
+    const leo = 'Leo Marsh <events@lumen.example>';
+    await fromMe({
+      to: leo,
+      subject,
+      date: 'Mon, 2 Nov 2026 09:00:00 +0100',
+      messageId: '<CAq-room40@mail.gmail.com>',
+      text: 'Hello, do you have a room for 40 people on 3 December?',
+    });
+    await fromMe({
+      client: 'apple',
+      to: leo,
+      subject: `Re: ${subject}`,
+      date: 'Tue, 3 Nov 2026 15:20:00 +0100',
+      messageId: '<A1B2C3D4-E5F6-4711-8899-AABBCCDDEEFF@example.com>',
+      inReplyTo: '<lumen-1@lumen.example>',
+      references: '<CAq-room40@mail.gmail.com> <lumen-1@lumen.example>',
+      text: lines(
+        'Perfect, please book it.',
+        '',
+        'Mia',
+        '',
+        '> On 3 Nov 2026, at 14:05, Leo Marsh <events@lumen.example> wrote:',
+        '> ',
+        '> Yes, the garden room is free on the 3rd: 40 seated. Shall I hold it for you?',
+      ),
+    });
+
+    expect(await ladder(subject, 'events@lumen.example', '2026-11-04T09:00:00Z')).toMatchObject({
+      state: 'replied',
+    });
+    expect(
+      (await helpAt('2026-11-04T09:00:00Z')).filter((i) => i.address === 'events@lumen.example'),
+    ).toEqual([]);
+  });
+});
+
+describe("a month of a founder's mail, and the digest of its last morning", () => {
+  const { ctx, fromMe, fromContact } = aConversationStack('2026-12-31T10:00:00Z');
+  const forwardInline = (subject: string, date: string, inner: string[]) =>
+    fromMe({
+      to: log,
+      subject: `Fwd: ${subject}`,
+      date,
+      messageId: `<CAfwd-${subject.toLowerCase().replace(/[^a-z0-9]+/g, '-')}@mail.gmail.com>`,
+      text: lines('', '---------- Forwarded message ---------', ...inner),
+    });
+
+  beforeAll(async () => {
+    // August: Omar and the user write each other, then nothing
+    await fromMe({
+      to: 'Omar Haddad <omar@haddad.example>',
+      subject: 'Summer catch-up',
+      date: 'Mon, 10 Aug 2026 10:00:00 +0200',
+      messageId: '<CAomar-1@mail.gmail.com>',
+      text: 'Omar, how was the summer? Shall we catch up in September?',
+    });
+    await fromContact('omar@haddad.example', {
+      from: 'Omar Haddad <omar@haddad.example>',
+      to: mia,
+      cc: log,
+      subject: 'Re: Summer catch-up',
+      date: 'Wed, 12 Aug 2026 18:00:00 +0200',
+      messageId: '<omar-2@haddad.example>',
+      inReplyTo: '<CAomar-1@mail.gmail.com>',
+      references: '<CAomar-1@mail.gmail.com>',
+      text: 'Great! Yes, let us find a date in September.',
+    });
+
+    // Mon 2 Nov: Kim for an intro (never answers); Tom about a pilot; Leo for a room; Ines for dinner
+    await fromMe({
+      to: 'Kim Lau <kim@lau.example>',
+      subject: 'Seed round intro?',
+      date: 'Mon, 2 Nov 2026 09:00:00 +0100',
+      messageId: '<CAq-seed@mail.gmail.com>',
+      text: 'Hi Kim, could you introduce me to Ana at Fieldstone?',
+    });
+    await fromMe({
+      client: 'outlook',
+      to: 'Tom Okafor <tom@acme.example>',
+      subject: 'Pilot in January?',
+      date: 'Mon, 2 Nov 2026 09:30:00 +0100',
+      messageId: '<DB9PR04MB8412pilot@DB9PR04MB8412.eurprd04.prod.outlook.com>',
+      text: 'Hi Tom,\n\nWould you be open to a pilot in January?\n\nMia',
+    });
+    await fromMe({
+      to: 'Leo Marsh <events@lumen.example>',
+      subject: 'Room for 40 on 3 December?',
+      date: 'Mon, 2 Nov 2026 10:00:00 +0100',
+      messageId: '<CAq-room40@mail.gmail.com>',
+      text: 'Hello, do you have a room for 40 people on 3 December?',
+    });
+    await fromMe({
+      to: 'Ines Roux <ines@roux.example>',
+      subject: 'Dinner in Lyon?',
+      date: 'Mon, 2 Nov 2026 11:00:00 +0100',
+      messageId: '<CAlyon-1@mail.gmail.com>',
+      text: 'Ines, are you free for dinner in Lyon on the 14th?',
+    });
+    // Tue 3 Nov: Leo answers; the user replies from Apple Mail, quoting him
+    await fromMe({
+      client: 'apple',
+      to: 'Leo Marsh <events@lumen.example>',
+      subject: 'Re: Room for 40 on 3 December?',
+      date: 'Tue, 3 Nov 2026 15:20:00 +0100',
+      messageId: '<A1B2C3D4-E5F6-4711-8899-AABBCCDDEEFF@example.com>',
+      inReplyTo: '<lumen-1@lumen.example>',
+      references: '<CAq-room40@mail.gmail.com> <lumen-1@lumen.example>',
+      text: lines(
+        'Perfect, please book it.',
+        '',
+        'Mia',
+        '',
+        '> On 3 Nov 2026, at 14:05, Leo Marsh <events@lumen.example> wrote:',
+        '> ',
+        '> Yes, the garden room is free on the 3rd: 40 seated. Shall I hold it for you?',
+      ),
+    });
+    // Ines and the user settle dinner in a burst on one thread
+    await fromContact('ines@roux.example', {
+      from: 'Ines Roux <ines@roux.example>',
+      to: mia,
+      cc: log,
+      subject: 'Re: Dinner in Lyon?',
+      date: 'Wed, 4 Nov 2026 09:00:00 +0100',
+      messageId: '<ines-1@roux.example>',
+      inReplyTo: '<CAlyon-1@mail.gmail.com>',
+      references: '<CAlyon-1@mail.gmail.com>',
+      text: 'Yes! Which restaurant?',
+    });
+    await fromMe({
+      to: 'Ines Roux <ines@roux.example>',
+      subject: 'Re: Dinner in Lyon?',
+      date: 'Thu, 5 Nov 2026 09:00:00 +0100',
+      messageId: '<CAlyon-2@mail.gmail.com>',
+      inReplyTo: '<ines-1@roux.example>',
+      references: '<CAlyon-1@mail.gmail.com> <ines-1@roux.example>',
+      text: 'How about Le Bouchon at 8?',
+    });
+    await fromContact('ines@roux.example', {
+      from: 'Ines Roux <ines@roux.example>',
+      to: mia,
+      cc: log,
+      subject: 'Re: Dinner in Lyon?',
+      date: 'Mon, 9 Nov 2026 09:00:00 +0100',
+      messageId: '<ines-2@roux.example>',
+      inReplyTo: '<CAlyon-2@mail.gmail.com>',
+      references: '<CAlyon-1@mail.gmail.com> <ines-1@roux.example> <CAlyon-2@mail.gmail.com>',
+      text: 'Perfect, see you there.',
+    });
+
+    // Mon 9 Nov: Raj is asked at 10:00:47 and his Exchange auto-reply leaves within the minute
+    await fromMe({
+      client: 'outlook',
+      to: 'Raj Mehta <raj@northwind.example>',
+      subject: 'Board deck for Thursday?',
+      date: 'Mon, 9 Nov 2026 10:00:47 +0100',
+      messageId: '<DB9PR04MB8412deck@DB9PR04MB8412.eurprd04.prod.outlook.com>',
+      text: 'Hi Raj,\n\nCould you review the board deck before Thursday?\n\nMia',
+    });
+    await forwardInline(
+      'Automatic reply: Board deck for Thursday?',
+      'Mon, 9 Nov 2026 10:20:00 +0100',
+      [
+        'From: Raj Mehta <raj@northwind.example>',
+        'Date: Mon, Nov 9, 2026 at 10:00\u202fAM',
+        'Subject: Automatic reply: Board deck for Thursday?',
+        'To: Mia Park <me@example.com>',
+        '',
+        '',
+        'Thank you for your email. I am out of the office and will return on Monday 23 November with limited access to email.',
+      ],
+    );
+    // The user talked to Tom on the phone, then thanks him on the thread
+    await fromMe({
+      client: 'outlook',
+      to: 'Tom Okafor <tom@acme.example>',
+      subject: 'RE: Pilot in January?',
+      date: 'Mon, 9 Nov 2026 18:30:00 +0100',
+      messageId: '<DB9PR04MB8412thanks@DB9PR04MB8412.eurprd04.prod.outlook.com>',
+      inReplyTo: '<DB9PR04MB8412pilot@DB9PR04MB8412.eurprd04.prod.outlook.com>',
+      references: '<DB9PR04MB8412pilot@DB9PR04MB8412.eurprd04.prod.outlook.com>',
+      text: 'Hi Tom,\n\nThanks for the call earlier, and thanks for making time at such short notice.\n\nMia',
+    });
+    // Tue 10 Nov: the first nudge to Kim
+    await fromMe({
+      to: 'Kim Lau <kim@lau.example>',
+      subject: 'Re: Seed round intro?',
+      date: 'Tue, 10 Nov 2026 09:00:00 +0100',
+      messageId: '<CAnudge1-seed@mail.gmail.com>',
+      inReplyTo: '<CAq-seed@mail.gmail.com>',
+      references: '<CAq-seed@mail.gmail.com>',
+      text: 'Hi Kim, any chance you could make that intro?',
+    });
+    // Thu 12 Nov: a promise to Dana
+    await fromMe({
+      to: 'Dana Reyes <dana@reyes.example>',
+      subject: 'Hiring a head of sales',
+      date: 'Thu, 12 Nov 2026 16:00:00 +0100',
+      messageId: '<CAdana-1@mail.gmail.com>',
+      text: "Dana, great to see you today. I'll introduce you to Lee at Northwind next week.",
+    });
+    // Mon 16 Nov: Sam made an intro; Priya is asked; Claire answers (forwarded from French Gmail)
+    await fromMe({
+      to: 'Sam Lee <sam@lee.example>',
+      subject: 'Re: Meet Ana (Fieldstone)',
+      date: 'Mon, 16 Nov 2026 08:30:00 +0100',
+      messageId: '<CAsam-1@mail.gmail.com>',
+      text: 'Sam, thank you so much for the intro to Ana! Moving you to Bcc.',
+    });
+    await fromMe({
+      to: 'Priya Nair <priya@oldco.example>',
+      subject: 'Advisory board?',
+      date: 'Mon, 16 Nov 2026 09:00:00 +0100',
+      messageId: '<CAq-board@mail.gmail.com>',
+      text: 'Hi Priya, would you be willing to join our advisory board?',
+    });
+    await fromMe({
+      client: 'outlook-ios',
+      to: log,
+      subject: 'Fwd: Delivery Status Notification (Failure)',
+      date: 'Mon, 16 Nov 2026 09:30:00 +0100',
+      messageId: '<AM0PR07MB6211bounce@AM0PR07MB6211.eurprd07.prod.outlook.com>',
+      text: lines(
+        'FYI',
+        '',
+        '---------- Forwarded message ---------',
+        'From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>',
+        'Sent: Monday, November 16, 2026 9:00:05 AM',
+        'To: Mia Park <me@example.com>',
+        'Subject: Delivery Status Notification (Failure)',
+        '',
+        '** Address not found **',
+        '',
+        "Your message wasn't delivered to priya@oldco.example because the address couldn't be found, or is unable to receive mail.",
+      ),
+    });
+    await fromMe({
+      to: 'Claire Dubois <claire@dubois.example>',
+      subject: 'Intervention le 10 décembre ?',
+      date: 'Fri, 13 Nov 2026 10:00:00 +0100',
+      messageId: '<CAq-claire@mail.gmail.com>',
+      text: 'Bonjour Claire, pourriez-vous intervenir à notre atelier le 10 décembre ?',
+    });
+    await fromMe({
+      to: log,
+      subject: 'Fwd: Re: Intervention le 10 décembre ?',
+      date: 'Mon, 16 Nov 2026 15:00:00 +0100',
+      messageId: '<CAfwd-claire@mail.gmail.com>',
+      text: lines(
+        '',
+        '---------- Message transféré ---------',
+        'De : Claire Dubois <claire@dubois.example>',
+        'Date: lun. 16 nov. 2026 à 14:05',
+        'Subject: Re: Intervention le 10 décembre ?',
+        'To: Mia Park <me@example.com>',
+        '',
+        '',
+        'Avec plaisir, je serai là.',
+      ),
+    });
+    // Wed 18 Nov: Elena answers quickly; the user thanks her for it
+    await fromMe({
+      to: 'Elena Sousa <elena@sousa.example>',
+      subject: 'Re: Press kit',
+      date: 'Wed, 18 Nov 2026 11:00:00 +0100',
+      messageId: '<CAelena-1@mail.gmail.com>',
+      text: 'Thanks for getting back to me so quickly, Elena.',
+    });
+    // Wed 18 Nov: the second nudge to Kim
+    await fromMe({
+      to: 'Kim Lau <kim@lau.example>',
+      subject: 'Re: Seed round intro?',
+      date: 'Wed, 18 Nov 2026 09:00:00 +0100',
+      messageId: '<CAnudge2-seed@mail.gmail.com>',
+      inReplyTo: '<CAnudge1-seed@mail.gmail.com>',
+      references: '<CAq-seed@mail.gmail.com> <CAnudge1-seed@mail.gmail.com>',
+      text: 'Hi Kim, one last try from me: could you make that intro to Ana?',
+    });
+    // Tue 24 Nov: Hugo is asked for a quote
+    await fromMe({
+      to: 'Hugo Brandt <hugo@brandt.example>',
+      subject: 'Quote for the January workshop?',
+      date: 'Tue, 24 Nov 2026 10:00:00 +0100',
+      messageId: '<CAq-hugo@mail.gmail.com>',
+      text: 'Hi Hugo, could you send me a quote for the January workshop?',
+    });
+  }, 120_000);
+
+  it('reads, on Monday 30 November at 08:00, as its user would want it', async () => {
+    const now = new Date('2026-11-30T07:00:00Z');
+    const relationships = await ctx.stack.services.relationships(ctx.me, now);
+    const digest = composeDigest({ user: ctx.me, relationships, now });
+    if (!digest) throw new Error('no digest');
+    const { subject, text } = renderDigest(digest, {
+      replyAddress: 'reply+TOKEN@in.givefirst.test',
+      unsubscribeUrl: 'https://givefirst.test/u/TOKEN',
+    });
+
+    expect(`${subject}\n\n${text}`).toBe(MONTH_DIGEST);
+  });
+});
+
+/** What the user reads on Monday 30 November: the month above, judged line by line. */
+const MONTH_DIGEST = [
+  '5 people to help first · 3 waiting on replies',
+  '',
+  'Your givefirst for Monday 30 November.',
+  '',
+  'Help first',
+  'Give a little before you ask for anything.',
+  '',
+  '1. Dana Reyes',
+  '   You told Dana "I\'ll introduce you to Lee at Northwind next week." 18 days ago.',
+  '   “Hiring a head of sales”',
+  '',
+  '2. Sam Lee',
+  '   Sam helped you 14 days ago ("Sam, thank you so much for the intro to Ana!") — a good moment to return the favour.',
+  '   “Re: Meet Ana (Fieldstone)”',
+  '',
+  '3. Raj Mehta',
+  '   You asked Raj for something ("Could you review the board deck before Thursday?"); is there something you could offer Raj while that\'s open?',
+  '   “Board deck for Thursday?” · 21 days ago',
+  '',
+  '4. Hugo Brandt',
+  '   You asked Hugo for something ("Hi Hugo, could you send me a quote for the January workshop?"); is there something you could offer Hugo while that\'s open?',
+  '   “Quote for the January workshop?” · 6 days ago',
+  '',
+  '5. Omar Haddad',
+  "   You and Omar haven't written in 4 months (you usually do every 3 months).",
+  '',
+  '   and 1 more: reply “more”',
+  '',
+  'Waiting on a reply',
+  'People get busy. A short, friendly nudge usually does it.',
+  '',
+  '6. Raj Mehta',
+  '   Assume the best: maybe they missed it. Reach out again. They were away until 23 November.',
+  '   “Board deck for Thursday?” · you wrote 21 days ago',
+  '',
+  '7. Priya Nair',
+  "   Your mail to Priya at priya@oldco.example didn't arrive (the address bounced). Find a new way to reach them.",
+  '   “Advisory board?” · you wrote 14 days ago',
+  '',
+  '8. Hugo Brandt',
+  '   Assume the best: maybe they missed it. Reach out again.',
+  '   “Quote for the January workshop?” · you wrote 6 days ago',
+  '',
+  "We'll stop reminding you about 1 person: Kim Lau. If they write back, we'll pick it up again.",
+  '',
+  '-- reply commands --',
+  'Reply with: done 1 · snooze 2 3d · drop 3 · more · help',
+  'Unsubscribe: https://givefirst.test/u/TOKEN',
+  '',
+].join('\n');

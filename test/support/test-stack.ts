@@ -15,7 +15,12 @@ import { type LocalStack, startLocalStack } from '#local/local-stack.ts';
 
 export interface TestStack extends LocalStack {
   /** Sends a raw message over SMTP with the given envelope; resolves with the server's reply. */
-  sendRaw(envelope: { from: string; to: string[] }, raw: Buffer | string): Promise<string>;
+  sendRaw(
+    envelope: { from: string; to: string[] },
+    raw: Buffer | string,
+    /** With `receivedAsDated`: `clock` receives this one at the fixed clock instead. */
+    received?: 'dated' | 'clock',
+  ): Promise<string>;
   /** Sends a message composed by nodemailer. */
   send(message: SendMailOptions): Promise<string>;
   /** The message item a logged message left in the table, read directly. */
@@ -31,8 +36,23 @@ export async function startTestStack(
     relaxedAuth?: boolean;
     resolver?: DNSResolver;
     smtpLimits?: Partial<SmtpLimits>;
+    /**
+     * Each message sent over SMTP is received a minute after its own Date header (when that is
+     * within the year before the fixed clock), as a user's mail is; the fixed clock otherwise.
+     */
+    receivedAsDated?: boolean;
   } = {},
 ): Promise<TestStack> {
+  let receipt: Date | null = null;
+  const fixed = typeof options.clock === 'string' ? /^fixed:(.+)$/.exec(options.clock)?.[1] : null;
+  if (options.receivedAsDated && !fixed) throw new Error('receivedAsDated needs a fixed: clock');
+  const base = fixed ? new Date(fixed) : null;
+  const clock: Clock | undefined =
+    typeof options.clock === 'function'
+      ? options.clock
+      : options.receivedAsDated && base
+        ? () => receipt ?? base
+        : undefined;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'givefirst-stack-'));
   const config = {
     ...readLocalConfig({ GIVEFIRST_DATA_DIR: dataDir }),
@@ -43,7 +63,7 @@ export async function startTestStack(
     httpPort: 0,
     // Tests drive the scheduler themselves, at the moments they choose.
     schedulerSeconds: 0,
-    clock: typeof options.clock === 'string' ? options.clock : 'system',
+    clock: typeof options.clock === 'string' && !clock ? options.clock : 'system',
     relaxedAuth: options.relaxedAuth ?? true,
   };
   const stack = await startLocalStack(config, {
@@ -51,7 +71,7 @@ export async function startTestStack(
     inMemory: true,
     ...(options.resolver ? { resolver: options.resolver } : {}),
     ...(options.smtpLimits ? { smtpLimits: options.smtpLimits } : {}),
-    ...(typeof options.clock === 'function' ? { clock: options.clock } : {}),
+    ...(clock ? { clock } : {}),
   });
   const transport = nodemailer.createTransport({
     host: '127.0.0.1',
@@ -61,9 +81,22 @@ export async function startTestStack(
   });
   return {
     ...stack,
-    async sendRaw(envelope, raw) {
-      const info = await transport.sendMail({ envelope, raw });
-      return info.response;
+    async sendRaw(envelope, raw, received = 'dated') {
+      if (base && options.receivedAsDated && received === 'dated') {
+        const header = /^Date:[ \t]*(.+)$/im.exec(String(raw).split(/\r?\n\r?\n/)[0] ?? '');
+        const dated = header ? new Date(header[1] ?? '') : null;
+        const yearBefore = base.getTime() - 366 * 24 * 3_600_000;
+        receipt =
+          dated && dated.getTime() <= base.getTime() && dated.getTime() > yearBefore
+            ? new Date(dated.getTime() + 60_000)
+            : null;
+      }
+      try {
+        const info = await transport.sendMail({ envelope, raw });
+        return info.response;
+      } finally {
+        receipt = null;
+      }
     },
     async send(message) {
       const info = await transport.sendMail(message);

@@ -630,6 +630,21 @@ describe('buildIncomingMessage', () => {
     });
   });
 
+  it('reads a date given to the minute as that whole minute: an answer at its end', () => {
+    // Act: a forward's "Tue, Mar 3, 2026 at 11:15 AM"
+    const message = buildIncoming(
+      aReply({ date: new Date('2026-03-03T10:15:00Z'), dateToTheMinute: true }),
+      { via: 'forward-inline', receivedAt: new Date('2026-03-03T12:00:00Z') },
+    );
+
+    // Assess
+    expect(message).toMatchObject({
+      sentAt: '2026-03-03T10:15:59.999Z',
+      dateSource: 'header',
+      receivedAt: '2026-03-03T12:00:00.000Z',
+    });
+  });
+
   it('clamps a Date in the future to the receipt time', () => {
     // Act
     const message = buildIncoming(aReply({ date: new Date('2036-03-03T10:15:00Z') }), {

@@ -84,6 +84,26 @@ describe('composing the digest', () => {
     ]);
   });
 
+  it('says a bounce is news: where the mail went and to find a new way, never "assume the best"', () => {
+    const raj = aDueContact({
+      address: 'raj@old.example',
+      name: 'Raj Mehta',
+      state: 'bounced',
+      reason: "Your mail didn't arrive (the address bounced). Find a new way to reach them.",
+    });
+
+    const digest = compose(someRelationships({ threads: [aThread({ contacts: [raj] })] }));
+
+    expect(digest?.items).toMatchObject([
+      {
+        section: 'waiting',
+        address: 'raj@old.example',
+        reason:
+          "Your mail to Raj at raj@old.example didn't arrive (the address bounced). Find a new way to reach them.",
+      },
+    ]);
+  });
+
   it('shows at most 5 Help-first items and counts the rest for `more`', () => {
     const help = Array.from({ length: 8 }, () => aHelpItem());
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { findForwardedMessage, writtenDate, writtenMailboxes } from '#domain/forwarded-message.ts';
+import {
+  findForwardedMessage,
+  writtenDate,
+  writtenMailboxes,
+  writtenToTheMinute,
+} from '#domain/forwarded-message.ts';
 import type { Mailbox } from '#domain/model.ts';
 import { aForwardToLog, body } from '#test/builders/forwarded-mail.ts';
 import { aMailbox, aParsedEmail } from '#test/builders/parsed-email.ts';
@@ -740,6 +745,7 @@ describe('findForwardedMessage', () => {
       cc: [aMailbox('Bob Stone <bob@partner.test>')],
       subject: 'Re: Intro',
       date: new Date('2026-03-02T09:15:00Z'),
+      dateToTheMinute: false,
       text: 'I am out of the office until Monday.',
       messageId: '<reply.2@mail.friends.test>',
       inReplyTo: ['<intro.1@mail.example.org>'],
@@ -778,6 +784,18 @@ describe('writtenDate', () => {
   it('is null for text that names no day', () => {
     expect(writtenDate('sometime next week', timeZone)).toBeNull();
     expect(writtenDate('10:15 AM', timeZone)).toBeNull();
+  });
+});
+
+describe('writtenToTheMinute', () => {
+  it.each<[string, boolean]>([
+    ['Mon, Nov 9, 2026 at 10:00\u202fAM', true],
+    ['Monday, November 9, 2026 10:00 AM', true],
+    ['9. November 2026 um 10:00', true],
+    ['Mon, 9 Nov 2026 10:00:47 +0100', false],
+    ['Mon, Nov 9, 2026', false],
+  ])('reads "%s" as given to the minute: %s', (written, minute) => {
+    expect(writtenToTheMinute(written, timeZone)).toBe(minute);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLedger, helpFirst } from '#domain/help-first.ts';
+import { buildLedger, type HelpSettings, helpFirst } from '#domain/help-first.ts';
 import type { LoggedMessage, Signals } from '#domain/model.ts';
 import { buildThreads } from '#domain/threads.ts';
 import { asked, received, sent, told } from '#test/builders/logged-message.ts';
@@ -15,10 +15,11 @@ const to = (
   over: Partial<LoggedMessage> = {},
 ) => sent(at, [told(address, 'to', name)], { signals, subject: 'Hello', ...over });
 
-function help(messages: LoggedMessage[], now: string, extra: Partial<typeof settings> = {}) {
+function help(messages: LoggedMessage[], now: string, extra: Partial<HelpSettings> = {}) {
   const at = new Date(now);
-  const threads = buildThreads(messages, settings.timeZone, at);
-  const ledger = buildLedger(messages, threads, { ...settings, ...extra }, at);
+  const membership = new Map<string, string>();
+  const threads = buildThreads(messages, settings.timeZone, at, membership);
+  const ledger = buildLedger(messages, threads, { ...settings, ...extra }, at, membership);
   return { ledger, ...helpFirst(ledger, { ...settings, ...extra }, at) };
 }
 
@@ -108,9 +109,72 @@ describe('the favour ledger', () => {
   });
 });
 
+describe('an ask', () => {
+  const venue = 'events@lumen.example';
+  const question = sent('2026-03-02T09:00:00Z', [asked(venue, 'Leo Marsh')], {
+    messageId: 'venue-q@mail.example.com',
+    subject: 'Room for 40 on 12 March?',
+  });
+  const answer = received('2026-03-03T09:00:00Z', venue, {
+    subject: 'Re: Room for 40 on 12 March?',
+    inReplyTo: ['venue-q@mail.example.com'],
+  });
+  const onThread = (at: string, words: string) =>
+    sent(at, [asked(venue, 'Leo Marsh')], {
+      subject: 'Re: Room for 40 on 12 March?',
+      references: ['venue-q@mail.example.com'],
+      signals: { ask: phrase(words) },
+    });
+
+  it('is no favour asked when it is a plain instruction to someone who already answered; a request for help still is', () => {
+    const book = onThread('2026-03-03T10:00:00Z', 'Perfect, please book it.');
+    const review = onThread('2026-03-03T10:00:00Z', 'Could you review our run of show?');
+
+    expect(
+      help([question, answer, book], '2026-03-04T09:00:00Z').items.map((i) => i.reason),
+    ).toEqual([]);
+
+    expect(help([question, answer, review], '2026-03-04T09:00:00Z').items).toMatchObject([
+      { kind: 'give-before-ask', address: venue },
+    ]);
+  });
+});
+
+describe('an ask that was heard or never arrived', () => {
+  const ask = (address: string) =>
+    sent('2026-03-02T09:00:00Z', [asked(address, 'Tom Okafor')], {
+      messageId: `ask-${address}`,
+      subject: 'Pilot in January?',
+      signals: { ask: phrase('Would you be open to a pilot in January?') },
+    });
+  const onThread = (address: string) => ({
+    subject: 'Re: Pilot in January?',
+    references: [`ask-${address}`],
+  });
+
+  it('closes when the wait closed as answered elsewhere ("thanks for the call")', () => {
+    const thanks = sent('2026-03-09T18:00:00Z', [told('tom@acme.example', 'to', 'Tom Okafor')], {
+      ...onThread('tom@acme.example'),
+    });
+
+    expect(help([ask('tom@acme.example'), thanks], '2026-03-10T09:00:00Z').items).toEqual([]);
+  });
+
+  it('is not open when the mail that asked bounced', () => {
+    const bounce = received('2026-03-02T09:01:00Z', 'mailer-daemon@googlemail.com', {
+      kind: 'bounce',
+      subject: 'Delivery Status Notification (Failure)',
+      contacts: [{ address: 'tom@old.example', name: '', role: 'to', awaited: false }],
+    });
+
+    expect(help([ask('tom@old.example'), bounce], '2026-03-03T09:00:00Z').items).toEqual([]);
+  });
+});
+
 describe('going quiet', () => {
   const robinWrites = (at: string) => received(at, 'robin@r.com', { subject: 'News' });
-  const toRobin = (at: string) => to('robin@r.com', 'Robin Park', at, {});
+  const toRobin = (at: string, subject = 'Hello') =>
+    to('robin@r.com', 'Robin Park', at, {}, { subject });
 
   it('is only for two-way relationships past their cadence (default 90 days)', () => {
     const oneWay = [toRobin('2025-10-01T09:00:00Z')];
@@ -134,6 +198,54 @@ describe('going quiet', () => {
     expect(items[0]?.reason).toBe(
       "You and Robin haven't written in 8 weeks (you usually do every 6 weeks).",
     );
+  });
+
+  it('learns no rhythm from a burst of replies within one conversation', () => {
+    // Four messages in eight days about one meeting, on one thread
+    const first = sent('2026-03-02T09:00:00Z', [asked('robin@r.com', 'Robin Park')], {
+      messageId: 'plan@mail.example.com',
+      subject: 'Meeting in Lyon?',
+    });
+    const onThread = { subject: 'Re: Meeting in Lyon?', references: ['plan@mail.example.com'] };
+    const burst = [
+      first,
+      received('2026-03-04T09:00:00Z', 'robin@r.com', onThread),
+      sent('2026-03-06T09:00:00Z', [asked('robin@r.com', 'Robin Park')], onThread),
+      received('2026-03-10T09:00:00Z', 'robin@r.com', onThread),
+    ];
+
+    const { ledger, items } = help(burst, '2026-03-31T09:00:00Z');
+
+    expect(ledger[0]).toMatchObject({ rhythmDays: null, cadenceDays: 90, goingQuiet: false });
+    expect(items).toEqual([]);
+  });
+
+  it('tightens the default cadence to a learned rhythm no further than 30 days', () => {
+    // A new conversation each week, each answered the same day
+    const weekly = ['2026-01-05', '2026-01-12', '2026-01-19', '2026-01-26'].flatMap((d, i) => [
+      to(
+        'robin@r.com',
+        'Robin Park',
+        `${d}T09:00:00Z`,
+        {},
+        {
+          subject: `Week ${i}`,
+          messageId: `week${i}@mail.example.com`,
+        },
+      ),
+      received(`${d}T15:00:00Z`, 'robin@r.com', {
+        subject: `Re: Week ${i}`,
+        references: [`week${i}@mail.example.com`],
+      }),
+    ]);
+
+    const { ledger } = help(weekly, '2026-02-20T09:00:00Z');
+    expect(ledger[0]).toMatchObject({ rhythmDays: 7, cadenceDays: 30, goingQuiet: false });
+    expect(help(weekly, '2026-02-27T09:00:00Z').ledger[0]).toMatchObject({ goingQuiet: true });
+    // A cadence the user set wins over both
+    expect(
+      help(weekly, '2026-02-27T09:00:00Z', { cadences: { 'robin@r.com': 14 } }).ledger[0],
+    ).toMatchObject({ cadenceDays: 14 });
   });
 
   it('resets with any logged mail', () => {

@@ -56,7 +56,7 @@ describe('the nudge ladder', () => {
   });
 
   it('counts writing after the due date as a nudge, opens 5 business days, then one last nudge', () => {
-    const { at } = ladder([wrote(monday), wrote('2026-03-06T09:00:00Z', false)]);
+    const { at } = ladder([wrote(monday), wrote('2026-03-06T09:00:00Z')]);
 
     expect(at('2026-03-12T12:00:00Z')).toMatchObject({
       state: 'waiting',
@@ -69,6 +69,22 @@ describe('the nudge ladder', () => {
       reason: 'One last friendly nudge.',
     });
   });
+
+  it.each([
+    ['once due', [wrote(monday), wrote('2026-03-06T09:00:00Z', false)]],
+    [
+      'after a nudge',
+      [wrote(monday), wrote('2026-03-06T09:00:00Z'), wrote('2026-03-16T09:00:00Z', false)],
+    ],
+  ])(
+    'closes as answered elsewhere when the user writes asking nothing %s ("thanks for the call")',
+    (_, events) => {
+      const { at, pair } = ladder(events);
+
+      expect(at('2026-03-25T09:00:00Z')).toMatchObject({ state: 'replied', reason: null });
+      expect(pair.history.at(-1)?.what).toMatch(/^answered elsewhere/);
+    },
+  );
 
   it('lets go once the window after a second unanswered nudge is over', () => {
     const { at } = ladder([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDeliveryFailureText, readOutOfOffice } from '#domain/out-of-office.ts';
+import { bouncedAddresses, isDeliveryFailureText, readOutOfOffice } from '#domain/out-of-office.ts';
 
 // These tests must pass whatever the host's zone: run them with TZ=UTC and TZ=Pacific/Chatham.
 
@@ -318,5 +318,67 @@ describe('isDeliveryFailureText', () => {
 
     // Assess
     expect(failed).toBe(false);
+  });
+});
+
+describe('the addresses a delivery-failure report could not reach', () => {
+  it.each<[string, string, string[]]>([
+    [
+      'Gmail',
+      [
+        '** Address not found **',
+        '',
+        "Your message wasn't delivered to raj@old.example because the address couldn't be found. Check for typos or unnecessary spaces and try again.",
+        '',
+        '----- Original message -----',
+        '',
+        'From: Mia Park <me@example.com>',
+        'To: Raj Mehta <raj@old.example>, Bob <bob@y.example>',
+      ].join('\n'),
+      ['raj@old.example'],
+    ],
+    [
+      'Exchange',
+      [
+        'Delivery has failed to these recipients or groups:',
+        '',
+        'Raj Mehta (raj@old.example)',
+        "The email address you entered couldn't be found.",
+        '',
+        'Diagnostic information for administrators:',
+        'Generating server: AM0PR07MB6211.eurprd07.prod.outlook.com',
+        '',
+        'Original message headers:',
+        'From: Mia Park <me@example.com>',
+        'Cc: bob@y.example',
+      ].join('\n'),
+      ['raj@old.example'],
+    ],
+    [
+      'Postfix, with a delivery-status part',
+      [
+        'This is the mail system at host mx.example.com.',
+        '',
+        "I'm sorry to have to inform you that your message could not be delivered.",
+        'For further assistance, please send mail to postmaster.',
+        '',
+        '<raj@old.example>: host mx.old.example said: 550 5.1.1 User unknown',
+        '',
+        'Reporting-MTA: dns; mx.example.com',
+        'Final-Recipient: rfc822; raj@old.example',
+        'Action: failed',
+      ].join('\n'),
+      ['raj@old.example'],
+    ],
+  ])('reads them from %s', (_, text, expected) => {
+    expect(bouncedAddresses(text)).toEqual(expected);
+  });
+
+  it('names no report sender', () => {
+    expect(
+      bouncedAddresses(
+        'Mail delivery failed. Contact mailer-daemon@x.example or postmaster@x.example.',
+      ),
+    ).toEqual([]);
   });
 });

@@ -117,6 +117,7 @@ describe('asksSomething', () => {
     'Are you available next week.',
     'Any thoughts on the second chapter.',
     "I'd love to hear your take on it.",
+    'Hi Uwe, just checking in on this one.',
   ];
 
   it('has an example for every request phrase', () => {

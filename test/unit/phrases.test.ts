@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  asksForHelp,
   compilePhrase,
   detectSignals,
   type Language,
@@ -79,6 +80,8 @@ const heard: Examples = {
       "You're a lifesaver, the slides were perfect.",
       "Couldn't have done it without you.",
       'thx so much for taking the time to walk me through it',
+      'Thanks for making time to review my deck.',
+      'Thanks for the intro call with Priya.',
     ],
     de: [
       'Tausend Dank für die Empfehlung bei Siemens!',
@@ -217,10 +220,34 @@ const notHeard: Examples = {
       "I'd be grateful for your help with the audit.",
       'Thanks anyway for the help.',
       'I appreciate the quick response.',
+      'Thanks for making time on Friday.',
+      'Thank you for thinking of us!',
+      'Thanks again for getting back to me.',
+      'Thanks for the speedy reply.',
+      'Thanks for the call this morning.',
+      'Many thanks for taking the time to meet.',
     ],
-    de: ['Danke für Ihre Nachricht.', 'Nein danke.', 'Danke im Voraus für deine Hilfe.'],
-    fr: ["Merci d'avance pour ton aide.", 'Merci pour ton mail.', 'Non merci.'],
-    es: ['Gracias de antemano por tu ayuda.', 'Gracias por escribir.', 'Gracias, pero no.'],
+    de: [
+      'Danke für Ihre Nachricht.',
+      'Nein danke.',
+      'Danke im Voraus für deine Hilfe.',
+      'Danke, dass Sie sich die Zeit genommen haben.',
+      'Vielen Dank für die schnelle Rückmeldung.',
+    ],
+    fr: [
+      "Merci d'avance pour ton aide.",
+      'Merci pour ton mail.',
+      'Non merci.',
+      "Merci d'avoir pris le temps de m'appeler.",
+      "Merci d'avoir pensé à nous.",
+    ],
+    es: [
+      'Gracias de antemano por tu ayuda.',
+      'Gracias por escribir.',
+      'Gracias, pero no.',
+      'Gracias por tomarte el tiempo de llamarme.',
+      'Gracias por pensar en nosotros.',
+    ],
   },
   ask: {
     en: [
@@ -357,5 +384,29 @@ describe('compilePhrase', () => {
 
   it('refuses a shorthand it does not know', () => {
     expect(() => compilePhrase('{nope} thanks', 'en')).toThrow(/Unknown shorthand \{nope\}/);
+  });
+});
+
+describe('a request for help, apart from a plain instruction', () => {
+  it.each([
+    'Could you review the deck before Friday?',
+    'Would you be willing to introduce me to Ana?',
+    'Could I get your advice on the lease?',
+    'Can you spare 20 minutes of your time next week?',
+    'Könntest du mich Lena vorstellen?',
+    'Pourriez-vous me donner votre avis ?',
+    '¿Me puedes ayudar con la mudanza?',
+  ])('hears help asked in "%s"', (sentence) => {
+    expect(asksForHelp(sentence)).toBe(true);
+  });
+
+  it.each([
+    'Perfect, please book it.',
+    'Please send the invoice to accounts.',
+    'Bitte buche den Raum für Donnerstag.',
+    'Merci de confirmer la réservation.',
+    'Por favor, confirma la reserva.',
+  ])('hears a plain instruction in "%s"', (sentence) => {
+    expect(asksForHelp(sentence)).toBe(false);
   });
 });

@@ -22,7 +22,7 @@ const question = sent('2026-03-02T09:00:00Z', [asked('alice@x.com', 'Alice Smith
 
 describe('threads and reply evidence', () => {
   it('joins a message to its thread by References, whatever order they came in', () => {
-    const follow = sent('2026-03-09T09:00:00Z', [told('alice@x.com')], {
+    const follow = sent('2026-03-09T09:00:00Z', [asked('alice@x.com')], {
       subject: 'Re: Lunch next week?',
       references: ['q@mail.example.com'],
     });
@@ -82,7 +82,7 @@ describe('threads and reply evidence', () => {
     ['is dated before the question', attribution({ date: new Date('2026-03-01T09:00:00Z') })],
     ['has no date', attribution({ date: null })],
   ])('does not take an attribution that %s as a reply', (_, quoted) => {
-    const follow = sent('2026-03-06T09:00:00Z', [told('alice@x.com')], {
+    const follow = sent('2026-03-06T09:00:00Z', [asked('alice@x.com')], {
       references: ['q@mail.example.com'],
       attribution: quoted,
     });
@@ -118,7 +118,7 @@ describe('threads and reply evidence', () => {
     );
     const follow = sent(
       '2026-03-06T09:00:00Z',
-      [told('alice@x.com'), told('bob@y.com'), told('carol@z.com')],
+      [asked('alice@x.com'), asked('bob@y.com'), asked('carol@z.com')],
       {
         inReplyTo: ['someone@x.com'],
         references: ['group@mail.example.com', 'someone@x.com'],
@@ -146,7 +146,7 @@ describe('threads and reply evidence', () => {
   });
 
   it('never takes an automated message for a reply; an out-of-office moves the due date', () => {
-    const bounce = received('2026-03-02T09:01:00Z', 'alice@x.com', {
+    const bounce = received('2026-03-02T09:01:00Z', 'mailer-daemon@x.com', {
       kind: 'bounce',
       inReplyTo: ['q@mail.example.com'],
     });
@@ -163,6 +163,70 @@ describe('threads and reply evidence', () => {
     });
   });
 
+  it('reads an out-of-office dated seconds before the question, in the same minute, as its answer', () => {
+    // The question left at 10:00:47; the auto-reply's forward gives 10:00 only
+    const asking = sent('2026-11-09T09:00:47Z', [asked('raj@r.com', 'Raj Mehta')], {
+      subject: 'Board deck?',
+    });
+    const ooo = received('2026-11-09T09:00:00Z', 'raj@r.com', {
+      subject: 'Automatic reply: Board deck?',
+      via: 'forward-inline',
+      kind: 'auto-reply',
+      outOfOffice: { returnsOn: '2026-11-20' },
+    });
+
+    const threads = view([asking, ooo], '2026-11-23T09:00:00Z');
+    expect(threads).toHaveLength(1);
+    expect(threads[0]?.contacts[0]).toMatchObject({
+      state: 'due',
+      dueOn: '2026-11-23',
+      reason:
+        'Assume the best: maybe they missed it. Reach out again. They were away until 20 November.',
+    });
+  });
+
+  describe('a bounce', () => {
+    const raj = (address: string) => asked(address, 'Raj Mehta');
+    const toRaj = sent('2026-03-02T09:00:00Z', [raj('raj@old.example')], {
+      messageId: 'raj-q@mail.example.com',
+      subject: 'Advisory board?',
+    });
+    const bounce = received('2026-03-02T09:01:00Z', 'mailer-daemon@googlemail.com', {
+      kind: 'bounce',
+      subject: 'Delivery Status Notification (Failure)',
+      contacts: [{ address: 'raj@old.example', name: '', role: 'to', awaited: false }],
+    });
+
+    it('is news: never nudged or let go, however often the user writes to that address', () => {
+      const again = ['2026-03-09T09:00:00Z', '2026-03-17T09:00:00Z'].map((at) =>
+        sent(at, [raj('raj@old.example')], {
+          subject: 'Re: Advisory board?',
+          references: ['raj-q@mail.example.com'],
+        }),
+      );
+
+      const threads = view([toRaj, bounce, ...again], '2026-05-01T09:00:00Z');
+      expect(threads).toHaveLength(1);
+      expect(threads[0]?.contacts[0]).toMatchObject({
+        address: 'raj@old.example',
+        state: 'bounced',
+        nudges: 0,
+        reason: "Your mail didn't arrive (the address bounced). Find a new way to reach them.",
+      });
+    });
+
+    it('is left out once the same person is written to at a new address', () => {
+      const fresh = sent('2026-03-04T09:00:00Z', [raj('raj@new.example')], {
+        subject: 'Advisory board (new address)?',
+      });
+
+      const contacts = view([toRaj, bounce, fresh], '2026-03-05T09:00:00Z').flatMap((t) =>
+        t.contacts.map((c) => `${c.address}:${c.state}`),
+      );
+      expect(contacts).toEqual(['raj@new.example:waiting', 'raj@old.example:idle']);
+    });
+  });
+
   it('counts the same reply arriving Cc-ed and forwarded as one event', () => {
     const cc = received('2026-03-03T10:00:00Z', 'alice@x.com', {
       inReplyTo: ['q@mail.example.com'],
@@ -173,6 +237,17 @@ describe('threads and reply evidence', () => {
     expect(thread?.contacts[0]?.history.filter((h) => h.what.startsWith('replied'))).toHaveLength(
       1,
     );
+  });
+
+  it('closes as answered elsewhere when the user writes after it was due and asks nothing', () => {
+    const thanks = sent('2026-03-06T09:00:00Z', [told('alice@x.com', 'to', 'Alice Smith')], {
+      subject: 'Re: Lunch next week?',
+      references: ['q@mail.example.com'],
+    });
+
+    const alice = view([question, thanks], '2026-03-20T09:00:00Z')[0]?.contacts[0];
+    expect(alice).toMatchObject({ state: 'replied', nudges: 0 });
+    expect(alice?.history.at(-1)?.what).toMatch(/^answered elsewhere/);
   });
 
   it('shows no one for a thread where no reply was ever awaited', () => {

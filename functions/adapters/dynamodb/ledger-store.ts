@@ -63,6 +63,7 @@ function toThreadMessage(item: Item): ThreadMessage {
     direction: m.direction,
     via: m.via,
     sentAt: m.sentAt,
+    receivedAt: m.receivedAt ?? m.sentAt,
     subject: m.subject,
     contacts: m.contacts.map((c) => ({
       address: c.address,

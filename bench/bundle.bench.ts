@@ -16,7 +16,8 @@ const exec = promisify(execFile);
 async function cdkBundle(): Promise<string> {
   const { app } = buildApp({
     mailDomain: 'in.example.org',
-    publicUrl: 'https://givefirst.example.org',
+    fromAddress: 'digest@example.org',
+    alarmEmail: 'ops@example.org',
     'aws:cdk:enable-asset-metadata': true,
   });
   const assembly = app.synth();

@@ -14,6 +14,11 @@ export interface DeploymentContext {
   readonly fromAddress: string;
   /** Who the alarms notify. */
   readonly alarmEmail: string;
+  /**
+   * Optional, while the account is in the SES sandbox: verified recipient addresses the digest may
+   * be sent to (SES then also authorises each send against the recipient's identity).
+   */
+  readonly sandboxRecipients: readonly string[];
 }
 
 /** The example a message shows; `npm run synth` passes these very values, and says so. */
@@ -84,7 +89,20 @@ export function readDeploymentContext(get: (name: string) => unknown): Deploymen
     }
     values[name] = parsed;
   }
-  return values;
+  return { ...values, sandboxRecipients: readSandboxRecipients(get('sandboxRecipients')) };
+}
+
+/** `-c sandboxRecipients=a@example.org,b@example.org`, or nothing. */
+function readSandboxRecipients(value: unknown): string[] {
+  if (value === undefined) return [];
+  const parts = typeof value === 'string' ? value.split(',') : [];
+  const addresses = parts.map((part) => parseEmailAddress(part));
+  if (parts.length === 0 || addresses.some((a) => a === undefined)) {
+    throw new Error(
+      `sandboxRecipients must be email addresses separated by commas, got ${JSON.stringify(value)}`,
+    );
+  }
+  return addresses as string[];
 }
 
 function cdkJsonContext(): Record<string, unknown> {

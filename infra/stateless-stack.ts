@@ -49,6 +49,8 @@ export interface StatelessStackProps extends StackProps {
   readonly sendingDomain: string;
   /** Who the alarms notify (an SNS email subscription, confirmed once by mail). */
   readonly alarmEmail: string;
+  /** Verified recipients the digest may go to while the account is in the SES sandbox. */
+  readonly sandboxRecipients: readonly string[];
   readonly table: ITable;
   readonly receiptRuleSet: IReceiptRuleSet;
   readonly replyTokenKeys: ISecret;
@@ -182,6 +184,7 @@ export class StatelessStack extends Stack {
       mailDomain: props.mailDomain,
       fromAddress: props.fromAddress,
       sendingDomain: props.sendingDomain,
+      sandboxRecipients: props.sandboxRecipients,
       configurationSetName,
       publicUrl: unsubscribeUrl.url,
       replyTokenKeys: props.replyTokenKeys,

@@ -16,6 +16,8 @@ export interface DigestSchedulerProps {
   readonly fromAddress: string;
   /** The domain of the From address: the SES identity the function may send through. */
   readonly sendingDomain: string;
+  /** Verified recipients the digest may go to while the account is in the SES sandbox. */
+  readonly sandboxRecipients: readonly string[];
   /** The SES configuration set every digest is sent in. */
   readonly configurationSetName: string;
   /** Where unsubscribe links point, https (the unsubscribe endpoint). */
@@ -64,7 +66,7 @@ export class DigestScheduler extends Construct {
     bindReplyTokenKeys(this.function, props.replyTokenKeys);
 
     // Sending only as the From address, only through its domain's identity and the configuration
-    // set (SES authorises a send against both).
+    // set (SES authorises a send against both; in the sandbox, against the recipient's identity too).
     const stack = Stack.of(this);
     this.function.addToRolePolicy(
       new PolicyStatement({
@@ -80,6 +82,9 @@ export class DigestScheduler extends Construct {
             resource: 'configuration-set',
             resourceName: props.configurationSetName,
           }),
+          ...props.sandboxRecipients.map((address) =>
+            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: address }),
+          ),
         ],
         conditions: { StringEquals: { 'ses:FromAddress': props.fromAddress } },
       }),

@@ -54,6 +54,47 @@ describe('buildApp', () => {
     expect(() => buildApp({ ...skipBundling, ...deployment, [name]: value })).toThrow(message);
   });
 
+  it('lets the digest go to the sandbox recipients given, and to nobody else', () => {
+    const { stateless } = buildApp({
+      ...skipBundling,
+      ...deployment,
+      sandboxRecipients: 'Me@Example.org,you@example.org',
+    });
+
+    const identity = (name: string) => ({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':ses:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          `:identity/${name}`,
+        ],
+      ],
+    });
+    Template.fromStack(stateless).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'ses:SendEmail',
+            Resource: [
+              Match.anyValue(),
+              identity('givefirst.test'),
+              identity('me@example.org'),
+              identity('you@example.org'),
+            ],
+          }),
+        ]),
+      },
+    });
+    expect(() =>
+      buildApp({ ...skipBundling, ...deployment, sandboxRecipients: 'me@example.org,' }),
+    ).toThrow(/sandboxRecipients must be email addresses separated by commas/);
+  });
+
   it('synthesises the stateless stack after the stateful one', () => {
     const { stateful, stateless } = buildApp({ ...skipBundling, ...deployment });
 

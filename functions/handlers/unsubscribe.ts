@@ -1,5 +1,5 @@
 // (primary adapter: Lambda function URL) --> unsubscribe --> (DynamoDB)
-import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import { makeDocumentClient, makeSecretsClient } from '#adapters/aws-clients.ts';
 import { makeClock } from '#adapters/clock.ts';
 import { readUnsubscribeConfig } from '#adapters/config.ts';
@@ -27,7 +27,7 @@ const replyTokens = makeSecretReplyTokens({
   clock,
 });
 
-const answer = ({ status, html }: UnsubscribeResponse): LambdaFunctionURLResult => ({
+const answer = ({ status, html }: UnsubscribeResponse): APIGatewayProxyStructuredResultV2 => ({
   statusCode: status,
   headers: { ...unsubscribeHeaders },
   body: html,
@@ -37,7 +37,9 @@ const answer = ({ status, html }: UnsubscribeResponse): LambdaFunctionURLResult 
  * The public one-click unsubscribe endpoint (the digest's List-Unsubscribe URL): a POST unsubscribes
  * (RFC 8058), a GET only shows a button, as on the local listener.
  */
-export async function handler(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
+export async function handler(
+  event: LambdaFunctionURLEvent,
+): Promise<APIGatewayProxyStructuredResultV2> {
   if (event.rawPath !== '/unsubscribe') return answer(unsubscribePages.notFound());
   const token = event.queryStringParameters?.t ?? '';
   const method = event.requestContext.http.method;

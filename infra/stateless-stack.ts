@@ -226,6 +226,10 @@ export class StatelessStack extends Stack {
       value: `${receiptRuleSetName} is the active receipt rule set of ${Aws.REGION}. SES allows one active set a region: a set that was active before is now inactive (kept, not deleted).`,
     });
     new CfnOutput(this, 'UnsubscribeUrl', { value: unsubscribeUrl.url });
+    // What the operator's CLI needs to reach this deployment (with the stateful stack's TableName,
+    // RawMailBucketName and ReplyTokenKeysSecretArn).
+    new CfnOutput(this, 'MailDomain', { value: props.mailDomain });
+    new CfnOutput(this, 'FromAddress', { value: props.fromAddress });
     new CfnOutput(this, 'IngestFunctionName', { value: this.ingestFunction.functionName });
     new CfnOutput(this, 'IngestFailuresQueueUrl', { value: this.ingestFailures.queueUrl });
     new CfnOutput(this, 'FailuresQueueUrl', { value: this.failures.queueUrl });

@@ -430,6 +430,28 @@ describe('GivefirstStateless', () => {
     });
   });
 
+  describe('outputs', () => {
+    it('name what an operator and the CLI need to reach the deployment', () => {
+      const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+      expect(Object.keys(outputs).sort()).toEqual([
+        'DigestFunctionName',
+        'DigestLogGroup',
+        'FailuresQueueUrl',
+        'FromAddress',
+        'IngestFailuresQueueUrl',
+        'IngestFunctionName',
+        'IngestLogGroup',
+        'MailDomain',
+        'ReceiptRuleSetActivation',
+        'UnsubscribeUrl',
+      ]);
+      expect(outputs.MailDomain?.Value).toBe('log.givefirst.test');
+      expect(outputs.FromAddress?.Value).toBe('digest@givefirst.test');
+      expect(outputs.IngestFailuresQueueUrl?.Value).toEqual({ Ref: ids.ingestQueue });
+      expect(outputs.FailuresQueueUrl?.Value).toEqual({ Ref: ids.queue });
+    });
+  });
+
   describe('the bounce and complaint handler', () => {
     it('is subscribed to the configuration set’s events topic', () => {
       template.hasResourceProperties('AWS::SNS::Subscription', {

@@ -29,9 +29,9 @@ const replyTokens = makeSecretReplyTokens({
 let tokens: ReplyTokens | undefined;
 const runScheduler = makeRunScheduler({
   store,
-  // Inline: this one invocation sends every due digest, one after another (README, "What one
-  // scheduler run can send"). Past that, the scheduler would put each due user on an SQS queue
-  // and a digest worker fed by it would run makeSendDigest (DESIGN.md, "Digest path").
+  // Inline: this one invocation sends every due digest, one after another; a run that runs out of
+  // time leaves the rest to the next (docs/deploy.md, "What one scheduler run can send"). Past a
+  // few thousand users in one slot, each due user would go on an SQS queue to a digest worker.
   sendDigest: makeSendDigest({
     store,
     relationships: makeRelationships({ store, clock }),

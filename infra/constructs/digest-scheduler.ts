@@ -28,7 +28,7 @@ export interface DigestSchedulerProps {
   readonly onFailure: IDestination;
 }
 
-/** How long one scheduler run may send: README, "What one scheduler run can send". */
+/** How long one scheduler run may send: docs/deploy.md, "What one scheduler run can send". */
 export const schedulerTimeout = Duration.minutes(5);
 
 /**

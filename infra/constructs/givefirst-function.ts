@@ -28,7 +28,7 @@ export interface GivefirstFunctionProps
   > {
   /** The handler module, relative to the repository root, e.g. `functions/handlers/ingest-email.ts`. */
   readonly handlerFile: string;
-  /** Memory in MB: chosen per function (README, "What a month costs"). */
+  /** Memory in MB, chosen per function: docs/deploy.md, "Why memory is where it is". */
   readonly memorySize: number;
   readonly timeout: Duration;
 }

@@ -65,9 +65,10 @@ const ingestBilledMs = 300;
 const coldShare = 0.02;
 /**
  * Module load of the ingest bundle on a cold start (billed as init time), from `npm run bench --
- * bundle` on a shared two-core machine: 1,671 ms against 600 ms for its SDK clients alone.
+ * bundle` on a shared two-core machine: 498 ms against 157 ms for its SDK clients alone (1,671 ms
+ * in a run under heavy load); Lambda's CPU at 512 MB is about a third of a core, hence 1,500 ms.
  */
-const coldLoadMs = 1700;
+const coldLoadMs = 1500;
 /** Items one digest reads: the user's open threads, contacts and recent messages (assumed). */
 const readsPerDigest = 60;
 /** Billed milliseconds of building and sending one digest (assumed: ~10 queries and one SES send). */

@@ -3,7 +3,7 @@ import { App, Tags } from 'aws-cdk-lib';
 import { parseEmailAddress, parseMailDomain } from '../functions/adapters/config.ts';
 import { projectTag } from './names.ts';
 import { fromRepoRoot } from './repo-paths.ts';
-import { StatefulStack } from './stateful-stack.ts';
+import { mailFromDomainOf, StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
 
 /** What differs between deployments, given with `-c name=value`. Each is required: no fallback. */
@@ -88,6 +88,12 @@ export function readDeploymentContext(get: (name: string) => unknown): Deploymen
       throw new Error(`${name} must be ${rules[name].what}, got ${JSON.stringify(value)}`);
     }
     values[name] = parsed;
+  }
+  const fromDomain = values.fromAddress.slice(values.fromAddress.lastIndexOf('@') + 1);
+  if (values.mailDomain === mailFromDomainOf(fromDomain)) {
+    throw new Error(
+      `mailDomain must not be ${values.mailDomain}: that name is the From domain's custom MAIL FROM, whose MX points at SES feedback, not at receiving`,
+    );
   }
   return { ...values, sandboxRecipients: readSandboxRecipients(get('sandboxRecipients')) };
 }

@@ -95,6 +95,17 @@ describe('buildApp', () => {
     ).toThrow(/sandboxRecipients must be email addresses separated by commas/);
   });
 
+  it('refuses a mail domain that is the From domain’s MAIL FROM domain (their MX records would clash)', () => {
+    expect(() =>
+      buildApp({
+        ...skipBundling,
+        ...deployment,
+        mailDomain: 'mail.example.org',
+        fromAddress: 'digest@example.org',
+      }),
+    ).toThrow(/mailDomain must not be mail\.example\.org: .*custom MAIL FROM/);
+  });
+
   it('synthesises the stateless stack after the stateful one', () => {
     const { stateful, stateless } = buildApp({ ...skipBundling, ...deployment });
 

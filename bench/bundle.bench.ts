@@ -1,5 +1,5 @@
-// The ingest handler bundle as CDK builds it: its size, whether the AWS SDK is inside, and how long
-// a fresh Node process takes to load it, against a bundle of only the SDK clients it uses.
+// Each handler's bundle as CDK builds it: its size, whether the AWS SDK is inside, and how long a
+// fresh Node process takes to load it, against a bundle of only the SDK clients it makes.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,11 +12,70 @@ import { median, report } from './measure.ts';
 
 const exec = promisify(execFile);
 
-/** Synthesises the app and returns the path of the ingest function's bundled index.mjs. */
-async function cdkBundle(): Promise<string> {
+/** The functions, by the prefix of their logical id, and the SDK clients and commands each makes. */
+const handlers = [
+  {
+    name: 'ingest-email',
+    idPrefix: 'IngestEmail',
+    sdk: [
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+      "import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';",
+      "import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';",
+      'export const clients = [DynamoDBDocumentClient.from(new DynamoDBClient({})), new S3Client({}), GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand, GetObjectCommand];',
+    ],
+  },
+  {
+    name: 'schedule-digests',
+    idPrefix: 'DigestSchedulerScheduleDigests',
+    sdk: [
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+      "import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';",
+      "import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';",
+      "import { SecretsManagerClient, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';",
+      'export const clients = [DynamoDBDocumentClient.from(new DynamoDBClient({})), new SESv2Client({}), new SecretsManagerClient({}), GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand, SendEmailCommand, GetSecretValueCommand];',
+    ],
+  },
+  {
+    name: 'unsubscribe',
+    idPrefix: 'Unsubscribe',
+    sdk: [
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+      "import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';",
+      "import { SecretsManagerClient, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';",
+      'export const clients = [DynamoDBDocumentClient.from(new DynamoDBClient({})), new SecretsManagerClient({}), UpdateCommand, GetSecretValueCommand];',
+    ],
+  },
+  {
+    name: 'ses-notification',
+    idPrefix: 'SesNotification',
+    sdk: [
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+      "import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';",
+      'export const clients = [DynamoDBDocumentClient.from(new DynamoDBClient({})), GetCommand, UpdateCommand];',
+    ],
+  },
+] as const;
+
+/** The environment every handler reads at start, with placeholder values. */
+const handlerEnv = {
+  AWS_REGION: 'eu-west-1',
+  TABLE_NAME: 't',
+  RAW_MAIL_BUCKET: 'b',
+  RAW_MAIL_PREFIX: 'inbound/',
+  MAIL_DOMAIN: 'in.example.com',
+  FROM_ADDRESS: 'digest@example.com',
+  CONFIGURATION_SET: 'givefirst',
+  PUBLIC_URL: 'https://givefirst.example.com',
+  REPLY_TOKEN_KEYS_SECRET: 'givefirst/reply-token-keys',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+/** Synthesises the app and returns each function's bundled index.mjs, by handler name. */
+async function cdkBundles(): Promise<Map<string, string>> {
   const { app } = buildApp({
     mailDomain: 'in.example.org',
-    publicUrl: 'https://givefirst.example.org',
+    fromAddress: 'digest@example.org',
+    alarmEmail: 'ops@example.org',
     'aws:cdk:enable-asset-metadata': true,
   });
   const assembly = app.synth();
@@ -25,30 +84,26 @@ async function cdkBundle(): Promise<string> {
     string,
     { Type: string; Metadata?: Record<string, string> }
   >;
-  const fn = Object.entries(resources).find(
-    ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('IngestEmail'),
-  );
-  const assetPath = fn?.[1].Metadata?.['aws:asset:path'];
-  if (!assetPath) throw new Error('ingest function asset not found in the synthesised template');
-  return path.join(assembly.directory, assetPath, 'index.mjs');
+  const bundles = new Map<string, string>();
+  for (const handler of handlers) {
+    const fn = Object.entries(resources).find(
+      ([id, r]) =>
+        r.Type === 'AWS::Lambda::Function' &&
+        id.startsWith(handler.idPrefix) &&
+        !id.slice(handler.idPrefix.length).startsWith('Logs'),
+    );
+    const assetPath = fn?.[1].Metadata?.['aws:asset:path'];
+    if (!assetPath) throw new Error(`${handler.name}: asset not found in the synthesised template`);
+    bundles.set(handler.name, path.join(assembly.directory, assetPath, 'index.mjs'));
+  }
+  return bundles;
 }
 
 /** The same esbuild settings as the function construct, for an entry that only makes the SDK clients. */
-async function sdkOnlyBundle(directory: string): Promise<string> {
-  const outfile = path.join(directory, 'sdk-only.mjs');
+async function sdkOnlyBundle(directory: string, name: string, lines: readonly string[]) {
+  const outfile = path.join(directory, `${name}-sdk-only.mjs`);
   await build({
-    stdin: {
-      contents: [
-        "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
-        "import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';",
-        "import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';",
-        'const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
-        'const s3 = new S3Client({});',
-        'export const handler = async () => [dynamo, s3, GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand, GetObjectCommand];',
-      ].join('\n'),
-      resolveDir: repoRoot,
-      loader: 'ts',
-    },
+    stdin: { contents: lines.join('\n'), resolveDir: repoRoot, loader: 'ts' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -68,15 +123,7 @@ async function sdkOnlyBundle(directory: string): Promise<string> {
 async function loadTime(file: string): Promise<number> {
   const script = `const t=performance.now();await import(${JSON.stringify(`file://${file}`)});console.log(performance.now()-t)`;
   const { stdout } = await exec(process.execPath, ['--input-type=module', '-e', script], {
-    env: {
-      PATH: process.env.PATH,
-      AWS_REGION: 'eu-west-1',
-      TABLE_NAME: 't',
-      RAW_MAIL_BUCKET: 'b',
-      RAW_MAIL_PREFIX: 'inbound/',
-      MAIL_DOMAIN: 'in.example.com',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
+    env: { PATH: process.env.PATH, ...handlerEnv },
   });
   return Number(stdout.trim());
 }
@@ -84,32 +131,32 @@ async function loadTime(file: string): Promise<number> {
 export async function run(): Promise<void> {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'givefirst-bundle-'));
   try {
-    const handler = await cdkBundle();
-    const sdkOnly = await sdkOnlyBundle(directory);
-    const [handlerSize, sdkSize] = [(await stat(handler)).size, (await stat(sdkOnly)).size];
-    const text = await readFile(handler, 'utf8');
-    const sdkInside = text.includes('DynamoDBClient') && text.includes('S3Client');
-    report(
-      'ingest bundle as CDK builds it',
-      {
-        bytes: handlerSize,
-        MB: handlerSize / 1024 / 1024,
-        aws_sdk_bundled: sdkInside ? 'yes' : 'no',
-        sdk_only_bytes: sdkSize,
-      },
-      '< 2.5 MB',
-    );
-    const a: number[] = [];
-    const b: number[] = [];
-    for (let i = 0; i < 12; i++) {
-      a.push(await loadTime(handler));
-      b.push(await loadTime(sdkOnly));
+    const bundles = await cdkBundles();
+    for (const handler of handlers) {
+      const bundle = bundles.get(handler.name) as string;
+      const sdkOnly = await sdkOnlyBundle(directory, handler.name, handler.sdk);
+      const [size, sdkSize] = [(await stat(bundle)).size, (await stat(sdkOnly)).size];
+      const text = await readFile(bundle, 'utf8');
+      const sdkImported = /from\s*["']@aws-sdk\//.test(text);
+      const a: number[] = [];
+      const b: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        a.push(await loadTime(bundle));
+        b.push(await loadTime(sdkOnly));
+      }
+      report(
+        `${handler.name} bundle as CDK builds it`,
+        {
+          MB: size / 1024 / 1024,
+          sdk_only_MB: sdkSize / 1024 / 1024,
+          aws_sdk_bundled: sdkImported ? 'no' : 'yes',
+          load_ms: median(a),
+          sdk_only_load_ms: median(b),
+          ratio: median(a) / median(b),
+        },
+        '< 2.5 MB',
+      );
     }
-    report('cold load in a fresh node process', {
-      handler_ms: median(a),
-      sdk_only_ms: median(b),
-      ratio: median(a) / median(b),
-    });
   } finally {
     await rm(directory, { recursive: true, force: true });
   }

@@ -1,6 +1,5 @@
-// The CDK app (`npx cdk synth`, `npx cdk deploy --all -c mailDomain=in.example.org -c publicUrl=...`).
-// Without -c mailDomain=... or -c publicUrl=..., synth uses example values (see build-app.ts)
-// and warns. The reply-token keys come from a Secrets Manager secret (see reply-token-keys.ts).
+// The CDK app: npx cdk deploy --all -c mailDomain=in.example.org -c fromAddress=digest@example.org -c alarmEmail=ops@example.org
+// Every value is required (see build-app.ts); `npm run synth` passes example values explicitly.
 import { buildApp } from './build-app.ts';
 
 buildApp().app.synth();

@@ -1,30 +1,32 @@
 import { readFileSync } from 'node:fs';
-import { Annotations, App } from 'aws-cdk-lib';
-import { parsePublicUrl } from '../functions/adapters/config.ts';
-import { replyTokenKeysReference } from './reply-token-keys.ts';
+import { App, Tags } from 'aws-cdk-lib';
+import { parseEmailAddress, parseMailDomain } from '../functions/adapters/config.ts';
+import { projectTag } from './names.ts';
 import { fromRepoRoot } from './repo-paths.ts';
-import { StatefulStack } from './stateful-stack.ts';
+import { mailFromDomainOf, StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
 
-/**
- * The mail domain used when none is given with `-c mailDomain=...`. It lets `cdk synth` run
- * anywhere; it is a reserved example domain, so a deployment with it receives nothing, and synth
- * warns about it.
- */
-export const defaultMailDomain = 'in.example.com';
-
-/**
- * The public URL used when none is given with `-c publicUrl=...` (unsubscribe links start with
- * it). Like the default mail domain, it lets synth run anywhere, points nowhere real, and warns.
- */
-export const defaultPublicUrl = 'https://givefirst.example.com';
-
-const domainPattern = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-
-export interface GivefirstApp {
-  readonly app: App;
+/** What differs between deployments, given with `-c name=value`. Each is required: no fallback. */
+export interface DeploymentContext {
+  /** The inbound domain D (log@D, reply+TOKEN@D, start@D), e.g. in.example.org. */
   readonly mailDomain: string;
-  readonly publicUrl: string;
+  /** The digest's From address, e.g. digest@example.org; its domain becomes the SES sending identity. */
+  readonly fromAddress: string;
+  /** Who the alarms notify. */
+  readonly alarmEmail: string;
+  /**
+   * Optional, while the account is in the SES sandbox: verified recipient addresses the digest may
+   * be sent to (SES then also authorises each send against the recipient's identity).
+   */
+  readonly sandboxRecipients: readonly string[];
+}
+
+/** The example a message shows; `npm run synth` passes these very values, and says so. */
+export const exampleDeployCommand =
+  'npx cdk deploy --all -c mailDomain=in.example.org -c fromAddress=digest@example.org -c alarmEmail=ops@example.org';
+
+export interface GivefirstApp extends DeploymentContext {
+  readonly app: App;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
 }
@@ -37,72 +39,76 @@ export interface GivefirstApp {
  */
 export function buildApp(context: Record<string, unknown> = {}): GivefirstApp {
   const app = new App({ context: { ...cdkJsonContext(), ...context } });
-  const mailDomain = readMailDomain(app);
-  const publicUrl = readPublicUrl(app);
+  const deployment = readDeploymentContext((name) => app.node.tryGetContext(name));
 
   // No env: the stacks are environment-agnostic, so synth needs no AWS account. The CLI deploys
   // them to the account and region of the current credentials.
   const stateful = new StatefulStack(app, 'GivefirstStateful', {
-    description: 'givefirst: table, raw-mail bucket, SES receipt rule set',
+    description: 'givefirst: table, raw-mail bucket, reply-token keys, SES identities and rule set',
+    mailDomain: deployment.mailDomain,
+    fromAddress: deployment.fromAddress,
   });
   const stateless = new StatelessStack(app, 'GivefirstStateless', {
-    description: 'givefirst: inbound mail function, SES receipt rule, digest scheduler',
-    mailDomain,
-    publicUrl,
-    replyTokenKeys: replyTokenKeysReference(readReplyTokenKeysVersion(app)),
+    description:
+      'givefirst: functions, SES receipt rule and its activation, digest schedule, unsubscribe endpoint, alarms',
+    ...deployment,
+    sendingDomain: stateful.sendingDomain,
     table: stateful.table,
-    rawMailBucket: stateful.rawMailBucket,
     receiptRuleSet: stateful.receiptRuleSet,
+    replyTokenKeys: stateful.replyTokenKeys,
+    sesEvents: stateful.sesEvents,
   });
   stateless.addStackDependency(stateful);
-
-  if (app.node.tryGetContext('mailDomain') === undefined) {
-    Annotations.of(stateless).addWarningV2(
-      'givefirst:defaultMailDomain',
-      `No mailDomain in context; using ${defaultMailDomain}. Deploy with -c mailDomain=<your domain>.`,
-    );
-  }
-  if (app.node.tryGetContext('publicUrl') === undefined) {
-    Annotations.of(stateless).addWarningV2(
-      'givefirst:defaultPublicUrl',
-      `No publicUrl in context; unsubscribe links start with ${defaultPublicUrl}. Deploy with -c publicUrl=https://<your host>.`,
-    );
-  }
-  return { app, mailDomain, publicUrl, stateful, stateless };
+  Tags.of(app).add(projectTag.key, projectTag.value);
+  return { app, ...deployment, stateful, stateless };
 }
 
-function readMailDomain(app: App): string {
-  const value: unknown = app.node.tryGetContext('mailDomain') ?? defaultMailDomain;
-  const domain = typeof value === 'string' ? value.trim().toLowerCase() : '';
-  if (!domainPattern.test(domain)) {
+/**
+ * Reads and validates the deployment context with the runtime's own validators. A missing or
+ * invalid value fails synth (and so deploy) with a message naming it and the command to run.
+ */
+export function readDeploymentContext(get: (name: string) => unknown): DeploymentContext {
+  const rules = {
+    mailDomain: { parse: parseMailDomain, what: 'a domain name such as in.example.org' },
+    fromAddress: { parse: parseEmailAddress, what: 'an email address such as digest@example.org' },
+    alarmEmail: { parse: parseEmailAddress, what: 'an email address such as ops@example.org' },
+  } as const;
+  const names = Object.keys(rules) as (keyof typeof rules)[];
+  const missing = names.filter((name) => get(name) === undefined);
+  if (missing.length > 0) {
     throw new Error(
-      `mailDomain must be a domain name such as in.example.com, got ${JSON.stringify(value)}`,
+      `Missing context: ${missing.join(', ')}. Every deployment names its own, e.g.\n  ${exampleDeployCommand}`,
     );
   }
-  return domain;
+  const values = {} as Record<keyof typeof rules, string>;
+  for (const name of names) {
+    const value = get(name);
+    const parsed = typeof value === 'string' ? rules[name].parse(value) : undefined;
+    if (!parsed) {
+      throw new Error(`${name} must be ${rules[name].what}, got ${JSON.stringify(value)}`);
+    }
+    values[name] = parsed;
+  }
+  const fromDomain = values.fromAddress.slice(values.fromAddress.lastIndexOf('@') + 1);
+  if (values.mailDomain === mailFromDomainOf(fromDomain)) {
+    throw new Error(
+      `mailDomain must not be ${values.mailDomain}: that name is the From domain's custom MAIL FROM, whose MX points at SES feedback, not at receiving`,
+    );
+  }
+  return { ...values, sandboxRecipients: readSandboxRecipients(get('sandboxRecipients')) };
 }
 
-function readPublicUrl(app: App): string {
-  const value: unknown = app.node.tryGetContext('publicUrl') ?? defaultPublicUrl;
-  const url = typeof value === 'string' ? parsePublicUrl(value) : undefined;
-  if (!url) {
+/** `-c sandboxRecipients=a@example.org,b@example.org`, or nothing. */
+function readSandboxRecipients(value: unknown): string[] {
+  if (value === undefined) return [];
+  const parts = typeof value === 'string' ? value.split(',') : [];
+  const addresses = parts.map((part) => parseEmailAddress(part));
+  if (parts.length === 0 || addresses.some((a) => a === undefined)) {
     throw new Error(
-      `publicUrl must be an https URL such as https://givefirst.example.org, got ${JSON.stringify(value)}`,
+      `sandboxRecipients must be email addresses separated by commas, got ${JSON.stringify(value)}`,
     );
   }
-  return url;
-}
-
-/** Optional: the secret version to pin, so that a deploy after rotating the keys re-reads them. */
-function readReplyTokenKeysVersion(app: App): string | undefined {
-  const value: unknown = app.node.tryGetContext('replyTokenKeysVersion');
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^[A-Za-z0-9-]{32,64}$/.test(value)) {
-    throw new Error(
-      `replyTokenKeysVersion must be a Secrets Manager VersionId, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
+  return addresses as string[];
 }
 
 function cdkJsonContext(): Record<string, unknown> {

@@ -1,24 +1,61 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Aws,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import {
+  CloudWatchDimensionSource,
+  ConfigurationSet,
+  EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
+  Identity,
+  ReceiptRuleSet,
+} from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../functions/adapters/dynamodb/table-design.ts';
+import {
+  configurationSetName,
+  rawMailBucketName,
+  receiptRuleName,
+  receiptRuleSetName,
+  replyTokenKeysSecretName,
+} from './names.ts';
 import { rawMailPrefix, rawMailRetentionDays } from './raw-mail.ts';
 
-/** Fixed so that the operator can activate it by name (see the output below). */
-export const receiptRuleSetName = 'givefirst-inbound';
+export interface StatefulStackProps extends StackProps {
+  /** The inbound domain D: its MX points at SES. */
+  readonly mailDomain: string;
+  /** The digest's From address; its domain is the sending identity (Easy DKIM, custom MAIL FROM). */
+  readonly fromAddress: string;
+}
 
 /**
- * What must outlive a deployment of the code: the table, the raw-mail bucket and the SES receipt
- * rule set. The rule inside the set lives in the stateless stack, next to the function it invokes.
+ * What must outlive a deployment of the code: the table, the raw-mail bucket, the reply-token
+ * keys, the SES identities, configuration set and receipt rule set. The rule inside the set lives
+ * in the stateless stack, next to the function it invokes.
  */
 export class StatefulStack extends Stack {
   readonly table: Table;
   readonly rawMailBucket: Bucket;
   readonly receiptRuleSet: ReceiptRuleSet;
+  readonly replyTokenKeys: Secret;
+  readonly configurationSet: ConfigurationSet;
+  /** Bounce and complaint events of every digest sent in the configuration set. */
+  readonly sesEvents: Topic;
+  /** The domain the digests come from, verified with Easy DKIM. */
+  readonly sendingDomain: string;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
 
     // The key schema comes from the code that spells the keys, so the two cannot drift.
@@ -28,6 +65,7 @@ export class StatefulStack extends Stack {
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: tableDefinition.ttlAttribute,
+      deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const index of tableDefinition.indexes) {
@@ -41,6 +79,7 @@ export class StatefulStack extends Stack {
 
     // Unversioned on purpose: an expired message is gone, not kept as a noncurrent version.
     this.rawMailBucket = new Bucket(this, 'RawMail', {
+      bucketName: rawMailBucketName(Aws.ACCOUNT_ID, Aws.REGION),
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -55,16 +94,147 @@ export class StatefulStack extends Stack {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    Validations.of(this.rawMailBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Only SES writes here, under a policy naming its rule; access logs would be a second copy of who sent mail, kept longer than the mail.',
+    });
 
-    // CloudFormation cannot activate a receipt rule set; the operator does it once after the
-    // first deploy: aws ses set-active-receipt-rule-set --rule-set-name givefirst-inbound
     this.receiptRuleSet = new ReceiptRuleSet(this, 'ReceiptRuleSet', { receiptRuleSetName });
 
-    new CfnOutput(this, 'ActivateReceiptRuleSet', {
-      description: 'Run once after the first deploy: CloudFormation cannot activate a rule set.',
-      value: `aws ses set-active-receipt-rule-set --rule-set-name ${receiptRuleSetName} --region ${this.region}`,
+    // Only SES, for this account and this one receipt rule, may store mail, and only under the
+    // prefix. The rule lives in the stateless stack; its ARN is known by name before it exists.
+    this.rawMailBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'SesReceiptRulePutsRawMail',
+        actions: ['s3:PutObject'],
+        principals: [new ServicePrincipal('ses.amazonaws.com')],
+        resources: [this.rawMailBucket.arnForObjects(`${rawMailPrefix}*`)],
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': Aws.ACCOUNT_ID,
+            'aws:SourceArn': receiptRuleArn(this),
+          },
+        },
+      }),
+    );
+
+    // Generated by CloudFormation inside Secrets Manager: the template holds only how to make it.
+    this.replyTokenKeys = new Secret(this, 'ReplyTokenKeys', {
+      secretName: replyTokenKeysSecretName,
+      description: 'givefirst reply-token keys: {"signWith":1,"key1":"<base64>"} (see README)',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ signWith: 1 }),
+        generateStringKey: 'key1',
+        // 44 letters and digits: valid base64 of 33 bytes, about 262 bits of randomness.
+        passwordLength: 44,
+        excludePunctuation: true,
+        includeSpace: false,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.replyTokenKeys).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Keys rotate by adding a key id and switching signWith (README), so tokens already mailed keep working; a rotation Lambda replacing the value would break them.',
+    });
+
+    // Bounce and complaint events of the digests, for the handler that stops sending to that user.
+    this.sesEvents = new Topic(this, 'SesEvents', {
+      displayName: 'givefirst SES bounces and complaints',
+      enforceSSL: true,
+    });
+    Validations.of(this.sesEvents).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'SES publishes here; the AWS-managed SNS key does not allow SES, and a customer key costs $1 a month for bounce notices that are not secret.',
+    });
+    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
+      configurationSetName,
+      reputationMetrics: true,
+    });
+    this.configurationSet.addEventDestination('BouncesAndComplaintsToSns', {
+      destination: EventDestination.snsTopic(this.sesEvents),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+    // Send, Bounce and Complaint counts per configuration set: the bounce and complaint rate alarms.
+    this.configurationSet.addEventDestination('CountsToCloudWatch', {
+      destination: EventDestination.cloudWatchDimensions([
+        {
+          name: 'ses:configuration-set',
+          source: CloudWatchDimensionSource.MESSAGE_TAG,
+          defaultValue: configurationSetName,
+        },
+      ]),
+      events: [EmailSendingEvent.SEND, EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+
+    // The sending identity: the From address's domain, with Easy DKIM and a custom MAIL FROM
+    // (so SPF aligns with the From domain). The inbound domain is verified too when it differs:
+    // SES receives only for verified domains.
+    this.sendingDomain = props.fromAddress.slice(props.fromAddress.lastIndexOf('@') + 1);
+    const sending = new EmailIdentity(this, 'SendingIdentity', {
+      identity: Identity.domain(this.sendingDomain),
+      mailFromDomain: mailFromDomainOf(this.sendingDomain),
+      configurationSet: this.configurationSet,
+    });
+    const identities = [{ domain: this.sendingDomain, identity: sending }];
+    if (props.mailDomain !== this.sendingDomain) {
+      identities.push({
+        domain: props.mailDomain,
+        identity: new EmailIdentity(this, 'InboundIdentity', {
+          identity: Identity.domain(props.mailDomain),
+        }),
+      });
+    }
+
+    // The DNS records to publish, one output each: `name TYPE value`.
+    new CfnOutput(this, 'DnsInboundMx', {
+      description: 'Inbound mail: the mail domain MX points at SES receiving in this region.',
+      value: `${props.mailDomain} MX 10 inbound-smtp.${Aws.REGION}.amazonaws.com`,
+    });
+    identities.forEach(({ domain, identity }, i) => {
+      const tokens = [
+        [identity.dkimDnsTokenName1, identity.dkimDnsTokenValue1],
+        [identity.dkimDnsTokenName2, identity.dkimDnsTokenValue2],
+        [identity.dkimDnsTokenName3, identity.dkimDnsTokenValue3],
+      ] as const;
+      tokens.forEach(([name, value], k) => {
+        new CfnOutput(this, `DnsDkim${i === 0 ? 'Sending' : 'Inbound'}${k + 1}`, {
+          description: `Easy DKIM for ${domain}.`,
+          value: `${name} CNAME ${value}`,
+        });
+      });
+    });
+    new CfnOutput(this, 'DnsMailFromMx', {
+      description: 'Custom MAIL FROM: bounces of the digests come back to SES.',
+      value: `${mailFromDomainOf(this.sendingDomain)} MX 10 feedback-smtp.${Aws.REGION}.amazonses.com`,
+    });
+    new CfnOutput(this, 'DnsMailFromSpf', {
+      description: 'SPF for the MAIL FROM domain (aligned with the From domain).',
+      value: `${mailFromDomainOf(this.sendingDomain)} TXT "v=spf1 include:amazonses.com ~all"`,
+    });
+    new CfnOutput(this, 'DnsDmarc', {
+      description:
+        'DMARC for the From domain (start with p=none; tighten once reports look right).',
+      value: `_dmarc.${this.sendingDomain} TXT "v=DMARC1; p=none;"`,
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'RawMailBucketName', { value: this.rawMailBucket.bucketName });
+    new CfnOutput(this, 'ReplyTokenKeysSecretArn', { value: this.replyTokenKeys.secretArn });
   }
+}
+
+/** The custom MAIL FROM domain of a sending domain. */
+export function mailFromDomainOf(domain: string): string {
+  return `mail.${domain}`;
+}
+
+/** The ARN of givefirst's receipt rule, in the stack's account and region. */
+export function receiptRuleArn(stack: Stack): string {
+  return stack.formatArn({
+    service: 'ses',
+    resource: 'receipt-rule-set',
+    resourceName: `${receiptRuleSetName}:receipt-rule/${receiptRuleName}`,
+  });
 }

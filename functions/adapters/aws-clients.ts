@@ -1,22 +1,66 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { makeDocumentClient } from './dynamodb/client.ts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-// The SDK clients a function uses, made once per container at module scope. One factory a path,
-// so each function's bundle carries only the clients it calls.
+// The one module that makes AWS SDK clients, on AWS and locally alike, once per container at module
+// scope. Retries live here and nowhere else: nothing above the SDK loops on its own, since a loop on
+// top of the SDK's retries multiplies them. One function a client, so each bundle carries only the
+// clients its handler calls (esbuild drops the rest).
 
-/** The inbound path (ingest-email): the table and the raw-mail bucket. */
-export function makeAwsClients(region: string) {
+/** Where a client talks: the region, and for a local server (dynalite, the SES emulator) its endpoint. */
+export interface ClientTarget {
+  region: string;
+  /** A local server. It gets placeholder credentials, since local servers do not check them. */
+  endpoint?: string;
+}
+
+/**
+ * Standard retries (exponential backoff with jitter, throttling and transient errors only) for
+ * every client: three attempts keep a Lambda invocation well inside its timeout.
+ */
+export const sdkRetries = { maxAttempts: 3, retryMode: 'standard' } as const;
+
+/**
+ * SES sending is throttled per second (14 a second in a new production account): adaptive mode
+ * also slows the client down when SES says it is sending too fast, and the fourth attempt is
+ * still inside the worker's timeout.
+ */
+export const sesRetries = { maxAttempts: 4, retryMode: 'adaptive' } as const;
+
+/** Placeholder credentials for local servers, written once. */
+export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+function settings(target: ClientTarget) {
   return {
-    dynamo: makeDocumentClient({ region }),
-    s3: new S3Client({ region }),
+    region: target.region,
+    ...sdkRetries,
+    ...(target.endpoint ? { endpoint: target.endpoint, credentials: localCredentials } : {}),
   };
 }
 
-/** The digest path (schedule-digests): the table and SES v2 to send. */
-export function makeDigestClients(region: string) {
-  return {
-    dynamo: makeDocumentClient({ region }),
-    ses: new SESv2Client({ region }),
-  };
+/** The DynamoDB document client: undefined attributes dropped, class instances refused. */
+export function makeDocumentClient(target: ClientTarget): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(settings(target)), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+}
+
+/** S3 (raw mail). A local endpoint is addressed path-style (`http://host:port/bucket/key`). */
+export function makeS3Client(target: ClientTarget): S3Client {
+  return new S3Client({
+    ...settings(target),
+    ...(target.endpoint ? { forcePathStyle: true } : {}),
+  });
+}
+
+/** SES v2, to send the digest. */
+export function makeSesClient(target: ClientTarget): SESv2Client {
+  return new SESv2Client({ ...settings(target), ...sesRetries });
+}
+
+/** Secrets Manager, to read the reply-token keys at run time. */
+export function makeSecretsClient(target: ClientTarget): SecretsManagerClient {
+  return new SecretsManagerClient(settings(target));
 }

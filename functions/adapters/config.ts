@@ -1,7 +1,12 @@
 import { ConfigError } from '#domain/errors.ts';
 import type { TokenKey } from '#domain/reply-token.ts';
 
-/** Configuration of the functions on AWS. Every value is required: a deployment that forgot one fails at start. */
+/**
+ * The one place configuration is validated: the functions' environment on AWS, and (through the
+ * `parse*` validators) the CDK app's context, so a value the stack accepts is one the code accepts.
+ */
+
+/** Configuration of the ingest function on AWS. Every value is required: a deployment that forgot one fails at start. */
 export interface FunctionConfig {
   tableName: string;
   rawMailBucket: string;
@@ -10,14 +15,37 @@ export interface FunctionConfig {
   region: string;
 }
 
-/** Configuration of the digest scheduler on AWS. Every value is required, as above. */
+/** The reply-token keys, ready for `makeTokens`. */
+export interface ReplyTokenKeys {
+  keys: TokenKey[];
+  signWith: number;
+}
+
+/** Configuration of the digest functions on AWS. Every value is required, as above. */
 export interface DigestConfig {
   tableName: string;
   mailDomain: string;
+  /** The digest's From address, e.g. digest@example.org (a verified SES identity's domain). */
+  fromAddress: string;
+  /** The SES configuration set every digest is sent with (bounce and complaint events). */
+  configurationSet: string;
   /** Where the unsubscribe links point: an https URL without a trailing slash. */
   publicUrl: string;
-  /** The reply-token keys, ready for `makeTokens`. */
-  replyTokenKeys: { keys: TokenKey[]; signWith: number };
+  /** The Secrets Manager secret (name or ARN) holding the reply-token keys, read at run time. */
+  replyTokenKeysSecret: string;
+  region: string;
+}
+
+/** Configuration of the one-click unsubscribe endpoint on AWS. */
+export interface UnsubscribeConfig {
+  tableName: string;
+  replyTokenKeysSecret: string;
+  region: string;
+}
+
+/** Configuration of the SES bounce/complaint handler on AWS. */
+export interface SesNotificationConfig {
+  tableName: string;
   region: string;
 }
 
@@ -33,36 +61,76 @@ export function readFunctionConfig(env: NodeJS.ProcessEnv): FunctionConfig {
     tableName: vars.TABLE_NAME,
     rawMailBucket: vars.RAW_MAIL_BUCKET,
     rawMailPrefix: vars.RAW_MAIL_PREFIX,
-    mailDomain: vars.MAIL_DOMAIN.toLowerCase(),
+    mailDomain: required('MAIL_DOMAIN', vars.MAIL_DOMAIN, parseMailDomain, 'a domain name'),
     region: vars.AWS_REGION,
   };
 }
 
-/**
- * REPLY_TOKEN_KEYS is JSON: `{"signWith":1,"keys":{"1":"<base64 secret>"}}`. Its errors name the
- * variable and what is wrong, never its content (it is a secret).
- */
 export function readDigestConfig(env: NodeJS.ProcessEnv): DigestConfig {
   const vars = requireEnv(env, [
     'TABLE_NAME',
     'MAIL_DOMAIN',
+    'FROM_ADDRESS',
+    'CONFIGURATION_SET',
     'PUBLIC_URL',
-    'REPLY_TOKEN_KEYS',
+    'REPLY_TOKEN_KEYS_SECRET',
     'AWS_REGION',
   ]);
-  const publicUrl = parsePublicUrl(vars.PUBLIC_URL);
-  if (!publicUrl) {
-    throw new ConfigError(
-      `PUBLIC_URL=${vars.PUBLIC_URL} is not an https URL without query or fragment`,
-    );
-  }
   return {
     tableName: vars.TABLE_NAME,
-    mailDomain: vars.MAIL_DOMAIN.toLowerCase(),
-    publicUrl,
-    replyTokenKeys: parseReplyTokenKeys(vars.REPLY_TOKEN_KEYS),
+    mailDomain: required('MAIL_DOMAIN', vars.MAIL_DOMAIN, parseMailDomain, 'a domain name'),
+    fromAddress: required(
+      'FROM_ADDRESS',
+      vars.FROM_ADDRESS,
+      parseEmailAddress,
+      'a plain email address',
+    ),
+    configurationSet: vars.CONFIGURATION_SET,
+    publicUrl: required(
+      'PUBLIC_URL',
+      vars.PUBLIC_URL,
+      parsePublicUrl,
+      'an https URL without query or fragment',
+    ),
+    replyTokenKeysSecret: vars.REPLY_TOKEN_KEYS_SECRET,
     region: vars.AWS_REGION,
   };
+}
+
+export function readUnsubscribeConfig(env: NodeJS.ProcessEnv): UnsubscribeConfig {
+  const vars = requireEnv(env, ['TABLE_NAME', 'REPLY_TOKEN_KEYS_SECRET', 'AWS_REGION']);
+  return {
+    tableName: vars.TABLE_NAME,
+    replyTokenKeysSecret: vars.REPLY_TOKEN_KEYS_SECRET,
+    region: vars.AWS_REGION,
+  };
+}
+
+export function readSesNotificationConfig(env: NodeJS.ProcessEnv): SesNotificationConfig {
+  const vars = requireEnv(env, ['TABLE_NAME', 'AWS_REGION']);
+  return { tableName: vars.TABLE_NAME, region: vars.AWS_REGION };
+}
+
+const domainPattern = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const localPartPattern = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+
+/** A domain name such as in.example.org, lower-cased; undefined when the value is not one. Shared with the CDK app. */
+export function parseMailDomain(value: string): string | undefined {
+  const domain = value.trim().toLowerCase();
+  return domainPattern.test(domain) ? domain : undefined;
+}
+
+/**
+ * A plain address such as digest@example.org (no display name, no quoted local part), lower-cased;
+ * undefined when the value is not one. Shared with the CDK app.
+ */
+export function parseEmailAddress(value: string): string | undefined {
+  const address = value.trim().toLowerCase();
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || at > 64) return undefined;
+  const local = address.slice(0, at);
+  const domain = parseMailDomain(address.slice(at + 1));
+  return domain && localPartPattern.test(local) ? `${local}@${domain}` : undefined;
 }
 
 /**
@@ -82,6 +150,17 @@ export function parsePublicUrl(value: string): string | undefined {
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
+function required(
+  name: string,
+  value: string,
+  parse: (value: string) => string | undefined,
+  what: string,
+): string {
+  const parsed = parse(value);
+  if (!parsed) throw new ConfigError(`${name}=${value} is not ${what}`);
+  return parsed;
+}
+
 function requireEnv<Name extends string>(
   env: NodeJS.ProcessEnv,
   names: readonly Name[],
@@ -96,37 +175,48 @@ function requireEnv<Name extends string>(
 
 const base64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-/** Shape and encoding only: `makeTokens` owns the rules on ids, lengths and which key signs. */
-function parseReplyTokenKeys(text: string): DigestConfig['replyTokenKeys'] {
+/**
+ * The reply-token keys as the secret holds them: JSON with a whole-number `signWith` and the keys,
+ * each a base64 secret, either nested (`{"signWith":1,"keys":{"1":"…"}}`, as an operator writes
+ * it) or flat (`{"signWith":1,"key1":"…"}`, as Secrets Manager generates it: it can generate one
+ * top-level field only). Shape and encoding only: `makeTokens` owns the rules on ids, lengths and
+ * which key signs. Errors say what is wrong, never the content (it is a secret).
+ */
+export function parseReplyTokenKeys(text: string): ReplyTokenKeys {
   const malformed = (what: string) =>
     new ConfigError(
-      `REPLY_TOKEN_KEYS ${what}; expected {"signWith":1,"keys":{"1":"<base64 secret>"}}`,
+      `the reply-token keys ${what}; expected {"signWith":1,"keys":{"1":"<base64 secret>"}} or {"signWith":1,"key1":"<base64 secret>"}`,
     );
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     // The parser's message quotes the text: it is not passed on.
-    throw malformed('is not valid JSON');
+    throw malformed('are not valid JSON');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw malformed('is not a JSON object');
+    throw malformed('are not a JSON object');
   }
-  const { signWith, keys } = value as { signWith?: unknown; keys?: unknown };
+  const { signWith, keys, ...rest } = value as Record<string, unknown>;
   if (typeof signWith !== 'number' || !Number.isInteger(signWith)) {
-    throw malformed('has no whole-number signWith');
+    throw malformed('have no whole-number signWith');
   }
-  if (typeof keys !== 'object' || keys === null || Array.isArray(keys)) {
-    throw malformed('has no keys object');
+  if (keys !== undefined && (typeof keys !== 'object' || keys === null || Array.isArray(keys))) {
+    throw malformed('have a keys field that is not an object');
   }
-  const entries = Object.entries(keys);
-  if (entries.length === 0) throw malformed('lists no keys');
+  const entries: [string, unknown][] = [
+    ...Object.entries((keys ?? {}) as Record<string, unknown>),
+    ...Object.entries(rest)
+      .filter(([name]) => name.startsWith('key'))
+      .map(([name, secret]): [string, unknown] => [name.slice('key'.length), secret]),
+  ];
+  if (entries.length === 0) throw malformed('list no keys');
   return {
     signWith,
     keys: entries.map(([id, secret]) => {
-      if (!/^\d{1,3}$/.test(id)) throw malformed(`has a key id "${id}" that is not a number`);
+      if (!/^\d{1,3}$/.test(id)) throw malformed(`have a key id "${id}" that is not a number`);
       if (typeof secret !== 'string' || secret === '' || !base64.test(secret)) {
-        throw malformed(`has key ${id} that is not a base64 string`);
+        throw malformed(`have key ${id} that is not a base64 string`);
       }
       return { id: Number(id), secret: Buffer.from(secret, 'base64') };
     }),

@@ -1,6 +1,6 @@
 // (primary adapter: SES receipt event) --> ingest email --> (DynamoDB, S3)
 import type { SESEvent } from 'aws-lambda';
-import { makeAwsClients } from '#adapters/aws-clients.ts';
+import { makeDocumentClient, makeS3Client } from '#adapters/aws-clients.ts';
 import { makeClock } from '#adapters/clock.ts';
 import { readFunctionConfig } from '#adapters/config.ts';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
@@ -12,11 +12,14 @@ import type { Outcome } from '#domain/model.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
 
 const config = readFunctionConfig(process.env);
-const clients = makeAwsClients(config.region);
 const clock = makeClock('system');
 const ingest = makeIngestEmail({
-  store: new DynamoStore({ client: clients.dynamo, tableName: config.tableName, clock }),
-  rawMail: new S3RawMailStore(clients.s3, config.rawMailBucket),
+  store: new DynamoStore({
+    client: makeDocumentClient({ region: config.region }),
+    tableName: config.tableName,
+    clock,
+  }),
+  rawMail: new S3RawMailStore(makeS3Client({ region: config.region }), config.rawMailBucket),
   parseMail,
   mailDomain: config.mailDomain,
   logger: makeLogger({ fn: 'ingest-email' }),

@@ -1,35 +1,52 @@
 // (primary adapter: EventBridge schedule) --> run scheduler --> send digest --> (DynamoDB, SES)
 import type { ScheduledEvent } from 'aws-lambda';
-import { makeDigestClients } from '#adapters/aws-clients.ts';
+import { makeDocumentClient, makeSecretsClient, makeSesClient } from '#adapters/aws-clients.ts';
 import { makeClock } from '#adapters/clock.ts';
 import { readDigestConfig } from '#adapters/config.ts';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { makeLogger } from '#adapters/logger.ts';
+import { makeSecretReplyTokens } from '#adapters/secrets/secret-reply-tokens.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
-import { makeTokens } from '#domain/reply-token.ts';
+import type { ReplyTokens } from '#domain/reply-token.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeRunScheduler } from '#use-cases/run-scheduler.ts';
 import { makeSendDigest } from '#use-cases/send-digest.ts';
 
 const config = readDigestConfig(process.env);
-const clients = makeDigestClients(config.region);
 const clock = makeClock('system');
 const logger = makeLogger({ fn: 'schedule-digests' });
-const store = new DynamoStore({ client: clients.dynamo, tableName: config.tableName, clock });
-const tokens = makeTokens(config.replyTokenKeys);
+const store = new DynamoStore({
+  client: makeDocumentClient({ region: config.region }),
+  tableName: config.tableName,
+  clock,
+});
+const replyTokens = makeSecretReplyTokens({
+  secrets: makeSecretsClient({ region: config.region }),
+  secretId: config.replyTokenKeysSecret,
+  clock,
+});
+// Set at the start of each run from the cached secret (see makeSecretReplyTokens).
+let tokens: ReplyTokens | undefined;
 const runScheduler = makeRunScheduler({
   store,
-  // Inline: this one invocation sends every due digest. When one run can no longer do it all,
-  // the scheduler puts each due user on an SQS queue here and a digest worker function, fed by
-  // that queue, runs makeSendDigest (DESIGN.md, "Digest path").
+  // Inline: this one invocation sends every due digest, one after another; a run that runs out of
+  // time leaves the rest to the next (docs/deploy.md, "What one scheduler run can send"). Past a
+  // few thousand users in one slot, each due user would go on an SQS queue to a digest worker.
   sendDigest: makeSendDigest({
     store,
     relationships: makeRelationships({ store, clock }),
-    mailer: makeSesMailer({ ses: clients.ses, logger }),
-    issueToken: (claims) => tokens.issue(claims),
+    mailer: makeSesMailer({
+      ses: makeSesClient({ region: config.region }),
+      configurationSet: config.configurationSet,
+    }),
+    issueToken: (claims) => {
+      if (!tokens) throw new Error('reply-token keys not read yet');
+      return tokens.issue(claims);
+    },
     clock,
     logger,
     mailDomain: config.mailDomain,
+    fromAddress: config.fromAddress,
     unsubscribeUrl: (token) => `${config.publicUrl}/unsubscribe?t=${token}`,
   }),
   clock,
@@ -38,6 +55,7 @@ const runScheduler = makeRunScheduler({
 
 /** Invoked by the EventBridge rule at the start of every 15-minute slot; one run handles the slots since the last. */
 export async function handler(_event: ScheduledEvent): Promise<Record<string, number>> {
+  tokens = await replyTokens.current();
   const { slots, outcomes } = await runScheduler();
   const summary: Record<string, number> = { slots: slots.length };
   for (const outcome of outcomes) summary[outcome.status] = (summary[outcome.status] ?? 0) + 1;

@@ -1,4 +1,4 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { makeSesClient } from '#adapters/aws-clients.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
 import { makeSendDigest } from '#use-cases/send-digest.ts';
@@ -21,16 +21,12 @@ export async function makeLocalDigestSender(
     logger: Logger;
   },
 ) {
-  const ses = new SESv2Client({
-    region: localRegion,
-    endpoint: options.sesEndpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const ses = makeSesClient({ region: localRegion, endpoint: options.sesEndpoint });
   const tokens = await localReplyTokens(options.dataDir);
   const sendDigest = makeSendDigest({
     store: services.store,
     relationships: services.relationships,
-    mailer: makeSesMailer({ ses, logger: options.logger }),
+    mailer: makeSesMailer({ ses }),
     issueToken: (claims) => tokens.issue(claims),
     clock: options.clock,
     logger: options.logger,

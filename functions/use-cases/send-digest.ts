@@ -32,8 +32,11 @@ export function makeSendDigest(deps: {
   clock: Clock;
   logger: Logger;
   mailDomain: string;
+  /** The digest's From address. Defaults to digest@ the mail domain (the local stack). */
+  fromAddress?: string;
   unsubscribeUrl: (token: string) => string;
 }) {
+  const fromAddress = deps.fromAddress ?? `digest@${deps.mailDomain}`;
   return async function sendDigest(user: User): Promise<SendDigestOutcome> {
     const now = deps.clock();
     const relationships = await deps.relationships(user, now);
@@ -64,7 +67,7 @@ export function makeSendDigest(deps: {
     const rendered = renderDigest(digest, { replyAddress: reply, unsubscribeUrl: unsubscribe });
     try {
       const { messageId } = await deps.mailer.send({
-        from: `givefirst <digest@${deps.mailDomain}>`,
+        from: `givefirst <${fromAddress}>`,
         to: user.email,
         replyTo: reply,
         subject: rendered.subject,

@@ -1,16 +1,79 @@
+import { Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { tableDefinition } from '../../functions/adapters/dynamodb/table-design.ts';
+import { rawMailBucketName } from '../names.ts';
 
-/** Gives a function the table: its name in TABLE_NAME, and read/write on the table and its indexes. */
-export function bindTable(fn: LambdaFunction, table: ITable): void {
+/**
+ * The DynamoDB actions the store uses (the modules of adapters/dynamodb/): no Scan, no batch or
+ * transaction writes, which it never sends; a user is read with their address claim in one BatchGetItem. Items by key on the table; Query on the table and its indexes.
+ */
+export const tableItemActions = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+] as const;
+
+/**
+ * Gives a function the table: its name in TABLE_NAME, `actions` on the table, and Query on each
+ * index by name when `indexes` is set. A function that needs less than the whole store names less.
+ */
+export function bindTable(
+  fn: LambdaFunction,
+  table: ITable,
+  access: { actions?: readonly string[]; indexes?: boolean } = {},
+): void {
   fn.addEnvironment('TABLE_NAME', table.tableName);
-  table.grantReadWriteData(fn);
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: [...(access.actions ?? tableItemActions)],
+      resources: [table.tableArn],
+    }),
+  );
+  if (access.indexes ?? true) {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: tableDefinition.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+      }),
+    );
+  }
 }
 
-/** Gives a function read access to the raw mail SES stores under `prefix`, and where to find it. */
+/**
+ * Gives a function GetObject on the raw mail SES stores under `prefix` (no List, no GetBucket*),
+ * and where to find it. Objects are keyed by SES message id: the prefix is the narrowest grant.
+ */
 export function bindRawMail(fn: LambdaFunction, bucket: IBucket, prefix: string): void {
   fn.addEnvironment('RAW_MAIL_BUCKET', bucket.bucketName);
   fn.addEnvironment('RAW_MAIL_PREFIX', prefix);
-  bucket.grantRead(fn, `${prefix}*`);
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [bucket.arnForObjects(`${prefix}*`)],
+    }),
+  );
+  const objects = `arn:<AWS::Partition>:s3:::${rawMailBucketName('<AWS::AccountId>', '<AWS::Region>')}/${prefix}*`;
+  Validations.of(fn).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${objects}]`,
+    reason:
+      'Raw mail is keyed by SES message id under the prefix: the prefix is the narrowest grant.',
+  });
+}
+
+/** Gives a function the reply-token keys' secret: its ARN in REPLY_TOKEN_KEYS_SECRET, and GetSecretValue on it alone. */
+export function bindReplyTokenKeys(fn: LambdaFunction, secret: ISecret): void {
+  fn.addEnvironment('REPLY_TOKEN_KEYS_SECRET', secret.secretArn);
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [secret.secretArn],
+    }),
+  );
 }

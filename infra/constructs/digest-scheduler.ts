@@ -1,22 +1,35 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IDestination } from 'aws-cdk-lib/aws-lambda';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { bindTable } from './bindings.ts';
+import { bindReplyTokenKeys, bindTable } from './bindings.ts';
 import { GivefirstFunction } from './givefirst-function.ts';
 
 export interface DigestSchedulerProps {
-  /** The domain digests come from (digest@D) and replies go to (reply+TOKEN@D). */
+  /** The domain replies go to (reply+TOKEN@D). */
   readonly mailDomain: string;
-  /** Where unsubscribe links point, https, no trailing slash. */
+  /** The digest's From address: the only address the function may send as. */
+  readonly fromAddress: string;
+  /** The domain of the From address: the SES identity the function may send through. */
+  readonly sendingDomain: string;
+  /** Verified recipients the digest may go to while the account is in the SES sandbox. */
+  readonly sandboxRecipients: readonly string[];
+  /** The SES configuration set every digest is sent in. */
+  readonly configurationSetName: string;
+  /** Where unsubscribe links point, https (the unsubscribe endpoint). */
   readonly publicUrl: string;
-  /** REPLY_TOKEN_KEYS as the template carries it: a dynamic reference, never the keys. */
-  readonly replyTokenKeys: string;
+  readonly replyTokenKeys: ISecret;
   readonly table: ITable;
+  /** Where a run that still fails after Lambda's retries is recorded. */
+  readonly onFailure: IDestination;
 }
+
+/** How long one scheduler run may send: docs/deploy.md, "What one scheduler run can send". */
+export const schedulerTimeout = Duration.minutes(5);
 
 /**
  * The digest path on AWS: an EventBridge rule at the start of every 15-minute slot invokes the
@@ -32,29 +45,48 @@ export class DigestScheduler extends Construct {
     this.function = new GivefirstFunction(this, 'ScheduleDigests', {
       handlerFile: 'functions/handlers/schedule-digests.ts',
       description: 'Runs the digest scheduler once: sends the digests due since the last run.',
-      // Sends inline, one user after another: room for a few hundred digests a run.
-      timeout: Duration.minutes(5),
+      memorySize: 512,
+      timeout: schedulerTimeout,
       environment: {
         MAIL_DOMAIN: props.mailDomain,
+        FROM_ADDRESS: props.fromAddress,
+        CONFIGURATION_SET: props.configurationSetName,
         PUBLIC_URL: props.publicUrl,
-        REPLY_TOKEN_KEYS: props.replyTokenKeys,
       },
+      // One run at a time: two overlapping runs would only race for the same digests (the per-day
+      // record keeps that harmless), and a runaway cannot multiply.
+      reservedConcurrentExecutions: 1,
       // A failed run is not retried by Lambda: the cursor did not move, so the next run (15
       // minutes later) catches the missed slots up, and the per-day digest record makes a
-      // double run harmless.
+      // double run harmless. The failure is recorded on the failure queue.
       retryAttempts: 0,
+      onFailure: props.onFailure,
     });
     bindTable(this.function, props.table);
+    bindReplyTokenKeys(this.function, props.replyTokenKeys);
 
-    // Sending only as digest@D. Resource: every identity of this account and region, since SES
-    // checks the sending identity (the domain D) and, while the account is in the sandbox, the
-    // recipients' identities too; the condition pins the From address.
+    // Sending only as the From address, only through its domain's identity and the configuration
+    // set (SES authorises a send against both; in the sandbox, against the recipient's identity too).
     const stack = Stack.of(this);
     this.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['ses:SendEmail'],
-        resources: [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
-        conditions: { StringEquals: { 'ses:FromAddress': `digest@${props.mailDomain}` } },
+        resources: [
+          stack.formatArn({
+            service: 'ses',
+            resource: 'identity',
+            resourceName: props.sendingDomain,
+          }),
+          stack.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: props.configurationSetName,
+          }),
+          ...props.sandboxRecipients.map((address) =>
+            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: address }),
+          ),
+        ],
+        conditions: { StringEquals: { 'ses:FromAddress': props.fromAddress } },
       }),
     );
 
@@ -69,17 +101,6 @@ export class DigestScheduler extends Construct {
           maxEventAge: Duration.minutes(10),
         }),
       ],
-    });
-
-    new Alarm(this, 'FailingAlarm', {
-      alarmDescription:
-        'The digest scheduler failed two runs in a row: digests due in those slots are late.',
-      metric: this.function.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 2,
-      datapointsToAlarm: 2,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
   }
 }

@@ -1,12 +1,18 @@
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { buildApp, defaultMailDomain, defaultPublicUrl } from '../../infra/build-app.ts';
-
-const skipBundling = { 'aws:cdk:bundling-stacks': [] };
+import { buildApp } from '../../infra/build-app.ts';
+import { deployment, skipBundling } from './context.ts';
 
 describe('buildApp', () => {
-  it('receives mail for the domain given in context, lower-cased', () => {
-    const { stateless } = buildApp({ ...skipBundling, mailDomain: 'Log.Example.ORG' });
+  it('receives mail for the domain given in context and sends from the address given, lower-cased', () => {
+    const { stateful, stateless } = buildApp({
+      ...skipBundling,
+      ...deployment,
+      mailDomain: 'Log.Example.ORG',
+      fromAddress: 'Digest@Example.ORG',
+    });
 
     const template = Template.fromStack(stateless);
 
@@ -14,93 +20,155 @@ describe('buildApp', () => {
       Rule: Match.objectLike({ Recipients: ['log.example.org'] }),
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ MAIL_DOMAIN: 'log.example.org' }) },
-    });
-  });
-
-  it('falls back to in.example.com for synth, and warns', () => {
-    const { mailDomain, stateless } = buildApp(skipBundling);
-
-    expect(mailDomain).toBe(defaultMailDomain);
-    expect(defaultMailDomain).toBe('in.example.com');
-    Annotations.fromStack(stateless).hasWarning(
-      '/GivefirstStateless',
-      Match.stringLikeRegexp('No mailDomain in context'),
-    );
-  });
-
-  it('does not warn when a domain is given', () => {
-    const { stateless } = buildApp({ ...skipBundling, mailDomain: 'log.example.org' });
-
-    Annotations.fromStack(stateless).hasNoWarning('*', Match.stringLikeRegexp('mailDomain'));
-  });
-
-  it('links to the public URL given in context, without its trailing slash', () => {
-    const { publicUrl, stateless } = buildApp({
-      ...skipBundling,
-      publicUrl: 'https://givefirst.example.org/',
-    });
-
-    expect(publicUrl).toBe('https://givefirst.example.org');
-    Template.fromStack(stateless).hasResourceProperties('AWS::Lambda::Function', {
-      Environment: {
-        Variables: Match.objectLike({ PUBLIC_URL: 'https://givefirst.example.org' }),
-      },
-    });
-    Annotations.fromStack(stateless).hasNoWarning('*', Match.stringLikeRegexp('publicUrl'));
-  });
-
-  it('falls back to https://givefirst.example.com for synth, and warns', () => {
-    const { publicUrl, stateless } = buildApp(skipBundling);
-
-    expect(publicUrl).toBe(defaultPublicUrl);
-    expect(defaultPublicUrl).toBe('https://givefirst.example.com');
-    Annotations.fromStack(stateless).hasWarning(
-      '/GivefirstStateless',
-      Match.stringLikeRegexp('No publicUrl in context'),
-    );
-  });
-
-  it.each(['', 'givefirst.example.org', 'http://givefirst.example.org', 'https://x.org/?a=1'])(
-    'refuses %j as a public URL',
-    (publicUrl) => {
-      expect(() => buildApp({ ...skipBundling, publicUrl })).toThrow(
-        /publicUrl must be an https URL/,
-      );
-    },
-  );
-
-  it('pins the reply-token keys to a secret version when one is given, so a deploy re-reads them', () => {
-    const versionId = 'a1b2c3d4-e5f6-4a5b-8c7d-0123456789ab';
-    const { stateless } = buildApp({ ...skipBundling, replyTokenKeysVersion: versionId });
-
-    Template.fromStack(stateless).hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
-          REPLY_TOKEN_KEYS: `{{resolve:secretsmanager:givefirst/reply-token-keys:SecretString:::${versionId}}}`,
+          MAIL_DOMAIN: 'log.example.org',
+          FROM_ADDRESS: 'digest@example.org',
         }),
       },
     });
+    Template.fromStack(stateful).hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'example.org',
+    });
   });
 
-  it('refuses a reply-token keys version that is not a VersionId', () => {
-    expect(() => buildApp({ ...skipBundling, replyTokenKeysVersion: 'AWSCURRENT}}{{x' })).toThrow(
-      /replyTokenKeysVersion must be a Secrets Manager VersionId/,
+  it('refuses to synthesise without the context, naming every missing value and the command', () => {
+    expect(() => buildApp(skipBundling)).toThrow(
+      /^Missing context: mailDomain, fromAddress, alarmEmail\. .*\n {2}npx cdk deploy --all -c mailDomain=/,
+    );
+    expect(() => buildApp({ ...skipBundling, mailDomain: 'in.example.org' })).toThrow(
+      /^Missing context: fromAddress, alarmEmail\./,
     );
   });
 
-  it.each(['', 'example', 'log@example.org', 'https://example.org', 'ex ample.org'])(
-    'refuses %j as a mail domain',
-    (mailDomain) => {
-      expect(() => buildApp({ ...skipBundling, mailDomain })).toThrow(
-        /mailDomain must be a domain name/,
-      );
-    },
-  );
+  it.each([
+    ['mailDomain', '', /mailDomain must be a domain name/],
+    ['mailDomain', 'example', /mailDomain must be a domain name/],
+    ['mailDomain', 'log@example.org', /mailDomain must be a domain name/],
+    ['mailDomain', 'https://example.org', /mailDomain must be a domain name/],
+    ['fromAddress', 'example.org', /fromAddress must be an email address/],
+    ['fromAddress', 'givefirst <digest@example.org>', /fromAddress must be an email address/],
+    ['alarmEmail', 'ops@', /alarmEmail must be an email address/],
+    ['alarmEmail', 42, /alarmEmail must be an email address .*, got 42/],
+  ])('refuses %s=%j', (name, value, message) => {
+    expect(() => buildApp({ ...skipBundling, ...deployment, [name]: value })).toThrow(message);
+  });
+
+  it('lets the digest go to the sandbox recipients given, and to nobody else', () => {
+    const { stateless } = buildApp({
+      ...skipBundling,
+      ...deployment,
+      sandboxRecipients: 'Me@Example.org,you@example.org',
+    });
+
+    const identity = (name: string) => ({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':ses:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          `:identity/${name}`,
+        ],
+      ],
+    });
+    Template.fromStack(stateless).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'ses:SendEmail',
+            Resource: [
+              Match.anyValue(),
+              identity('givefirst.test'),
+              identity('me@example.org'),
+              identity('you@example.org'),
+            ],
+          }),
+        ]),
+      },
+    });
+    expect(() =>
+      buildApp({ ...skipBundling, ...deployment, sandboxRecipients: 'me@example.org,' }),
+    ).toThrow(/sandboxRecipients must be email addresses separated by commas/);
+  });
+
+  it('refuses a mail domain that is the From domain’s MAIL FROM domain (their MX records would clash)', () => {
+    expect(() =>
+      buildApp({
+        ...skipBundling,
+        ...deployment,
+        mailDomain: 'mail.example.org',
+        fromAddress: 'digest@example.org',
+      }),
+    ).toThrow(/mailDomain must not be mail\.example\.org: .*custom MAIL FROM/);
+  });
 
   it('synthesises the stateless stack after the stateful one', () => {
-    const { stateful, stateless } = buildApp(skipBundling);
+    const { stateful, stateless } = buildApp({ ...skipBundling, ...deployment });
 
     expect(stateless.dependencies).toContain(stateful);
+  });
+
+  it('tags every resource that takes tags with the project', () => {
+    const { stateful, stateless } = buildApp({ ...skipBundling, ...deployment });
+
+    // Resource types CloudFormation gives no Tags property.
+    const untaggable = new Set([
+      'AWS::IAM::Policy',
+      'AWS::Lambda::Permission',
+      'AWS::Lambda::EventInvokeConfig',
+      'AWS::Lambda::Url',
+      'AWS::S3::BucketPolicy',
+      'AWS::SQS::QueuePolicy',
+      'AWS::SNS::TopicPolicy',
+      'AWS::SNS::Subscription',
+      'AWS::SES::ReceiptRule',
+      'AWS::SES::ReceiptRuleSet',
+      'AWS::SES::ConfigurationSetEventDestination',
+      'Custom::AWS',
+    ]);
+    const untagged: string[] = [];
+    for (const stack of [stateful, stateless]) {
+      const resources = Template.fromStack(stack).toJSON().Resources as Record<
+        string,
+        { Type: string; Properties?: { Tags?: unknown } }
+      >;
+      for (const [id, resource] of Object.entries(resources)) {
+        if (untaggable.has(resource.Type)) continue;
+        const tags = JSON.stringify(resource.Properties?.Tags ?? null);
+        if (!tags.includes('"project"') || !tags.includes('"givefirst"')) {
+          untagged.push(`${id} ${resource.Type}`);
+        }
+      }
+    }
+    expect(untagged).toEqual([]);
+  });
+
+  it('passes the AWS Solutions checks of cdk-nag: every finding fixed or acknowledged with a reason', () => {
+    // Prepare
+    const { app } = buildApp({ ...skipBundling, ...deployment });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+    // Act
+    const synth = () => app.synth();
+
+    // Assess: synth fails with ValidationFailed on any unacknowledged error-level finding.
+    expect(synth).not.toThrow();
+  });
+
+  it('fails the cdk-nag checks when a finding is neither fixed nor acknowledged', async () => {
+    // Prepare: a wildcard grant no reason covers.
+    const { app, stateless } = buildApp({ ...skipBundling, ...deployment });
+    const { PolicyStatement } = await import('aws-cdk-lib/aws-iam');
+    stateless.ingestFunction.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:Scan'], resources: ['*'] }),
+    );
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+    // Act / Assess
+    expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Resource::\*\]/);
   });
 });

@@ -4,79 +4,216 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.ts';
+import { deployment } from './context.ts';
 import { resolveCrossStackReferences } from './cross-stack.ts';
 
 type Resource = {
+  Type: string;
   Properties: Record<string, unknown>;
   DependsOn?: string[];
   Metadata?: Record<string, unknown>;
 };
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+};
 
-// Synthesised once, with the real esbuild bundle, and asset paths in the template metadata.
+const fnJoin = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
+const partition = { Ref: 'AWS::Partition' };
+const region = { Ref: 'AWS::Region' };
+const account = { Ref: 'AWS::AccountId' };
+const ruleArn = fnJoin(
+  'arn:',
+  partition,
+  ':ses:',
+  region,
+  ':',
+  account,
+  ':receipt-rule-set/givefirst-inbound:receipt-rule/givefirst-store-then-ingest',
+);
+
+// Synthesised once, with the real esbuild bundles, and asset paths in the template metadata.
 describe('GivefirstStateless', () => {
   let template: Template;
-  let statefulTemplate: Template;
+  let resources: Record<string, Resource>;
   let assemblyDir: string;
-  let ids: {
-    table: string;
-    bucket: string;
-    ruleSet: string;
-    fn: string;
-    queue: string;
-    logGroup: string;
-    digestFn: string;
-    digestLogGroup: string;
-    digestRule: string;
-  };
+  let ids: Record<
+    | 'table'
+    | 'secret'
+    | 'ruleSet'
+    | 'sesEvents'
+    | 'ingest'
+    | 'digest'
+    | 'unsubscribe'
+    | 'notification'
+    | 'ingestQueue'
+    | 'queue'
+    | 'digestRule'
+    | 'alarmTopic',
+    string
+  >;
 
   beforeAll(() => {
     const { app, stateful, stateless } = buildApp({
-      mailDomain: 'log.givefirst.test',
-      publicUrl: 'https://givefirst.test/app/',
+      ...deployment,
       'aws:cdk:enable-asset-metadata': true,
     });
     assemblyDir = app.synth().directory;
-    statefulTemplate = Template.fromStack(stateful);
     template = Template.fromJSON(
-      resolveCrossStackReferences(Template.fromStack(stateless), statefulTemplate) as Record<
-        string,
-        unknown
-      >,
+      resolveCrossStackReferences(
+        Template.fromStack(stateless),
+        Template.fromStack(stateful),
+      ) as Record<string, unknown>,
     );
-    const statefulId = (element: unknown) => stateful.getLogicalId(element as CfnElement);
-    const statelessId = (element: unknown) => stateless.getLogicalId(element as CfnElement);
+    resources = template.toJSON().Resources;
+    const statefulId = (element: unknown) =>
+      stateful.getLogicalId((element as { node: { defaultChild: CfnElement } }).node.defaultChild);
+    const statelessId = (element: unknown) =>
+      stateless.getLogicalId((element as { node: { defaultChild: CfnElement } }).node.defaultChild);
     ids = {
-      table: statefulId(stateful.table.node.defaultChild),
-      bucket: statefulId(stateful.rawMailBucket.node.defaultChild),
-      ruleSet: statefulId(stateful.receiptRuleSet.node.defaultChild),
-      fn: statelessId(stateless.ingestFunction.node.defaultChild),
-      queue: statelessId(stateless.ingestFailures.node.defaultChild),
-      logGroup: statelessId(stateless.ingestFunction.logGroup.node.defaultChild),
-      digestFn: statelessId(stateless.digestScheduler.function.node.defaultChild),
-      digestLogGroup: statelessId(stateless.digestScheduler.function.logGroup.node.defaultChild),
-      digestRule: statelessId(stateless.digestScheduler.rule.node.defaultChild),
+      table: statefulId(stateful.table),
+      secret: statefulId(stateful.replyTokenKeys),
+      ruleSet: statefulId(stateful.receiptRuleSet),
+      sesEvents: statefulId(stateful.sesEvents),
+      ingest: statelessId(stateless.ingestFunction),
+      digest: statelessId(stateless.digestScheduler.function),
+      unsubscribe: statelessId(stateless.unsubscribeFunction),
+      notification: statelessId(stateless.sesNotificationFunction),
+      ingestQueue: statelessId(stateless.ingestFailures),
+      queue: statelessId(stateless.failures),
+      digestRule: statelessId(stateless.digestScheduler.rule),
+      alarmTopic: statelessId(stateless.alarmTopic),
     };
   });
 
-  const ingestFunction = (): Resource => template.toJSON().Resources[ids.fn] as Resource;
-  const digestFunction = (): Resource => template.toJSON().Resources[ids.digestFn] as Resource;
+  const fn = (id: string): Resource => resources[id] as Resource;
+  const tableArn = () => ({ 'Fn::GetAtt': [ids.table, 'Arn'] });
+  const indexArns = () => [fnJoin(tableArn(), '/index/GSI1'), fnJoin(tableArn(), '/index/GSI2')];
+  const rawMailObjects = fnJoin(
+    'arn:',
+    partition,
+    ':s3:::givefirst-raw-mail-',
+    account,
+    '-',
+    region,
+    '/inbound/*',
+  );
+  /** Every statement of the function's role policy (the managed log policy aside). */
+  const statementsOf = (functionId: string): Statement[] => {
+    const roleRef = (fn(functionId).Properties.Role as { 'Fn::GetAtt': [string, string] })[
+      'Fn::GetAtt'
+    ][0];
+    const policies = Object.values(resources).filter(
+      (r) =>
+        r.Type === 'AWS::IAM::Policy' &&
+        JSON.stringify(r.Properties.Roles) === JSON.stringify([{ Ref: roleRef }]),
+    );
+    return policies.flatMap(
+      (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+  };
+  const onFailureTo = (queueId: string) => ({
+    OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+  });
+  const sqsSend = (queueId: string) => ({
+    Effect: 'Allow',
+    Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+    Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+  });
 
-  describe('the ingest function', () => {
-    it('runs Node.js 22 on arm64 with 1 GB and 60 s, from the bundled ESM file', () => {
-      expect(ingestFunction().Properties).toMatchObject({
-        Runtime: 'nodejs22.x',
-        Architectures: ['arm64'],
-        MemorySize: 1024,
+  describe('every function', () => {
+    it('runs Node.js 22 on arm64 from its bundled ESM file, with source maps and its own log group kept a month', () => {
+      const functions = Object.entries(resources).filter(
+        ([id, r]) => r.Type === 'AWS::Lambda::Function' && !id.startsWith('AWS679f53fa'),
+      );
+      expect(functions).toHaveLength(4);
+      for (const [, r] of functions) {
+        expect(r.Properties).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          Environment: {
+            Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps' }),
+          },
+        });
+        const logGroup = (r.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+        expect(fn(logGroup).Properties.RetentionInDays).toBe(30);
+      }
+    });
+
+    it('has its memory, timeout and reserved concurrency set for what it does', () => {
+      const settings = (id: string) => {
+        const { MemorySize, Timeout, ReservedConcurrentExecutions } = fn(id).Properties;
+        return { MemorySize, Timeout, ReservedConcurrentExecutions };
+      };
+      expect(settings(ids.ingest)).toEqual({
+        MemorySize: 512,
         Timeout: 60,
-        Handler: 'index.handler',
+        ReservedConcurrentExecutions: 5,
+      });
+      expect(settings(ids.digest)).toEqual({
+        MemorySize: 512,
+        Timeout: 300,
+        ReservedConcurrentExecutions: 1,
+      });
+      expect(settings(ids.unsubscribe)).toEqual({
+        MemorySize: 256,
+        Timeout: 10,
+        ReservedConcurrentExecutions: 2,
+      });
+      expect(settings(ids.notification)).toEqual({
+        MemorySize: 256,
+        Timeout: 30,
+        ReservedConcurrentExecutions: 1,
       });
     });
 
-    it('gets exactly the environment the handler reads at start, and source maps', () => {
-      expect(ingestFunction().Properties.Environment).toEqual({
+    it('sends its failed asynchronous events to a failure queue', () => {
+      const configs = Object.values(resources).filter(
+        (r) => r.Type === 'AWS::Lambda::EventInvokeConfig',
+      );
+      const byFunction = Object.fromEntries(
+        configs.map((c) => [(c.Properties.FunctionName as { Ref: string }).Ref, c.Properties]),
+      );
+      expect(byFunction[ids.ingest]).toMatchObject({
+        MaximumRetryAttempts: 2,
+        DestinationConfig: onFailureTo(ids.ingestQueue),
+      });
+      expect(byFunction[ids.digest]).toMatchObject({
+        MaximumRetryAttempts: 0,
+        DestinationConfig: onFailureTo(ids.queue),
+      });
+      expect(byFunction[ids.notification]).toMatchObject({
+        MaximumRetryAttempts: 2,
+        DestinationConfig: onFailureTo(ids.queue),
+      });
+      // The unsubscribe endpoint is invoked synchronously by its URL: no event queue.
+      expect(byFunction[ids.unsubscribe]).toBeUndefined();
+    });
+
+    it('never gets Scan, batch writes, S3 listing or bucket reads, nor a * resource', () => {
+      const text = JSON.stringify(
+        Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy'),
+      );
+      expect(text).not.toMatch(
+        /dynamodb:Scan|dynamodb:BatchWrite|dynamodb:\*|s3:List|s3:GetBucket|s3:\*/,
+      );
+      for (const id of [ids.ingest, ids.digest, ids.unsubscribe, ids.notification]) {
+        for (const statement of statementsOf(id)) {
+          expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"|index\/\*/);
+        }
+      }
+    });
+  });
+
+  describe('the ingest function', () => {
+    it('gets exactly the environment the handler reads at start', () => {
+      expect(fn(ids.ingest).Properties.Environment).toEqual({
         Variables: {
           TABLE_NAME: { Ref: ids.table },
-          RAW_MAIL_BUCKET: { Ref: ids.bucket },
+          RAW_MAIL_BUCKET: fnJoin('givefirst-raw-mail-', account, '-', region),
           RAW_MAIL_PREFIX: 'inbound/',
           MAIL_DOMAIN: 'log.givefirst.test',
           NODE_OPTIONS: '--enable-source-maps',
@@ -84,218 +221,40 @@ describe('GivefirstStateless', () => {
       });
     });
 
-    it('may read and write the table and its indexes, and read raw mail under inbound/', () => {
-      const tableArn = { 'Fn::GetAtt': [ids.table, 'Arn'] };
-      const bucketArn = { 'Fn::GetAtt': [ids.bucket, 'Arn'] };
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        Roles: [{ Ref: Match.stringLikeRegexp('^IngestEmailServiceRole') }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Effect: 'Allow',
-              Action: Match.arrayWith([
-                'dynamodb:DeleteItem',
-                'dynamodb:GetItem',
-                'dynamodb:PutItem',
-                'dynamodb:Query',
-                'dynamodb:UpdateItem',
-              ]),
-              Resource: [tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }],
-            }),
-            Match.objectLike({
-              Effect: 'Allow',
-              Action: Match.arrayWith(['s3:GetObject*']),
-              Resource: Match.arrayWith([{ 'Fn::Join': ['', [bucketArn, '/inbound/*']] }]),
-            }),
-          ]),
-        },
-      });
-    });
-
-    it('may not write raw mail', () => {
-      const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
-      expect(policies).not.toMatch(/s3:PutObject|s3:DeleteObject|s3:\*/);
-    });
-
-    it('logs to its own log group, kept one month', () => {
-      template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-      expect(ingestFunction().Properties.LoggingConfig).toEqual({
-        LogGroup: { Ref: ids.logGroup },
-      });
-    });
-
-    it('is invocable by SES of this account only', () => {
-      template.hasResourceProperties('AWS::Lambda::Permission', {
-        Action: 'lambda:InvokeFunction',
-        Principal: 'ses.amazonaws.com',
-        SourceAccount: { Ref: 'AWS::AccountId' },
-        FunctionName: { 'Fn::GetAtt': [ids.fn, 'Arn'] },
-      });
-    });
-  });
-
-  describe('the digest scheduler', () => {
-    it('runs Node.js 22 on arm64, from the bundled ESM file, for up to 5 minutes', () => {
-      expect(digestFunction().Properties).toMatchObject({
-        Runtime: 'nodejs22.x',
-        Architectures: ['arm64'],
-        Handler: 'index.handler',
-        Timeout: 300,
-      });
-    });
-
-    it('gets exactly the environment the handler reads at start, the keys as a secret reference', () => {
-      expect(digestFunction().Properties.Environment).toEqual({
-        Variables: {
-          TABLE_NAME: { Ref: ids.table },
-          MAIL_DOMAIN: 'log.givefirst.test',
-          PUBLIC_URL: 'https://givefirst.test/app',
-          REPLY_TOKEN_KEYS: '{{resolve:secretsmanager:givefirst/reply-token-keys:SecretString:::}}',
-          NODE_OPTIONS: '--enable-source-maps',
-        },
-      });
-    });
-
-    it('holds no reply-token key: no secret resource, no key material in either template', () => {
-      const texts = [JSON.stringify(template.toJSON()), JSON.stringify(statefulTemplate.toJSON())];
-      for (const text of texts) {
-        expect(text).not.toMatch(/signWith|"keys"/);
-        expect(text).not.toContain('AWS::SecretsManager::Secret');
-        // Every mention of Secrets Manager is a dynamic reference CloudFormation resolves at deploy.
-        const mentions = text.match(/[^"]*secretsmanager[^"]*/g) ?? [];
-        for (const mention of mentions) expect(mention).toMatch(/^\{\{resolve:secretsmanager:/);
-      }
-    });
-
-    it('runs at the start of every 15-minute slot, retrying delivery twice', () => {
-      template.resourceCountIs('AWS::Events::Rule', 1);
-      template.hasResourceProperties('AWS::Events::Rule', {
-        ScheduleExpression: 'cron(0/15 * * * ? *)',
-        State: 'ENABLED',
-        Targets: [
-          {
-            Arn: { 'Fn::GetAtt': [ids.digestFn, 'Arn'] },
-            Id: Match.anyValue(),
-            RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600 },
-          },
-        ],
-      });
-    });
-
-    it('is invocable by that rule only, and a failed run is left to the next one', () => {
-      template.hasResourceProperties('AWS::Lambda::Permission', {
-        Action: 'lambda:InvokeFunction',
-        Principal: 'events.amazonaws.com',
-        SourceArn: { 'Fn::GetAtt': [ids.digestRule, 'Arn'] },
-        FunctionName: { 'Fn::GetAtt': [ids.digestFn, 'Arn'] },
-      });
-      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-        FunctionName: { Ref: ids.digestFn },
-        MaximumRetryAttempts: 0,
-      });
-    });
-
-    it('may read and write the table and its indexes, and send only as digest@ the domain', () => {
-      const tableArn = { 'Fn::GetAtt': [ids.table, 'Arn'] };
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        Roles: [{ Ref: Match.stringLikeRegexp('^DigestSchedulerScheduleDigestsServiceRole') }],
-        PolicyDocument: {
-          Statement: [
-            Match.objectLike({
-              Effect: 'Allow',
-              Action: Match.arrayWith([
-                'dynamodb:GetItem',
-                'dynamodb:PutItem',
-                'dynamodb:Query',
-                'dynamodb:UpdateItem',
-              ]),
-              Resource: [tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }],
-            }),
-            {
-              Effect: 'Allow',
-              Action: 'ses:SendEmail',
-              Resource: {
-                'Fn::Join': [
-                  '',
-                  [
-                    'arn:',
-                    { Ref: 'AWS::Partition' },
-                    ':ses:',
-                    { Ref: 'AWS::Region' },
-                    ':',
-                    { Ref: 'AWS::AccountId' },
-                    ':identity/*',
-                  ],
-                ],
-              },
-              Condition: { StringEquals: { 'ses:FromAddress': 'digest@log.givefirst.test' } },
-            },
+    it('may use the store on the table and query its indexes by name, and read raw mail under inbound/ only', () => {
+      expect(statementsOf(ids.ingest)).toEqual([
+        sqsSend(ids.ingestQueue),
+        {
+          Effect: 'Allow',
+          Action: [
+            'dynamodb:BatchGetItem',
+            'dynamodb:DeleteItem',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:Query',
+            'dynamodb:UpdateItem',
           ],
+          Resource: tableArn(),
         },
-      });
-    });
-
-    it('is the only function that may send mail, and may not touch raw mail', () => {
-      const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
-      const sending = policies.filter(([, p]) => JSON.stringify(p).includes('ses:Send'));
-      expect(sending.map(([id]) => id)).toEqual([
-        expect.stringMatching(/^DigestSchedulerScheduleDigestsServiceRole/),
+        { Effect: 'Allow', Action: 'dynamodb:Query', Resource: indexArns() },
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: rawMailObjects },
       ]);
-      const digestPolicy = JSON.stringify(sending[0]?.[1]);
-      expect(digestPolicy).not.toMatch(/"s3:/);
     });
 
-    it('logs to its own log group, kept one month', () => {
-      expect(digestFunction().Properties.LoggingConfig).toEqual({
-        LogGroup: { Ref: ids.digestLogGroup },
-      });
-      expect(template.toJSON().Resources[ids.digestLogGroup].Properties.RetentionInDays).toBe(30);
-    });
-
-    it('raises an alarm when two runs in a row fail', () => {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.digestFn } }],
-        Period: 900,
-        Threshold: 1,
-        EvaluationPeriods: 2,
-        DatapointsToAlarm: 2,
-        TreatMissingData: 'notBreaching',
-      });
-    });
-
-    it('is bundled with the SES v2 client and without S3', () => {
-      const assetPath = digestFunction().Metadata?.['aws:asset:path'];
-      const code = readFileSync(join(assemblyDir, assetPath as string, 'index.mjs'), 'utf8');
-      expect(code).toContain('SimpleEmailService_v2');
-      expect(code).not.toContain('GetObjectCommand');
-    });
-  });
-
-  describe('failures', () => {
-    it('retry twice, then go to an encrypted queue that keeps them 14 days', () => {
-      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-        FunctionName: { Ref: ids.fn },
-        MaximumRetryAttempts: 2,
-        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [ids.queue, 'Arn'] } } },
-      });
-      template.hasResourceProperties('AWS::SQS::Queue', {
-        SqsManagedSseEnabled: true,
-        MessageRetentionPeriod: 14 * 24 * 3600,
-      });
-    });
-
-    it('raise an alarm as soon as one message waits in the queue', () => {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.queue, 'QueueName'] } }],
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        Threshold: 1,
-        EvaluationPeriods: 1,
-        TreatMissingData: 'notBreaching',
-      });
+    it('is invocable by SES of this account and for givefirst’s receipt rule only', () => {
+      const permissions = Object.values(resources).filter(
+        (r) =>
+          r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal === 'ses.amazonaws.com',
+      );
+      expect(permissions.map((p) => p.Properties)).toEqual([
+        {
+          Action: 'lambda:InvokeFunction',
+          Principal: 'ses.amazonaws.com',
+          SourceAccount: account,
+          SourceArn: ruleArn,
+          FunctionName: { 'Fn::GetAtt': [ids.ingest, 'Arn'] },
+        },
+      ]);
     });
   });
 
@@ -305,15 +264,21 @@ describe('GivefirstStateless', () => {
       template.hasResourceProperties('AWS::SES::ReceiptRule', {
         RuleSetName: { Ref: ids.ruleSet },
         Rule: {
+          Name: 'givefirst-store-then-ingest',
           Enabled: true,
           Recipients: ['log.givefirst.test'],
           ScanEnabled: true,
           TlsPolicy: 'Require',
           Actions: [
-            { S3Action: { BucketName: { Ref: ids.bucket }, ObjectKeyPrefix: 'inbound/' } },
+            {
+              S3Action: {
+                BucketName: fnJoin('givefirst-raw-mail-', account, '-', region),
+                ObjectKeyPrefix: 'inbound/',
+              },
+            },
             {
               LambdaAction: {
-                FunctionArn: { 'Fn::GetAtt': [ids.fn, 'Arn'] },
+                FunctionArn: { 'Fn::GetAtt': [ids.ingest, 'Arn'] },
                 InvocationType: 'Event',
               },
             },
@@ -329,32 +294,322 @@ describe('GivefirstStateless', () => {
           Properties: { Principal: 'ses.amazonaws.com' },
         }),
       );
-      expect(permissionId).toBeDefined();
       expect(rule?.DependsOn).toContain(permissionId);
+    });
+
+    it('is activated by one SetActiveReceiptRuleSet call after the rule exists, and the output says what that did', () => {
+      const activations = Object.entries(template.findResources('Custom::AWS')) as [
+        string,
+        Resource,
+      ][];
+      expect(activations).toHaveLength(1);
+      const [activationId, activation] = activations[0] as [string, Resource];
+      const call = {
+        service: 'SES',
+        action: 'SetActiveReceiptRuleSet',
+        parameters: { RuleSetName: 'givefirst-inbound' },
+        physicalResourceId: { id: 'givefirst-inbound-active' },
+      };
+      expect(JSON.parse(activation.Properties.Create as string)).toEqual(call);
+      expect(JSON.parse(activation.Properties.Update as string)).toEqual(call);
+      expect(activation.Properties.Delete).toBeUndefined();
+      const ruleId = Object.keys(template.findResources('AWS::SES::ReceiptRule'))[0];
+      expect(activation.DependsOn).toContain(ruleId);
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyName: Match.stringLikeRegexp(`^${activationId.slice(0, 20)}`),
+        PolicyDocument: {
+          Statement: [{ Effect: 'Allow', Action: 'ses:SetActiveReceiptRuleSet', Resource: '*' }],
+        },
+      });
+      expect(JSON.stringify(template.toJSON().Outputs.ReceiptRuleSetActivation.Value)).toMatch(
+        /givefirst-inbound is the active receipt rule set of .*a set that was active before is now inactive \(kept, not deleted\)/,
+      );
     });
   });
 
-  describe('the bundle', () => {
-    const bundleFile = (name: string) => {
-      const assetPath = ingestFunction().Metadata?.['aws:asset:path'];
-      expect(assetPath).toMatch(/^asset\.[0-9a-f]{64}$/);
-      return join(assemblyDir, assetPath as string, name);
-    };
-
-    it('is one ESM file that defines require for CommonJS dependencies, with its source map', () => {
-      const code = readFileSync(bundleFile('index.mjs'), 'utf8');
-      expect(
-        code.startsWith("import { createRequire as __givefirstCreateRequire } from 'node:module';"),
-      ).toBe(true);
-      expect(existsSync(bundleFile('index.mjs.map'))).toBe(true);
+  describe('the digest scheduler', () => {
+    it('gets exactly the environment the handler reads at start: the keys by secret ARN, never the keys', () => {
+      expect(fn(ids.digest).Properties.Environment).toEqual({
+        Variables: {
+          TABLE_NAME: { Ref: ids.table },
+          MAIL_DOMAIN: 'log.givefirst.test',
+          FROM_ADDRESS: 'digest@givefirst.test',
+          CONFIGURATION_SET: 'givefirst',
+          PUBLIC_URL: {
+            'Fn::GetAtt': [expect.stringMatching(/^UnsubscribeFunctionUrl/), 'FunctionUrl'],
+          },
+          REPLY_TOKEN_KEYS_SECRET: { Ref: ids.secret },
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      });
     });
 
-    it('contains the AWS SDK instead of importing the runtime one', () => {
-      const code = readFileSync(bundleFile('index.mjs'), 'utf8');
+    it('runs at the start of every 15-minute slot, retrying delivery twice', () => {
+      template.resourceCountIs('AWS::Events::Rule', 1);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'cron(0/15 * * * ? *)',
+        State: 'ENABLED',
+        Targets: [
+          {
+            Arn: { 'Fn::GetAtt': [ids.digest, 'Arn'] },
+            Id: Match.anyValue(),
+            RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600 },
+          },
+        ],
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [ids.digestRule, 'Arn'] },
+        FunctionName: { 'Fn::GetAtt': [ids.digest, 'Arn'] },
+      });
+    });
+
+    it('may use the store, read the keys’ secret, and send only as the From address through its identity and configuration set', () => {
+      expect(statementsOf(ids.digest)).toEqual([
+        sqsSend(ids.queue),
+        expect.objectContaining({
+          Action: expect.arrayContaining(['dynamodb:PutItem']),
+          Resource: tableArn(),
+        }),
+        { Effect: 'Allow', Action: 'dynamodb:Query', Resource: indexArns() },
+        { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.secret } },
+        {
+          Effect: 'Allow',
+          Action: 'ses:SendEmail',
+          Resource: [
+            fnJoin(
+              'arn:',
+              partition,
+              ':ses:',
+              region,
+              ':',
+              account,
+              ':configuration-set/givefirst',
+            ),
+            fnJoin('arn:', partition, ':ses:', region, ':', account, ':identity/givefirst.test'),
+          ],
+          Condition: { StringEquals: { 'ses:FromAddress': 'digest@givefirst.test' } },
+        },
+      ]);
+    });
+
+    it('is the only function that may send mail', () => {
+      const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
+      const sending = policies.filter(([, p]) => JSON.stringify(p).includes('ses:Send'));
+      expect(sending.map(([id]) => id)).toEqual([
+        expect.stringMatching(/^DigestSchedulerScheduleDigestsServiceRole/),
+      ]);
+    });
+  });
+
+  describe('the one-click unsubscribe endpoint', () => {
+    it('is a public HTTPS function URL, buffered, and its URL is printed', () => {
+      template.hasResourceProperties('AWS::Lambda::Url', {
+        AuthType: 'NONE',
+        InvokeMode: 'BUFFERED',
+        TargetFunctionArn: { 'Fn::GetAtt': [ids.unsubscribe, 'Arn'] },
+        Cors: Match.absent(),
+      });
+      expect(template.toJSON().Outputs.UnsubscribeUrl.Value).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/^UnsubscribeFunctionUrl/), 'FunctionUrl'],
+      });
+    });
+
+    it('gets the table and the keys’ secret, and may only update an item and read the secret', () => {
+      expect(fn(ids.unsubscribe).Properties.Environment).toEqual({
+        Variables: {
+          TABLE_NAME: { Ref: ids.table },
+          REPLY_TOKEN_KEYS_SECRET: { Ref: ids.secret },
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      });
+      expect(statementsOf(ids.unsubscribe)).toEqual([
+        { Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: tableArn() },
+        { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.secret } },
+      ]);
+    });
+  });
+
+  describe('outputs', () => {
+    it('name what an operator and the CLI need to reach the deployment', () => {
+      const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+      expect(Object.keys(outputs).sort()).toEqual([
+        'DigestFunctionName',
+        'DigestLogGroup',
+        'FailuresQueueUrl',
+        'FromAddress',
+        'IngestFailuresQueueUrl',
+        'IngestFunctionName',
+        'IngestLogGroup',
+        'MailDomain',
+        'ReceiptRuleSetActivation',
+        'UnsubscribeUrl',
+      ]);
+      expect(outputs.MailDomain?.Value).toBe('log.givefirst.test');
+      expect(outputs.FromAddress?.Value).toBe('digest@givefirst.test');
+      expect(outputs.IngestFailuresQueueUrl?.Value).toEqual({ Ref: ids.ingestQueue });
+      expect(outputs.FailuresQueueUrl?.Value).toEqual({ Ref: ids.queue });
+    });
+  });
+
+  describe('the bounce and complaint handler', () => {
+    it('is subscribed to the configuration set’s events topic', () => {
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'lambda',
+        TopicArn: { Ref: ids.sesEvents },
+        Endpoint: { 'Fn::GetAtt': [ids.notification, 'Arn'] },
+      });
+    });
+
+    it('may only look a user up and update them', () => {
+      expect(statementsOf(ids.notification)).toEqual([
+        sqsSend(ids.queue),
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          Resource: tableArn(),
+        },
+      ]);
+    });
+  });
+
+  describe('failures and alarms', () => {
+    it('keep failed events 14 days in encrypted queues that refuse plain-text requests', () => {
+      for (const id of [ids.ingestQueue, ids.queue]) {
+        expect(fn(id).Properties).toMatchObject({
+          SqsManagedSseEnabled: true,
+          MessageRetentionPeriod: 14 * 24 * 3600,
+        });
+      }
+      const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+      expect(policies).toHaveLength(2);
+      for (const policy of policies) {
+        expect(JSON.stringify(policy)).toContain('"aws:SecureTransport":"false"');
+      }
+    });
+
+    it('notify one topic, subscribed by email to the alarm address', () => {
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'ops@givefirst.test',
+        TopicArn: { Ref: ids.alarmTopic },
+      });
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+      expect(alarms).toHaveLength(6);
+      for (const alarm of alarms) {
+        expect(alarm.Properties.AlarmActions).toEqual([{ Ref: ids.alarmTopic }]);
+      }
+    });
+
+    it.each([
+      ['ingest failures', 'ingestQueue'],
+      ['scheduler and notification failures', 'queue'],
+    ] as const)('raise an alarm as soon as one of the %s waits in its queue', (_what, queue) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids[queue], 'QueueName'] } }],
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it('raise an alarm when two scheduler runs in a row fail', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.digest } }],
+        Period: 900,
+        Threshold: 1,
+        EvaluationPeriods: 2,
+        DatapointsToAlarm: 2,
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it('raise an alarm when the scheduler has not run for 30 minutes, no data counting as not run', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Invocations',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.digest } }],
+        Period: 1800,
+        Statistic: 'Sum',
+        ComparisonOperator: 'LessThanThreshold',
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'breaching',
+      });
+    });
+
+    it.each([
+      ['Bounce', 2],
+      ['Complaint', 0.05],
+    ])(
+      'raise an alarm when the %s rate of the configuration set reaches %s%%',
+      (event, percent) => {
+        const count = (metricName: string) => ({
+          Metric: {
+            Namespace: 'AWS/SES',
+            MetricName: metricName,
+            Dimensions: [{ Name: 'ses:configuration-set', Value: 'givefirst' }],
+          },
+          Period: 21600,
+          Stat: 'Sum',
+        });
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Threshold: percent,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          Metrics: [
+            { Id: 'expr_1', Expression: 'IF(sent > 0, 100 * events / sent, 0)', ReturnData: true },
+            { Id: 'events', MetricStat: count(event), ReturnData: false },
+            { Id: 'sent', MetricStat: count('Send'), ReturnData: false },
+          ],
+        });
+      },
+    );
+  });
+
+  describe('the bundles', () => {
+    const bundle = (id: string) => {
+      const assetPath = fn(id).Metadata?.['aws:asset:path'];
+      expect(assetPath).toMatch(/^asset\.[0-9a-f]{64}$/);
+      return (name: string) => join(assemblyDir, assetPath as string, name);
+    };
+    const code = (id: string) => readFileSync(bundle(id)('index.mjs'), 'utf8');
+
+    it('are each one ESM file that defines require for CommonJS dependencies, with its source map', () => {
+      for (const id of [ids.ingest, ids.digest, ids.unsubscribe, ids.notification]) {
+        expect(
+          code(id).startsWith(
+            "import { createRequire as __givefirstCreateRequire } from 'node:module';",
+          ),
+        ).toBe(true);
+        expect(existsSync(bundle(id)('index.mjs.map'))).toBe(true);
+      }
+    });
+
+    it('contain the AWS SDK instead of importing the runtime one', () => {
       // Static and dynamic imports only: the SDK's error messages quote require("@aws-sdk/...").
-      const sdkImports = code.match(/from\s*["']@aws-sdk\/[^"']+|import\(\s*["']@aws-sdk\/[^"']+/g);
-      expect(sdkImports).toBeNull();
-      expect(code).toContain('GetObjectCommand');
+      const ingest = code(ids.ingest);
+      expect(
+        ingest.match(/from\s*["']@aws-sdk\/[^"']+|import\(\s*["']@aws-sdk\/[^"']+/g),
+      ).toBeNull();
+      expect(ingest).toContain('GetObjectCommand');
+    });
+
+    it('carry only the clients their handler makes', () => {
+      const sesV2 = 'SimpleEmailService_v2';
+      const secrets = 'secretsmanager';
+      expect(code(ids.ingest)).not.toContain(sesV2);
+      expect(code(ids.ingest)).not.toContain(secrets);
+      expect(code(ids.digest)).toContain(sesV2);
+      expect(code(ids.digest)).toContain(secrets);
+      expect(code(ids.digest)).not.toContain('GetObjectCommand');
+      expect(code(ids.unsubscribe)).not.toContain(sesV2);
+      expect(code(ids.notification)).not.toContain(secrets);
     });
   });
 });

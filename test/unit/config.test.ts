@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { readDigestConfig } from '#adapters/config.ts';
+import {
+  parseEmailAddress,
+  parseMailDomain,
+  parseReplyTokenKeys,
+  readDigestConfig,
+} from '#adapters/config.ts';
 import { ConfigError } from '#domain/errors.ts';
 
 const aSecret = () => randomBytes(32).toString('base64');
@@ -10,8 +15,10 @@ function aDigestEnv(overrides: Record<string, string | undefined> = {}): NodeJS.
   const env: NodeJS.ProcessEnv = {
     TABLE_NAME: 'givefirst-table',
     MAIL_DOMAIN: 'In.Example.ORG',
+    FROM_ADDRESS: 'Digest@Example.ORG',
+    CONFIGURATION_SET: 'givefirst',
     PUBLIC_URL: 'https://givefirst.example.org/',
-    REPLY_TOKEN_KEYS: JSON.stringify({ signWith: 1, keys: { '1': aSecret() } }),
+    REPLY_TOKEN_KEYS_SECRET: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:keys-AbCdEf',
     AWS_REGION: 'eu-west-1',
     ...overrides,
   };
@@ -19,58 +26,114 @@ function aDigestEnv(overrides: Record<string, string | undefined> = {}): NodeJS.
   return env;
 }
 
-const readError = (env: NodeJS.ProcessEnv): unknown => {
+const errorOf = (act: () => unknown): unknown => {
   try {
-    readDigestConfig(env);
+    act();
   } catch (error) {
     return error;
   }
-  throw new Error('readDigestConfig did not throw');
+  throw new Error('it did not throw');
 };
 
 describe('readDigestConfig', () => {
-  it('reads every value, the keys decoded for makeTokens', () => {
-    // Prepare
-    const old = randomBytes(32);
-    const current = randomBytes(48);
-    const env = aDigestEnv({
-      REPLY_TOKEN_KEYS: JSON.stringify({
-        signWith: 2,
-        keys: { '1': old.toString('base64'), '2': current.toString('base64') },
-      }),
-    });
-
-    // Act
-    const config = readDigestConfig(env);
-
-    // Assess
-    expect(config).toEqual({
+  it('reads every value, domains and addresses lower-cased, the URL without its trailing slash', () => {
+    expect(readDigestConfig(aDigestEnv())).toEqual({
       tableName: 'givefirst-table',
       mailDomain: 'in.example.org',
+      fromAddress: 'digest@example.org',
+      configurationSet: 'givefirst',
       publicUrl: 'https://givefirst.example.org',
-      replyTokenKeys: {
-        signWith: 2,
-        keys: [
-          { id: 1, secret: old },
-          { id: 2, secret: current },
-        ],
-      },
+      replyTokenKeysSecret: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:keys-AbCdEf',
       region: 'eu-west-1',
     });
   });
 
   it('names every missing variable at once', () => {
     // Prepare
-    const env = aDigestEnv({ TABLE_NAME: undefined, REPLY_TOKEN_KEYS: '', AWS_REGION: undefined });
+    const env = aDigestEnv({ TABLE_NAME: undefined, FROM_ADDRESS: '', AWS_REGION: undefined });
 
     // Act
-    const error = readError(env);
+    const error = errorOf(() => readDigestConfig(env));
 
     // Assess
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toBe(
-      'missing environment: TABLE_NAME, REPLY_TOKEN_KEYS, AWS_REGION',
+      'missing environment: TABLE_NAME, FROM_ADDRESS, AWS_REGION',
     );
+  });
+
+  it.each(['givefirst.example.org', 'http://givefirst.example.org', 'https://x.org/?t=1'])(
+    'refuses PUBLIC_URL %j',
+    (publicUrl) => {
+      expect(() => readDigestConfig(aDigestEnv({ PUBLIC_URL: publicUrl }))).toThrow(
+        /^PUBLIC_URL=.* is not an https URL/,
+      );
+    },
+  );
+
+  it.each([
+    ['FROM_ADDRESS', 'givefirst <digest@example.org>', /is not a plain email address/],
+    ['MAIL_DOMAIN', 'in.example.org.', /is not a domain name/],
+  ])('refuses %s=%j', (name, value, message) => {
+    expect(() => readDigestConfig(aDigestEnv({ [name]: value }))).toThrow(message);
+  });
+});
+
+describe('the shared validators (the CDK app uses them too)', () => {
+  it.each([
+    ['In.Example.ORG', 'in.example.org'],
+    ['example', undefined],
+    ['log@example.org', undefined],
+    ['https://example.org', undefined],
+    ['ex ample.org', undefined],
+  ])('parseMailDomain(%j) is %j', (value, expected) => {
+    expect(parseMailDomain(value)).toBe(expected);
+  });
+
+  it.each([
+    ['Digest@Example.org', 'digest@example.org'],
+    ['digest+x@in.example.org', 'digest+x@in.example.org'],
+    ['digest@example', undefined],
+    ['@example.org', undefined],
+    ['a@b@example.org', undefined],
+    ['"a b"@example.org', undefined],
+    ['givefirst <digest@example.org>', undefined],
+  ])('parseEmailAddress(%j) is %j', (value, expected) => {
+    expect(parseEmailAddress(value)).toBe(expected);
+  });
+});
+
+describe('parseReplyTokenKeys', () => {
+  it('reads nested keys, as an operator writes them', () => {
+    const old = randomBytes(32);
+    const current = randomBytes(48);
+
+    const keys = parseReplyTokenKeys(
+      JSON.stringify({
+        signWith: 2,
+        keys: { '1': old.toString('base64'), '2': current.toString('base64') },
+      }),
+    );
+
+    expect(keys).toEqual({
+      signWith: 2,
+      keys: [
+        { id: 1, secret: old },
+        { id: 2, secret: current },
+      ],
+    });
+  });
+
+  it('reads a flat key1, as Secrets Manager generates it (44 letters and digits)', () => {
+    const generated = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefgh';
+
+    const keys = parseReplyTokenKeys(JSON.stringify({ signWith: 1, key1: generated }));
+
+    expect(keys).toEqual({
+      signWith: 1,
+      keys: [{ id: 1, secret: Buffer.from(generated, 'base64') }],
+    });
+    expect(keys.keys[0]?.secret.length).toBe(33);
   });
 
   it.each([
@@ -82,26 +145,18 @@ describe('readDigestConfig', () => {
     ['with no key listed', '{"signWith":1,"keys":{}}'],
     ['with a key id that is not a number', '{"signWith":1,"keys":{"one":"c2VjcmV0c2VjcmV0"}}'],
     ['with a key that is not base64', '{"signWith":1,"keys":{"1":"not base64!"}}'],
-    ['with a key that is not a string', '{"signWith":1,"keys":{"1":42}}'],
-  ])('refuses REPLY_TOKEN_KEYS %s, without quoting it', (_case, keys) => {
-    // Prepare
-    const env = aDigestEnv({ REPLY_TOKEN_KEYS: keys });
+    ['with a key that is not a string', '{"signWith":1,"key1":42}'],
+  ])('refuses keys %s, without quoting them', (_case, text) => {
+    const error = errorOf(() => parseReplyTokenKeys(text));
 
-    // Act
-    const error = readError(env);
-
-    // Assess
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toMatch(/^REPLY_TOKEN_KEYS /);
+    expect((error as Error).message).toMatch(/^the reply-token keys /);
     expect((error as Error).message).not.toContain('c2VjcmV0');
   });
 
-  it.each(['givefirst.example.org', 'http://givefirst.example.org', 'https://x.org/?t=1'])(
-    'refuses PUBLIC_URL %j',
-    (publicUrl) => {
-      expect(() => readDigestConfig(aDigestEnv({ PUBLIC_URL: publicUrl }))).toThrow(
-        /^PUBLIC_URL=.* is not an https URL/,
-      );
-    },
-  );
+  it('accepts a key made the documented way', () => {
+    expect(
+      parseReplyTokenKeys(JSON.stringify({ signWith: 1, keys: { '1': aSecret() } })).signWith,
+    ).toBe(1);
+  });
 });

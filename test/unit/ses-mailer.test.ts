@@ -1,6 +1,5 @@
 import { type SESv2Client, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '#adapters/logger.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 
 const mail = {
@@ -27,53 +26,44 @@ function scriptedSes(script: (Error | string)[]) {
   return { ses, calls };
 }
 
-const throttling = () => new TooManyRequestsException({ message: 'slow down', $metadata: {} });
-const throttled = () =>
-  Object.assign(new Error('Rate exceeded'), { $retryable: { throttling: true } });
-const noWait = async () => undefined;
-
 describe('the SES mailer', () => {
-  it('sends Simple content with the custom headers and reply-to', async () => {
+  it('sends Simple content with the custom headers, reply-to and configuration set', async () => {
+    // Prepare
     const { ses, calls } = scriptedSes(['m-1']);
 
-    expect(await makeSesMailer({ ses, logger: silentLogger, sleep: noWait }).send(mail)).toEqual({
-      messageId: 'm-1',
-    });
+    // Act
+    const sent = await makeSesMailer({ ses, configurationSet: 'givefirst' }).send(mail);
+
+    // Assess
+    expect(sent).toEqual({ messageId: 'm-1' });
     expect(calls[0]).toMatchObject({
+      FromEmailAddress: 'givefirst <digest@in.example.com>',
       ReplyToAddresses: ['reply+abc@in.example.com'],
+      ConfigurationSetName: 'givefirst',
       Content: { Simple: { Headers: [{ Name: 'Auto-Submitted', Value: 'auto-generated' }] } },
     });
   });
 
-  it('retries a throttled send with growing waits, then succeeds', async () => {
-    const { ses, calls } = scriptedSes([throttling(), throttled(), 'm-2']);
-    const waits: number[] = [];
+  it('names no configuration set when it has none (the local SES emulator)', async () => {
+    const { ses, calls } = scriptedSes(['m-1']);
 
-    const sent = await makeSesMailer({
-      ses,
-      logger: silentLogger,
-      backoffMs: 100,
-      sleep: async (ms) => void waits.push(ms),
-    }).send(mail);
+    await makeSesMailer({ ses }).send(mail);
 
-    expect(sent).toEqual({ messageId: 'm-2' });
-    expect(calls).toHaveLength(3);
-    expect(waits).toEqual([100, 200]);
+    expect(calls[0]).not.toHaveProperty('ConfigurationSetName');
   });
 
-  it('gives up after its attempts, and at once on any other error', async () => {
-    const always = scriptedSes([throttling(), throttling(), throttling()]);
-    await expect(
-      makeSesMailer({ ses: always.ses, logger: silentLogger, attempts: 3, sleep: noWait }).send(
-        mail,
-      ),
-    ).rejects.toBeInstanceOf(TooManyRequestsException);
-    expect(always.calls).toHaveLength(3);
+  it('sends once: a throttled send is the SDK client’s to retry, not the mailer’s', async () => {
+    // Prepare
+    const { ses, calls } = scriptedSes([
+      new TooManyRequestsException({ message: 'slow down', $metadata: {} }),
+      'm-2',
+    ]);
 
-    const refused = scriptedSes([new Error('Email address is not verified')]);
-    await expect(
-      makeSesMailer({ ses: refused.ses, logger: silentLogger, sleep: noWait }).send(mail),
-    ).rejects.toThrow(/not verified/);
-    expect(refused.calls).toHaveLength(1);
+    // Act
+    const sending = makeSesMailer({ ses }).send(mail);
+
+    // Assess
+    await expect(sending).rejects.toBeInstanceOf(TooManyRequestsException);
+    expect(calls).toHaveLength(1);
   });
 });

@@ -2,6 +2,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '#domain/ports.ts';
 import type { makeUnsubscribe } from '#use-cases/unsubscribe.ts';
+import {
+  type UnsubscribeResponse,
+  unsubscribeHeaders,
+  unsubscribePages,
+} from './unsubscribe-pages.ts';
 
 export interface RunningHttp {
   url: string;
@@ -9,20 +14,10 @@ export interface RunningHttp {
   close(): Promise<void>;
 }
 
-const page = (title: string, body: string) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<meta name="color-scheme" content="light dark"><title>${title}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}
-button{font:inherit;padding:.5rem 1rem;border-radius:.4rem;border:1px solid currentColor;background:none;color:inherit;cursor:pointer}</style>
-</head><body><h1>${title}</h1>${body}</body></html>`;
-
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-function reply(res: ServerResponse, status: number, html: string) {
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-  });
+function reply(res: ServerResponse, { status, html }: UnsubscribeResponse) {
+  res.writeHead(status, unsubscribeHeaders);
   res.end(html);
 }
 
@@ -94,8 +89,7 @@ export async function startUnsubscribeListener(options: {
       } catch (error) {
         // A throw here would be an uncaught exception: one request must cost one request.
         logger.error('web request failed', { failure: describe(error) });
-        if (!res.headersSent)
-          reply(res, 500, page('Something went wrong', '<p>Nothing was changed.</p>'));
+        if (!res.headersSent) reply(res, unsubscribePages.failed());
         else res.destroy();
       }
     },
@@ -114,62 +108,37 @@ export async function startUnsubscribeListener(options: {
   function handle(req: IncomingMessage, res: ServerResponse) {
     const target = readTarget(req.url);
     if (!target) {
-      reply(res, 400, page('Bad request', '<p>Nothing was changed.</p>'));
+      reply(res, unsubscribePages.badRequest());
       return;
     }
     const { token } = target;
     if (target.path !== '/unsubscribe') {
-      reply(res, 404, page('Not found', '<p>Nothing here.</p>'));
+      reply(res, unsubscribePages.notFound());
       return;
     }
     if (req.method === 'GET') {
-      const checked = options.unsubscribe.check(token);
-      if (checked.status === 'refused') {
-        reply(
-          res,
-          400,
-          page('This link does not work', '<p>It may have expired. Nothing was changed.</p>'),
-        );
-      } else {
-        const action = `/unsubscribe?t=${encodeURIComponent(token)}`;
-        reply(
-          res,
-          200,
-          page(
-            'Stop givefirst digests?',
-            `<form method="post" action="${action}"><button type="submit">Stop my digests</button></form>`,
-          ),
-        );
-      }
+      reply(res, unsubscribePages.confirm(token, options.unsubscribe.check(token)));
       return;
     }
     if (req.method !== 'POST') {
-      reply(res, 405, page('Not allowed', '<p>Nothing was changed.</p>'));
+      reply(res, unsubscribePages.notAllowed());
       return;
     }
     drain(req)
       .then(() => options.unsubscribe.unsubscribe(token))
       .then((outcome) => {
         logger.info('unsubscribe', { status: outcome.status });
-        if (outcome.status === 'unsubscribed') {
-          reply(res, 200, page('Done', '<p>You will get no more digests.</p>'));
-        } else {
-          reply(res, 400, page('This link does not work', '<p>Nothing was changed.</p>'));
-        }
+        reply(res, unsubscribePages.done(outcome));
       })
       .catch((error: unknown) => {
         if (error instanceof RequestTooLargeError) {
           // The rest of the body is not read: the connection closes after the answer.
           res.setHeader('connection', 'close');
-          reply(res, 413, page('Too large', '<p>Nothing was changed.</p>'));
+          reply(res, unsubscribePages.tooLarge());
           return;
         }
         logger.error('unsubscribe failed', { failure: describe(error) });
-        reply(
-          res,
-          500,
-          page('Something went wrong', '<p>Nothing was changed. Please try again.</p>'),
-        );
+        reply(res, unsubscribePages.failed());
       });
   }
   await new Promise<void>((resolve, reject) => {

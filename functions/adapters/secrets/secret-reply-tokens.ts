@@ -1,0 +1,36 @@
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { parseReplyTokenKeys } from '#adapters/config.ts';
+import { ConfigError } from '#domain/errors.ts';
+import type { Clock } from '#domain/ports.ts';
+import { makeTokens, type ReplyTokens } from '#domain/reply-token.ts';
+
+/** How long a container keeps the keys before reading the secret again (so a rotation reaches it). */
+export const replyTokenKeysMaxAgeMs = 5 * 60_000;
+
+/**
+ * The reply-token keys, read from Secrets Manager at run time and cached per container, so they
+ * never sit in the function's configuration (where `lambda:GetFunctionConfiguration` shows every
+ * environment variable). A warm container reads the secret at most once every five minutes; a
+ * new key (rotation) is picked up within that time.
+ */
+export function makeSecretReplyTokens(deps: {
+  secrets: SecretsManagerClient;
+  secretId: string;
+  clock: Clock;
+  maxAgeMs?: number;
+}): { current(): Promise<ReplyTokens> } {
+  const maxAgeMs = deps.maxAgeMs ?? replyTokenKeysMaxAgeMs;
+  let cached: { tokens: ReplyTokens; readAt: number } | undefined;
+  return {
+    async current() {
+      const now = deps.clock().getTime();
+      if (cached && now - cached.readAt < maxAgeMs) return cached.tokens;
+      const got = await deps.secrets.send(new GetSecretValueCommand({ SecretId: deps.secretId }));
+      if (got.SecretString === undefined) {
+        throw new ConfigError(`the secret ${deps.secretId} holds no string`);
+      }
+      cached = { tokens: makeTokens(parseReplyTokenKeys(got.SecretString)), readAt: now };
+      return cached.tokens;
+    },
+  };
+}

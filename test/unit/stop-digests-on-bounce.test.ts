@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '#adapters/logger.ts';
+import { makeStopDigestsOnBounce } from '#use-cases/stop-digests-on-bounce.ts';
+import { InMemoryUserStore } from '../builders/in-memory-user-store.ts';
+import { aUser } from '../builders/user.ts';
+
+const at = new Date('2026-03-02T08:00:00Z');
+
+/** The users in memory, and every pauseDigests call the use case made. */
+function aStore() {
+  const users = new InMemoryUserStore([aUser({ aliases: ['me@work.example.org'] })]);
+  const paused: { userId: string; at: Date }[] = [];
+  return {
+    paused,
+    store: {
+      findUserByAddress: (address: string) => users.findUserByAddress(address),
+      pauseDigests: async (userId: string, when: Date) => void paused.push({ userId, at: when }),
+    },
+  };
+}
+
+describe('stopping digests on a hard bounce or a complaint', () => {
+  it('stops the digests of the user the address belongs to, alias included', async () => {
+    // Prepare
+    const { store, paused } = aStore();
+    const stop = makeStopDigestsOnBounce({ store, clock: () => at, logger: silentLogger });
+
+    // Act
+    const outcomes = [
+      await stop('me@example.org', 'hard-bounce'),
+      await stop('ME@work.example.org', 'complaint'),
+    ];
+
+    // Assess
+    expect(outcomes).toEqual([
+      { status: 'stopped', userId: 'user-me', reason: 'hard-bounce' },
+      { status: 'stopped', userId: 'user-me', reason: 'complaint' },
+    ]);
+    expect(paused).toEqual([
+      { userId: 'user-me', at },
+      { userId: 'user-me', at },
+    ]);
+  });
+
+  it('changes nothing for an address no user has', async () => {
+    const { store, paused } = aStore();
+    const stop = makeStopDigestsOnBounce({ store, clock: () => at, logger: silentLogger });
+
+    expect(await stop('someone@else.example', 'complaint')).toEqual({ status: 'unknown-address' });
+    expect(paused).toEqual([]);
+  });
+});

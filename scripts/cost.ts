@@ -49,11 +49,11 @@ const secretPerCall = 0.05 / 10_000;
 // ── what one event costs the functions (measured locally or stated as assumed) ───────────────────
 /**
  * DynamoDB requests one logged message makes, from `npm run bench -- ingest` ("DynamoDB requests
- * per logged message, 1 recipient": 3 PutItem and 2 UpdateItem; 2 GetItem and 1 Query), each item
- * under 1 KB. Five recipients measured 11 writes.
+ * per logged message": 2 PutItem and 2 UpdateItem; 1 BatchGetItem of two items), each item under
+ * 1 KB, whatever the number of recipients (an alias adds one GetItem).
  */
-const dynamoWritesPerMessage = 5;
-const dynamoReadsPerMessage = 3;
+const dynamoWritesPerMessage = 4;
+const dynamoReadsPerMessage = 2;
 /** Share of writes that also write an index entry (assumed: user, slot and owner items carry index keys). */
 const indexWriteShare = 0.5;
 /**

@@ -124,6 +124,8 @@ async function schedulerReadsOnlyTheDue({ client, store }: Db): Promise<void> {
     clock,
     logger: silentLogger,
   });
+  // The run before finished the previous slot, as on a scheduler that runs every 15 minutes.
+  await store.setSchedulerCursor(slotOf(new Date(now.getTime() - slotMinutes * 60_000)));
   const requests = countRequests(client);
   const items = countQueryItems(client);
   const started = performance.now();

@@ -3,10 +3,10 @@
  * It runs on dynalite (always) and on AWS's DynamoDB Local (when Java is present), so the embedded
  * stack and AWS cannot drift. Each test gets a fresh table on a shared server.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
-import { keys, receiptRetentionDays } from '#adapters/dynamodb/table-design.ts';
+import { gsi2, keys, receiptRetentionDays } from '#adapters/dynamodb/table-design.ts';
 import { userIdFor } from '#domain/ids.ts';
 import type { LoggedMessage } from '#domain/model.ts';
 import {
@@ -247,6 +247,42 @@ function storeContract(backend: StoreBackend) {
         { userId: 'user-d', slot: '2025-03-13T06:00Z' },
       ]);
       expect(onlyTheLast).toEqual([{ userId: 'user-e', slot: '2025-03-14T00:00Z' }]);
+    });
+  });
+
+  describe('the slot index, as written before it was partitioned by day', () => {
+    test('still finds a user scheduled under the per-slot key, until they are scheduled again', async () => {
+      // Prepare
+      const { store, tableName } = await aStore();
+      const user = aUser({ userId: 'user-old', email: 'old@example.com' });
+      await store.addUser(user);
+      await running.client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...keys.user(user.userId),
+            ...user,
+            GSI2PK: gsi2.legacySlot('2025-03-04T07:00Z', gsi2.shardOf(user.userId)),
+            GSI2SK: user.userId,
+          },
+        }),
+      );
+
+      // Act
+      const found = await store.usersDueBetween('2025-03-04T06:45Z', '2025-03-04T07:00Z');
+      await store.scheduleDigest(user.userId, {
+        slot: '2025-03-05T07:00Z',
+        at: new Date('2025-03-05T07:00:00Z'),
+        localDate: '2025-03-05',
+      });
+      const after = [
+        await store.usersDueBetween('2025-03-04T06:45Z', '2025-03-04T07:00Z'),
+        await store.usersDueInSlot('2025-03-05T07:00Z'),
+      ];
+
+      // Assess
+      expect(found).toEqual([{ userId: 'user-old', slot: '2025-03-04T07:00Z' }]);
+      expect(after).toEqual([[], ['user-old']]);
     });
   });
 

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
+import { slotMinutes, slotOf } from '#domain/digest-schedule.ts';
 import type { DigestRecord, DigestStore, DueUser } from '#domain/ports.ts';
 import { conditional, type DynamoTable } from './dynamodb-table.ts';
 import { gsi2, indexNames, keys, slotShards } from './table-design.ts';
@@ -7,6 +8,22 @@ import { gsi2, indexNames, keys, slotShards } from './table-design.ts';
 /** The UTC day after a yyyy-mm-dd day. */
 const nextUtcDay = (day: string) =>
   DateTime.fromISO(day, { zone: 'utc' }).plus({ days: 1 }).toISODate() ?? '9999-12-31';
+
+/**
+ * The slots of a run whose profiles may still carry the per-slot key the index had before it was
+ * partitioned by day: a run reads those too, so such a user is found at their slot and scheduled
+ * again under the new key. At most the last day of a range, as the scheduler read before; once
+ * every profile has been scheduled again (a few days), none is left and this can go.
+ */
+function legacySlots(after: string | null, upTo: string): string[] {
+  const slots: string[] = [];
+  for (let at = Date.parse(upTo); slots.length < 96; at -= slotMinutes * 60_000) {
+    const slot = slotOf(new Date(at));
+    if (after ? slot <= after : slot < upTo) break;
+    slots.push(slot);
+  }
+  return slots;
+}
 
 /** Digests: the once-a-day record, the slot index of users due, the scheduler's cursor, let-go names shown. */
 export class DynamoDigestStore implements DigestStore {
@@ -119,10 +136,24 @@ export class DynamoDigestStore implements DigestStore {
         }),
       ),
     );
-    return (await Promise.all(queries))
+    const legacy = legacySlots(after, upTo).flatMap((slot) =>
+      Array.from({ length: slotShards }, async (_, shard) =>
+        (
+          await this.#t.queryAll({
+            IndexName: indexNames.bySlot,
+            KeyConditionExpression: 'GSI2PK = :p',
+            ExpressionAttributeValues: { ':p': gsi2.legacySlot(slot, shard) },
+            ProjectionExpression: 'userId',
+          })
+        ).map((i) => ({ userId: i.userId as string, slot })),
+      ),
+    );
+    const current = (await Promise.all(queries))
       .flat()
-      .map((i) => ({ userId: i.userId as string, slot: (i.GSI2SK as string).split('#')[0] ?? '' }))
-      .sort((a, b) => a.slot.localeCompare(b.slot));
+      .map((i) => ({ userId: i.userId as string, slot: (i.GSI2SK as string).split('#')[0] ?? '' }));
+    return [...current, ...(await Promise.all(legacy)).flat()].sort((a, b) =>
+      a.slot.localeCompare(b.slot),
+    );
   }
 
   async schedulerCursor(): Promise<string | null> {

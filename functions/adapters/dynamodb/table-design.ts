@@ -54,6 +54,8 @@ export const gsi2 = {
   entry: (slot: string, userId: string) => `${slot}#${userId}`,
   /** Sorts after every entry of `slot` and before every entry of a later slot ('$' follows '#'). */
   afterSlot: (slot: string) => `${slot}$`,
+  /** The per-slot key profiles carried before; read (never written) until none is left. */
+  legacySlot: (slot: string, shard: number) => `SLOT#${slot}#${shard}`,
   shardOf: (userId: string) =>
     (userId.charCodeAt(0) + userId.charCodeAt(userId.length - 1)) % slotShards,
 };

@@ -6,12 +6,13 @@ import {
   letGoNamesLimit,
   stripControls,
 } from '#domain/digest.ts';
+import { commandsMarker } from '#domain/reply-commands.ts';
 
 /**
- * The first line of the digest's footer. A reply-command parser ignores it and everything after
+ * The first line of the digest's footer: the reply-command reader ignores it and everything after
  * it, so a reply whose quote was not stripped never runs the examples written below it.
  */
-export const commandsMarker = '-- reply commands --';
+export { commandsMarker };
 
 /** The one line under the marker that teaches the reply commands. */
 export const commandsLine = 'Reply with: done 1 · snooze 2 3d · drop 3 · more · help';

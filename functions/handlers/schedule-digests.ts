@@ -4,6 +4,7 @@ import { makeDigestClients } from '#adapters/aws-clients.ts';
 import { makeClock } from '#adapters/clock.ts';
 import { readDigestConfig } from '#adapters/config.ts';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
+import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
 import { makeLogger } from '#adapters/logger.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import { makeTokens } from '#domain/reply-token.ts';
@@ -16,6 +17,11 @@ const clients = makeDigestClients(config.region);
 const clock = makeClock('system');
 const logger = makeLogger({ fn: 'schedule-digests' });
 const store = new DynamoStore({ client: clients.dynamo, tableName: config.tableName, clock });
+const steering = new DynamoSteeringStore({
+  client: clients.dynamo,
+  tableName: config.tableName,
+  clock,
+});
 const tokens = makeTokens(config.replyTokenKeys);
 const runScheduler = makeRunScheduler({
   store,
@@ -24,7 +30,7 @@ const runScheduler = makeRunScheduler({
   // that queue, runs makeSendDigest (DESIGN.md, "Digest path").
   sendDigest: makeSendDigest({
     store,
-    relationships: makeRelationships({ store, clock }),
+    relationships: makeRelationships({ store, steering, clock }),
     mailer: makeSesMailer({ ses: clients.ses, logger }),
     issueToken: (claims) => tokens.issue(claims),
     clock,

@@ -1,29 +1,63 @@
-import { buildLedger, type ContactLedger, type HelpItem, helpFirst } from '#domain/help-first.ts';
+import {
+  buildLedger,
+  type ContactLedger,
+  type HelpItem,
+  helpFirst,
+  helpFirstLimit,
+} from '#domain/help-first.ts';
 import type { User } from '#domain/model.ts';
-import type { Clock, LedgerStore } from '#domain/ports.ts';
+import type { Clock, LedgerStore, SteeringStore } from '#domain/ports.ts';
+import { cadencesOf, digestHistoryFrom, steerHelp, steerThreads } from '#domain/steering.ts';
 import { buildThreads, type ThreadView } from '#domain/threads.ts';
 
 export interface Relationships {
   ledger: ContactLedger[];
   threads: ThreadView[];
   helpFirst: { items: HelpItem[]; more: number };
+  /** Every Help-first item, ranked, past the limit too (what `more` shows). */
+  allHelp: HelpItem[];
+  /** Let-go pairs the user let go themselves (`drop`): no footer names them. */
+  quietlyLetGo: string[];
 }
 
 /**
  * A user's relationships at a moment: each contact's ledger, the threads, and Help first.
  *
  * Primary course:
- * 1. Read every message logged for the user (one Query, paged; only the fields the views read).
- * 2. Build the threads (for replies seen in the user's own mail and let-go contacts).
- * 3. Build each contact's ledger and rank Help first, judged at `asOf` on the user's calendar.
+ * 1. Read every message logged for the user (one Query, paged; only the fields the views read),
+ *    and what their reply commands steered, with the digests they were sent lately.
+ * 2. Build the threads (for replies seen in the user's own mail and let-go contacts), then apply
+ *    the steering: done, dropped, revived, snoozed, and the three-digest let-go.
+ * 3. Build each contact's ledger and rank Help first, judged at `asOf` on the user's calendar,
+ *    without the items the user marked done, dropped or snoozed.
  */
-export function makeRelationships(deps: { store: LedgerStore; clock: Clock }) {
+export function makeRelationships(deps: {
+  store: LedgerStore;
+  steering?: Pick<SteeringStore, 'listSteers' | 'digestsSince'>;
+  clock: Clock;
+}) {
   return async function relationships(user: User, asOf?: Date): Promise<Relationships> {
     const now = asOf ?? deps.clock();
-    const messages = await deps.store.listThreadMessages(user.userId);
-    const threads = buildThreads(messages, user.timeZone, now);
-    const settings = { timeZone: user.timeZone, neverLog: user.neverLog };
+    const { timeZone } = user;
+    const [messages, steerList, digests] = await Promise.all([
+      deps.store.listThreadMessages(user.userId),
+      deps.steering?.listSteers(user.userId) ?? [],
+      deps.steering?.digestsSince(user.userId, digestHistoryFrom(now, timeZone)) ?? [],
+    ]);
+    const steers = new Map(steerList.map((s) => [s.key, s]));
+    const built = buildThreads(messages, timeZone, now);
+    const { threads, quietlyLetGo } = steerThreads(built, steers, digests, now, timeZone);
+    const settings = { timeZone, neverLog: user.neverLog, cadences: cadencesOf(steerList) };
     const ledger = buildLedger(messages, threads, settings, now);
-    return { ledger, threads, helpFirst: helpFirst(ledger, settings, now) };
+    const ranked = helpFirst(ledger, settings, now, Number.POSITIVE_INFINITY);
+    const allHelp = steerHelp(ranked.items, steers, now, timeZone);
+    const items = allHelp.slice(0, helpFirstLimit);
+    return {
+      ledger,
+      threads,
+      helpFirst: { items, more: allHelp.length - items.length },
+      allHelp,
+      quietlyLetGo,
+    };
   };
 }

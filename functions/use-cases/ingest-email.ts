@@ -25,6 +25,7 @@ import type { Logger, ParseMail, RawMailStore, ReceiptSummary, Store } from '#do
 import { topmostAttribution } from '#domain/reply-attribution.ts';
 import { rawMailRetentionDays } from '#domain/retention.ts';
 import { judgeSender } from '#domain/sender-auth.ts';
+import type { HandleReply } from './handle-reply.ts';
 
 export interface IngestEmailDeps {
   store: Store;
@@ -32,6 +33,8 @@ export interface IngestEmailDeps {
   parseMail: ParseMail;
   mailDomain: string;
   logger: Logger;
+  /** Reply commands (mail to `reply+TOKEN@D`); without it they are refused as not available. */
+  handleReply?: HandleReply;
 }
 
 /** A Cc'd reply's owner is looked up by at most this many of the Message-IDs it answers (the latest). */
@@ -53,7 +56,8 @@ const reject = (
  * 1. Record the receipt (a re-delivered receipt returns its first outcome).
  * 2. Read which of our addresses it reached, from the envelope (a Bcc'd log address is only there).
  * 3. Parse the raw MIME, streaming, while step 1 is written (so even a rejection names its sender).
- * 4. For a log address: refuse automated mail; find the user by the From address, judge the
+ * 4. A reply address goes to the reply commands (handle-reply.ts).
+ *    For a log address: refuse automated mail; find the user by the From address, judge the
  *    sender's authentication, and log their message (or, sent to the log address alone, the
  *    message it forwards); a sender who is no user may be a contact whose reply Cc'd the log
  *    address: its owner comes from the Message-IDs it answers.
@@ -100,7 +104,10 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       return reject('onboarding-closed', 'this instance does not take sign-ups by email');
     }
     if (target.kind === 'reply') {
-      return reject('not-available-yet', 'reply commands are not handled by this version');
+      if (!deps.handleReply) {
+        return reject('not-available-yet', 'reply commands are not handled by this deployment');
+      }
+      return deps.handleReply({ email, envelope, token: target.token });
     }
 
     const { classification, because } = classifyMessage(email);

@@ -26,7 +26,10 @@ const tokenDays = 45;
  */
 export function makeSendDigest(deps: {
   store: DigestStore;
-  relationships: (user: User, asOf?: Date) => Promise<Relationships>;
+  relationships: (
+    user: User,
+    asOf?: Date,
+  ) => Promise<Omit<Relationships, 'quietlyLetGo' | 'allHelp'> & Partial<Relationships>>;
   mailer: Mailer;
   issueToken: (claims: TokenClaims) => string;
   clock: Clock;
@@ -37,7 +40,11 @@ export function makeSendDigest(deps: {
   return async function sendDigest(user: User): Promise<SendDigestOutcome> {
     const now = deps.clock();
     const relationships = await deps.relationships(user, now);
-    const shown = new Set(await deps.store.letGoShown(user.userId));
+    // People the user let go themselves (`drop`) are not announced back to them.
+    const shown = new Set([
+      ...(await deps.store.letGoShown(user.userId)),
+      ...(relationships.quietlyLetGo ?? []),
+    ]);
     const digest = composeDigest({ user, relationships, now, letGoAlreadyShown: shown });
     const localDate = digest?.date ?? '';
     if (!digest) return { status: 'nothing-to-show', localDate };

@@ -39,6 +39,18 @@ export const keys = {
     SK: `DIGEST#${localDate}`,
   }),
   letGoShown: (userId: string) => ({ PK: `USER#${userId}`, SK: 'LETGO-SHOWN' }),
+  steer: (userId: string, steerKey: string) => ({
+    PK: `USER#${userId}`,
+    SK: `STEER#${steerKey}`,
+  }),
+  commandMail: (userId: string, messageKey: string) => ({
+    PK: `USER#${userId}`,
+    SK: `COMMANDS#${messageKey}`,
+  }),
+  confirmationsInHour: (userId: string, hour: string) => ({
+    PK: `USER#${userId}`,
+    SK: `CONFIRMED#${hour}`,
+  }),
   schedulerCursor: () => ({ PK: 'SCHEDULER', SK: 'CURSOR' }),
   parkedReply: (messageKey: string, receiptId: string) => ({
     PK: `PARKED#${messageKey}`,
@@ -52,7 +64,12 @@ export const prefixes = {
   messages: 'MSG#',
   threads: 'THREAD#',
   awaitedMarker: '#AWAIT#',
+  steers: 'STEER#',
+  digests: 'DIGEST#',
 };
+
+/** How long a command mail's record is kept (a copy delivered later than this is answered again). */
+export const commandMailRetentionDays = 30;
 
 /** The slot index spreads each slot's users over this many partitions, so no slot is one hot key. */
 export const slotShards = 4;

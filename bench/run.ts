@@ -9,6 +9,7 @@ const benches: [string, () => Promise<{ run(): Promise<void> }>][] = [
   ['digest', () => import('./digest.bench.ts')],
   ['large', () => import('./large-mail.bench.ts')],
   ['phrases', () => import('./phrases.bench.ts')],
+  ['reply', () => import('./reply.bench.ts')],
 ];
 
 const only = process.argv.slice(2);

@@ -114,6 +114,9 @@ export interface DigestItemRef {
   address: string;
   threadKey: string | null;
   messageKey: string | null;
+  /** As the digest showed them, so an answer names the item without rebuilding it. */
+  name?: string;
+  subject?: string | null;
 }
 
 export interface DigestRecord {

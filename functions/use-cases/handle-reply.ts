@@ -256,12 +256,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
         case 'snooze':
         case 'done':
         case 'drop': {
-          const found = await resolveMany(
-            command.targets,
-            await digestOf(),
-            await relOf(),
-            command.verb,
-          );
+          const found = await resolveMany(command.targets, await digestOf(), relOf, command.verb);
           if ('why' in found) {
             problem(found.why);
             break;
@@ -271,16 +266,16 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
             problem('already done by a line above');
             break;
           }
-          for (const t of fresh) {
-            done.add(`${command.verb} ${t.key}`);
-            if (command.verb === 'snooze') {
-              await steering.steer(user.userId, { key: t.key, snoozedUntil: command.until });
-            } else if (command.verb === 'done') {
-              await steering.steer(user.userId, { key: t.key, doneAt: at });
-            } else {
-              await steering.steer(user.userId, { key: t.key, droppedAt: at, revivedAt: null });
-            }
-          }
+          for (const t of fresh) done.add(`${command.verb} ${t.key}`);
+          const fields =
+            command.verb === 'snooze'
+              ? { snoozedUntil: command.until }
+              : command.verb === 'done'
+                ? { doneAt: at }
+                : { droppedAt: at, revivedAt: null };
+          await Promise.all(
+            fresh.map((t) => steering.steer(user.userId, { key: t.key, ...fields })),
+          );
           const labels = listOf(fresh.map((t) => t.label));
           lines.push(
             command.verb === 'snooze'
@@ -426,19 +421,29 @@ function nameOf(rel: Relationships, address: string): string {
   return stripControls(l?.name ?? '').replace(/^"(.*)"$/, '$1') || address;
 }
 
-/** A numbered item: its thread (Waiting, or a Help-first item that also awaits a reply) and its Help-first entry. */
-function thingsOf(item: DigestItemRef, rel: Relationships): Thing[] {
-  const name = nameOf(rel, item.address);
-  const subject = item.threadKey
-    ? (rel.threads.find((t) => t.threadKey === item.threadKey)?.subject ?? null)
-    : null;
-  const label = itemLabel(name, subject ?? helpKindLabels[item.kind] ?? null);
+/**
+ * A numbered item: its thread (Waiting, or a Help-first item that also awaits a reply) and its
+ * Help-first entry, named as the digest showed it.
+ */
+function thingsOf(item: DigestItemRef, label: string): Thing[] {
   return [
     ...(item.threadKey ? [{ key: steerKeys.pair(item.threadKey, item.address), label }] : []),
     ...(item.section === 'help-first'
       ? [{ key: steerKeys.help(item.kind, item.address), label }]
       : []),
   ];
+}
+
+/** How an answer names a numbered item: as the digest did (older records: from the threads). */
+async function labelOf(item: DigestItemRef, rel: () => Promise<Relationships>): Promise<string> {
+  if (item.name) {
+    return itemLabel(item.name, item.subject ?? helpKindLabels[item.kind] ?? null);
+  }
+  const r = await rel();
+  const subject = item.threadKey
+    ? (r.threads.find((t) => t.threadKey === item.threadKey)?.subject ?? null)
+    : null;
+  return itemLabel(nameOf(r, item.address), subject ?? helpKindLabels[item.kind] ?? null);
 }
 
 /** Whether a name as typed means this contact: the address, its local part, the name or first name. */
@@ -491,27 +496,30 @@ function noSuchItem(number: number, digest: DigestRecord | null): string {
 async function resolveMany(
   targets: Target[] | 'all',
   digest: DigestRecord | null,
-  rel: Relationships,
+  relOf: () => Promise<Relationships>,
   verb: 'snooze' | 'done' | 'drop',
 ): Promise<Thing[] | { why: string }> {
+  const numbered = async (items: DigestItemRef[]) =>
+    (await Promise.all(items.map(async (i) => thingsOf(i, await labelOf(i, relOf))))).flat();
   if (targets === 'all') {
     if (!digest || digest.items.length === 0)
       return { why: 'this reply is not to a digest with items' };
-    return digest.items.flatMap((i) => thingsOf(i, rel));
+    return numbered(digest.items);
   }
   const things: Thing[] = [];
   for (const target of targets) {
     if (target.by === 'number') {
       const item = digest?.items.find((i) => i.number === target.number);
       if (!item) return { why: noSuchItem(target.number, digest) };
-      things.push(...thingsOf(item, rel));
+      things.push(...(await numbered([item])));
       continue;
     }
+    const rel = await relOf();
     const who = resolvePerson(target, digest, rel);
     if ('why' in who) return who;
     const inDigest = digest?.items.filter((i) => i.address === who.address) ?? [];
     if (inDigest.length > 0) {
-      things.push(...inDigest.flatMap((i) => thingsOf(i, rel)));
+      things.push(...(await numbered(inDigest)));
       continue;
     }
     const open = verb === 'snooze' ? ['due'] : ['due', 'waiting'];

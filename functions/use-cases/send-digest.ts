@@ -60,6 +60,8 @@ export function makeSendDigest(deps: {
         address: i.address,
         threadKey: i.threadKey,
         messageKey: i.messageKey,
+        name: i.name,
+        subject: i.subject,
       })),
     });
     if (!begun) return { status: 'already-begun', localDate: digest.date };

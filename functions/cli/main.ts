@@ -177,6 +177,7 @@ const commands: Record<string, (conn: Connection, args: string[]) => Promise<num
       const rendered = renderDigest(digest, {
         replyAddress: `reply+TOKEN@${conn.mailDomain}`,
         unsubscribeUrl: `${publicUrl(conn)}/unsubscribe?t=TOKEN`,
+        logAddress: `log@${conn.mailDomain}`,
       });
       return `Subject: ${rendered.subject}\n\n${rendered.text}`;
     });

@@ -70,7 +70,11 @@ export function makeSendDigest(deps: {
     const claims = { userId: user.userId, ref: digest.date, expiresAt };
     const reply = `reply+${deps.issueToken({ ...claims, kind: 'digest' })}@${deps.mailDomain}`;
     const unsubscribe = deps.unsubscribeUrl(deps.issueToken({ ...claims, kind: 'unsubscribe' }));
-    const rendered = renderDigest(digest, { replyAddress: reply, unsubscribeUrl: unsubscribe });
+    const rendered = renderDigest(digest, {
+      replyAddress: reply,
+      unsubscribeUrl: unsubscribe,
+      logAddress: `log@${deps.mailDomain}`,
+    });
     try {
       const { messageId } = await deps.mailer.send({
         from: `givefirst <digest@${deps.mailDomain}>`,

@@ -227,6 +227,8 @@ export interface SteeringStore {
   steer(userId: string, change: Steer): Promise<void>;
   listSteers(userId: string): Promise<Steer[]>;
   updateSettings(userId: string, change: SettingsChange): Promise<void>;
+  /** Claims a one-time note to a user (an unknown tag named once): true only the first time. */
+  claimNote(userId: string, noteKey: string): Promise<boolean>;
   /** The digest records of a user from a local date on (their numbered items), oldest first. */
   digestsSince(userId: string, localDate: string): Promise<DigestRecord[]>;
 }

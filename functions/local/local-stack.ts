@@ -113,7 +113,7 @@ export async function startLocalStack(
       mailDomain: config.mailDomain,
       maxMessageBytes,
       rawMail: services.rawMail,
-      ingest: services.makeIngest(replies.handleReply),
+      ingest: services.makeIngest(replies.answers),
       clock,
       logger,
       verdictsFor: async (session, rawKey) =>

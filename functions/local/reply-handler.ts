@@ -1,13 +1,14 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
-import { makeHandleReply } from '#use-cases/handle-reply.ts';
+import { confirmationsPerHour, makeHandleReply } from '#use-cases/handle-reply.ts';
+import { makeNoteUnknownTags } from '#use-cases/note-unknown-tags.ts';
 import { localRegion } from './local-config.ts';
 import type { LocalServices } from './services.ts';
 import { localReplyTokens } from './token-keys.ts';
 
 /**
- * Reply commands on the local stack: answers go out through the SES emulator (its page shows
+ * Reply commands and unknown-tag notes on the local stack: answers go out through the SES emulator (its page shows
  * them), tokens are read with the data folder's key.
  */
 export async function makeLocalReplyHandler(
@@ -25,16 +26,27 @@ export async function makeLocalReplyHandler(
     endpoint: options.sesEndpoint,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+  const tokens = await localReplyTokens(options.dataDir);
+  const mailer = makeSesMailer({ ses, logger: options.logger });
   const handleReply = makeHandleReply({
     users: services.store,
     digests: services.store,
     steering: services.steering,
     relationships: services.relationships,
-    tokens: await localReplyTokens(options.dataDir),
-    mailer: makeSesMailer({ ses, logger: options.logger }),
+    tokens,
+    mailer,
     clock: options.clock,
     logger: options.logger,
     mailDomain: options.mailDomain,
   });
-  return { handleReply, close: () => ses.destroy() };
+  const noteUnknownTags = makeNoteUnknownTags({
+    steering: services.steering,
+    mailer,
+    tokens,
+    clock: options.clock,
+    logger: options.logger,
+    mailDomain: options.mailDomain,
+    perHour: confirmationsPerHour,
+  });
+  return { answers: { handleReply, noteUnknownTags }, close: () => ses.destroy() };
 }

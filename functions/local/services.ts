@@ -9,6 +9,7 @@ import type { HandleReply } from '#use-cases/handle-reply.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
 import { makeListThreads } from '#use-cases/list-threads.ts';
+import type { NoteUnknownTags } from '#use-cases/note-unknown-tags.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
 
 /** The use cases wired to local adapters: shared by the local stack, the CLI and the tests. */
@@ -32,14 +33,14 @@ export function makeLocalServices(options: {
   });
   const rawMail = new FsRawMailStore(path.join(options.dataDir, 'raw-mail'));
   /** The ingest use case; the running stack adds reply commands, which need a mailer. */
-  const makeIngest = (handleReply?: HandleReply) =>
+  const makeIngest = (answers?: { handleReply: HandleReply; noteUnknownTags: NoteUnknownTags }) =>
     makeIngestEmail({
       store,
       rawMail,
       parseMail,
       mailDomain: options.mailDomain,
       logger: options.logger,
-      ...(handleReply ? { handleReply } : {}),
+      ...answers,
     });
   const ingest = makeIngest();
   const registerUser = makeRegisterUser({ users: store, clock: options.clock, digests: store });

@@ -26,6 +26,7 @@ import { topmostAttribution } from '#domain/reply-attribution.ts';
 import { rawMailRetentionDays } from '#domain/retention.ts';
 import { judgeSender } from '#domain/sender-auth.ts';
 import type { HandleReply } from './handle-reply.ts';
+import type { NoteUnknownTags } from './note-unknown-tags.ts';
 
 export interface IngestEmailDeps {
   store: Store;
@@ -35,6 +36,8 @@ export interface IngestEmailDeps {
   logger: Logger;
   /** Reply commands (mail to `reply+TOKEN@D`); without it they are refused as not available. */
   handleReply?: HandleReply;
+  /** Tells a user, once, about a tag of their log address that was not understood. */
+  noteUnknownTags?: NoteUnknownTags;
 }
 
 /** A Cc'd reply's owner is looked up by at most this many of the Message-IDs it answers (the latest). */
@@ -133,7 +136,13 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       mailDomain,
       attribution: topmostAttribution(email.text, user.timeZone),
     });
-    if (built.kind === 'message') return save(built.message);
+    if (built.kind === 'message') {
+      const outcome = await save(built.message);
+      if (outcome.status === 'logged' && target.tags.unknown.length > 0) {
+        await deps.noteUnknownTags?.(user, target.tags.unknown);
+      }
+      return outcome;
+    }
     const forwarded = findForwardedMessage(email, user.timeZone);
     if (forwarded) return logForward(forwarded, user, target.tags, envelope);
     return reject('nothing-to-track', built.detail, user.userId);

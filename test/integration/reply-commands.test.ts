@@ -202,6 +202,69 @@ describe('reply commands', () => {
     expect(await stateOf('Alice')).toBe('replied');
   });
 
+  it('revive, cadence, never and more in one reply, each with its line', async () => {
+    nextHour();
+    const before = (await sent()).length;
+
+    await reply('gmail', 'revive dan\ncadence alice 30d\nnever @spam.example\nmore');
+
+    const text = (await answerSince(before)).body.text ?? '';
+    expect(text).toContain('Revived Dan: they are back in your digest.');
+    expect(text).toContain('Keeping in touch with Alice every 30 days.');
+    expect(text).toContain('@spam.example will never be logged or suggested.');
+    expect(text).toContain('Nothing more: the digest showed everything open.');
+    expect(await stateOf('Dan')).toBe('due');
+    const ledger = (await stack.services.relationships(me, now)).ledger;
+    expect(ledger.find((c) => c.address === 'alice@x.com')?.cadenceDays).toBe(30);
+    expect((await stack.services.store.getUser(me.userId))?.neverLog).toEqual(['@spam.example']);
+  });
+
+  it('weekly, then pause 2w: the schedule index moves each time', async () => {
+    nextHour();
+    const mondayAt0730 = slotOf(new Date('2026-12-07T06:30:00Z'));
+    const fridayAt0730 = slotOf(new Date('2026-12-04T06:30:00Z'));
+
+    await reply('gmail', 'weekly');
+    const weekly = [
+      await stack.services.store.usersDueInSlot(fridayAt0730),
+      await stack.services.store.usersDueInSlot(mondayAt0730),
+    ];
+    await reply('outlook', 'pause 2w');
+    const paused = await stack.services.store.usersDueInSlot(mondayAt0730);
+
+    expect(weekly).toEqual([[], [me.userId]]);
+    expect(paused).toEqual([]);
+    // Paused until Thursday 17 December: the first Monday after it.
+    expect(
+      await stack.services.store.usersDueInSlot(slotOf(new Date('2026-12-21T06:30:00Z'))),
+    ).toEqual([me.userId]);
+    expect((await sent()).at(-1)?.body.text).toContain('Digests paused until Thu 17 Dec.');
+    await reply('gmail', 'resume\nweekdays');
+    expect(await stack.services.store.usersDueInSlot(fridayAt0730)).toEqual([me.userId]);
+  });
+
+  it('a log address with a tag givefirst does not know gets one note naming it, and the message is logged', async () => {
+    nextHour();
+    const before = (await sent()).length;
+    const logTo = async (id: string) =>
+      stack.sendRaw(
+        { from: 'me@example.com', to: [`log+3dd@${domain}`] },
+        aRawMessage({
+          to: 'Fay <fay@f.example>',
+          subject: `Plans ${id}`,
+          messageId: `<${id}@m.example.com>`,
+        }),
+      );
+
+    const first = await logTo('tag1');
+    await logTo('tag2');
+
+    expect(first).toContain('(logged)');
+    const text = (await answerSince(before)).body.text ?? '';
+    expect(text).toContain('did not understand the tag “3dd”');
+    expect(text).toContain('fyi, ask, promise, gave, thanks');
+  });
+
   it('the same reply delivered twice is applied and answered once', async () => {
     nextHour();
     const before = (await sent()).length;

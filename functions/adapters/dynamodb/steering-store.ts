@@ -95,6 +95,18 @@ export class DynamoSteeringStore implements SteeringStore {
     );
   }
 
+  claimNote(userId: string, noteKey: string): Promise<boolean> {
+    return conditional(
+      this.#db.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: { ...keys.note(userId, noteKey), at: this.#clock().toISOString() },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
+  }
+
   countConfirmation(userId: string, hour: string, limit: number): Promise<boolean> {
     return conditional(
       this.#db.send(

@@ -47,6 +47,7 @@ export const keys = {
     PK: `USER#${userId}`,
     SK: `COMMANDS#${messageKey}`,
   }),
+  note: (userId: string, noteKey: string) => ({ PK: `USER#${userId}`, SK: `NOTE#${noteKey}` }),
   confirmationsInHour: (userId: string, hour: string) => ({
     PK: `USER#${userId}`,
     SK: `CONFIRMED#${hour}`,

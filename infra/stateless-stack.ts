@@ -11,7 +11,7 @@ import {
 } from 'aws-cdk-lib/aws-ses-actions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { bindRawMail, bindTable } from './constructs/bindings.ts';
+import { bindRawMail, bindTable, grantSendAsDigest } from './constructs/bindings.ts';
 import { DigestScheduler } from './constructs/digest-scheduler.ts';
 import { GivefirstFunction } from './constructs/givefirst-function.ts';
 import { rawMailPrefix } from './raw-mail.ts';
@@ -21,7 +21,7 @@ export interface StatelessStackProps extends StackProps {
   readonly mailDomain: string;
   /** Where the links in mail (unsubscribe) point: https, no trailing slash. */
   readonly publicUrl: string;
-  /** REPLY_TOKEN_KEYS for the digest function: a dynamic reference to the secret, never the keys. */
+  /** REPLY_TOKEN_KEYS for the digest and ingest functions: a dynamic reference to the secret, never the keys. */
   readonly replyTokenKeys: string;
   readonly table: ITable;
   readonly rawMailBucket: IBucket;
@@ -49,13 +49,16 @@ export class StatelessStack extends Stack {
 
     this.ingestFunction = new GivefirstFunction(this, 'IngestEmail', {
       handlerFile: 'functions/handlers/ingest-email.ts',
-      description: 'Ingests one SES receipt: reads the raw mail from S3 and logs it.',
-      environment: { MAIL_DOMAIN: props.mailDomain },
+      description:
+        'Ingests one SES receipt: reads the raw mail from S3 and logs it, or applies and answers reply commands.',
+      environment: { MAIL_DOMAIN: props.mailDomain, REPLY_TOKEN_KEYS: props.replyTokenKeys },
       retryAttempts: 2,
       onFailure: new SqsDestination(this.ingestFailures),
     });
     bindTable(this.ingestFunction, props.table);
     bindRawMail(this.ingestFunction, props.rawMailBucket, rawMailPrefix);
+    // Answers to reply commands go out as digest@D, as digests do.
+    grantSendAsDigest(this.ingestFunction, props.mailDomain);
 
     new Alarm(this, 'IngestFailuresAlarm', {
       alarmDescription:

@@ -5,11 +5,12 @@ import { makeDocumentClient } from './dynamodb/client.ts';
 // The SDK clients a function uses, made once per container at module scope. One factory a path,
 // so each function's bundle carries only the clients it calls.
 
-/** The inbound path (ingest-email): the table and the raw-mail bucket. */
+/** The inbound path (ingest-email): the table, the raw-mail bucket, and SES v2 to answer replies. */
 export function makeAwsClients(region: string) {
   return {
     dynamo: makeDocumentClient({ region }),
     s3: new S3Client({ region }),
+    ses: new SESv2Client({ region }),
   };
 }
 

@@ -7,6 +7,8 @@ export interface FunctionConfig {
   rawMailBucket: string;
   rawMailPrefix: string;
   mailDomain: string;
+  /** The reply-token keys: reply commands read them, their answers are signed with them. */
+  replyTokenKeys: { keys: TokenKey[]; signWith: number };
   region: string;
 }
 
@@ -27,6 +29,7 @@ export function readFunctionConfig(env: NodeJS.ProcessEnv): FunctionConfig {
     'RAW_MAIL_BUCKET',
     'RAW_MAIL_PREFIX',
     'MAIL_DOMAIN',
+    'REPLY_TOKEN_KEYS',
     'AWS_REGION',
   ]);
   return {
@@ -34,6 +37,7 @@ export function readFunctionConfig(env: NodeJS.ProcessEnv): FunctionConfig {
     rawMailBucket: vars.RAW_MAIL_BUCKET,
     rawMailPrefix: vars.RAW_MAIL_PREFIX,
     mailDomain: vars.MAIL_DOMAIN.toLowerCase(),
+    replyTokenKeys: parseReplyTokenKeys(vars.REPLY_TOKEN_KEYS),
     region: vars.AWS_REGION,
   };
 }

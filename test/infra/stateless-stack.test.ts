@@ -79,6 +79,7 @@ describe('GivefirstStateless', () => {
           RAW_MAIL_BUCKET: { Ref: ids.bucket },
           RAW_MAIL_PREFIX: 'inbound/',
           MAIL_DOMAIN: 'log.givefirst.test',
+          REPLY_TOKEN_KEYS: '{{resolve:secretsmanager:givefirst/reply-token-keys:SecretString:::}}',
           NODE_OPTIONS: '--enable-source-maps',
         },
       });
@@ -106,6 +107,21 @@ describe('GivefirstStateless', () => {
               Effect: 'Allow',
               Action: Match.arrayWith(['s3:GetObject*']),
               Resource: Match.arrayWith([{ 'Fn::Join': ['', [bucketArn, '/inbound/*']] }]),
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('may send mail only as digest@D (answers to reply commands)', () => {
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^IngestEmailServiceRole') }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: 'ses:SendEmail',
+              Condition: { StringEquals: { 'ses:FromAddress': 'digest@log.givefirst.test' } },
             }),
           ]),
         },
@@ -235,13 +251,16 @@ describe('GivefirstStateless', () => {
       });
     });
 
-    it('is the only function that may send mail, and may not touch raw mail', () => {
+    it('shares sending only with the ingest function (answers to reply commands), and may not touch raw mail', () => {
       const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
       const sending = policies.filter(([, p]) => JSON.stringify(p).includes('ses:Send'));
-      expect(sending.map(([id]) => id)).toEqual([
+      expect(sending.map(([id]) => id).sort()).toEqual([
         expect.stringMatching(/^DigestSchedulerScheduleDigestsServiceRole/),
+        expect.stringMatching(/^IngestEmailServiceRole/),
       ]);
-      const digestPolicy = JSON.stringify(sending[0]?.[1]);
+      const digestPolicy = JSON.stringify(
+        sending.find(([id]) => id.startsWith('DigestScheduler'))?.[1],
+      );
       expect(digestPolicy).not.toMatch(/"s3:/);
     });
 

@@ -33,6 +33,7 @@ describe('ingest handler on an SES receipt event, raw mail in S3', () => {
       RAW_MAIL_BUCKET: 'raw-mail',
       RAW_MAIL_PREFIX: 'inbound/',
       MAIL_DOMAIN: mailDomain,
+      REPLY_TOKEN_KEYS: JSON.stringify({ signWith: 1, keys: { 1: 'a'.repeat(44) } }),
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',

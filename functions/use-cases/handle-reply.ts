@@ -206,16 +206,25 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
       headers['In-Reply-To'] = `<${normaliseMessageId(email.messageId)}>`;
       headers.References = `<${normaliseMessageId(email.messageId)}>`;
     }
-    await mailer.send({
-      from: `givefirst <digest@${mailDomain}>`,
-      to: user.email,
-      replyTo,
-      subject: subject ? `Re: ${subject}` : 'givefirst',
-      text,
-      html: answerHtml(text),
-      headers,
-    });
-    return true;
+    try {
+      await mailer.send({
+        from: `givefirst <digest@${mailDomain}>`,
+        to: user.email,
+        replyTo,
+        subject: subject ? `Re: ${subject}` : 'givefirst',
+        text,
+        html: answerHtml(text),
+        headers,
+      });
+      return true;
+    } catch (error) {
+      // The commands are applied: a lost answer is better than a receipt failed for redrive.
+      logger.warn('answer not sent', {
+        userId: user.userId,
+        failure: error instanceof Error ? error.message : String(error),
+      });
+      return false;
+    }
   }
 
   async function applyCommands(

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DigestRecord, Steer } from '#domain/ports.ts';
 import { digestsBeforeLettingGo, steerHelp, steerKeys, steerThreads } from '#domain/steering.ts';
 import type { ThreadView } from '#domain/threads.ts';
-import { aDueContact, aHelpItem, aLetGoContact, aThread } from '#test/builders/relationships.ts';
+import { aHelpItem, aLetGoContact, aThread } from '#test/builders/relationships.ts';
 
 // Tuesday 10 March 2026, 08:00 in Berlin. The due contact was asked on Monday 2 March, due Thursday 5.
 const now = new Date('2026-03-10T07:00:00Z');

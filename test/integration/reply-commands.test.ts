@@ -391,6 +391,34 @@ describe('reply commands', () => {
     });
   });
 
+  it('more lists what is open beyond the digest replied to', async () => {
+    // Prepare
+    nextHour();
+    for (const name of ['Gus', 'Hal', 'Ida']) {
+      await stack.sendRaw(
+        { from: 'me@example.com', to: [log] },
+        aRawMessage({
+          to: `${name} <${name.toLowerCase()}@x.com>`,
+          subject: `Plans with ${name}`,
+          date: 'Tue, 24 Nov 2026 09:00:00 +0100',
+          body: 'Are you free next week?',
+        }),
+      );
+    }
+    const before = (await sent()).length;
+
+    // Act
+    await reply('gmail', 'more');
+
+    // Assess
+    const text = (await answerSince(before)).body.text ?? '';
+    // Gus, Hal and Ida, and Fay's two threads logged by the unknown-tag test above.
+    expect(text).toContain('5 more (by name: “snooze alice 2w”, “done alice”):');
+    for (const name of ['Gus', 'Hal', 'Ida'])
+      expect(text).toContain(`${name} (Plans with ${name})`);
+    expect(text).not.toContain('Alice');
+  });
+
   it('an expired token gets one "too old" answer and changes nothing', async () => {
     nextHour();
     const before = (await sent()).length;

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { HelpItem, HelpKind } from './help-first.ts';
 import type { DigestRecord, Steer } from './ports.ts';
 import { localDate } from './reply-window.ts';
-import type { ThreadView } from './threads.ts';
+import type { ThreadContactView, ThreadView } from './threads.ts';
 
 /**
  * What reply commands change in what the user sees: a pure layer over the threads and Help first
@@ -53,49 +53,49 @@ export function steerThreads(
 ): SteeredThreads {
   const today = localDate(now, timeZone);
   const quietlyLetGo: string[] = [];
-  const steered = threads.map((t) => ({
-    ...t,
-    contacts: t.contacts.map((c) => {
-      const key = steerKeys.pair(t.threadKey, c.address);
-      const s = steers.get(key);
-      const asked = c.since ?? t.firstAt;
-      const open = c.state === 'due' || c.state === 'waiting' || c.state === 'let-go';
-      if (!open) return c;
-      if (s?.doneAt && s.doneAt >= asked && (!s.revivedAt || s.doneAt >= s.revivedAt)) {
-        return { ...c, state: 'replied' as const, reason: null };
-      }
-      const revived = s?.revivedAt && s.revivedAt >= asked ? s.revivedAt : null;
-      if (s?.droppedAt && s.droppedAt >= asked && (!revived || s.droppedAt >= revived)) {
-        quietlyLetGo.push(`${t.threadKey} ${c.address}`);
-        return { ...c, state: 'let-go' as const, reason: null };
-      }
-      let state = c.state;
-      let reason = c.reason;
-      if (state === 'let-go' && revived) {
-        state = 'due';
-        reason = reasons.revived;
-      }
-      if (state !== 'due') return c;
-      if (s?.snoozedUntil && s.snoozedUntil > today) {
-        return { ...c, state: 'waiting' as const, reason: null };
-      }
-      // Shown since this due stage began and since the user last did something about it.
-      const from = latest(
-        c.dueOn,
-        s?.snoozedUntil,
-        revived ? localDate(new Date(revived), timeZone) : null,
-      );
-      const shown = digests.filter(
-        (d) =>
-          d.state !== 'failed' &&
-          (!from || d.localDate >= from) &&
-          d.localDate < today &&
-          d.items.some((i) => i.threadKey === t.threadKey && i.address === c.address),
-      ).length;
-      if (shown >= digestsBeforeLettingGo) return { ...c, state: 'let-go' as const, reason: null };
-      return { ...c, state, reason };
-    }),
-  }));
+  // The days each (thread, contact) was shown on a digest before today (a failed send showed nothing).
+  const shownOn = new Map<string, string[]>();
+  for (const d of digests) {
+    if (d.state === 'failed' || d.localDate >= today) continue;
+    for (const i of d.items) {
+      if (!i.threadKey) continue;
+      const key = `${i.threadKey} ${i.address}`;
+      const days = shownOn.get(key);
+      if (days) days.push(d.localDate);
+      else shownOn.set(key, [d.localDate]);
+    }
+  }
+  const steerContact = (t: ThreadView, c: ThreadContactView): ThreadContactView => {
+    const open = c.state === 'due' || c.state === 'waiting' || c.state === 'let-go';
+    if (!open) return c;
+    const s = steers.size > 0 ? steers.get(steerKeys.pair(t.threadKey, c.address)) : undefined;
+    const asked = c.since ?? t.firstAt;
+    if (s?.doneAt && s.doneAt >= asked && (!s.revivedAt || s.doneAt >= s.revivedAt)) {
+      return { ...c, state: 'replied', reason: null };
+    }
+    const revived = s?.revivedAt && s.revivedAt >= asked ? s.revivedAt : null;
+    if (s?.droppedAt && s.droppedAt >= asked && (!revived || s.droppedAt >= revived)) {
+      quietlyLetGo.push(`${t.threadKey} ${c.address}`);
+      return { ...c, state: 'let-go', reason: null };
+    }
+    const revivedNow = c.state === 'let-go' && revived !== null;
+    if (c.state !== 'due' && !revivedNow) return c;
+    if (s?.snoozedUntil && s.snoozedUntil > today) return { ...c, state: 'waiting', reason: null };
+    // Shown since this due stage began and since the user last did something about it.
+    const from = latest(
+      c.dueOn,
+      s?.snoozedUntil,
+      revived ? localDate(new Date(revived), timeZone) : null,
+    );
+    const days = shownOn.get(`${t.threadKey} ${c.address}`) ?? [];
+    const shown = days.filter((day) => !from || day >= from).length;
+    if (shown >= digestsBeforeLettingGo) return { ...c, state: 'let-go', reason: null };
+    return revivedNow ? { ...c, state: 'due', reason: reasons.revived } : c;
+  };
+  const steered = threads.map((t) => {
+    const contacts = t.contacts.map((c) => steerContact(t, c));
+    return contacts.every((c, i) => c === t.contacts[i]) ? t : { ...t, contacts };
+  });
   return { threads: steered, quietlyLetGo };
 }
 

@@ -13,6 +13,8 @@ import type { Outcome } from '#domain/model.ts';
 import { makeLocalDigestSender } from '#local/digest-sender.ts';
 import { DataFolderBusyError } from '#local/dynalite-server.ts';
 import { readLocalConfig } from '#local/local-config.ts';
+import { makeLocalReplyHandler } from '#local/reply-handler.ts';
+import type { IngestEmail } from '#use-cases/ingest-email.ts';
 import { type Connection, connect } from './connect.ts';
 
 const usage = `usage: givefirst <command> [options]
@@ -77,6 +79,29 @@ const outcomeLine = (file: string, o: Outcome) =>
   o.status === 'rejected'
     ? `${file}: rejected (${o.reason}): ${o.detail}`
     : `${file}: ${o.status}${o.status === 'logged' ? ` (${o.contacts} contacts, ${o.awaited} awaited)` : ''}`;
+
+/**
+ * The ingest path with reply commands and unknown-tag notes when a running stack's SES emulator can
+ * carry the answers; without one, replies are refused as not available.
+ */
+async function withAnswers<T>(
+  conn: Connection,
+  use: (ingest: IngestEmail) => Promise<T>,
+): Promise<T> {
+  if (!conn.sesEndpoint) return use(conn.services.ingest);
+  const replies = await makeLocalReplyHandler(conn.services, {
+    dataDir: conn.dataDir,
+    mailDomain: conn.mailDomain,
+    sesEndpoint: conn.sesEndpoint,
+    clock: conn.clock,
+    logger: silentLogger,
+  });
+  try {
+    return await use(conn.services.makeIngest(replies.answers));
+  } finally {
+    replies.close();
+  }
+}
 
 const commands: Record<string, (conn: Connection, args: string[]) => Promise<number>> = {
   async 'user add'(conn, [email]) {
@@ -224,42 +249,46 @@ const commands: Record<string, (conn: Connection, args: string[]) => Promise<num
     // Without --trust-sender the usual checks apply: DKIM and DMARC from DNS (no SMTP client, so no SPF).
     const authenticate = makeMailauthVerdicts({ mta: conn.mailDomain });
     const results: { file: string; outcome: Outcome }[] = [];
-    for (const file of files) {
-      const receivedAt = conn.clock();
-      const receiptId = base32(randomBytes(10));
-      const rawKey = `cli/${receivedAt.toISOString().slice(0, 10)}/${receiptId}.eml`;
-      await conn.services.rawMail.put(rawKey, createReadStream(file));
-      const outcome = await conn.services.ingest({
-        receiptId,
-        rawKey,
-        recipients: [to],
-        mailFrom: '',
-        receivedAt,
-        verdicts: values['trust-sender']
-          ? { source: 'operator' }
-          : await authenticate(await conn.services.rawMail.open(rawKey), {}),
-      });
-      results.push({ file, outcome });
-    }
+    await withAnswers(conn, async (ingest) => {
+      for (const file of files) {
+        const receivedAt = conn.clock();
+        const receiptId = base32(randomBytes(10));
+        const rawKey = `cli/${receivedAt.toISOString().slice(0, 10)}/${receiptId}.eml`;
+        await conn.services.rawMail.put(rawKey, createReadStream(file));
+        const outcome = await ingest({
+          receiptId,
+          rawKey,
+          recipients: [to],
+          mailFrom: '',
+          receivedAt,
+          verdicts: values['trust-sender']
+            ? { source: 'operator' }
+            : await authenticate(await conn.services.rawMail.open(rawKey), {}),
+        });
+        results.push({ file, outcome });
+      }
+    });
     print({ results }, () => results.map((r) => outcomeLine(r.file, r.outcome)).join('\n'));
     return results.some((r) => r.outcome.status === 'rejected') ? 1 : 0;
   },
   async redrive(conn) {
     const failed = await conn.services.store.listFailedReceipts(500);
     const results: { receiptId: string; outcome?: Outcome; error?: string }[] = [];
-    for (const receipt of failed) {
-      try {
-        results.push({
-          receiptId: receipt.envelope.receiptId,
-          outcome: await conn.services.ingest(receipt.envelope),
-        });
-      } catch (error) {
-        results.push({
-          receiptId: receipt.envelope.receiptId,
-          error: error instanceof Error ? error.message : String(error),
-        });
+    await withAnswers(conn, async (ingest) => {
+      for (const receipt of failed) {
+        try {
+          results.push({
+            receiptId: receipt.envelope.receiptId,
+            outcome: await ingest(receipt.envelope),
+          });
+        } catch (error) {
+          results.push({
+            receiptId: receipt.envelope.receiptId,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
       }
-    }
+    });
     print({ results }, () =>
       results.length
         ? results

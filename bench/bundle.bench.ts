@@ -21,7 +21,9 @@ const handlers = [
       "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
       "import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';",
       "import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';",
-      'export const clients = [DynamoDBDocumentClient.from(new DynamoDBClient({})), new S3Client({}), GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand, GetObjectCommand];',
+      "import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';",
+      "import { SecretsManagerClient, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';",
+      'export const clients = [DynamoDBDocumentClient.from(new DynamoDBClient({})), new S3Client({}), new SESv2Client({}), new SecretsManagerClient({}), GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand, GetObjectCommand, SendEmailCommand, GetSecretValueCommand];',
     ],
   },
   {

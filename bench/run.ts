@@ -10,6 +10,7 @@ const benches: [string, () => Promise<{ run(): Promise<void> }>][] = [
   ['large', () => import('./large-mail.bench.ts')],
   ['phrases', () => import('./phrases.bench.ts')],
   ['cli', () => import('./cli.bench.ts')],
+  ['reply', () => import('./reply.bench.ts')],
 ];
 
 const only = process.argv.slice(2);

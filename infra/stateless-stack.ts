@@ -28,7 +28,7 @@ import {
   PhysicalResourceId,
 } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
-import { bindRawMail, bindReplyTokenKeys, bindTable } from './constructs/bindings.ts';
+import { bindRawMail, bindReplyTokenKeys, bindTable, grantSendAs } from './constructs/bindings.ts';
 import { DigestScheduler } from './constructs/digest-scheduler.ts';
 import { GivefirstFunction } from './constructs/givefirst-function.ts';
 import {
@@ -87,7 +87,8 @@ export class StatelessStack extends Stack {
 
     this.ingestFunction = new GivefirstFunction(this, 'IngestEmail', {
       handlerFile: 'functions/handlers/ingest-email.ts',
-      description: 'Ingests one SES receipt: reads the raw mail from S3 and logs it.',
+      description:
+        'Ingests one SES receipt: reads the raw mail from S3 and logs it, or applies and answers reply commands.',
       memorySize: 512,
       timeout: Duration.seconds(60),
       environment: { MAIL_DOMAIN: props.mailDomain },
@@ -97,6 +98,14 @@ export class StatelessStack extends Stack {
       onFailure: new SqsDestination(this.ingestFailures),
     });
     bindTable(this.ingestFunction, props.table);
+    // Answers to reply commands go out as the digests do, signed with the same reply-token keys.
+    bindReplyTokenKeys(this.ingestFunction, props.replyTokenKeys);
+    grantSendAs(this.ingestFunction, {
+      fromAddress: props.fromAddress,
+      sendingDomain: props.sendingDomain,
+      configurationSetName,
+      sandboxRecipients: props.sandboxRecipients,
+    });
     // By its fixed name: the grant then names the bucket plainly, without a cross-stack reference.
     const rawMailBucket = Bucket.fromBucketName(
       this,

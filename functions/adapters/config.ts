@@ -12,6 +12,11 @@ export interface FunctionConfig {
   rawMailBucket: string;
   rawMailPrefix: string;
   mailDomain: string;
+  /** Reply commands and notes are answered from this address, in this configuration set. */
+  fromAddress: string;
+  configurationSet: string;
+  /** The Secrets Manager secret (name or ARN) holding the reply-token keys, read at run time. */
+  replyTokenKeysSecret: string;
   region: string;
 }
 
@@ -55,6 +60,9 @@ export function readFunctionConfig(env: NodeJS.ProcessEnv): FunctionConfig {
     'RAW_MAIL_BUCKET',
     'RAW_MAIL_PREFIX',
     'MAIL_DOMAIN',
+    'FROM_ADDRESS',
+    'CONFIGURATION_SET',
+    'REPLY_TOKEN_KEYS_SECRET',
     'AWS_REGION',
   ]);
   return {
@@ -62,6 +70,14 @@ export function readFunctionConfig(env: NodeJS.ProcessEnv): FunctionConfig {
     rawMailBucket: vars.RAW_MAIL_BUCKET,
     rawMailPrefix: vars.RAW_MAIL_PREFIX,
     mailDomain: required('MAIL_DOMAIN', vars.MAIL_DOMAIN, parseMailDomain, 'a domain name'),
+    fromAddress: required(
+      'FROM_ADDRESS',
+      vars.FROM_ADDRESS,
+      parseEmailAddress,
+      'a plain email address',
+    ),
+    configurationSet: vars.CONFIGURATION_SET,
+    replyTokenKeysSecret: vars.REPLY_TOKEN_KEYS_SECRET,
     region: vars.AWS_REGION,
   };
 }

@@ -10,13 +10,18 @@ export interface DigestSchedule {
   digestAt: string;
   /** Monday to Friday only (the default), or every day. */
   weekdaysOnly: boolean;
+  /** Only on this weekday (1 = Monday): the `weekly` setting. */
+  weeklyOn?: number;
 }
 
-/** A user's schedule: their hour in their zone, on weekdays (until digest settings can change it). */
-export const scheduleOf = (user: Pick<User, 'timeZone' | 'digestAt'>): DigestSchedule => ({
+/** A user's schedule: their hour in their zone, on weekdays unless they said `daily` or `weekly`. */
+export const scheduleOf = (
+  user: Pick<User, 'timeZone' | 'digestAt' | 'frequency'>,
+): DigestSchedule => ({
   timeZone: user.timeZone,
   digestAt: user.digestAt,
-  weekdaysOnly: true,
+  weekdaysOnly: user.frequency !== 'daily',
+  ...(user.frequency === 'weekly' ? { weeklyOn: 1 } : {}),
 });
 
 /** The UTC slot an instant falls in, as an ISO time (yyyy-mm-ddThh:mmZ). */
@@ -39,6 +44,7 @@ export function nextDigest(
   let day = DateTime.fromJSDate(after, { zone: schedule.timeZone }).startOf('day');
   for (let tries = 0; tries < 10; tries++, day = day.plus({ days: 1 })) {
     if (schedule.weekdaysOnly && day.weekday >= 6) continue;
+    if (schedule.weeklyOn !== undefined && day.weekday !== schedule.weeklyOn) continue;
     const at = day.set({ hour, minute });
     if (at.toMillis() > after.getTime()) {
       const instant = at.toJSDate();

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { type HelpItem, type HelpKind, helpFirstLimit } from './help-first.ts';
+import { firstName, type HelpItem, type HelpKind, helpFirstLimit } from './help-first.ts';
 import { ago } from './human-time.ts';
 import { domainOf } from './mailbox.ts';
 import type { User } from './model.ts';
@@ -23,7 +23,7 @@ export interface DigestItem {
   kind: HelpKind | 'due';
   /** The contact it is about, as stored (never truncated). */
   address: string;
-  /** The thread it is on: set for Waiting items. */
+  /** The thread it is on: set for Waiting items, and for a Help-first item that also awaits a reply. */
   threadKey: string | null;
   /** The message whose evidence put it in Help first, when there is one. */
   messageKey: string | null;
@@ -184,12 +184,36 @@ export function composeDigest(input: {
   const help = candidates.slice(0, helpFirstLimit).map((i) => helpItem(i, now, timeZone));
   const helpMore = relationships.helpFirst.more + Math.max(0, candidates.length - helpFirstLimit);
 
-  const due = relationships.threads
-    .flatMap((t) =>
-      t.contacts
-        .filter((c) => (c.state === 'due' || c.state === 'bounced') && !never(c.address))
-        .map((c) => ({ t, c, since: c.since ?? t.lastAt })),
-    )
+  const duePairs = relationships.threads.flatMap((t) =>
+    t.contacts
+      .filter((c) => (c.state === 'due' || c.state === 'bounced') && !never(c.address))
+      .map((c) => ({ t, c, since: c.since ?? t.lastAt })),
+  );
+  // One person and thread is one item: a Help-first item whose evidence is the message a due
+  // reply is awaited for says both, and the Waiting item goes.
+  const merged = new Set<(typeof duePairs)[number]>();
+  for (const item of help) {
+    const pair = duePairs.find(
+      (p) =>
+        !merged.has(p) &&
+        p.c.address === item.address &&
+        item.messageKey !== null &&
+        p.c.history.some((h) => h.messageKey === item.messageKey),
+    );
+    if (!pair) continue;
+    merged.add(pair);
+    item.threadKey = pair.t.threadKey;
+    // The reply that is due comes first (it is the thing to do now, and may say they were away);
+    // an open ask then needs no quote again, the thread's subject is shown below it.
+    item.reason = shown(
+      item.kind === 'give-before-ask'
+        ? `${pair.c.reason ?? ''} While you wait: is there something you could offer ${firstName(item)}?`
+        : `${item.reason} No reply yet either: ${pair.c.reason ?? ''}`,
+      caps.reason,
+    );
+  }
+  const due = duePairs
+    .filter((p) => !merged.has(p))
     .sort(
       (a, b) =>
         (a.since < b.since ? -1 : a.since > b.since ? 1 : 0) ||

@@ -277,7 +277,8 @@ export function buildLedger(
   });
 }
 
-function firstName(l: { name: string; address: string }): string {
+/** How the reasons call someone: the first name, from "First Last" or "Last, First"; else the address. */
+export function firstName(l: { name: string; address: string }): string {
   const name = l.name.replace(/^"|"$/g, '').trim();
   if (!name) return l.address;
   const [last, first] = name.split(',').map((p) => p.trim());

@@ -129,6 +129,12 @@ export interface User {
   digestAt: string;
   neverLog: string[];
   createdAt: string;
+  /** Which days the digest goes out (weekdays unless the user said `daily` or `weekly`). */
+  frequency?: 'weekdays' | 'daily' | 'weekly';
+  /** Set while digests are stopped (unsubscribed, or paused by one-click): when they stopped. */
+  pausedAt?: string | null;
+  /** A `pause 2w`: the local date digests start again. */
+  pausedUntil?: string | null;
 }
 
 export type TagKind = 'fyi' | 'ask' | 'promise' | 'gave' | 'thanks';
@@ -213,7 +219,15 @@ export interface LoggedMessage {
 export type Outcome =
   | { status: 'logged'; userId: string; messageKey: string; contacts: number; awaited: number }
   | { status: 'duplicate'; userId: string; messageKey: string }
-  | { status: 'rejected'; reason: RejectionReason; detail: string; userId?: string };
+  | { status: 'rejected'; reason: RejectionReason; detail: string; userId?: string }
+  /** A reply to a digest or confirmation whose commands were applied. */
+  | {
+      status: 'steered';
+      userId: string;
+      commands: number;
+      notUnderstood: number;
+      confirmed: boolean;
+    };
 
 export type RejectionReason =
   | 'unknown-sender'
@@ -230,4 +244,8 @@ export type RejectionReason =
   | 'ambiguous-from'
   | 'unreadable'
   | 'not-available-yet'
-  | 'onboarding-closed';
+  | 'onboarding-closed'
+  | 'bad-reply-token'
+  | 'expired-reply-token'
+  | 'not-the-token-user'
+  | 'from-givefirst';

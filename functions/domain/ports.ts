@@ -122,6 +122,9 @@ export interface DigestItemRef {
   address: string;
   threadKey: string | null;
   messageKey: string | null;
+  /** As the digest showed them, so an answer names the item without rebuilding it. */
+  name?: string;
+  subject?: string | null;
 }
 
 export interface DigestRecord {
@@ -193,6 +196,61 @@ export interface OutgoingMail {
   text: string;
   html: string;
   headers: Record<string, string>;
+}
+
+/**
+ * What the user said about one thing through reply commands, keyed by what it is about: a
+ * (thread, contact) pair, a Help-first item, or a contact (`steerKeys` in steering.ts). Each field
+ * is set by one command and only ever overwritten, so applying the same command twice is harmless.
+ */
+export interface Steer {
+  key: string;
+  /** Hidden until this local date (yyyy-mm-dd). */
+  snoozedUntil?: string | null;
+  /** `done`: handled at this instant (ISO). */
+  doneAt?: string | null;
+  /** `drop` / `let go`: stopped tracking at this instant. */
+  droppedAt?: string | null;
+  /** `revive`: a let-go pair brought back at this instant. */
+  revivedAt?: string | null;
+  /** `cadence`: the contact's keep-in-touch cadence. */
+  cadenceDays?: number | null;
+}
+
+/** Changes to a user's settings made by reply commands (absent fields stay as they are). */
+export interface SettingsChange {
+  timeZone?: string;
+  digestAt?: string;
+  frequency?: 'weekdays' | 'daily' | 'weekly';
+  pausedUntil?: string | null;
+  pausedAt?: string | null;
+  /** Added to the never-log list once (an address or @domain). */
+  neverLog?: string;
+}
+
+export interface SteeringStore {
+  /**
+   * Records a command mail once per user and message: `new` the first time, `retry` when the same
+   * receipt comes back (a crash before it finished), `duplicate` for another copy of the mail.
+   */
+  beginCommandMail(
+    userId: string,
+    messageKey: string,
+    receiptId: string,
+    at: Date,
+  ): Promise<'new' | 'retry' | 'duplicate'>;
+  /** Claims the one confirmation of a command mail: true only the first time. */
+  claimConfirmation(userId: string, messageKey: string): Promise<boolean>;
+  /** Counts one confirmation in the user's hour (yyyy-mm-ddThh); false once `limit` were sent. */
+  countConfirmation(userId: string, hour: string, limit: number): Promise<boolean>;
+  /** Sets the fields given on one steered thing. */
+  steer(userId: string, change: Steer): Promise<void>;
+  listSteers(userId: string): Promise<Steer[]>;
+  updateSettings(userId: string, change: SettingsChange): Promise<void>;
+  /** Claims a one-time note to a user (an unknown tag named once): true only the first time. */
+  claimNote(userId: string, noteKey: string): Promise<boolean>;
+  /** The digest records of a user from a local date on (their numbered items), oldest first. */
+  digestsSince(userId: string, localDate: string): Promise<DigestRecord[]>;
 }
 
 export type Store = ReceiptStore & UserStore & LedgerStore & DigestStore;

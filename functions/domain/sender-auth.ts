@@ -5,8 +5,9 @@ import {
   dmarcHeaderFrom,
   receivingServerResults,
 } from './authentication-results.ts';
+import { SenderCheckUnavailableError } from './errors.ts';
 import { domainOf, normaliseAddress } from './mailbox.ts';
-import type { Verdicts } from './model.ts';
+import type { Outcome, Verdicts } from './model.ts';
 
 export type SenderJudgement =
   | { ok: true; because: string }
@@ -136,4 +137,19 @@ export function judgeSender(input: {
       };
     }
   }
+}
+
+/**
+ * What a sender who did not pass comes to: a rejection with its reason, or, when the verdicts could
+ * not be computed for now (DNS timed out), an error the door answers with a retry.
+ */
+export function refuseSender(
+  judgement: Extract<SenderJudgement, { ok: false }>,
+  userId?: string,
+): Outcome {
+  if (judgement.reason === 'sender-check-unavailable')
+    throw new SenderCheckUnavailableError(judgement.detail);
+  return userId
+    ? { status: 'rejected', reason: judgement.reason, detail: judgement.detail, userId }
+    : { status: 'rejected', reason: judgement.reason, detail: judgement.detail };
 }

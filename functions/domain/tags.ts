@@ -39,3 +39,7 @@ export function parseTags(raw: string[]): Tags {
   }
   return tags;
 }
+
+/** The tags a log address understands, as a note about an unknown one lists them. */
+export const knownTags =
+  'fyi, ask, promise, gave, thanks, and reply windows: 3d, 2w, 5bd, tomorrow, monday…';

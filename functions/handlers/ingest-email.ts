@@ -1,32 +1,79 @@
-// (primary adapter: SES receipt event) --> ingest email --> (DynamoDB, S3)
+// (primary adapter: SES receipt event) --> ingest email (--> handle reply) --> (DynamoDB, S3, SES)
 import type { SESEvent } from 'aws-lambda';
-import { makeDocumentClient, makeS3Client } from '#adapters/aws-clients.ts';
+import {
+  makeDocumentClient,
+  makeS3Client,
+  makeSecretsClient,
+  makeSesClient,
+} from '#adapters/aws-clients.ts';
 import { makeClock } from '#adapters/clock.ts';
 import { readFunctionConfig } from '#adapters/config.ts';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
+import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
 import { makeLogger } from '#adapters/logger.ts';
 import { parseMail } from '#adapters/mail/parse-mail.ts';
 import { S3RawMailStore } from '#adapters/raw-mail/s3-raw-mail-store.ts';
+import { makeSecretReplyTokens } from '#adapters/secrets/secret-reply-tokens.ts';
 import { envelopeFromSesRecord } from '#adapters/ses/ses-event.ts';
+import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import type { Outcome } from '#domain/model.ts';
+import type { ReplyTokens } from '#domain/reply-token.ts';
+import { confirmationsPerHour, makeHandleReply } from '#use-cases/handle-reply.ts';
+import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
+import { makeNoteUnknownTags } from '#use-cases/note-unknown-tags.ts';
 
 const config = readFunctionConfig(process.env);
 const clock = makeClock('system');
-const ingest = makeIngestEmail({
-  store: new DynamoStore({
-    client: makeDocumentClient({ region: config.region }),
-    tableName: config.tableName,
-    clock,
+const logger = makeLogger({ fn: 'ingest-email' });
+const dynamo = makeDocumentClient({ region: config.region });
+const store = new DynamoStore({ client: dynamo, tableName: config.tableName, clock });
+const steering = new DynamoSteeringStore({ client: dynamo, tableName: config.tableName, clock });
+const replyTokens = makeSecretReplyTokens({
+  secrets: makeSecretsClient({ region: config.region }),
+  secretId: config.replyTokenKeysSecret,
+  clock,
+});
+// Set at the start of each invocation from the cached secret (see makeSecretReplyTokens).
+let current: ReplyTokens | undefined;
+const keys = (): ReplyTokens => {
+  if (!current) throw new Error('reply-token keys not read yet');
+  return current;
+};
+const tokens: ReplyTokens = {
+  issue: (claims) => keys().issue(claims),
+  read: (token, now) => keys().read(token, now),
+};
+const answers = {
+  steering,
+  tokens,
+  mailer: makeSesMailer({
+    ses: makeSesClient({ region: config.region }),
+    configurationSet: config.configurationSet,
   }),
+  clock,
+  logger,
+  mailDomain: config.mailDomain,
+  fromAddress: config.fromAddress,
+};
+const ingest = makeIngestEmail({
+  store,
   rawMail: new S3RawMailStore(makeS3Client({ region: config.region }), config.rawMailBucket),
   parseMail,
   mailDomain: config.mailDomain,
-  logger: makeLogger({ fn: 'ingest-email' }),
+  logger,
+  handleReply: makeHandleReply({
+    ...answers,
+    users: store,
+    digests: store,
+    relationships: makeRelationships({ store, steering, clock }),
+  }),
+  noteUnknownTags: makeNoteUnknownTags({ ...answers, perHour: confirmationsPerHour }),
 });
 
 /** Invoked asynchronously by the SES receipt rule after its S3 action stored the raw MIME. */
 export async function handler(event: SESEvent): Promise<Outcome[]> {
+  current = await replyTokens.current();
   const outcomes: Outcome[] = [];
   for (const record of event.Records) {
     outcomes.push(await ingest(envelopeFromSesRecord(record, config.rawMailPrefix)));

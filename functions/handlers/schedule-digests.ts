@@ -4,6 +4,7 @@ import { makeDocumentClient, makeSecretsClient, makeSesClient } from '#adapters/
 import { makeClock } from '#adapters/clock.ts';
 import { readDigestConfig } from '#adapters/config.ts';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
+import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
 import { makeLogger } from '#adapters/logger.ts';
 import { makeSecretReplyTokens } from '#adapters/secrets/secret-reply-tokens.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
@@ -15,11 +16,9 @@ import { makeSendDigest } from '#use-cases/send-digest.ts';
 const config = readDigestConfig(process.env);
 const clock = makeClock('system');
 const logger = makeLogger({ fn: 'schedule-digests' });
-const store = new DynamoStore({
-  client: makeDocumentClient({ region: config.region }),
-  tableName: config.tableName,
-  clock,
-});
+const dynamo = makeDocumentClient({ region: config.region });
+const store = new DynamoStore({ client: dynamo, tableName: config.tableName, clock });
+const steering = new DynamoSteeringStore({ client: dynamo, tableName: config.tableName, clock });
 const replyTokens = makeSecretReplyTokens({
   secrets: makeSecretsClient({ region: config.region }),
   secretId: config.replyTokenKeysSecret,
@@ -34,7 +33,7 @@ const runScheduler = makeRunScheduler({
   // few thousand users in one slot, each due user would go on an SQS queue to a digest worker.
   sendDigest: makeSendDigest({
     store,
-    relationships: makeRelationships({ store, clock }),
+    relationships: makeRelationships({ store, steering, clock }),
     mailer: makeSesMailer({
       ses: makeSesClient({ region: config.region }),
       configurationSet: config.configurationSet,

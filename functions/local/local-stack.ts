@@ -17,6 +17,7 @@ import { makeLocalDigestSender } from './digest-sender.ts';
 import type { RunningDynalite } from './dynalite-server.ts';
 import type { LocalConfig } from './local-config.ts';
 import { openLocalData } from './local-data.ts';
+import { makeLocalReplyHandler } from './reply-handler.ts';
 import type { LocalServices } from './services.ts';
 import { type RunningSesEmulator, startSesEmulator } from './ses-emulator.ts';
 import { describeClock, removeStackFile, writeStackFile } from './stack-file.ts';
@@ -114,6 +115,14 @@ export async function startLocalStack(
       mta: config.mailDomain,
       ...(options.resolver ? { resolver: options.resolver } : {}),
     });
+    const replies = await makeLocalReplyHandler(services, {
+      dataDir: config.dataDir,
+      mailDomain: config.mailDomain,
+      sesEndpoint: ses.endpoint,
+      clock,
+      logger,
+    });
+    started.push({ close: async () => replies.close() });
     const relaxed: Verdicts = { source: 'relaxed' };
     const smtp = await startSmtpFrontDoor({
       host: config.smtpHost,
@@ -121,7 +130,7 @@ export async function startLocalStack(
       mailDomain: config.mailDomain,
       limits: { ...defaultSmtpLimits, ...options.smtpLimits },
       rawMail: services.rawMail,
-      ingest: services.ingest,
+      ingest: services.makeIngest(replies.answers),
       clock,
       logger,
       verdictsFor: async (session, rawKey) =>

@@ -1,12 +1,15 @@
 import path from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
+import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
 import { parseMail } from '#adapters/mail/parse-mail.ts';
 import { FsRawMailStore } from '#adapters/raw-mail/fs-raw-mail-store.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
+import type { HandleReply } from '#use-cases/handle-reply.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
 import { makeListThreads } from '#use-cases/list-threads.ts';
+import type { NoteUnknownTags } from '#use-cases/note-unknown-tags.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
 
 /** The use cases wired to local adapters: shared by the local stack, the CLI and the tests. */
@@ -23,18 +26,27 @@ export function makeLocalServices(options: {
     tableName: options.tableName,
     clock: options.clock,
   });
-  const rawMail = new FsRawMailStore(path.join(options.dataDir, 'raw-mail'));
-  const ingest = makeIngestEmail({
-    store,
-    rawMail,
-    parseMail,
-    mailDomain: options.mailDomain,
-    logger: options.logger,
+  const steering = new DynamoSteeringStore({
+    client: options.client,
+    tableName: options.tableName,
+    clock: options.clock,
   });
+  const rawMail = new FsRawMailStore(path.join(options.dataDir, 'raw-mail'));
+  /** The ingest use case; the running stack adds reply commands, which need a mailer. */
+  const makeIngest = (answers?: { handleReply: HandleReply; noteUnknownTags: NoteUnknownTags }) =>
+    makeIngestEmail({
+      store,
+      rawMail,
+      parseMail,
+      mailDomain: options.mailDomain,
+      logger: options.logger,
+      ...answers,
+    });
+  const ingest = makeIngest();
   const registerUser = makeRegisterUser({ users: store, clock: options.clock, digests: store });
-  const listThreads = makeListThreads({ store, clock: options.clock });
-  const relationships = makeRelationships({ store, clock: options.clock });
-  return { store, rawMail, ingest, registerUser, listThreads, relationships };
+  const listThreads = makeListThreads({ store, steering, clock: options.clock });
+  const relationships = makeRelationships({ store, steering, clock: options.clock });
+  return { store, steering, rawMail, ingest, makeIngest, registerUser, listThreads, relationships };
 }
 
 export type LocalServices = ReturnType<typeof makeLocalServices>;

@@ -1,13 +1,24 @@
-import { buildLedger, type ContactLedger, type HelpItem, helpFirst } from '#domain/help-first.ts';
+import {
+  buildLedger,
+  type ContactLedger,
+  type HelpItem,
+  helpFirst,
+  helpFirstLimit,
+} from '#domain/help-first.ts';
 import type { User } from '#domain/model.ts';
 import { oneRecordPerSentMail } from '#domain/one-record-per-sent-mail.ts';
-import type { Clock, LedgerStore } from '#domain/ports.ts';
+import type { Clock, LedgerStore, SteeringStore } from '#domain/ports.ts';
+import { cadencesOf, digestHistoryFrom, steerHelp, steerThreads } from '#domain/steering.ts';
 import { buildThreads, knownAt, type ThreadView } from '#domain/threads.ts';
 
 export interface Relationships {
   ledger: ContactLedger[];
   threads: ThreadView[];
   helpFirst: { items: HelpItem[]; more: number };
+  /** Every Help-first item, ranked, past the limit too (what `more` shows). */
+  allHelp: HelpItem[];
+  /** Let-go pairs the user let go themselves (`drop`): no footer names them. */
+  quietlyLetGo: string[];
 }
 
 /**
@@ -15,25 +26,43 @@ export interface Relationships {
  *
  * Primary course:
  * 1. Read every message logged for the user (one Query, paged; only the fields the views read),
- *    keeping those dated and received by `asOf`: a past moment is judged as it was.
+ *    keeping those dated and received by `asOf` (a past moment is judged as it was), and what
+ *    their reply commands steered, with the digests they were sent lately.
  * 2. Build the threads (for replies seen in the user's own mail, let-go contacts, and which
- *    conversation each message belongs to).
- * 3. Build each contact's ledger and rank Help first, judged at `asOf` on the user's calendar.
+ *    conversation each message belongs to), then apply the steering: done, dropped, revived,
+ *    snoozed, and the three-digest let-go.
+ * 3. Build each contact's ledger and rank Help first, judged at `asOf` on the user's calendar,
+ *    without the items the user marked done, dropped or snoozed.
  */
 export function makeRelationships(deps: {
   store: Pick<LedgerStore, 'listThreadMessages'>;
+  steering?: Pick<SteeringStore, 'listSteers' | 'digestsSince'>;
   clock: Clock;
 }) {
   return async function relationships(user: User, asOf?: Date): Promise<Relationships> {
     const now = asOf ?? deps.clock();
-    const messages = knownAt(
-      oneRecordPerSentMail(await deps.store.listThreadMessages(user.userId)),
-      now,
-    );
+    const { timeZone } = user;
+    const [stored, steerList, digests] = await Promise.all([
+      deps.store.listThreadMessages(user.userId),
+      deps.steering?.listSteers(user.userId) ?? [],
+      deps.steering?.digestsSince(user.userId, digestHistoryFrom(now, timeZone)) ?? [],
+    ]);
+    const messages = knownAt(oneRecordPerSentMail(stored), now);
+    const steers = new Map(steerList.map((s) => [s.key, s]));
     const membership = new Map<string, string>();
-    const threads = buildThreads(messages, user.timeZone, now, membership);
-    const settings = { timeZone: user.timeZone, neverLog: user.neverLog };
+    const built = buildThreads(messages, timeZone, now, membership);
+    const { threads, quietlyLetGo } = steerThreads(built, steers, digests, now, timeZone);
+    const settings = { timeZone, neverLog: user.neverLog, cadences: cadencesOf(steerList) };
     const ledger = buildLedger(messages, threads, settings, now, membership);
-    return { ledger, threads, helpFirst: helpFirst(ledger, settings, now) };
+    const ranked = helpFirst(ledger, settings, now, Number.POSITIVE_INFINITY);
+    const allHelp = steerHelp(ranked.items, steers, now, timeZone);
+    const items = allHelp.slice(0, helpFirstLimit);
+    return {
+      ledger,
+      threads,
+      helpFirst: { items, more: allHelp.length - items.length },
+      allHelp,
+      quietlyLetGo,
+    };
   };
 }

@@ -6,11 +6,7 @@ import {
   sentTime,
 } from '#domain/build-logged-message.ts';
 import { classifyMessage } from '#domain/classify-message.ts';
-import {
-  IngestFailedError,
-  SenderCheckUnavailableError,
-  UnreadableMailError,
-} from '#domain/errors.ts';
+import { IngestFailedError, UnreadableMailError } from '#domain/errors.ts';
 import { findForwardedMessage } from '#domain/forwarded-message.ts';
 import { normaliseMessageId } from '#domain/ids.ts';
 import { primaryInboundAddress } from '#domain/inbound-address.ts';
@@ -29,7 +25,9 @@ import { isDeliveryFailureText, readOutOfOffice } from '#domain/out-of-office.ts
 import type { Logger, ParseMail, RawMailStore, ReceiptSummary, Store } from '#domain/ports.ts';
 import { topmostAttribution } from '#domain/reply-attribution.ts';
 import { rawMailRetentionDays } from '#domain/retention.ts';
-import { judgeSender, type SenderJudgement } from '#domain/sender-auth.ts';
+import { judgeSender, refuseSender } from '#domain/sender-auth.ts';
+import type { HandleReply } from './handle-reply.ts';
+import type { NoteUnknownTags } from './note-unknown-tags.ts';
 
 export interface IngestEmailDeps {
   store: Store;
@@ -37,6 +35,10 @@ export interface IngestEmailDeps {
   parseMail: ParseMail;
   mailDomain: string;
   logger: Logger;
+  /** Reply commands (mail to `reply+TOKEN@D`); without it they are refused as not available. */
+  handleReply?: HandleReply;
+  /** Tells a user, once, about a tag of their log address that was not understood. */
+  noteUnknownTags?: NoteUnknownTags;
 }
 
 /** A Cc'd reply's owner is looked up by at most this many of the Message-IDs it answers (the latest). */
@@ -52,12 +54,6 @@ const reject = (
   userId ? { status: 'rejected', reason, detail, userId } : { status: 'rejected', reason, detail };
 
 /** A sender that could not be judged is a retry (kept for redrive), never a rejection. */
-function refuse(judgement: Extract<SenderJudgement, { ok: false }>, userId?: string): Outcome {
-  if (judgement.reason === 'sender-check-unavailable')
-    throw new SenderCheckUnavailableError(judgement.detail);
-  return reject(judgement.reason, judgement.detail, userId);
-}
-
 /**
  * Ingest one received message.
  *
@@ -65,7 +61,8 @@ function refuse(judgement: Extract<SenderJudgement, { ok: false }>, userId?: str
  * 1. Record the receipt (a re-delivered receipt returns its first outcome).
  * 2. Read which of our addresses it reached, from the envelope (a Bcc'd log address is only there).
  * 3. Parse the raw MIME, streaming, while step 1 is written (so even a rejection names its sender).
- * 4. For a log address: refuse automated mail; find the user by the From address, judge the
+ * 4. A reply address goes to the reply commands (handle-reply.ts).
+ *    For a log address: refuse automated mail; find the user by the From address, judge the
  *    sender's authentication, and log their message (or, sent to the log address alone, the
  *    message it forwards); a sender who is no user may be a contact whose reply Cc'd the log
  *    address: its owner comes from the Message-IDs it answers.
@@ -113,7 +110,10 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       return reject('onboarding-closed', 'this instance does not take sign-ups by email');
     }
     if (target.kind === 'reply') {
-      return reject('not-available-yet', 'reply commands are not handled by this version');
+      if (!deps.handleReply) {
+        return reject('not-available-yet', 'reply commands are not handled by this deployment');
+      }
+      return deps.handleReply({ email, envelope, token: target.token });
     }
 
     const { classification, because } = classifyMessage(email);
@@ -130,7 +130,7 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       fromAddress: email.from.address,
       authenticationResults: email.authenticationResults,
     });
-    if (!judgement.ok) return refuse(judgement, user.userId);
+    if (!judgement.ok) return refuseSender(judgement, user.userId);
 
     const built = buildLoggedMessage({
       email,
@@ -140,7 +140,13 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       mailDomain,
       attribution: topmostAttribution(email.text, user.timeZone),
     });
-    if (built.kind === 'message') return save(built.message);
+    if (built.kind === 'message') {
+      const outcome = await save(built.message);
+      if (outcome.status === 'logged' && target.tags.unknown.length > 0) {
+        await deps.noteUnknownTags?.(user, target.tags.unknown);
+      }
+      return outcome;
+    }
     const forwarded = findForwardedMessage(email, user.timeZone);
     if (forwarded) return logForward(forwarded, user, target.tags, envelope);
     return reject('nothing-to-track', built.detail, user.userId);
@@ -275,7 +281,7 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       fromAddress: sender.address,
       authenticationResults: email.authenticationResults,
     });
-    if (!judgement.ok) return refuse(judgement);
+    if (!judgement.ok) return refuseSender(judgement);
     const outcomes: Outcome[] = [];
     for (const user of owners) {
       outcomes.push(

@@ -1,6 +1,7 @@
 import type { User } from '#domain/model.ts';
 import { oneRecordPerSentMail } from '#domain/one-record-per-sent-mail.ts';
-import type { Clock, LedgerStore } from '#domain/ports.ts';
+import type { Clock, LedgerStore, SteeringStore } from '#domain/ports.ts';
+import { digestHistoryFrom, steerThreads } from '#domain/steering.ts';
 import { buildThreads, knownAt, type ThreadView } from '#domain/threads.ts';
 
 /**
@@ -8,20 +9,27 @@ import { buildThreads, knownAt, type ThreadView } from '#domain/threads.ts';
  *
  * Primary course:
  * 1. Read every message logged for the user (one Query, paged), keeping those dated and received
- *    by `asOf` (default: the clock): a past moment is judged as it was.
+ *    by `asOf` (default: the clock): a past moment is judged as it was; and what their reply
+ *    commands steered, with the digests they were sent lately.
  * 2. Build the threads and fold the nudge ladder of each (thread, contact), judged at `asOf` on
- *    the user's calendar.
+ *    the user's calendar, then apply the steering (done, dropped, revived, snoozed, the
+ *    three-digest let-go).
  */
 export function makeListThreads(deps: {
   store: Pick<LedgerStore, 'listThreadMessages'>;
+  steering?: Pick<SteeringStore, 'listSteers' | 'digestsSince'>;
   clock: Clock;
 }) {
   return async function listThreads(user: User, asOf?: Date): Promise<ThreadView[]> {
     const now = asOf ?? deps.clock();
-    const messages = knownAt(
-      oneRecordPerSentMail(await deps.store.listThreadMessages(user.userId)),
-      now,
-    );
-    return buildThreads(messages, user.timeZone, now);
+    const [stored, steers, digests] = await Promise.all([
+      deps.store.listThreadMessages(user.userId),
+      deps.steering?.listSteers(user.userId) ?? [],
+      deps.steering?.digestsSince(user.userId, digestHistoryFrom(now, user.timeZone)) ?? [],
+    ]);
+    const threads = buildThreads(knownAt(oneRecordPerSentMail(stored), now), user.timeZone, now);
+    if (!deps.steering) return threads;
+    const byKey = new Map(steers.map((s) => [s.key, s]));
+    return steerThreads(threads, byKey, digests, now, user.timeZone).threads;
   };
 }

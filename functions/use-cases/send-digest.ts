@@ -26,7 +26,10 @@ const tokenDays = 45;
  */
 export function makeSendDigest(deps: {
   store: DigestStore;
-  relationships: (user: User, asOf?: Date) => Promise<Relationships>;
+  relationships: (
+    user: User,
+    asOf?: Date,
+  ) => Promise<Omit<Relationships, 'quietlyLetGo' | 'allHelp'> & Partial<Relationships>>;
   mailer: Mailer;
   issueToken: (claims: TokenClaims) => string;
   clock: Clock;
@@ -40,7 +43,11 @@ export function makeSendDigest(deps: {
   return async function sendDigest(user: User): Promise<SendDigestOutcome> {
     const now = deps.clock();
     const relationships = await deps.relationships(user, now);
-    const shown = new Set(await deps.store.letGoShown(user.userId));
+    // People the user let go themselves (`drop`) are not announced back to them.
+    const shown = new Set([
+      ...(await deps.store.letGoShown(user.userId)),
+      ...(relationships.quietlyLetGo ?? []),
+    ]);
     const digest = composeDigest({ user, relationships, now, letGoAlreadyShown: shown });
     const localDate = digest?.date ?? '';
     if (!digest) return { status: 'nothing-to-show', localDate };
@@ -56,6 +63,8 @@ export function makeSendDigest(deps: {
         address: i.address,
         threadKey: i.threadKey,
         messageKey: i.messageKey,
+        name: i.name,
+        subject: i.subject,
       })),
     });
     if (!begun) return { status: 'already-begun', localDate: digest.date };
@@ -64,7 +73,11 @@ export function makeSendDigest(deps: {
     const claims = { userId: user.userId, ref: digest.date, expiresAt };
     const reply = `reply+${deps.issueToken({ ...claims, kind: 'digest' })}@${deps.mailDomain}`;
     const unsubscribe = deps.unsubscribeUrl(deps.issueToken({ ...claims, kind: 'unsubscribe' }));
-    const rendered = renderDigest(digest, { replyAddress: reply, unsubscribeUrl: unsubscribe });
+    const rendered = renderDigest(digest, {
+      replyAddress: reply,
+      unsubscribeUrl: unsubscribe,
+      logAddress: `log@${deps.mailDomain}`,
+    });
     try {
       const { messageId } = await deps.mailer.send({
         from: `givefirst <${fromAddress}>`,

@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
@@ -76,4 +76,46 @@ export function bindReplyTokenKeys(fn: LambdaFunction, secret: ISecret): void {
       resources: [secret.secretArn],
     }),
   );
+}
+
+/** Who a function may send mail as, and through what. */
+export interface SendingIdentity {
+  fromAddress: string;
+  /** The domain of the From address (its SES identity). */
+  sendingDomain: string;
+  configurationSetName: string;
+  /** Verified recipients mail may go to while the account is in the SES sandbox. */
+  sandboxRecipients: readonly string[];
+}
+
+/**
+ * Lets a function send only as the From address, only through its domain's identity and the
+ * configuration set (SES authorises a send against both; in the sandbox, against the recipient's
+ * identity too): digests, and answers to reply commands.
+ */
+export function grantSendAs(fn: LambdaFunction, identity: SendingIdentity): void {
+  const stack = Stack.of(fn);
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['ses:SendEmail'],
+      resources: [
+        stack.formatArn({
+          service: 'ses',
+          resource: 'identity',
+          resourceName: identity.sendingDomain,
+        }),
+        stack.formatArn({
+          service: 'ses',
+          resource: 'configuration-set',
+          resourceName: identity.configurationSetName,
+        }),
+        ...identity.sandboxRecipients.map((address) =>
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: address }),
+        ),
+      ],
+      conditions: { StringEquals: { 'ses:FromAddress': identity.fromAddress } },
+    }),
+  );
+  fn.addEnvironment('FROM_ADDRESS', identity.fromAddress);
+  fn.addEnvironment('CONFIGURATION_SET', identity.configurationSetName);
 }

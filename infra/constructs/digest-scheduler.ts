@@ -1,12 +1,11 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IDestination } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { bindReplyTokenKeys, bindTable } from './bindings.ts';
+import { bindReplyTokenKeys, bindTable, grantSendAs } from './bindings.ts';
 import { GivefirstFunction } from './givefirst-function.ts';
 
 export interface DigestSchedulerProps {
@@ -49,8 +48,6 @@ export class DigestScheduler extends Construct {
       timeout: schedulerTimeout,
       environment: {
         MAIL_DOMAIN: props.mailDomain,
-        FROM_ADDRESS: props.fromAddress,
-        CONFIGURATION_SET: props.configurationSetName,
         PUBLIC_URL: props.publicUrl,
       },
       // One run at a time: two overlapping runs would only race for the same digests (the per-day
@@ -65,30 +62,7 @@ export class DigestScheduler extends Construct {
     bindTable(this.function, props.table);
     bindReplyTokenKeys(this.function, props.replyTokenKeys);
 
-    // Sending only as the From address, only through its domain's identity and the configuration
-    // set (SES authorises a send against both; in the sandbox, against the recipient's identity too).
-    const stack = Stack.of(this);
-    this.function.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: [
-          stack.formatArn({
-            service: 'ses',
-            resource: 'identity',
-            resourceName: props.sendingDomain,
-          }),
-          stack.formatArn({
-            service: 'ses',
-            resource: 'configuration-set',
-            resourceName: props.configurationSetName,
-          }),
-          ...props.sandboxRecipients.map((address) =>
-            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: address }),
-          ),
-        ],
-        conditions: { StringEquals: { 'ses:FromAddress': props.fromAddress } },
-      }),
-    );
+    grantSendAs(this.function, props);
 
     // At :00, :15, :30 and :45 rather than rate(15 minutes), whose phase is the deploy time: a
     // slot's digests then go out at the slot's start, not up to 15 minutes into it.

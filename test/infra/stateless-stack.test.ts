@@ -209,19 +209,22 @@ describe('GivefirstStateless', () => {
   });
 
   describe('the ingest function', () => {
-    it('gets exactly the environment the handler reads at start', () => {
+    it('gets exactly the environment the handler reads at start: the keys by secret ARN, never the keys', () => {
       expect(fn(ids.ingest).Properties.Environment).toEqual({
         Variables: {
           TABLE_NAME: { Ref: ids.table },
           RAW_MAIL_BUCKET: fnJoin('givefirst-raw-mail-', account, '-', region),
           RAW_MAIL_PREFIX: 'inbound/',
           MAIL_DOMAIN: 'log.givefirst.test',
+          FROM_ADDRESS: 'digest@givefirst.test',
+          CONFIGURATION_SET: 'givefirst',
+          REPLY_TOKEN_KEYS_SECRET: { Ref: ids.secret },
           NODE_OPTIONS: '--enable-source-maps',
         },
       });
     });
 
-    it('may use the store on the table and query its indexes by name, and read raw mail under inbound/ only', () => {
+    it('may use the store on the table and query its indexes by name, read raw mail under inbound/ only, read the keys’ secret and answer replies only as the From address', () => {
       expect(statementsOf(ids.ingest)).toEqual([
         sqsSend(ids.ingestQueue),
         {
@@ -237,6 +240,24 @@ describe('GivefirstStateless', () => {
           Resource: tableArn(),
         },
         { Effect: 'Allow', Action: 'dynamodb:Query', Resource: indexArns() },
+        { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.secret } },
+        {
+          Effect: 'Allow',
+          Action: 'ses:SendEmail',
+          Resource: [
+            fnJoin(
+              'arn:',
+              partition,
+              ':ses:',
+              region,
+              ':',
+              account,
+              ':configuration-set/givefirst',
+            ),
+            fnJoin('arn:', partition, ':ses:', region, ':', account, ':identity/givefirst.test'),
+          ],
+          Condition: { StringEquals: { 'ses:FromAddress': 'digest@givefirst.test' } },
+        },
         { Effect: 'Allow', Action: 's3:GetObject', Resource: rawMailObjects },
       ]);
     });
@@ -394,11 +415,12 @@ describe('GivefirstStateless', () => {
       ]);
     });
 
-    it('is the only function that may send mail', () => {
+    it('shares sending only with the ingest function (answers to reply commands)', () => {
       const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
       const sending = policies.filter(([, p]) => JSON.stringify(p).includes('ses:Send'));
-      expect(sending.map(([id]) => id)).toEqual([
+      expect(sending.map(([id]) => id).sort()).toEqual([
         expect.stringMatching(/^DigestSchedulerScheduleDigestsServiceRole/),
+        expect.stringMatching(/^IngestEmailServiceRole/),
       ]);
     });
   });
@@ -603,8 +625,8 @@ describe('GivefirstStateless', () => {
     it('carry only the clients their handler makes', () => {
       const sesV2 = 'SimpleEmailService_v2';
       const secrets = 'secretsmanager';
-      expect(code(ids.ingest)).not.toContain(sesV2);
-      expect(code(ids.ingest)).not.toContain(secrets);
+      expect(code(ids.ingest)).toContain(sesV2);
+      expect(code(ids.ingest)).toContain(secrets);
       expect(code(ids.digest)).toContain(sesV2);
       expect(code(ids.digest)).toContain(secrets);
       expect(code(ids.digest)).not.toContain('GetObjectCommand');

@@ -112,13 +112,29 @@ describe('the digest scheduler', () => {
   });
 
   it('gives one digest when two schedulers run the same slot at once', async () => {
-    // Tuesday 08:00 in Berlin, two schedulers (as two overlapping timer runs or Lambda invocations).
+    // Carl was shown on three digests (Thu, Fri, Mon) and is let go; Anna asked Eva on Thursday,
+    // due today. Tuesday 08:00 in Berlin, two schedulers (as two overlapping timer runs or Lambda
+    // invocations).
+    await stack.sendRaw(
+      { from: 'anna@example.de', to: [`log@${domain}`] },
+      aRawMessage({
+        from: 'anna@example.de',
+        to: 'Eva <eva@e.de>',
+        subject: 'Workshop?',
+        date: 'Thu, 5 Mar 2026 09:00:00 +0100',
+        messageId: '<eva-question@example.de>',
+        body: 'Kommst du zum Workshop?',
+      }),
+    );
     now = new Date('2026-03-10T07:00:00Z');
     const before = (await sentTo(berlin.email)).length;
 
     await Promise.all([runScheduler(), runScheduler()]);
 
     expect(await sentTo(berlin.email)).toHaveLength(before + 1);
+    const tuesday = (await sentTo(berlin.email)).at(-1)?.body.text ?? '';
+    expect(tuesday).toContain('1. Eva');
+    expect(tuesday).toContain("We'll stop reminding you about 1 person: Carl.");
   });
 
   it('stops when the reply comes', async () => {
@@ -152,6 +168,20 @@ describe('the digest scheduler', () => {
           '',
           'Ja, passt.',
         ].join('\n'),
+      }),
+    );
+
+    await stack.sendRaw(
+      { from: 'eva@e.de', to: [`log@${domain}`] },
+      aRawMessage({
+        from: 'Eva <eva@e.de>',
+        to: 'anna@example.de',
+        cc: `log@${domain}`,
+        subject: 'Re: Workshop?',
+        date: 'Tue, 10 Mar 2026 12:00:00 +0100',
+        inReplyTo: '<eva-question@example.de>',
+        references: '<eva-question@example.de>',
+        body: 'Ja, gerne.',
       }),
     );
 

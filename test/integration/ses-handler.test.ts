@@ -8,6 +8,7 @@ import { buildThreads } from '#domain/threads.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
 import { startTestS3, type TestS3 } from '../support/s3-server.ts';
+import { startTestSecrets, type TestSecrets } from '../support/secrets-server.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 import { startTestTable, type TestTable } from '../support/test-table.ts';
 
@@ -29,6 +30,7 @@ const asSesStores = (raw: Buffer | string, sesResults: string) =>
 describe('ingest handler on an SES receipt event, raw mail in S3', () => {
   let table: TestTable;
   let s3: TestS3;
+  let secrets: TestSecrets;
   let store: DynamoStore;
   let handler: (event: SESEvent) => Promise<unknown>;
   let s3client: S3Client;
@@ -37,11 +39,19 @@ describe('ingest handler on an SES receipt event, raw mail in S3', () => {
   beforeAll(async () => {
     table = await startTestTable();
     s3 = await startTestS3(['raw-mail']);
+    // The reply-token keys, read at run time as on AWS (reply commands need them).
+    secrets = await startTestSecrets({
+      'givefirst/reply-token-keys': JSON.stringify({ signWith: 1, key1: 'a'.repeat(44) }),
+    });
     Object.assign(process.env, {
       TABLE_NAME: table.tableName,
       RAW_MAIL_BUCKET: 'raw-mail',
       RAW_MAIL_PREFIX: 'inbound/',
       MAIL_DOMAIN: mailDomain,
+      FROM_ADDRESS: `digest@${mailDomain}`,
+      CONFIGURATION_SET: 'givefirst',
+      REPLY_TOKEN_KEYS_SECRET: 'givefirst/reply-token-keys',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
@@ -78,6 +88,7 @@ describe('ingest handler on an SES receipt event, raw mail in S3', () => {
     s3client?.destroy();
     await table?.close();
     await s3?.close();
+    await secrets?.close();
   });
 
   it('logs the Bcc-ed message once, however often SES delivers the event', async () => {

@@ -28,6 +28,19 @@ export const keys = {
     SK: `DIGEST#${localDate}`,
   }),
   letGoShown: (userId: string) => ({ PK: `USER#${userId}`, SK: 'LETGO-SHOWN' }),
+  steer: (userId: string, steerKey: string) => ({
+    PK: `USER#${userId}`,
+    SK: `STEER#${steerKey}`,
+  }),
+  commandMail: (userId: string, messageKey: string) => ({
+    PK: `USER#${userId}`,
+    SK: `COMMANDS#${messageKey}`,
+  }),
+  note: (userId: string, noteKey: string) => ({ PK: `USER#${userId}`, SK: `NOTE#${noteKey}` }),
+  confirmationsInHour: (userId: string, hour: string) => ({
+    PK: `USER#${userId}`,
+    SK: `CONFIRMED#${hour}`,
+  }),
   schedulerCursor: () => ({ PK: 'SCHEDULER', SK: 'CURSOR' }),
   parkedReply: (messageKey: string, receiptId: string) => ({
     PK: `PARKED#${messageKey}`,
@@ -38,7 +51,12 @@ export const keys = {
 export const prefixes = {
   user: (userId: string) => `USER#${userId}`,
   messages: 'MSG#',
+  steers: 'STEER#',
+  digests: 'DIGEST#',
 };
+
+/** How long a command mail's record is kept (a copy delivered later than this is answered again). */
+export const commandMailRetentionDays = 30;
 
 /** The slot index spreads each day's users over this many partitions, so no day is one hot key. */
 export const slotShards = 4;

@@ -16,8 +16,13 @@ function toUser(item: Item): User {
     digestAt: item.digestAt as string,
     neverLog: (item.neverLog as string[] | undefined) ?? [],
     createdAt: item.createdAt as string,
+    // Set by reply commands and unsubscribes (steering-store.ts, pauseDigests).
+    ...(item.frequency ? { frequency: item.frequency as User['frequency'] } : {}),
+    ...(item.pausedAt ? { pausedAt: item.pausedAt as string } : {}),
+    ...(item.pausedUntil ? { pausedUntil: item.pausedUntil as string } : {}),
   };
 }
+
 /** Users: address claims, profiles, the admin listing. */
 export class DynamoUserStore implements UserStore {
   readonly #t: DynamoTable;

@@ -6,12 +6,13 @@ import {
   letGoNamesLimit,
   stripControls,
 } from '#domain/digest.ts';
+import { commandsMarker } from '#domain/reply-commands.ts';
 
 /**
- * The first line of the digest's footer. A reply-command parser ignores it and everything after
+ * The first line of the digest's footer: the reply-command reader ignores it and everything after
  * it, so a reply whose quote was not stripped never runs the examples written below it.
  */
-export const commandsMarker = '-- reply commands --';
+export { commandsMarker };
 
 /** The one line under the marker that teaches the reply commands. */
 export const commandsLine = 'Reply with: done 1 · snooze 2 3d · drop 3 · more · help';
@@ -27,6 +28,25 @@ export interface RenderOptions {
   replyAddress: string;
   /** The one-click unsubscribe page (a GET only shows it; RFC 8058 POST unsubscribes). */
   unsubscribeUrl: string;
+  /**
+   * The user's log address: a Waiting item's one-tap nudge Bccs it, and a promise says to Bcc its
+   * `gave` form, so what the user does next is logged without thinking.
+   */
+  logAddress?: string;
+}
+
+/** A Waiting item's one-tap nudge: a mail to the contact, `Re:` the thread, the log in Bcc. */
+export function nudgeHref(item: DigestItem, logAddress: string): string {
+  const subject = item.subject ?? '';
+  const re = /^re:/i.test(subject) ? subject : `Re: ${subject}`;
+  return `mailto:${encodeURIComponent(item.address).replace(/%40/g, '@')}?subject=${encodeURIComponent(re)}&bcc=${encodeURIComponent(logAddress)}`;
+}
+
+/** What a promise item says to do next. */
+export function promiseNextStep(item: DigestItem, logAddress: string): string {
+  const gave = logAddress.replace(/^log(?=@|\+)/, 'log+gave');
+  const what = /intro|introduc|connect/i.test(item.reason) ? 'make the intro' : 'keep it';
+  return `Next: ${what}, and Bcc ${gave} so givefirst knows.`;
 }
 
 const htmlEscapes: Record<string, string> = {
@@ -109,11 +129,14 @@ function renderText(digest: Digest, options: RenderOptions): string {
     blocks.push(`${headings[section]}\n${leads[section]}`);
     for (const item of items) {
       const m = meta(item, plain);
+      const log = options.logAddress;
       blocks.push(
         [
           `${item.number}. ${plain(item.name)}`,
           `   ${plainSentence(item.reason)}`,
           ...(m ? [`   ${m}`] : []),
+          ...(log && item.kind === 'promise' ? [`   ${promiseNextStep(item, log)}`] : []),
+          ...(log && item.threadKey ? [`   Nudge: ${plain(item.address)}`] : []),
         ].join('\n'),
       );
     }
@@ -162,13 +185,22 @@ const darkCss = `
 .gf-rule{border-color:${d.rule}!important}
 }`;
 
-function htmlItem(item: DigestItem): string {
+function htmlItem(item: DigestItem, options: RenderOptions): string {
   const m = meta(item, safe);
+  const log = options.logAddress;
+  const next =
+    log && item.kind === 'promise'
+      ? `\n<div class="gf-muted" style="margin-top:2px;font-size:14px;color:${l.muted}">${escapeHtml(promiseNextStep(item, log))}</div>`
+      : '';
+  const nudge =
+    log && item.threadKey
+      ? `\n<div style="margin-top:4px;font-size:14px"><a class="gf-accent" href="${escapeHtml(nudgeHref(item, log))}" style="color:${l.accent};font-weight:600">Nudge ${safe(item.name)}</a></div>`
+      : '';
   return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin:0 0 16px">
 <tr><td valign="top" style="width:34px;padding:1px 0 0"><span class="gf-badge" style="display:inline-block;min-width:24px;height:24px;line-height:24px;border-radius:12px;background:${l.badge};color:${l.accent};text-align:center;font-size:13px;font-weight:700">${item.number}</span></td>
 <td valign="top" class="gf-text" style="color:${l.text}">
 <div style="font-weight:600">${safe(item.name)}</div>
-<div style="margin-top:2px">${safeSentence(item.reason)}</div>${m ? `\n<div class="gf-muted" style="margin-top:2px;font-size:14px;color:${l.muted}">${m}</div>` : ''}
+<div style="margin-top:2px">${safeSentence(item.reason)}</div>${m ? `\n<div class="gf-muted" style="margin-top:2px;font-size:14px;color:${l.muted}">${m}</div>` : ''}${next}${nudge}
 </td></tr></table>`;
 }
 
@@ -181,7 +213,7 @@ function renderHtml(digest: Digest, options: RenderOptions): string {
     body.push(
       `<h2 class="gf-accent" style="margin:22px 0 2px;font-size:17px;line-height:1.3;color:${l.accent}">${headings[section]}</h2>`,
       `<p class="gf-muted" style="margin:0 0 14px;font-size:14px;color:${l.muted}">${leads[section]}</p>`,
-      ...items.map(htmlItem),
+      ...items.map((item) => htmlItem(item, options)),
     );
     if (more > 0) {
       body.push(

@@ -54,6 +54,7 @@ export const digest: Command = (line, connected) =>
     const rendered = renderDigest(digest, {
       replyAddress: `reply+TOKEN@${conn.mailDomain}`,
       unsubscribeUrl: `${publicUrl(conn)}/unsubscribe?t=TOKEN`,
+      logAddress: `log@${conn.mailDomain}`,
     });
     print(line, null, () => `Subject: ${rendered.subject}\n\n${rendered.text}`);
     return 0;

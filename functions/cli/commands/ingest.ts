@@ -4,6 +4,7 @@ import { base32 } from '#domain/ids.ts';
 import type { Outcome, Verdicts } from '#domain/model.ts';
 import { UsageError } from '../command-line.ts';
 import { outcomeLine, print } from '../output.ts';
+import { withAnswers } from '../with-answers.ts';
 import type { Command } from './command.ts';
 
 /** Messages ingested at once: arrival order never matters, and the store's round trips overlap. */
@@ -36,38 +37,40 @@ export const ingest: Command = async (line, connected) => {
   const authenticate = line.trustSender
     ? undefined
     : (await import('#adapters/mail/mailauth-verdicts.ts')).makeMailauthVerdicts;
-  return connected(async (conn) => {
-    const to = line.to ?? `log@${conn.mailDomain}`;
-    const verdictsOf = authenticate?.({ mta: conn.mailDomain });
-    const ingestFile = async (file: string): Promise<Outcome> => {
-      const raw = await readFile(file);
-      const receivedAt = conn.clock();
-      const receiptId = base32(randomBytes(10));
-      const rawKey = `cli/${receivedAt.toISOString().slice(0, 10)}/${receiptId}.eml`;
-      await conn.services.rawMail.put(rawKey, raw);
-      const verdicts: Verdicts = verdictsOf
-        ? await verdictsOf(await conn.services.rawMail.open(rawKey), {})
-        : { source: 'operator' };
-      return conn.services.ingest({
-        receiptId,
-        rawKey,
-        recipients: [to],
-        mailFrom: '',
-        receivedAt,
-        verdicts,
-      });
-    };
-    const results: { file: string; outcome: Outcome }[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < line.operands.length) {
-        const index = next++;
-        const file = line.operands[index] ?? '';
-        results[index] = { file, outcome: await ingestFile(file) };
-      }
-    };
-    await Promise.all(Array.from({ length: inFlight }, worker));
-    print(line, { results }, () => results.map((r) => outcomeLine(r.file, r.outcome)).join('\n'));
-    return results.some((r) => r.outcome.status === 'rejected') ? 1 : 0;
-  });
+  return connected((conn) =>
+    withAnswers(conn, async (ingestEmail) => {
+      const to = line.to ?? `log@${conn.mailDomain}`;
+      const verdictsOf = authenticate?.({ mta: conn.mailDomain });
+      const ingestFile = async (file: string): Promise<Outcome> => {
+        const raw = await readFile(file);
+        const receivedAt = conn.clock();
+        const receiptId = base32(randomBytes(10));
+        const rawKey = `cli/${receivedAt.toISOString().slice(0, 10)}/${receiptId}.eml`;
+        await conn.services.rawMail.put(rawKey, raw);
+        const verdicts: Verdicts = verdictsOf
+          ? await verdictsOf(await conn.services.rawMail.open(rawKey), {})
+          : { source: 'operator' };
+        return ingestEmail({
+          receiptId,
+          rawKey,
+          recipients: [to],
+          mailFrom: '',
+          receivedAt,
+          verdicts,
+        });
+      };
+      const results: { file: string; outcome: Outcome }[] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < line.operands.length) {
+          const index = next++;
+          const file = line.operands[index] ?? '';
+          results[index] = { file, outcome: await ingestFile(file) };
+        }
+      };
+      await Promise.all(Array.from({ length: inFlight }, worker));
+      print(line, { results }, () => results.map((r) => outcomeLine(r.file, r.outcome)).join('\n'));
+      return results.some((r) => r.outcome.status === 'rejected') ? 1 : 0;
+    }),
+  );
 };

@@ -1,0 +1,52 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
+import type { Clock, Logger } from '#domain/ports.ts';
+import { confirmationsPerHour, makeHandleReply } from '#use-cases/handle-reply.ts';
+import { makeNoteUnknownTags } from '#use-cases/note-unknown-tags.ts';
+import { localRegion } from './local-config.ts';
+import type { LocalServices } from './services.ts';
+import { localReplyTokens } from './token-keys.ts';
+
+/**
+ * Reply commands and unknown-tag notes on the local stack: answers go out through the SES emulator (its page shows
+ * them), tokens are read with the data folder's key.
+ */
+export async function makeLocalReplyHandler(
+  services: LocalServices,
+  options: {
+    dataDir: string;
+    mailDomain: string;
+    sesEndpoint: string;
+    clock: Clock;
+    logger: Logger;
+  },
+) {
+  const ses = new SESv2Client({
+    region: localRegion,
+    endpoint: options.sesEndpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const tokens = await localReplyTokens(options.dataDir);
+  const mailer = makeSesMailer({ ses });
+  const handleReply = makeHandleReply({
+    users: services.store,
+    digests: services.store,
+    steering: services.steering,
+    relationships: services.relationships,
+    tokens,
+    mailer,
+    clock: options.clock,
+    logger: options.logger,
+    mailDomain: options.mailDomain,
+  });
+  const noteUnknownTags = makeNoteUnknownTags({
+    steering: services.steering,
+    mailer,
+    tokens,
+    clock: options.clock,
+    logger: options.logger,
+    mailDomain: options.mailDomain,
+    perHour: confirmationsPerHour,
+  });
+  return { answers: { handleReply, noteUnknownTags }, close: () => ses.destroy() };
+}

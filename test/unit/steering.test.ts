@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import type { DigestRecord, Steer } from '#domain/ports.ts';
+import { digestsBeforeLettingGo, steerHelp, steerKeys, steerThreads } from '#domain/steering.ts';
+import type { ThreadView } from '#domain/threads.ts';
+import { aHelpItem, aLetGoContact, aThread } from '#test/builders/relationships.ts';
+
+// Tuesday 10 March 2026, 08:00 in Berlin. The due contact was asked on Monday 2 March, due Thursday 5.
+const now = new Date('2026-03-10T07:00:00Z');
+const zone = 'Europe/Berlin';
+
+const steersOf = (...steers: Steer[]) => new Map(steers.map((s) => [s.key, s]));
+const pairKey = (t: ThreadView) => steerKeys.pair(t.threadKey, t.contacts[0]?.address ?? '');
+const stateAfter = (
+  thread: ThreadView,
+  steer: Omit<Steer, 'key'> | null,
+  digests: Pick<DigestRecord, 'localDate' | 'items' | 'state'>[] = [],
+) =>
+  steerThreads(
+    [thread],
+    steersOf(...(steer ? [{ key: pairKey(thread), ...steer }] : [])),
+    digests,
+    now,
+    zone,
+  ).threads[0]?.contacts[0]?.state;
+
+/** A sent digest on a local day that showed the thread's contact. */
+const aDigestShowing = (
+  thread: ThreadView,
+  localDate: string,
+  state: DigestRecord['state'] = 'sent',
+) => ({
+  localDate,
+  state,
+  items: [
+    {
+      number: 1,
+      section: 'waiting' as const,
+      kind: 'due',
+      address: thread.contacts[0]?.address ?? '',
+      threadKey: thread.threadKey,
+      messageKey: null,
+    },
+  ],
+});
+
+describe('steerThreads', () => {
+  it.each<[string, Omit<Steer, 'key'> | null, string]>([
+    ['nothing said', null, 'due'],
+    ['done after the question', { doneAt: '2026-03-06T10:00:00.000Z' }, 'replied'],
+    [
+      'done before the question (an older thread state)',
+      { doneAt: '2026-03-01T10:00:00.000Z' },
+      'due',
+    ],
+    ['dropped', { droppedAt: '2026-03-06T10:00:00.000Z' }, 'let-go'],
+    ['snoozed until a later day', { snoozedUntil: '2026-03-12' }, 'waiting'],
+    ['snoozed until today: shown again', { snoozedUntil: '2026-03-10' }, 'due'],
+  ])('%s', (_, steer, expected) => {
+    // Act
+    const state = stateAfter(aThread(), steer);
+
+    // Assess
+    expect(state).toBe(expected);
+  });
+
+  it('brings back a let-go pair the user revived, with a reason', () => {
+    // Prepare
+    const thread = aThread({ contacts: [aLetGoContact()] });
+
+    // Act
+    const [contact] =
+      steerThreads(
+        [thread],
+        steersOf({ key: pairKey(thread), revivedAt: '2026-03-09T10:00:00.000Z' }),
+        [],
+        now,
+        zone,
+      ).threads[0]?.contacts ?? [];
+
+    // Assess
+    expect(contact?.state).toBe('due');
+    expect(contact?.reason).toContain('You asked to keep this one');
+  });
+
+  it('names a dropped pair among those no footer announces', () => {
+    // Prepare
+    const thread = aThread();
+
+    // Act
+    const { quietlyLetGo } = steerThreads(
+      [thread],
+      steersOf({ key: pairKey(thread), droppedAt: '2026-03-06T10:00:00.000Z' }),
+      [],
+      now,
+      zone,
+    );
+
+    // Assess
+    expect(quietlyLetGo).toEqual([`${thread.threadKey} ${thread.contacts[0]?.address}`]);
+  });
+
+  it(`lets a due pair go once ${digestsBeforeLettingGo} digests showed it`, () => {
+    // Prepare
+    const thread = aThread();
+    const shown = ['2026-03-05', '2026-03-06', '2026-03-09'].map((d) => aDigestShowing(thread, d));
+
+    // Act, Assess
+    expect(stateAfter(thread, null, shown)).toBe('let-go');
+    expect(stateAfter(thread, null, shown.slice(0, 2))).toBe('due');
+  });
+
+  it('counts neither failed digests, nor digests before the due date or before a snooze ended', () => {
+    // Prepare
+    const thread = aThread();
+    const digests = [
+      aDigestShowing(thread, '2026-03-04'),
+      aDigestShowing(thread, '2026-03-05', 'failed'),
+      aDigestShowing(thread, '2026-03-06'),
+      aDigestShowing(thread, '2026-03-09'),
+    ];
+
+    // Act, Assess
+    expect(stateAfter(thread, null, digests)).toBe('due');
+    expect(
+      stateAfter(thread, { snoozedUntil: '2026-03-09' }, [
+        ...digests,
+        aDigestShowing(thread, '2026-03-05'),
+      ]),
+    ).toBe('due');
+  });
+});
+
+describe('steerHelp', () => {
+  const item = aHelpItem({ address: 'dana@d.example' });
+  const key = steerKeys.help(item.kind, item.address);
+
+  it.each<[string, Omit<Steer, 'key'>, boolean]>([
+    ['done after its evidence', { doneAt: '2026-03-09T10:00:00.000Z' }, false],
+    ['done before newer evidence', { doneAt: '2020-01-01T00:00:00.000Z' }, true],
+    ['dropped', { droppedAt: '2026-03-09T10:00:00.000Z' }, false],
+    ['snoozed until later', { snoozedUntil: '2026-03-20' }, false],
+    ['snoozed until an earlier day', { snoozedUntil: '2026-03-01' }, true],
+  ])('%s', (_, steer, kept) => {
+    // Act
+    const items = steerHelp([item], steersOf({ key, ...steer }), now, zone);
+
+    // Assess
+    expect(items.length === 1).toBe(kept);
+  });
+});

@@ -196,6 +196,8 @@ export function composeDigest(input: {
     const pair = duePairs.find(
       (p) =>
         !merged.has(p) &&
+        // A bounce is news of its own ("didn't arrive"): never folded into an ask.
+        p.c.state === 'due' &&
         p.c.address === item.address &&
         item.messageKey !== null &&
         p.c.history.some((h) => h.messageKey === item.messageKey),

@@ -249,3 +249,7 @@ export type RejectionReason =
   | 'expired-reply-token'
   | 'not-the-token-user'
   | 'from-givefirst';
+
+/** A rejection, with its reason and, when the sender is a user, whose it is. */
+export const rejected = (reason: RejectionReason, detail: string, userId?: string): Outcome =>
+  userId ? { status: 'rejected', reason, detail, userId } : { status: 'rejected', reason, detail };

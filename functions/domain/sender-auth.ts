@@ -7,7 +7,7 @@ import {
 } from './authentication-results.ts';
 import { SenderCheckUnavailableError } from './errors.ts';
 import { domainOf, normaliseAddress } from './mailbox.ts';
-import type { Outcome, Verdicts } from './model.ts';
+import { type Outcome, rejected, type Verdicts } from './model.ts';
 
 export type SenderJudgement =
   | { ok: true; because: string }
@@ -149,7 +149,5 @@ export function refuseSender(
 ): Outcome {
   if (judgement.reason === 'sender-check-unavailable')
     throw new SenderCheckUnavailableError(judgement.detail);
-  return userId
-    ? { status: 'rejected', reason: judgement.reason, detail: judgement.detail, userId }
-    : { status: 'rejected', reason: judgement.reason, detail: judgement.detail };
+  return rejected(judgement.reason, judgement.detail, userId);
 }

@@ -41,6 +41,22 @@ const latest = (...xs: (string | null | undefined)[]) =>
     .at(-1) ?? null;
 
 /**
+ * A steer as it stood at `now`: a `done`, `drop` or `revive` given later is not known yet, so a past
+ * moment is judged as it was (snoozes and cadences carry no time of their own and always count).
+ */
+function asOf(s: Steer | undefined, now: Date): Steer | undefined {
+  if (!s) return s;
+  const at = now.toISOString();
+  const known = (t: string | null | undefined) => (t && t <= at ? t : null);
+  return {
+    ...s,
+    doneAt: known(s.doneAt),
+    droppedAt: known(s.droppedAt),
+    revivedAt: known(s.revivedAt),
+  };
+}
+
+/**
  * The threads as the user steered them. `digests` are the digest records since `digestHistoryDays`
  * ago (what each showed), to count how often a due pair was shown.
  */
@@ -66,9 +82,11 @@ export function steerThreads(
     }
   }
   const steerContact = (t: ThreadView, c: ThreadContactView): ThreadContactView => {
-    const open = c.state === 'due' || c.state === 'waiting' || c.state === 'let-go';
+    const open =
+      c.state === 'due' || c.state === 'waiting' || c.state === 'let-go' || c.state === 'bounced';
     if (!open) return c;
-    const s = steers.size > 0 ? steers.get(steerKeys.pair(t.threadKey, c.address)) : undefined;
+    const s =
+      steers.size > 0 ? asOf(steers.get(steerKeys.pair(t.threadKey, c.address)), now) : undefined;
     const asked = c.since ?? t.firstAt;
     if (s?.doneAt && s.doneAt >= asked && (!s.revivedAt || s.doneAt >= s.revivedAt)) {
       return { ...c, state: 'replied', reason: null };
@@ -77,6 +95,12 @@ export function steerThreads(
     if (s?.droppedAt && s.droppedAt >= asked && (!revived || s.droppedAt >= revived)) {
       quietlyLetGo.push(`${t.threadKey} ${c.address}`);
       return { ...c, state: 'let-go', reason: null };
+    }
+    // A bounce is never let go for being shown: only the user's own word hides it.
+    if (c.state === 'bounced') {
+      return s?.snoozedUntil && s.snoozedUntil > today
+        ? { ...c, state: 'waiting', reason: null }
+        : c;
     }
     const revivedNow = c.state === 'let-go' && revived !== null;
     if (c.state !== 'due' && !revivedNow) return c;
@@ -112,7 +136,7 @@ export function steerHelp(
 ): HelpItem[] {
   const today = localDate(now, timeZone);
   return items.filter((item) => {
-    const s = steers.get(steerKeys.help(item.kind, item.address));
+    const s = asOf(steers.get(steerKeys.help(item.kind, item.address)), now);
     if (!s) return true;
     const handled = latest(s.doneAt, s.droppedAt);
     if (handled && handled >= evidenceAt(item)) return false;

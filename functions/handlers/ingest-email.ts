@@ -73,7 +73,14 @@ const ingest = makeIngestEmail({
 
 /** Invoked asynchronously by the SES receipt rule after its S3 action stored the raw MIME. */
 export async function handler(event: SESEvent): Promise<Outcome[]> {
-  current = await replyTokens.current();
+  // Only replies and notes need the keys: when Secrets Manager cannot be read, logging goes on and
+  // a reply fails (its receipt is kept for redrive) instead of every message failing.
+  current = await replyTokens.current().catch((error: unknown) => {
+    logger.warn('reply-token keys unavailable', {
+      failure: error instanceof Error ? error.message : String(error),
+    });
+    return current;
+  });
   const outcomes: Outcome[] = [];
   for (const record of event.Records) {
     outcomes.push(await ingest(envelopeFromSesRecord(record, config.rawMailPrefix)));

@@ -6,7 +6,13 @@ import { nextDigest, scheduleOf } from '#domain/digest-schedule.ts';
 import type { HelpItem } from '#domain/help-first.ts';
 import { normaliseMessageId, shortKey } from '#domain/ids.ts';
 import { domainOf } from '#domain/mailbox.ts';
-import type { InboundEnvelope, Outcome, ParsedEmail, User } from '#domain/model.ts';
+import {
+  type InboundEnvelope,
+  type Outcome,
+  type ParsedEmail,
+  rejected,
+  type User,
+} from '#domain/model.ts';
 import type {
   Clock,
   DigestItemRef,
@@ -66,13 +72,6 @@ export interface HandleReplyDeps {
   fromAddress?: string;
 }
 
-const reject = (
-  reason: Extract<Outcome, { status: 'rejected' }>['reason'],
-  detail: string,
-  userId?: string,
-): Outcome =>
-  userId ? { status: 'rejected', reason, detail, userId } : { status: 'rejected', reason, detail };
-
 const helpKindLabels: Record<string, string> = {
   promise: 'your promise',
   'favour-owed': 'a favour to return',
@@ -106,11 +105,11 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
   return async function handleReply({ email, envelope, token }) {
     const now = clock();
     const { classification, because } = classifyMessage(email);
-    if (classification !== 'personal') return reject(classification, because);
-    if (!email.from) return reject('no-from-address', 'the From header has no usable address');
-    if (email.fromAmbiguity) return reject('ambiguous-from', email.fromAmbiguity);
+    if (classification !== 'personal') return rejected(classification, because);
+    if (!email.from) return rejected('no-from-address', 'the From header has no usable address');
+    if (email.fromAmbiguity) return rejected('ambiguous-from', email.fromAmbiguity);
     if (domainOf(email.from.address) === mailDomain.toLowerCase()) {
-      return reject('from-givefirst', 'mail from givefirst itself is never answered');
+      return rejected('from-givefirst', 'mail from givefirst itself is never answered');
     }
     const judge = () =>
       judgeSender({
@@ -122,7 +121,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
     const reading = tokens.read(token, now);
     if (!reading.ok && reading.why === 'expired') {
       const user = await users.findUserByAddress(email.from.address);
-      if (!user) return reject('expired-reply-token', 'an expired reply address, from no user');
+      if (!user) return rejected('expired-reply-token', 'an expired reply address, from no user');
       const judgement = judge();
       if (!judgement.ok) return refuseSender(judgement, user.userId);
       const key = mailKey(email);
@@ -133,17 +132,17 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
           'This digest is too old to act on; reply to a newer one.',
         ]);
       }
-      return reject('expired-reply-token', 'the reply address has expired', user.userId);
+      return rejected('expired-reply-token', 'the reply address has expired', user.userId);
     }
-    if (!reading.ok) return reject('bad-reply-token', `the reply address is ${reading.why}`);
+    if (!reading.ok) return rejected('bad-reply-token', `the reply address is ${reading.why}`);
     const { claims } = reading;
     if (claims.kind !== 'digest' && claims.kind !== 'confirmation') {
-      return reject('bad-reply-token', `a ${claims.kind} address takes no commands`);
+      return rejected('bad-reply-token', `a ${claims.kind} address takes no commands`);
     }
     const user = await users.getUser(claims.userId);
-    if (!user) return reject('bad-reply-token', 'the reply address names no user');
+    if (!user) return rejected('bad-reply-token', 'the reply address names no user');
     if (!isUsersAddress(email.from.address, user)) {
-      return reject(
+      return rejected(
         'not-the-token-user',
         `${email.from.address} is not the user this reply address belongs to`,
       );
@@ -534,7 +533,7 @@ async function resolveMany(
       things.push(...(await numbered(inDigest)));
       continue;
     }
-    const open = verb === 'snooze' ? ['due'] : ['due', 'waiting'];
+    const open = verb === 'snooze' ? ['due', 'bounced'] : ['due', 'waiting', 'bounced'];
     const pairs = rel.threads.flatMap((t) =>
       t.contacts
         .filter((c) => c.address === who.address && open.includes(c.state))

@@ -47,7 +47,7 @@ export function makeRelationships(deps: {
       deps.steering?.listSteers(user.userId) ?? [],
       deps.steering?.digestsSince(user.userId, digestHistoryFrom(now, timeZone)) ?? [],
     ]);
-    const messages = knownAt(oneRecordPerSentMail(stored), now);
+    const messages = oneRecordPerSentMail(knownAt(stored, now));
     const steers = new Map(steerList.map((s) => [s.key, s]));
     const membership = new Map<string, string>();
     const built = buildThreads(messages, timeZone, now, membership);

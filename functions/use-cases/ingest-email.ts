@@ -11,15 +11,16 @@ import { findForwardedMessage } from '#domain/forwarded-message.ts';
 import { normaliseMessageId } from '#domain/ids.ts';
 import { primaryInboundAddress } from '#domain/inbound-address.ts';
 import { normaliseAddress } from '#domain/mailbox.ts';
-import type {
-  ForwardedMessage,
-  InboundEnvelope,
-  LoggedMessage,
-  Mailbox,
-  Outcome,
-  ParsedEmail,
-  Tags,
-  User,
+import {
+  type ForwardedMessage,
+  type InboundEnvelope,
+  type LoggedMessage,
+  type Mailbox,
+  type Outcome,
+  type ParsedEmail,
+  rejected,
+  type Tags,
+  type User,
 } from '#domain/model.ts';
 import { isDeliveryFailureText, readOutOfOffice } from '#domain/out-of-office.ts';
 import type { Logger, ParseMail, RawMailStore, ReceiptSummary, Store } from '#domain/ports.ts';
@@ -46,14 +47,6 @@ const maxLinksLookedUp = 10;
 
 export type IngestEmail = (envelope: InboundEnvelope) => Promise<Outcome>;
 
-const reject = (
-  reason: Extract<Outcome, { status: 'rejected' }>['reason'],
-  detail: string,
-  userId?: string,
-): Outcome =>
-  userId ? { status: 'rejected', reason, detail, userId } : { status: 'rejected', reason, detail };
-
-/** A sender that could not be judged is a retry (kept for redrive), never a rejection. */
 /**
  * Ingest one received message.
  *
@@ -91,12 +84,12 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
   ): Promise<Outcome> {
     const target = primaryInboundAddress(envelope.recipients, mailDomain);
     if (!target || target.kind === 'elsewhere') {
-      return reject('not-for-this-domain', `no recipient at ${mailDomain}`);
+      return rejected('not-for-this-domain', `no recipient at ${mailDomain}`);
     }
     const parsed = await reading;
     if ('error' in parsed) {
       if (parsed.error instanceof UnreadableMailError)
-        return reject('unreadable', parsed.error.message);
+        return rejected('unreadable', parsed.error.message);
       throw parsed.error;
     }
     const { email } = parsed;
@@ -104,23 +97,23 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     summary.subject = email.subject.slice(0, 120);
 
     if (target.kind === 'unknown') {
-      return reject('unknown-address', `${target.address} is not an address givefirst answers`);
+      return rejected('unknown-address', `${target.address} is not an address givefirst answers`);
     }
     if (target.kind === 'start') {
-      return reject('onboarding-closed', 'this instance does not take sign-ups by email');
+      return rejected('onboarding-closed', 'this instance does not take sign-ups by email');
     }
     if (target.kind === 'reply') {
       if (!deps.handleReply) {
-        return reject('not-available-yet', 'reply commands are not handled by this deployment');
+        return rejected('not-available-yet', 'reply commands are not handled by this deployment');
       }
       return deps.handleReply({ email, envelope, token: target.token });
     }
 
     const { classification, because } = classifyMessage(email);
     summary.classification = classification;
-    if (classification !== 'personal') return reject(classification, because);
-    if (!email.from) return reject('no-from-address', 'the From header has no usable address');
-    if (email.fromAmbiguity) return reject('ambiguous-from', email.fromAmbiguity);
+    if (classification !== 'personal') return rejected(classification, because);
+    if (!email.from) return rejected('no-from-address', 'the From header has no usable address');
+    if (email.fromAmbiguity) return rejected('ambiguous-from', email.fromAmbiguity);
 
     const user = await store.findUserByAddress(email.from.address);
     if (!user) return logReplyInCc(email, email.from, envelope);
@@ -140,16 +133,19 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       mailDomain,
       attribution: topmostAttribution(email.text, user.timeZone),
     });
+    let outcome: Outcome;
     if (built.kind === 'message') {
-      const outcome = await save(built.message);
-      if (outcome.status === 'logged' && target.tags.unknown.length > 0) {
-        await deps.noteUnknownTags?.(user, target.tags.unknown);
-      }
-      return outcome;
+      outcome = await save(built.message);
+    } else {
+      const forwarded = findForwardedMessage(email, user.timeZone);
+      if (!forwarded) return rejected('nothing-to-track', built.detail, user.userId);
+      outcome = await logForward(forwarded, user, target.tags, envelope);
     }
-    const forwarded = findForwardedMessage(email, user.timeZone);
-    if (forwarded) return logForward(forwarded, user, target.tags, envelope);
-    return reject('nothing-to-track', built.detail, user.userId);
+    // A tag givefirst does not know is kept, and the user is told once (a forward carries tags too).
+    if (outcome.status === 'logged' && target.tags.unknown.length > 0) {
+      await deps.noteUnknownTags?.(user, target.tags.unknown);
+    }
+    return outcome;
   }
 
   /**
@@ -168,7 +164,7 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     const via = forwarded.how === 'attached' ? 'forward-attached' : 'forward-inline';
     const sender = forwarded.from;
     if (!sender) {
-      return reject(
+      return rejected(
         'nothing-to-track',
         'the forwarded message names no sender address',
         user.userId,
@@ -186,7 +182,7 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       });
       return built.kind === 'message'
         ? save(built.message)
-        : reject('nothing-to-track', built.detail, user.userId);
+        : rejected('nothing-to-track', built.detail, user.userId);
     }
     const { sentAt } = sentTime(email.date, envelope.receivedAt);
     let kind =
@@ -269,9 +265,9 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     }
     if (owners.length === 0) {
       if (answers.length === 0) {
-        return reject('unknown-sender', `${sender.address} is not a registered user`);
+        return rejected('unknown-sender', `${sender.address} is not a registered user`);
       }
-      return reject(
+      return rejected(
         'unknown-sender',
         `${sender.address} is not a registered user and the message answers nothing logged yet that was written to them by a user it is addressed to (kept ${rawMailRetentionDays} days in case it arrives)`,
       );
@@ -300,7 +296,7 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     }
     return (
       outcomes[0] ??
-      reject('unknown-sender', `no registered user owns the thread ${sender.address} answered`)
+      rejected('unknown-sender', `no registered user owns the thread ${sender.address} answered`)
     );
   }
 

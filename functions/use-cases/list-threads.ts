@@ -27,7 +27,7 @@ export function makeListThreads(deps: {
       deps.steering?.listSteers(user.userId) ?? [],
       deps.steering?.digestsSince(user.userId, digestHistoryFrom(now, user.timeZone)) ?? [],
     ]);
-    const threads = buildThreads(knownAt(oneRecordPerSentMail(stored), now), user.timeZone, now);
+    const threads = buildThreads(oneRecordPerSentMail(knownAt(stored, now)), user.timeZone, now);
     if (!deps.steering) return threads;
     const byKey = new Map(steers.map((s) => [s.key, s]));
     return steerThreads(threads, byKey, digests, now, user.timeZone).threads;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DigestRecord, Steer } from '#domain/ports.ts';
 import { digestsBeforeLettingGo, steerHelp, steerKeys, steerThreads } from '#domain/steering.ts';
 import type { ThreadView } from '#domain/threads.ts';
-import { aHelpItem, aLetGoContact, aThread } from '#test/builders/relationships.ts';
+import { aDueContact, aHelpItem, aLetGoContact, aThread } from '#test/builders/relationships.ts';
 
 // Tuesday 10 March 2026, 08:00 in Berlin. The due contact was asked on Monday 2 March, due Thursday 5.
 const now = new Date('2026-03-10T07:00:00Z');
@@ -44,6 +44,49 @@ const aDigestShowing = (
 });
 
 describe('steerThreads', () => {
+  const bounced = () => aThread({ contacts: [aDueContact({ state: 'bounced' })] });
+
+  it.each<[string, Omit<Steer, 'key'> | null, string]>([
+    ['nothing said', null, 'bounced'],
+    ['done', { doneAt: '2026-03-06T10:00:00.000Z' }, 'replied'],
+    ['dropped', { droppedAt: '2026-03-06T10:00:00.000Z' }, 'let-go'],
+    ['snoozed until a later day', { snoozedUntil: '2026-03-12' }, 'waiting'],
+  ])('a bounced address, %s', (_, steer, expected) => {
+    // Act
+    const state = stateAfter(bounced(), steer);
+
+    // Assess
+    expect(state).toBe(expected);
+  });
+
+  it('never lets a bounce go for being shown, however often', () => {
+    // Prepare
+    const thread = bounced();
+    const days = ['2026-03-05', '2026-03-06', '2026-03-09'];
+
+    // Act
+    const state = stateAfter(
+      thread,
+      null,
+      days.map((day) => aDigestShowing(thread, day)),
+    );
+
+    // Assess
+    expect(state).toBe('bounced');
+  });
+
+  it('judges a past moment without what was said after it', () => {
+    // Prepare
+    const thread = aThread();
+    const later = { doneAt: '2026-03-11T10:00:00.000Z', droppedAt: '2026-03-11T10:00:00.000Z' };
+
+    // Act
+    const state = stateAfter(thread, later);
+
+    // Assess
+    expect(state).toBe('due');
+  });
+
   it.each<[string, Omit<Steer, 'key'> | null, string]>([
     ['nothing said', null, 'due'],
     ['done after the question', { doneAt: '2026-03-06T10:00:00.000Z' }, 'replied'],

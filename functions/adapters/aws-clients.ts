@@ -1,7 +1,9 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 // The one module that makes AWS SDK clients, on AWS and locally alike, once per container at module
@@ -11,7 +13,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** Where a client talks: the region, and for a local server (dynalite, the SES emulator) its endpoint. */
 export interface ClientTarget {
-  region: string;
+  /**
+   * The region. Only the operator's CLI leaves it out, to let the SDK's own chain find it
+   * (AWS_REGION, the profile), as `cdk deploy` did.
+   */
+  region: string | undefined;
   /** A local server. It gets placeholder credentials, since local servers do not check them. */
   endpoint?: string;
 }
@@ -34,7 +40,7 @@ export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local'
 
 function settings(target: ClientTarget) {
   return {
-    region: target.region,
+    ...(target.region ? { region: target.region } : {}),
     ...sdkRetries,
     ...(target.endpoint ? { endpoint: target.endpoint, credentials: localCredentials } : {}),
   };
@@ -63,4 +69,14 @@ export function makeSesClient(target: ClientTarget): SESv2Client {
 /** Secrets Manager, to read the reply-token keys at run time. */
 export function makeSecretsClient(target: ClientTarget): SecretsManagerClient {
   return new SecretsManagerClient(settings(target));
+}
+
+/** CloudFormation, for the operator's CLI to read a deployment's stack outputs. */
+export function makeCloudFormationClient(target: ClientTarget): CloudFormationClient {
+  return new CloudFormationClient(settings(target));
+}
+
+/** SQS, for the operator's CLI to redrive what sits on the ingest failure queue. */
+export function makeSqsClient(target: ClientTarget): SQSClient {
+  return new SQSClient(settings(target));
 }

@@ -3,27 +3,21 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { parseMail } from '#adapters/mail/parse-mail.ts';
 import { FsRawMailStore } from '#adapters/raw-mail/fs-raw-mail-store.ts';
-import type { Clock, Logger } from '#domain/ports.ts';
+import type { Clock, Logger, RawMailStore } from '#domain/ports.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
 import { makeListThreads } from '#use-cases/list-threads.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
 
-/** The use cases wired to local adapters: shared by the local stack, the CLI and the tests. */
-export function makeLocalServices(options: {
-  client: DynamoDBDocumentClient;
-  tableName: string;
-  dataDir: string;
+/** The use cases the operator works with, wired to a store and a raw-mail store (local or AWS). */
+export function makeServices<Raw extends RawMailStore>(options: {
+  store: DynamoStore;
+  rawMail: Raw;
   mailDomain: string;
   clock: Clock;
   logger: Logger;
 }) {
-  const store = new DynamoStore({
-    client: options.client,
-    tableName: options.tableName,
-    clock: options.clock,
-  });
-  const rawMail = new FsRawMailStore(path.join(options.dataDir, 'raw-mail'));
+  const { store, rawMail } = options;
   const ingest = makeIngestEmail({
     store,
     rawMail,
@@ -37,4 +31,31 @@ export function makeLocalServices(options: {
   return { store, rawMail, ingest, registerUser, listThreads, relationships };
 }
 
-export type LocalServices = ReturnType<typeof makeLocalServices>;
+/** The services over any raw-mail store; the local stack's keeps the files' own methods (expiry). */
+export type Services<Raw extends RawMailStore = RawMailStore> = ReturnType<
+  typeof makeServices<Raw>
+>;
+
+/** The use cases wired to local adapters: shared by the local stack, the CLI and the tests. */
+export function makeLocalServices(options: {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  dataDir: string;
+  mailDomain: string;
+  clock: Clock;
+  logger: Logger;
+}): LocalServices {
+  return makeServices({
+    store: new DynamoStore({
+      client: options.client,
+      tableName: options.tableName,
+      clock: options.clock,
+    }),
+    rawMail: new FsRawMailStore(path.join(options.dataDir, 'raw-mail')),
+    mailDomain: options.mailDomain,
+    clock: options.clock,
+    logger: options.logger,
+  });
+}
+
+export type LocalServices = Services<FsRawMailStore>;

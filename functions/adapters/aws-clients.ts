@@ -1,9 +1,9 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 // The one module that makes AWS SDK clients, on AWS and locally alike, once per container at module
@@ -71,12 +71,28 @@ export function makeSecretsClient(target: ClientTarget): SecretsManagerClient {
   return new SecretsManagerClient(settings(target));
 }
 
+// The two clients only the operator's CLI uses with --aws are imported when first made: the CLI's
+// bundle shares this module between its commands, and its local commands never load them.
+
+/**
+ * A package imported on demand. The SDK ships CommonJS to Node; in a bundle's own chunk that is
+ * the chunk's default export, while Node's import also names each export.
+ */
+async function load<Module extends object>(imported: Promise<Module>): Promise<Module> {
+  const loaded = await imported;
+  return (loaded as { default?: Module }).default ?? loaded;
+}
+
 /** CloudFormation, for the operator's CLI to read a deployment's stack outputs. */
-export function makeCloudFormationClient(target: ClientTarget): CloudFormationClient {
+export async function makeCloudFormationClient(
+  target: ClientTarget,
+): Promise<CloudFormationClient> {
+  const { CloudFormationClient } = await load(import('@aws-sdk/client-cloudformation'));
   return new CloudFormationClient(settings(target));
 }
 
 /** SQS, for the operator's CLI to redrive what sits on the ingest failure queue. */
-export function makeSqsClient(target: ClientTarget): SQSClient {
+export async function makeSqsClient(target: ClientTarget): Promise<SQSClient> {
+  const { SQSClient } = await load(import('@aws-sdk/client-sqs'));
   return new SQSClient(settings(target));
 }

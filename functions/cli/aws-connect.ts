@@ -48,7 +48,7 @@ const deployHint =
  * its table, raw-mail bucket and ingest failure queue with the standard credentials.
  */
 export async function connectAws(target: AwsTarget): Promise<Connection> {
-  const cloudFormation = makeCloudFormationClient({ region: target.region });
+  const cloudFormation = await makeCloudFormationClient({ region: target.region });
   let region: string;
   let outputs: Outputs;
   try {
@@ -61,7 +61,7 @@ export async function connectAws(target: AwsTarget): Promise<Connection> {
   const clock = makeClock('system');
   const client = makeDocumentClient({ region });
   const s3 = makeS3Client({ region });
-  const sqs = makeSqsClient({ region });
+  const sqs = await makeSqsClient({ region });
   const store = new DynamoStore({ client, tableName: outputs.TableName, clock });
   return {
     services: makeServices({
@@ -129,13 +129,21 @@ async function readOutputs(
   const names = { Stateful: `${prefix}Stateful`, Stateless: `${prefix}Stateless` } as const;
   const found = new Map<string, Stack>();
   const prefixesHere = new Set<string>();
-  for await (const page of paginateDescribeStacks({ client: cloudFormation }, {})) {
-    for (const stack of page.Stacks ?? []) {
-      const name = stack.StackName ?? '';
-      if (name === names.Stateful || name === names.Stateless) found.set(name, stack);
-      if (name.endsWith('Stateless')) prefixesHere.add(name.slice(0, -'Stateless'.length));
+  try {
+    for await (const page of paginateDescribeStacks({ client: cloudFormation }, {})) {
+      for (const stack of page.Stacks ?? []) {
+        const name = stack.StackName ?? '';
+        if (name === names.Stateful || name === names.Stateless) found.set(name, stack);
+        if (name.endsWith('Stateless')) prefixesHere.add(name.slice(0, -'Stateless'.length));
+      }
+      if (found.size === 2) break;
     }
-    if (found.size === 2) break;
+  } catch (error) {
+    throw new DeploymentError(
+      `cannot list the stacks of ${region}: ${error instanceof Error ? error.message : String(error)}`,
+      'check the network, and that these credentials may call cloudformation:DescribeStacks',
+      { cause: error },
+    );
   }
   const outputs: Partial<Outputs> = {};
   for (const part of ['Stateful', 'Stateless'] as const) {

@@ -32,8 +32,8 @@ export interface AwsTarget {
   stackPrefix?: string;
 }
 
-/** The stack outputs the CLI reads, by the stack that has them. */
-const wantedOutputs = {
+/** The stack outputs the CLI reads, by the stack that has them (the infra tests check both stacks have them). */
+export const wantedOutputs = {
   Stateful: ['TableName', 'RawMailBucketName'],
   Stateless: ['MailDomain', 'UnsubscribeUrl', 'IngestFailuresQueueUrl'],
 } as const;

@@ -1,7 +1,9 @@
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 // The one module that makes AWS SDK clients, on AWS and locally alike, once per container at module
@@ -11,7 +13,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** Where a client talks: the region, and for a local server (dynalite, the SES emulator) its endpoint. */
 export interface ClientTarget {
-  region: string;
+  /**
+   * The region. Only the operator's CLI leaves it out, to let the SDK's own chain find it
+   * (AWS_REGION, the profile), as `cdk deploy` did.
+   */
+  region: string | undefined;
   /** A local server. It gets placeholder credentials, since local servers do not check them. */
   endpoint?: string;
 }
@@ -34,7 +40,7 @@ export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local'
 
 function settings(target: ClientTarget) {
   return {
-    region: target.region,
+    ...(target.region ? { region: target.region } : {}),
     ...sdkRetries,
     ...(target.endpoint ? { endpoint: target.endpoint, credentials: localCredentials } : {}),
   };
@@ -63,4 +69,30 @@ export function makeSesClient(target: ClientTarget): SESv2Client {
 /** Secrets Manager, to read the reply-token keys at run time. */
 export function makeSecretsClient(target: ClientTarget): SecretsManagerClient {
   return new SecretsManagerClient(settings(target));
+}
+
+// The two clients only the operator's CLI uses with --aws are imported when first made: the CLI's
+// bundle shares this module between its commands, and its local commands never load them.
+
+/**
+ * A package imported on demand. The SDK ships CommonJS to Node; in a bundle's own chunk that is
+ * the chunk's default export, while Node's import also names each export.
+ */
+async function load<Module extends object>(imported: Promise<Module>): Promise<Module> {
+  const loaded = await imported;
+  return (loaded as { default?: Module }).default ?? loaded;
+}
+
+/** CloudFormation, for the operator's CLI to read a deployment's stack outputs. */
+export async function makeCloudFormationClient(
+  target: ClientTarget,
+): Promise<CloudFormationClient> {
+  const { CloudFormationClient } = await load(import('@aws-sdk/client-cloudformation'));
+  return new CloudFormationClient(settings(target));
+}
+
+/** SQS, for the operator's CLI to redrive what sits on the ingest failure queue. */
+export async function makeSqsClient(target: ClientTarget): Promise<SQSClient> {
+  const { SQSClient } = await load(import('@aws-sdk/client-sqs'));
+  return new SQSClient(settings(target));
 }

@@ -26,6 +26,9 @@ const flags = {
   days: { type: 'string', value: 'N' },
   to: { type: 'string', value: 'ADDRESS' },
   'trust-sender': { type: 'boolean' },
+  aws: { type: 'boolean', about: 'work against the deployment on AWS instead of the local stack' },
+  region: { type: 'string', value: 'REGION' },
+  'stack-prefix': { type: 'string', value: 'PREFIX' },
 } as const satisfies Record<
   string,
   { type: 'boolean' | 'string'; short?: string; multiple?: boolean; value?: string; about?: string }
@@ -103,6 +106,10 @@ ${commandNames
   .join('\n')}
 
   --json   print one JSON document on stdout and nothing else
+  --aws [--region REGION] [--stack-prefix PREFIX]
+           against the deployment: its stacks PREFIXStateful and PREFIXStateless (default
+           prefix Givefirst) in REGION (default: AWS_REGION or the profile's), with the
+           standard AWS credentials (AWS_PROFILE, environment, SSO…)
   --help   this help
 Data: GIVEFIRST_DATA_DIR (default ./.givefirst). Talks to \`npm start\` when it is running,
 and then runs on its clock (GIVEFIRST_CLOCK on \`npm start\`).`;
@@ -122,6 +129,10 @@ export interface TypedLine {
   days?: number;
   to?: string;
   trustSender: boolean;
+  /** Against the deployment on AWS, found by its region and stack prefix. */
+  aws: boolean;
+  region?: string;
+  stackPrefix?: string;
 }
 
 export type Parsed = { help: true } | ({ help: false } & TypedLine);
@@ -161,7 +172,14 @@ export function closest(typed: string, candidates: readonly string[]): string | 
     : undefined;
 }
 
-const flagsOf = (command: CommandName): FlagName[] => [...commands[command].flags, 'json', 'help'];
+const flagsOf = (command: CommandName): FlagName[] => [
+  ...commands[command].flags,
+  'aws',
+  'region',
+  'stack-prefix',
+  'json',
+  'help',
+];
 
 const usageOf = (command: CommandName) =>
   `usage: givefirst ${commands[command].synopsis} [--json]  (givefirst --help lists every command)`;
@@ -272,6 +290,26 @@ export function parseCommandLine(argv: string[]): Parsed {
     throw new UsageError(`--days ${days} is not a whole number of days`, 'for example: --days 30');
   }
   const asOf = one('as-of');
+  const region = one('region');
+  const stackPrefix = one('stack-prefix');
+  if (!given.has('aws') && (region !== undefined || stackPrefix !== undefined)) {
+    throw new UsageError(
+      `--${region !== undefined ? 'region' : 'stack-prefix'} goes with --aws`,
+      `for example: givefirst ${command} --aws --region ${region ?? 'eu-west-1'}`,
+    );
+  }
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw new UsageError(
+      `--region ${region} is not an AWS region`,
+      'for example: --region eu-west-1',
+    );
+  }
+  if (stackPrefix !== undefined && !/^[A-Za-z][A-Za-z0-9-]{0,100}$/.test(stackPrefix)) {
+    throw new UsageError(
+      `--stack-prefix ${stackPrefix} cannot start a stack name`,
+      'for example: --stack-prefix Givefirst (the stacks GivefirstStateful and GivefirstStateless)',
+    );
+  }
   const line: TypedLine = {
     command,
     operands,
@@ -280,12 +318,27 @@ export function parseCommandLine(argv: string[]): Parsed {
     dryRun: given.has('dry-run'),
     now: given.has('now'),
     trustSender: given.has('trust-sender'),
+    aws: given.has('aws'),
+    ...(region !== undefined ? { region } : {}),
+    ...(stackPrefix !== undefined ? { stackPrefix } : {}),
     ...(one('tz') !== undefined ? { tz: one('tz') } : {}),
     ...(one('at') !== undefined ? { at: one('at') } : {}),
     ...(one('to') !== undefined ? { to: one('to') } : {}),
     ...(days !== undefined ? { days: Number(days) } : {}),
     ...(asOf !== undefined ? { asOf } : {}),
   };
+  if (line.aws && command === 'ingest') {
+    throw new UsageError(
+      'ingest works on the local stack: a deployment receives mail through SES',
+      `send the message to log@ the deployment's mail domain; givefirst rejections --aws shows what was not logged`,
+    );
+  }
+  if (line.aws && command === 'digest' && line.now) {
+    throw new UsageError(
+      "on AWS the digests are sent by the deployment's schedule",
+      `givefirst digest ${operands[0]} --dry-run --aws prints the one it would send`,
+    );
+  }
   if (command === 'digest') {
     if (line.now && line.dryRun) {
       throw new UsageError('--now sends it, --dry-run prints it: choose one', usageOf(command));

@@ -2,23 +2,30 @@ import '#local/quiet-sdk-warning.ts';
 import { makeClock } from '#adapters/clock.ts';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { silentLogger } from '#adapters/logger.ts';
+import type { IngestFailureQueue } from '#adapters/sqs/ingest-failure-queue.ts';
 import type { Clock } from '#domain/ports.ts';
 import { type LocalConfig, localRegion } from '#local/local-config.ts';
 import { openLocalData } from '#local/local-data.ts';
-import { type LocalServices, makeLocalServices } from '#local/services.ts';
+import { makeLocalServices, type Services } from '#local/services.ts';
 import { findRunningStack, followClock } from '#local/stack-file.ts';
 
 export interface Connection {
-  services: LocalServices;
+  services: Services;
   clock: Clock;
   mailDomain: string;
-  /** Where the data lives: the running stack, or this process opening the folder itself. */
-  via: 'running stack' | 'data folder';
-  dataDir: string;
+  /**
+   * Where the data lives: the running stack, this process opening the folder itself, or a
+   * deployment on AWS.
+   */
+  via: 'running stack' | 'data folder' | 'aws';
+  /** The local data folder; null on AWS. */
+  dataDir: string | null;
   /** The SES emulator of the running stack, where digests are sent; null without one. */
   sesEndpoint: string | null;
   /** Where links in digests point: the running stack's web listener. */
   publicUrl: string | null;
+  /** Where ingest events that failed every retry wait (on AWS); null locally, where none do. */
+  ingestFailures: IngestFailureQueue | null;
   close(): Promise<void>;
 }
 
@@ -57,6 +64,7 @@ export async function connect(
       dataDir: config.dataDir,
       sesEndpoint: running.sesEndpoint,
       publicUrl: running.publicUrl,
+      ingestFailures: null,
       close: async () => client.destroy(),
     };
   }
@@ -70,6 +78,7 @@ export async function connect(
     dataDir: config.dataDir,
     sesEndpoint: null,
     publicUrl: config.publicUrl,
+    ingestFailures: null,
     close: data.close,
   };
 }

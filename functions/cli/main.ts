@@ -1,4 +1,4 @@
-// `npx givefirst …`: the operator's command line, against the local stack.
+// `npx givefirst …`: the operator's command line, against the local stack, or with --aws a deployment.
 // The command line is checked first, with nothing loaded; each command then imports only what
 // it uses, so `--help` and a mistake are answered at once.
 import { type CommandName, parseCommandLine, UsageError, usage } from './command-line.ts';
@@ -30,6 +30,19 @@ const connected: Connector = async (use) => {
   }
 };
 
+/** --aws: the deployment's table, bucket and failure queue, found from its stacks' outputs. */
+const awsConnected =
+  (target: { region?: string; stackPrefix?: string }): Connector =>
+  async (use) => {
+    const { connectAws } = await import('./aws-connect.ts');
+    const conn = await connectAws(target);
+    try {
+      return await use(conn);
+    } finally {
+      await conn.close();
+    }
+  };
+
 /** What went wrong, said once: on stderr, and with --json as the one document on stdout. */
 function fail(argv: string[], kind: 'usage' | 'failed', message: string, hint?: string): void {
   warn(hint ? `${message}\n${hint}` : message);
@@ -45,6 +58,13 @@ async function explain(argv: string[], error: unknown): Promise<number> {
   if (error instanceof UsageError) {
     fail(argv, 'usage', error.message, error.hint);
     return 2;
+  }
+  if (argv.includes('--aws')) {
+    const { DeploymentError } = await import('./deployment-error.ts');
+    if (error instanceof DeploymentError) {
+      fail(argv, 'failed', error.message, error.hint);
+      return 1;
+    }
   }
   const [{ ConfigError }, { DataFolderBusyError }] = await Promise.all([
     import('#domain/errors.ts'),
@@ -89,7 +109,13 @@ async function main(argv: string[]): Promise<number> {
     const { help: _, asOf, ...rest } = line;
     const asOfMoment = asOf === undefined ? undefined : (await import('./as-of.ts')).readAsOf(asOf);
     const command = await commands[line.command]();
-    return await command({ ...rest, ...(asOfMoment ? { asOf: asOfMoment } : {}) }, connected);
+    const connector = line.aws
+      ? awsConnected({
+          ...(line.region ? { region: line.region } : {}),
+          ...(line.stackPrefix ? { stackPrefix: line.stackPrefix } : {}),
+        })
+      : connected;
+    return await command({ ...rest, ...(asOfMoment ? { asOf: asOfMoment } : {}) }, connector);
   } catch (error) {
     return explain(argv, error);
   }

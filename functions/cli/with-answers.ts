@@ -10,7 +10,7 @@ export async function withAnswers<T>(
   conn: Connection,
   use: (ingest: IngestEmail) => Promise<T>,
 ): Promise<T> {
-  if (!conn.sesEndpoint) return use(conn.services.ingest);
+  if (!conn.sesEndpoint || !conn.dataDir) return use(conn.services.ingest);
   const { makeLocalReplyHandler } = await import('#local/reply-handler.ts');
   const replies = await makeLocalReplyHandler(conn.services, {
     dataDir: conn.dataDir,

@@ -3,7 +3,7 @@ import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
 import { makeSendDigest } from '#use-cases/send-digest.ts';
 import { localRegion } from './local-config.ts';
-import type { LocalServices } from './services.ts';
+import type { Services } from './services.ts';
 import { localReplyTokens } from './token-keys.ts';
 
 /**
@@ -11,7 +11,7 @@ import { localReplyTokens } from './token-keys.ts';
  * every email sent), tokens use the data folder's key.
  */
 export async function makeLocalDigestSender(
-  services: LocalServices,
+  services: Services,
   options: {
     dataDir: string;
     mailDomain: string;

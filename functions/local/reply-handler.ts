@@ -1,10 +1,10 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { makeSesClient } from '#adapters/aws-clients.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
 import { confirmationsPerHour, makeHandleReply } from '#use-cases/handle-reply.ts';
 import { makeNoteUnknownTags } from '#use-cases/note-unknown-tags.ts';
 import { localRegion } from './local-config.ts';
-import type { LocalServices } from './services.ts';
+import type { Services } from './services.ts';
 import { localReplyTokens } from './token-keys.ts';
 
 /**
@@ -12,7 +12,7 @@ import { localReplyTokens } from './token-keys.ts';
  * them), tokens are read with the data folder's key.
  */
 export async function makeLocalReplyHandler(
-  services: LocalServices,
+  services: Services,
   options: {
     dataDir: string;
     mailDomain: string;
@@ -21,11 +21,7 @@ export async function makeLocalReplyHandler(
     logger: Logger;
   },
 ) {
-  const ses = new SESv2Client({
-    region: localRegion,
-    endpoint: options.sesEndpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const ses = makeSesClient({ region: localRegion, endpoint: options.sesEndpoint });
   const tokens = await localReplyTokens(options.dataDir);
   const mailer = makeSesMailer({ ses });
   const handleReply = makeHandleReply({

@@ -4,7 +4,7 @@ import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
 import { parseMail } from '#adapters/mail/parse-mail.ts';
 import { FsRawMailStore } from '#adapters/raw-mail/fs-raw-mail-store.ts';
-import type { Clock, Logger } from '#domain/ports.ts';
+import type { Clock, Logger, RawMailStore, SteeringStore } from '#domain/ports.ts';
 import type { HandleReply } from '#use-cases/handle-reply.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
@@ -12,26 +12,16 @@ import { makeListThreads } from '#use-cases/list-threads.ts';
 import type { NoteUnknownTags } from '#use-cases/note-unknown-tags.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
 
-/** The use cases wired to local adapters: shared by the local stack, the CLI and the tests. */
-export function makeLocalServices(options: {
-  client: DynamoDBDocumentClient;
-  tableName: string;
-  dataDir: string;
+/** The use cases the operator works with, wired to a store and a raw-mail store (local or AWS). */
+export function makeServices<Raw extends RawMailStore>(options: {
+  store: DynamoStore;
+  steering: SteeringStore;
+  rawMail: Raw;
   mailDomain: string;
   clock: Clock;
   logger: Logger;
 }) {
-  const store = new DynamoStore({
-    client: options.client,
-    tableName: options.tableName,
-    clock: options.clock,
-  });
-  const steering = new DynamoSteeringStore({
-    client: options.client,
-    tableName: options.tableName,
-    clock: options.clock,
-  });
-  const rawMail = new FsRawMailStore(path.join(options.dataDir, 'raw-mail'));
+  const { store, steering, rawMail } = options;
   /** The ingest use case; the running stack adds reply commands, which need a mailer. */
   const makeIngest = (answers?: { handleReply: HandleReply; noteUnknownTags: NoteUnknownTags }) =>
     makeIngestEmail({
@@ -49,4 +39,36 @@ export function makeLocalServices(options: {
   return { store, steering, rawMail, ingest, makeIngest, registerUser, listThreads, relationships };
 }
 
-export type LocalServices = ReturnType<typeof makeLocalServices>;
+/** The services over any raw-mail store; the local stack's keeps the files' own methods (expiry). */
+export type Services<Raw extends RawMailStore = RawMailStore> = ReturnType<
+  typeof makeServices<Raw>
+>;
+
+/** The store and the steering store on one table. */
+export function openStores(options: {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  clock: Clock;
+}) {
+  return { store: new DynamoStore(options), steering: new DynamoSteeringStore(options) };
+}
+
+/** The use cases wired to local adapters: shared by the local stack, the CLI and the tests. */
+export function makeLocalServices(options: {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  dataDir: string;
+  mailDomain: string;
+  clock: Clock;
+  logger: Logger;
+}): LocalServices {
+  return makeServices({
+    ...openStores(options),
+    rawMail: new FsRawMailStore(path.join(options.dataDir, 'raw-mail')),
+    mailDomain: options.mailDomain,
+    clock: options.clock,
+    logger: options.logger,
+  });
+}
+
+export type LocalServices = Services<FsRawMailStore>;

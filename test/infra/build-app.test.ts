@@ -2,10 +2,25 @@ import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { defaultStackPrefix, wantedOutputs } from '../../functions/cli/aws-connect.ts';
 import { buildApp } from '../../infra/build-app.ts';
 import { deployment, skipBundling } from './context.ts';
 
 describe('buildApp', () => {
+  it('names the stacks and outputs that `givefirst --aws` looks for', () => {
+    const { stateful, stateless } = buildApp({ ...skipBundling, ...deployment });
+
+    for (const [stack, part] of [
+      [stateful, 'Stateful'],
+      [stateless, 'Stateless'],
+    ] as const) {
+      expect(stack.stackName).toBe(`${defaultStackPrefix}${part}`);
+      expect(Object.keys(Template.fromStack(stack).findOutputs('*'))).toEqual(
+        expect.arrayContaining([...wantedOutputs[part]]),
+      );
+    }
+  });
+
   it('receives mail for the domain given in context and sends from the address given, lower-cased', () => {
     const { stateful, stateless } = buildApp({
       ...skipBundling,

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   localCredentials,
+  makeCloudFormationClient,
   makeDocumentClient,
   makeS3Client,
   makeSecretsClient,
   makeSesClient,
+  makeSqsClient,
 } from '#adapters/aws-clients.ts';
 
 describe('the client factory', () => {
@@ -41,5 +43,26 @@ describe('the client factory', () => {
     expect(aws.config.endpoint).toBeUndefined();
     local.destroy();
     aws.destroy();
+  });
+
+  it("gives the CLI's CloudFormation and SQS clients the same retries, and leaves an unset region to the SDK", async () => {
+    const previous = process.env.AWS_REGION;
+    process.env.AWS_REGION = 'ap-southeast-2';
+    try {
+      const clients = [
+        await makeCloudFormationClient({ region: undefined }),
+        await makeSqsClient({ region: 'eu-west-1' }),
+      ];
+
+      expect(await Promise.all(clients.map((c) => c.config.maxAttempts()))).toEqual([3, 3]);
+      expect(await Promise.all(clients.map((c) => c.config.region()))).toEqual([
+        'ap-southeast-2',
+        'eu-west-1',
+      ]);
+      for (const client of clients) client.destroy();
+    } finally {
+      if (previous === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = previous;
+    }
   });
 });

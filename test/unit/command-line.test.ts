@@ -66,4 +66,27 @@ describe('the command line', () => {
       'user list does not take --tz',
     );
   });
+
+  it('reads --aws with its region and stack prefix on every command', () => {
+    expect(
+      parseCommandLine(['redrive', '--aws', '--region', 'eu-west-1', '--stack-prefix', 'Staging']),
+    ).toMatchObject({ command: 'redrive', aws: true, region: 'eu-west-1', stackPrefix: 'Staging' });
+    expect(parseCommandLine(['user', 'list'])).toMatchObject({ aws: false });
+    expect(parseCommandLine(['threads', 'me@x.org', '--aws'])).not.toHaveProperty('region');
+  });
+
+  it('refuses --region without --aws, a region that is none, and what a deployment does itself', () => {
+    expect(() => parseCommandLine(['user', 'list', '--region', 'eu-west-1'])).toThrow(
+      '--region goes with --aws',
+    );
+    expect(() => parseCommandLine(['user', 'list', '--aws', '--region', 'Ireland'])).toThrow(
+      '--region Ireland is not an AWS region',
+    );
+    expect(() => parseCommandLine(['ingest', 'a.eml', '--aws'])).toThrow(
+      'a deployment receives mail through SES',
+    );
+    expect(() => parseCommandLine(['digest', 'me@x.org', '--now', '--aws'])).toThrow(
+      "sent by the deployment's schedule",
+    );
+  });
 });

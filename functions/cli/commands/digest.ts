@@ -13,7 +13,7 @@ export const digest: Command = (line, connected) =>
   connected(async (conn) => {
     const user = await userOf(conn, line.operands[0]);
     if (line.now) {
-      if (!conn.sesEndpoint) {
+      if (!conn.sesEndpoint || !conn.dataDir) {
         throw new UsageError(
           'sending needs the running stack: its SES emulator shows what was sent',
           'start it with npm start, or print the digest with --dry-run',

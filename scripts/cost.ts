@@ -102,6 +102,7 @@ const functionSetting = (idPrefix: string) => {
   const logGroup = statelessResources.find(([id]) => id === logGroupRef)?.[1];
   return {
     memoryGb: (found[1].Properties.MemorySize as number) / 1024,
+    reservedConcurrency: (found[1].Properties.ReservedConcurrentExecutions as number) ?? 0,
     timeoutS: found[1].Properties.Timeout as number,
     logRetentionDays: (logGroup?.Properties.RetentionInDays as number) ?? 0,
   };
@@ -131,6 +132,11 @@ const alarmMetrics = statelessResources
 const secrets = statefulResources.filter(
   ([, r]) => r.Type === 'AWS::SecretsManager::Secret',
 ).length;
+/**
+ * Reads of the reply-token keys a month: each scheduler run, and each warm ingest container (at most
+ * its reserved concurrency) once per cache period of five minutes (replyTokenKeysMaxAgeMs).
+ */
+const secretReadsPerMonth = runsPerMonth + ingest.reservedConcurrency * 12 * 24 * 30;
 
 // ── the month ────────────────────────────────────────────────────────────────────────────────────
 const gb = 1024 ** 3;
@@ -209,9 +215,9 @@ const lines: Line[] = [
     perUser: (users) => (alarmMetrics * alarmPerMetricMonth) / users,
   },
   {
-    what: `Secrets Manager (${secrets} secret, read each scheduler run, shared)`,
+    what: `Secrets Manager (${secrets} secret, read by the scheduler and ingest, shared)`,
     floor: false,
-    perUser: (users) => (secrets * secretPerMonth + runsPerMonth * secretPerCall) / users,
+    perUser: (users) => (secrets * secretPerMonth + secretReadsPerMonth * secretPerCall) / users,
   },
 ];
 

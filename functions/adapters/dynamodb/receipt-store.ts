@@ -231,9 +231,4 @@ export class DynamoReceiptStore implements ReceiptStore {
       }),
     );
   }
-
-  #expired(item: Item): boolean {
-    const expiresAt = item.expiresAt as number | undefined;
-    return expiresAt !== undefined && expiresAt <= epochSeconds(this.#t.clock());
-  }
 }

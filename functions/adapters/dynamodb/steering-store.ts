@@ -1,28 +1,12 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { DigestRecord, SettingsChange, Steer, SteeringStore } from '#domain/ports.ts';
+import { conditional, DynamoTable, epochSeconds, type Item } from './dynamodb-table.ts';
 import { commandMailRetentionDays, keys, prefixes } from './table-design.ts';
-
-type Item = Record<string, unknown>;
-
-const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
-
-/** A failed condition is an expected answer, not an error. */
-async function conditional(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-}
 
 /** An update expression that SETs the fields given (undefined ones are left as they are). */
 function setting(fields: Record<string, unknown>) {
@@ -44,11 +28,13 @@ export class DynamoSteeringStore implements SteeringStore {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #clock: () => Date;
+  readonly #t: DynamoTable;
 
   constructor(options: { client: DynamoDBDocumentClient; tableName: string; clock: () => Date }) {
     this.#db = options.client;
     this.#table = options.tableName;
     this.#clock = options.clock;
+    this.#t = new DynamoTable(options.client, options.tableName, options.clock);
   }
 
   async beginCommandMail(
@@ -194,20 +180,11 @@ export class DynamoSteeringStore implements SteeringStore {
     }));
   }
 
-  async #query(input: {
+  #query(input: {
     KeyConditionExpression: string;
     ExpressionAttributeValues: Record<string, unknown>;
   }): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#db.send(
-        new QueryCommand({ TableName: this.#table, ...input, ExclusiveStartKey: start }),
-      );
-      items.push(...((page.Items as Item[] | undefined) ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+    return this.#t.queryAll(input);
   }
 }
 

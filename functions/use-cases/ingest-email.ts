@@ -253,8 +253,18 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       }
       return owners;
     };
-    let owners = answers.length > 0 ? await ownersOf() : [];
-    if (owners.length === 0 && answers.length > 0) {
+    if (answers.length === 0) {
+      return rejected('unknown-sender', `${sender.address} is not a registered user`);
+    }
+    // Judged before anything is written for it: mail that fails authentication parks nothing.
+    const judgement = judgeSender({
+      verdicts: envelope.verdicts,
+      fromAddress: sender.address,
+      authenticationResults: email.authenticationResults,
+    });
+    if (!judgement.ok) return refuseSender(judgement);
+    let owners = await ownersOf();
+    if (owners.length === 0) {
       await store.parkReply(answers, envelope);
       // The message it answers may have been logged meanwhile, having looked for parked replies
       // before this one was parked: look once more now that it is.
@@ -264,20 +274,11 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       }
     }
     if (owners.length === 0) {
-      if (answers.length === 0) {
-        return rejected('unknown-sender', `${sender.address} is not a registered user`);
-      }
       return rejected(
         'unknown-sender',
         `${sender.address} is not a registered user and the message answers nothing logged yet that was written to them by a user it is addressed to (kept ${rawMailRetentionDays} days in case it arrives)`,
       );
     }
-    const judgement = judgeSender({
-      verdicts: envelope.verdicts,
-      fromAddress: sender.address,
-      authenticationResults: email.authenticationResults,
-    });
-    if (!judgement.ok) return refuseSender(judgement);
     const outcomes: Outcome[] = [];
     for (const user of owners) {
       outcomes.push(

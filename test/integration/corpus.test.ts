@@ -61,8 +61,14 @@ const bouncesThatAreNot: Record<string, { reason: RejectionReason; why: string }
   'lhost-amazonses-11.eml': { reason: 'unknown-sender', why: 'an SNS notification (JSON)' },
   'lhost-amazonses-12.eml': { reason: 'unknown-sender', why: 'an SNS notification (JSON)' },
   'lhost-amazonses-13.eml': { reason: 'unknown-sender', why: 'an SNS notification (JSON)' },
-  'lhost-fml-02.eml': { reason: 'unknown-sender', why: 'an fml list-manager notice, no List-Id' },
-  'lhost-fml-03.eml': { reason: 'unknown-sender', why: 'an fml list-manager notice, no List-Id' },
+  'lhost-fml-02.eml': {
+    reason: 'sender-not-authenticated',
+    why: 'an fml list-manager notice, no List-Id, answering a Message-ID: unauthenticated, it parks nothing',
+  },
+  'lhost-fml-03.eml': {
+    reason: 'sender-not-authenticated',
+    why: 'an fml list-manager notice, no List-Id, answering a Message-ID: unauthenticated, it parks nothing',
+  },
   'lhost-kddi-01.eml': { reason: 'unknown-sender', why: 'no-reply@ sender, Japanese subject' },
   'lhost-kddi-02.eml': { reason: 'auto-reply', why: 'only its empty Return-Path says automated' },
   'rfc3834-01.eml': { reason: 'auto-reply', why: 'an RFC 3834 vacation reply' },

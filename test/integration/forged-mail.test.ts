@@ -465,4 +465,27 @@ describe('forged mail through the strict SMTP door (mailauth, test DNS)', () => 
       detail: 'empty return-path',
     });
   });
+
+  it('an unauthenticated reply to a Message-ID is refused before anything is parked for it', async () => {
+    // Prepare: a "reply" from a stranger, unsigned, naming a Message-ID nobody logged yet
+    const answered = 'not-logged-yet@example.com';
+    const raw = rawMail([
+      'From: Eve <eve@evil.test>',
+      `To: ${log}`,
+      'Subject: Re: Parked for ever',
+      'Date: Mon, 02 Mar 2026 10:00:00 +0000',
+      'Message-ID: <parked-forever@evil.test>',
+      `In-Reply-To: <${answered}>`,
+    ]);
+
+    // Act
+    const reply = await send(raw, 'eve@evil.test');
+
+    // Assess
+    expect(reply).toMatch(/\(rejected\)/);
+    expect(await rejectionOf('Re: Parked for ever')).toMatchObject({
+      reason: 'sender-not-authenticated',
+    });
+    expect(await stack.services.store.parkedReplies(answered)).toEqual([]);
+  });
 });

@@ -20,9 +20,10 @@ const defineRequireBanner =
 
 /**
  * iconv-lite's tables for the Chinese, Japanese and Korean double-byte charsets (about 0.4 MB of
- * the ingest bundle) are read only when a mail in one of them arrives: iconv-lite `require`s them
- * from `./tables/` on first use. They are left out of the bundle and copied beside it, so every
- * cold start stops parsing them and a mail in GBK or Shift_JIS still decodes as before.
+ * the ingest bundle as JavaScript) are `require`d from `./tables/` when a codec is first made. They
+ * are left out of the bundle and copied beside it as JSON: a cold start no longer parses them as
+ * code, reads only the GBK tables (libmime makes that decoder when it loads) and the others when a
+ * mail in their charset arrives, and a mail in GBK or Shift_JIS decodes as before.
  */
 const iconvTables = './tables/*.json';
 const copyIconvTables = (inputDir: string, outputDir: string) => [

@@ -715,14 +715,16 @@ export function detectSignals(ownText: string): DetectedSignals {
   const found: DetectedSignals = {};
   for (const sentence of sentencesOf(ownText)) {
     for (const signal of signalNames) {
-      if (found[signal] || compiledGuards[signal].some((guard) => guard.test(sentence))) continue;
+      if (found[signal]) continue;
+      // The first phrase that matches, then the guards: most sentences match no phrase, and then
+      // what the guards say does not matter.
+      let match: RegExpExecArray | null = null;
       for (const phrase of compiledPhrases[signal]) {
-        const match = phrase.exec(sentence);
-        if (match) {
-          found[signal] = { phrase: match[0].trim() };
-          break;
-        }
+        match = phrase.exec(sentence);
+        if (match) break;
       }
+      if (!match || compiledGuards[signal].some((guard) => guard.test(sentence))) continue;
+      found[signal] = { phrase: match[0].trim() };
     }
   }
   return found;

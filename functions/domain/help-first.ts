@@ -1,7 +1,7 @@
+import { asksForHelp } from './help-request.ts';
 import { ago, span } from './human-time.ts';
 import { domainOf } from './mailbox.ts';
 import type { LoggedMessage, Signal } from './model.ts';
-import { asksForHelp } from './phrases.ts';
 import type { ThreadView } from './threads.ts';
 
 /** Keep in touch at least this often with a two-way relationship, unless a contact has their own cadence. */

@@ -628,114 +628,7 @@ const shared: Record<string, string> = {
 
 // ---------------------------------------------------------------------------------------------
 
-/**
- * What a request for help names: a review, an intro, advice, time, a favour. An ask that names none
- * of these ("Perfect, please book it.") is a plain instruction: inside an exchange the other side
- * has already answered, it asks no favour (help-first.ts). A transparent list per language.
- */
-export const helpRequestWords: Record<Language, readonly string[]> = {
-  en: [
-    'review',
-    'look (at|over|into)',
-    'take a look',
-    'have a look',
-    'feedback',
-    'thoughts',
-    'input',
-    'advice',
-    'advise',
-    'opinion',
-    'eyes',
-    'brain',
-    'intro',
-    'introduce',
-    'introduction',
-    'connect',
-    'put (me|us) in touch',
-    'recommend',
-    'recommendation',
-    'refer',
-    'referral',
-    'reference',
-    'vouch',
-    'help',
-    '(?<!por )favou?r',
-    'time',
-    'call',
-    'chat',
-    'coffee',
-    'meet',
-    'proofread',
-    'read',
-    'mentor',
-    'lend',
-    'borrow',
-    'anyone|anybody|someone|somebody',
-    'a word',
-  ],
-  de: [
-    'vorstellen',
-    'vorstellung',
-    'verbinden',
-    'kontakt',
-    'empfehlen',
-    'empfehlung',
-    'hilfe',
-    'helfen',
-    'rat',
-    'ratschlag',
-    'feedback',
-    'meinung',
-    'zeit',
-    'durchsehen',
-    'durchlesen',
-    'anschauen',
-    'gefallen',
-    'eine bitte',
-    'jemanden',
-    'leihen',
-  ],
-  fr: [
-    'présenter|presenter',
-    'mettre en (relation|contact)',
-    'aide|aider',
-    'conseils?',
-    'avis',
-    'relire|relisez|relis',
-    'recommander',
-    'service',
-    'coup de main',
-    'temps',
-    'café|cafe',
-    "quelqu'un",
-    'prêter|preter',
-  ],
-  es: [
-    'presentar|preséntame|presentame',
-    'contacto',
-    'ayuda|ayudar|ayúdame|ayudame',
-    'consejos?',
-    'opinión|opinion',
-    'revisar|revisa|revise',
-    'recomendar|recomendación|recomendacion',
-    'un favor',
-    'tiempo',
-    'café|cafe',
-    'alguien',
-    'prestar|prestarme',
-  ],
-};
-
-const letter = String.raw`[\p{L}\p{N}]`;
-const helpRequest = languages.map(
-  (language) =>
-    new RegExp(`(?<!${letter})(?:${helpRequestWords[language].join('|')})(?!${letter})`, 'iu'),
-);
-
-/** Whether the words of an ask name help (a review, an intro, advice, time, a favour). */
-export function asksForHelp(sentence: string): boolean {
-  return helpRequest.some((pattern) => pattern.test(sentence));
-}
+export { asksForHelp, helpRequestWords } from './help-request.ts';
 
 // ---------------------------------------------------------------------------------------------
 
@@ -822,14 +715,16 @@ export function detectSignals(ownText: string): DetectedSignals {
   const found: DetectedSignals = {};
   for (const sentence of sentencesOf(ownText)) {
     for (const signal of signalNames) {
-      if (found[signal] || compiledGuards[signal].some((guard) => guard.test(sentence))) continue;
+      if (found[signal]) continue;
+      // The first phrase that matches, then the guards: most sentences match no phrase, and then
+      // what the guards say does not matter.
+      let match: RegExpExecArray | null = null;
       for (const phrase of compiledPhrases[signal]) {
-        const match = phrase.exec(sentence);
-        if (match) {
-          found[signal] = { phrase: match[0].trim() };
-          break;
-        }
+        match = phrase.exec(sentence);
+        if (match) break;
       }
+      if (!match || compiledGuards[signal].some((guard) => guard.test(sentence))) continue;
+      found[signal] = { phrase: match[0].trim() };
     }
   }
   return found;

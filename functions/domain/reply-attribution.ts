@@ -1,6 +1,8 @@
 import { normaliseAddress } from './mailbox.ts';
-import type { Attribution, Mailbox } from './model.ts';
+import type { Attribution } from './model.ts';
 import { type DateLocale, dateLocales, findDate, instantOf } from './text-dates.ts';
+
+export { attributionNames } from './attribution-names.ts';
 
 /**
  * "On <date>, <who> wrote:" and its translations, as Gmail, Apple Mail, iOS and Thunderbird write
@@ -100,7 +102,7 @@ export function topmostAttribution(text: string, timeZone: string): Attribution 
   const lines = linesOf(text);
   let afterSeparator = false;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as Line;
+    const line = lines.at(i);
     if (!line.text || rule.test(line.text)) continue;
     if (forwardMarkers.some((marker) => marker.test(line.text))) return null;
     if (originalMessage.test(line.text)) {
@@ -115,53 +117,50 @@ export function topmostAttribution(text: string, timeZone: string): Attribution 
 }
 
 /**
- * The contact an attribution names, per DESIGN: by address; a name without an address must match
- * exactly one contact's display name (case-insensitive, whitespace-normalised), else null.
+ * A text's lines, each cleaned the first time it is read: the search stops at the first quoted line
+ * that is no attribution, so a long quote below it is split but never cleaned line by line.
  */
-export function attributionNames(attribution: Attribution, contacts: Mailbox[]): Mailbox | null {
-  if (attribution.address) {
-    const address = normaliseAddress(attribution.address);
-    return contacts.find((contact) => normaliseAddress(contact.address) === address) ?? null;
-  }
-  const name = comparableName(attribution.name);
-  if (!name) return null;
-  const named = contacts.filter((contact) => comparableName(contact.name) === name);
-  const addresses = new Set(named.map((contact) => normaliseAddress(contact.address)));
-  return addresses.size === 1 ? (named[0] ?? null) : null;
+interface Lines {
+  readonly length: number;
+  /** Line i, for 0 <= i < length. */
+  at(i: number): Line;
 }
 
-function comparableName(name: string): string {
-  return name
-    .normalize('NFC')
-    .replace(/^["'“”‘’\s]+|["'“”‘’\s]+$/g, '')
+function linesOf(text: string): Lines {
+  const raws = text.replace(/\r\n?/g, '\n').split('\n');
+  const read: Line[] = [];
+  return {
+    length: raws.length,
+    at: (i) => {
+      let line = read[i];
+      if (!line) {
+        line = lineOf(raws[i] as string);
+        read[i] = line;
+      }
+      return line;
+    },
+  };
+}
+
+function lineOf(raw: string): Line {
+  const marker = /^\s*((?:>\s?)+)/.exec(raw);
+  const depth = marker ? (marker[1]?.match(/>/g)?.length ?? 0) : 0;
+  const unquoted = marker ? raw.slice(marker[0].length) : raw;
+  const clean = unquoted
+    .replace(/&(?:lt|gt|quot|amp|#39|apos|nbsp);/g, (entity) => entities[entity] ?? entity)
+    .replace(/[\u00a0\u2007\u202f]/g, ' ')
+    .replace(/[\u200b-\u200d\ufeff]/g, '')
     .replace(/\s+/g, ' ')
-    .toLowerCase();
-}
-
-function linesOf(text: string): Line[] {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((raw) => {
-      const marker = /^\s*((?:>\s?)+)/.exec(raw);
-      const depth = marker ? (marker[1]?.match(/>/g)?.length ?? 0) : 0;
-      const unquoted = marker ? raw.slice(marker[0].length) : raw;
-      const clean = unquoted
-        .replace(/&(?:lt|gt|quot|amp|#39|apos|nbsp);/g, (entity) => entities[entity] ?? entity)
-        .replace(/[\u00a0\u2007\u202f]/g, ' ')
-        .replace(/[\u200b-\u200d\ufeff]/g, '')
-        .replace(/\s+/g, ' ')
-        .trim();
-      return { raw: raw.trim(), depth, text: clean };
-    });
+    .trim();
+  return { raw: raw.trim(), depth, text: clean };
 }
 
 /** An "On … wrote:" attribution starting at line i, over up to three lines of the same depth. */
-function wroteAt(lines: Line[], i: number, timeZone: string): Attribution | null {
-  const first = lines[i] as Line;
+function wroteAt(lines: Lines, i: number, timeZone: string): Attribution | null {
+  const first = lines.at(i);
   const window: Line[] = [];
   for (let j = i; j < i + 3 && j < lines.length; j++) {
-    const line = lines[j] as Line;
+    const line = lines.at(j);
     if (!line.text || line.depth !== first.depth) break;
     window.push(line);
     const joined = window
@@ -210,9 +209,13 @@ function readWrote(joined: string, timeZone: string): Read | null {
 }
 
 /** "Alice Smith <alice@x.com> wrote:" counts only when the next written line is quoted deeper. */
-function readWhoWrote(joined: string, lines: Line[], last: number, depth: number): Read | null {
+function readWhoWrote(joined: string, lines: Lines, last: number, depth: number): Read | null {
   const who = whoWrote.exec(joined)?.groups?.who;
-  const next = lines.slice(last + 1).find((line) => line.text || line.depth > depth);
+  let next: Line | undefined;
+  for (let j = last + 1; j < lines.length && !next; j++) {
+    const line = lines.at(j);
+    if (line.text || line.depth > depth) next = line;
+  }
   if (!who || !next || next.depth <= depth) return null;
   const sender = senderOf(who);
   if (!sender) return null;
@@ -221,13 +224,13 @@ function readWhoWrote(joined: string, lines: Line[], last: number, depth: number
 }
 
 /** An Outlook header block starting at line i: a From field and a date field, in any order. */
-function headerBlockAt(lines: Line[], i: number, timeZone: string): Attribution | null {
-  const depth = (lines[i] as Line).depth;
+function headerBlockAt(lines: Lines, i: number, timeZone: string): Attribution | null {
+  const depth = lines.at(i).depth;
   let from: { value: string; at: number[] } | null = null;
   let date: { value: string; at: number; locales: readonly DateLocale[] } | null = null;
   let previous: 'from' | 'other' | null = null;
   for (let j = i; j < i + 12 && j < lines.length; j++) {
-    const line = lines[j] as Line;
+    const line = lines.at(j);
     if (!line.text || line.depth !== depth) break;
     const groups = labelLine.exec(line.text)?.groups;
     const label = groups?.label?.trim().toLowerCase() ?? '';
@@ -253,7 +256,7 @@ function headerBlockAt(lines: Line[], i: number, timeZone: string): Attribution 
   const preferred = date.locales;
   const locales = [...preferred, ...dateLocales.filter((locale) => !preferred.includes(locale))];
   const found = findDate(date.value, { locales, timeZone });
-  const evidence = [...from.at, date.at].sort((a, b) => a - b).map((at) => lines[at]?.raw);
+  const evidence = [...from.at, date.at].sort((a, b) => a - b).map((at) => lines.at(at).raw);
   return {
     ...sender,
     date: found ? instantOf(found, timeZone) : null,

@@ -1,3 +1,4 @@
+import { attributionNames } from './attribution-names.ts';
 import { shortKey } from './ids.ts';
 import { normaliseAddress } from './mailbox.ts';
 import type { Attribution, LoggedMessage } from './model.ts';
@@ -10,7 +11,6 @@ import {
   pairStatus,
   startPair,
 } from './nudge-ladder.ts';
-import { attributionNames } from './reply-attribution.ts';
 import { normaliseSubject } from './thread-subject.ts';
 
 /** A message without Message-ID links joins an open thread by subject only within this many days. */

@@ -88,6 +88,9 @@ const weekdays = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'satur
 /** Lines people write around commands that ask nothing: skipped without a word. */
 const pleasantries =
   /^(?:hi|hey|hello|hallo|bonjour|hola|thanks?(?: you)?(?: so much)?|thx|ty|cheers|best|regards|best regards|kind regards|danke(?: schön| sehr)?|merci(?: beaucoup)?|gracias|ok|okay|sent from my \w+)[\s,.!:-]*(?:\p{L}+)?[\s,.!]*$/iu;
+/** A closing line: what follows it is the user's name or signature, never a line to complain about. */
+const signOff =
+  /^(?:thanks?(?: you)?(?: so much)?|thx|ty|cheers|best|regards|best regards|kind regards|danke(?: schön| sehr)?|merci(?: beaucoup)?|gracias)[\s,.!:-]*$/iu;
 
 type Context = { now: Date; timeZone: string };
 
@@ -120,16 +123,19 @@ export function readCommands(
   if (subject === 'unsubscribe') commands.push({ verb: 'unsubscribe', line: 'unsubscribe' });
 
   const seen = new Set<string>(commands.map((c) => c.line.toLowerCase()));
+  let signedOff = false;
   for (const line of lines.slice(0, maxLinesRead)) {
     const shown = line.length > 80 ? `${line.slice(0, 79)}…` : line;
     if (line.length > maxLineLength) {
       problems.push({ line: shown, why: 'too long to be a command' });
       continue;
     }
+    if (signOff.test(line)) signedOff = true;
     if (pleasantries.test(line)) continue;
     const read = readLine(line, context);
     if ('why' in read) {
-      problems.push({ line: shown, why: read.why });
+      // "Thanks,\nMia": after a sign-off, a line that is no command is the signature.
+      if (!signedOff) problems.push({ line: shown, why: read.why });
       continue;
     }
     const key = normalised(line);

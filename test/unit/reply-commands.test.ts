@@ -102,13 +102,22 @@ describe('readCommands: one line', () => {
 });
 
 describe('readCommands: a whole reply', () => {
-  it('reads several commands, one per line, and skips greetings', () => {
+  it('reads several commands, one per line, and skips greetings and the name after a sign-off', () => {
     // Act
     const { commands, problems } = read('Hi,\n\nsnooze 2 until monday\ndone 3\n\nThanks!\nMe');
 
     // Assess
     expect(commands.map((c) => c.line)).toEqual(['snooze 2 until monday', 'done 3']);
-    expect(problems).toEqual([{ line: 'Me', why: 'not a command' }]);
+    expect(problems).toEqual([]);
+  });
+
+  it('still names a line it did not understand before the sign-off', () => {
+    // Act
+    const { commands, problems } = read('frobnicate 3\ndone 1\nCheers,\nMia Park\nAcme Corp');
+
+    // Assess
+    expect(commands.map((c) => c.line)).toEqual(['done 1']);
+    expect(problems).toEqual([{ line: 'frobnicate 3', why: expect.stringContaining('not') }]);
   });
 
   it('reads only the new text: the quoted digest below is not read', () => {

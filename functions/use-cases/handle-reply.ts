@@ -349,7 +349,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
           lines.push('Digests are on again.');
           break;
         case 'unsubscribe':
-          await digests.pauseDigests(user.userId, now);
+          await digests.pauseDigests(user.userId, now, 'unsubscribed');
           user = { ...user, pausedAt: at };
           lines.push(
             'You are unsubscribed: no more digests. Reply “resume” any time to start them again.',

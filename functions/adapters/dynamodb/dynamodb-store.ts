@@ -10,6 +10,7 @@ import type {
   Store,
   UserStore,
 } from '#domain/ports.ts';
+import type { StopReason } from '#domain/sending-state.ts';
 import { DynamoDigestStore } from './digest-store.ts';
 import { DynamoTable } from './dynamodb-table.ts';
 import { DynamoLedgerStore } from './ledger-store.ts';
@@ -129,8 +130,17 @@ export class DynamoStore implements Store {
   scheduleDigest(userId: string, next: { slot: string; at: Date; localDate: string }) {
     return this.#digests.scheduleDigest(userId, next);
   }
-  pauseDigests(userId: string, at: Date) {
-    return this.#digests.pauseDigests(userId, at);
+  pauseDigests(userId: string, at: Date, reason: StopReason) {
+    return this.#digests.pauseDigests(userId, at, reason);
+  }
+  resumeDigests(userId: string, next: { slot: string; at: Date; localDate: string }) {
+    return this.#digests.resumeDigests(userId, next);
+  }
+  countSoftBounce(userId: string, notificationId: string) {
+    return this.#digests.countSoftBounce(userId, notificationId);
+  }
+  clearSoftBounces(userId: string) {
+    return this.#digests.clearSoftBounces(userId);
   }
   usersDueInSlot(slot: string) {
     return this.#digests.usersDueInSlot(slot);

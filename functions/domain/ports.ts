@@ -266,4 +266,20 @@ export interface SteeringStore {
   digestsSince(userId: string, localDate: string): Promise<DigestRecord[]>;
 }
 
+/** What deleting a user removed, by kind. */
+export interface DeletedUser {
+  messages: number;
+  digests: number;
+  /** Steers, command mails, notes, counters, the let-go names shown. */
+  other: number;
+  addresses: number;
+  /** Owner entries of Message-IDs that named only them. */
+  ownerRows: number;
+}
+
+export interface UserDeletion {
+  /** Removes every item of a user; a second run finishes what a cut-short one left. */
+  deleteUser(user: User): Promise<DeletedUser>;
+}
+
 export type Store = ReceiptStore & UserStore & LedgerStore & DigestStore;

@@ -1,5 +1,6 @@
 import { silentLogger } from '#adapters/logger.ts';
 import { composeDigest } from '#domain/digest.ts';
+import { sendingState, sendingStateLabel } from '#domain/sending-state.ts';
 import { UsageError } from '../command-line.ts';
 import type { Connection } from '../connect.ts';
 import { print } from '../output.ts';
@@ -19,6 +20,24 @@ export const digest: Command = (line, connected) =>
           'start it with npm start, or print the digest with --dry-run',
         );
       }
+      const state = sendingState(user, conn.clock());
+      if (state.state !== 'active' && !line.force) {
+        const problem = `${user.email} is ${sendingStateLabel(state)}: no digest sent`;
+        print(
+          line,
+          { ok: false, sendingState: state, problems: [problem] },
+          () =>
+            `${problem}
+(givefirst user resume ${user.email} sends digests again; --force sends this one anyway)`,
+        );
+        return 1;
+      }
+      if (state.state !== 'active') {
+        process.stderr.write(
+          `givefirst: ${user.email} is ${sendingStateLabel(state)}; sending anyway (--force)
+`,
+        );
+      }
       const { makeLocalDigestSender } = await import('#local/digest-sender.ts');
       const sender = await makeLocalDigestSender(conn.services, {
         dataDir: conn.dataDir,
@@ -30,7 +49,7 @@ export const digest: Command = (line, connected) =>
       });
       try {
         const outcome = await sender.sendDigest(user);
-        print(line, outcome, () =>
+        print(line, { ...outcome, ...(state.state !== 'active' ? { forced: state } : {}) }, () =>
           outcome.status === 'nothing-to-show'
             ? 'nothing to show: no digest sent'
             : `${outcome.status} (${outcome.localDate})${outcome.status === 'failed' ? `: ${outcome.failure}` : ''}`,

@@ -14,12 +14,6 @@ export const digest: Command = (line, connected) =>
   connected(async (conn) => {
     const user = await userOf(conn, line.operands[0]);
     if (line.now) {
-      if (!conn.sesEndpoint || !conn.dataDir) {
-        throw new UsageError(
-          'sending needs the running stack: its SES emulator shows what was sent',
-          'start it with npm start, or print the digest with --dry-run',
-        );
-      }
       const state = sendingState(user, conn.clock());
       if (state.state !== 'active' && !line.force) {
         const problem = `${user.email} is ${sendingStateLabel(state)}: no digest sent`;
@@ -27,15 +21,19 @@ export const digest: Command = (line, connected) =>
           line,
           { ok: false, sendingState: state, problems: [problem] },
           () =>
-            `${problem}
-(givefirst user resume ${user.email} sends digests again; --force sends this one anyway)`,
+            `${problem}\n(givefirst user resume ${user.email} sends digests again; --force sends this one anyway)`,
         );
         return 1;
       }
       if (state.state !== 'active') {
         process.stderr.write(
-          `givefirst: ${user.email} is ${sendingStateLabel(state)}; sending anyway (--force)
-`,
+          `givefirst: ${user.email} is ${sendingStateLabel(state)}; sending anyway (--force)\n`,
+        );
+      }
+      if (!conn.sesEndpoint || !conn.dataDir) {
+        throw new UsageError(
+          'sending needs the running stack: its SES emulator shows what was sent',
+          'start it with npm start, or print the digest with --dry-run',
         );
       }
       const { makeLocalDigestSender } = await import('#local/digest-sender.ts');

@@ -273,7 +273,9 @@ export function parseCommandLine(argv: string[]): Parsed {
   if (!command) {
     if (first === 'user') {
       throw new UsageError(
-        second ? `there is no command "user ${second}"` : 'user needs what to do: add or list',
+        second
+          ? `there is no command "user ${second}"`
+          : 'user needs what to do: add, list, set, resume or delete',
         `try: givefirst ${closest(typed, commandNames) ?? 'user list'}`,
       );
     }

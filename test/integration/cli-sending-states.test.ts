@@ -64,6 +64,14 @@ describe('sending states from the command line', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  it('refuses to add an existing user again, pointing to user set and user resume', async () => {
+    const again = await givefirst('user', 'add', me, '--tz', 'America/New_York');
+
+    expect(again.code).toBe(1);
+    expect(again.stdout).toMatch(/givefirst user set me@example.com --tz ZONE --at HH:MM/);
+    expect(again.stdout).toMatch(/givefirst user resume me@example.com/);
+  });
+
   it('lists a new user as active', async () => {
     expect(await stateOfMe()).toEqual({ state: 'active' });
     expect((await givefirst('user', 'list')).stdout).toMatch(

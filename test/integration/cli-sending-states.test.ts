@@ -199,6 +199,9 @@ describe('sending states from the command line', () => {
     const kept = await answering('no\n', 'user', 'delete', me);
     expect(kept.code).toBe(1);
     expect(kept.stdout).toMatch(/not deleted/);
+    // Input that ends unanswered (a script, < /dev/null) keeps the user too.
+    const unanswered = await givefirst('user', 'delete', me);
+    expect(unanswered.code).toBe(1);
     expect(await stateOfMe()).toBeDefined();
 
     const deleted = await json('user', 'delete', me, '--yes');

@@ -3,16 +3,19 @@ import { print } from '../output.ts';
 import { userOf } from '../user-of.ts';
 import type { Command } from './command.ts';
 
-/** Asks on the terminal; anything but "yes" (or no terminal to ask on) keeps the user. */
-async function confirmed(question: string): Promise<boolean> {
+/** Asks on the terminal; anything but "yes", or input that ends unanswered, keeps the user. */
+function confirmed(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return (await rl.question(question)).trim().toLowerCase() === 'yes';
-  } catch {
-    return false;
-  } finally {
-    rl.close();
-  }
+  return new Promise((resolve) => {
+    rl.once('close', () => resolve(false));
+    rl.question(question).then(
+      (answer) => {
+        resolve(answer.trim().toLowerCase() === 'yes');
+        rl.close();
+      },
+      () => resolve(false),
+    );
+  });
 }
 
 /** Every item of a user, after asking (unless --yes). */

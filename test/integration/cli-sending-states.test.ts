@@ -228,7 +228,9 @@ describe('sending states from the command line', () => {
       const userId = userIdFor(me);
       // Receipts name no user in their keys; they expire with the raw mail.
       const theirs = (scan.Items ?? []).filter(
-        (item) => !String(item.PK).startsWith('RECEIPT#') && JSON.stringify(item).includes(userId),
+        (item) =>
+          !String(item.PK).startsWith('RECEIPT#') &&
+          JSON.stringify(item, (_, v) => (v instanceof Set ? [...v] : v)).includes(userId),
       );
       const claims = (scan.Items ?? []).filter((item) => String(item.PK).startsWith('ADDR#'));
       const owners = (scan.Items ?? []).filter((item) => String(item.PK).startsWith('MID#'));

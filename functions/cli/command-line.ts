@@ -26,6 +26,8 @@ const flags = {
   days: { type: 'string', value: 'N' },
   to: { type: 'string', value: 'ADDRESS' },
   'trust-sender': { type: 'boolean' },
+  force: { type: 'boolean' },
+  yes: { type: 'boolean' },
   aws: { type: 'boolean', about: 'work against the deployment on AWS instead of the local stack' },
   region: { type: 'string', value: 'REGION' },
   'stack-prefix': { type: 'string', value: 'PREFIX' },
@@ -51,7 +53,29 @@ export const commands = {
     synopsis: 'user add EMAIL [--alias EMAIL]… [--tz ZONE] [--at HH:MM]',
     about: 'register a user',
   },
-  'user list': { flags: [], synopsis: 'user list', about: 'users and their settings' },
+  'user list': {
+    flags: [],
+    synopsis: 'user list',
+    about: 'users, their settings and sending state',
+  },
+  'user set': {
+    operand: { name: 'EMAIL' },
+    flags: ['tz', 'at'],
+    synopsis: 'user set EMAIL [--tz ZONE] [--at HH:MM]',
+    about: "change a user's time zone or digest hour",
+  },
+  'user resume': {
+    operand: { name: 'EMAIL' },
+    flags: [],
+    synopsis: 'user resume EMAIL',
+    about: 'send digests again (after a pause, unsubscribe or bounce)',
+  },
+  'user delete': {
+    operand: { name: 'EMAIL' },
+    flags: ['yes'],
+    synopsis: 'user delete EMAIL [--yes]',
+    about: 'remove every record of a user (asks unless --yes)',
+  },
   contacts: {
     operand: { name: 'EMAIL' },
     flags: ['as-of'],
@@ -60,7 +84,7 @@ export const commands = {
   },
   digest: {
     operand: { name: 'EMAIL' },
-    flags: ['dry-run', 'now', 'as-of'],
+    flags: ['dry-run', 'now', 'force', 'as-of'],
     synopsis: 'digest EMAIL --dry-run [--as-of ISO-TIME]',
     about: 'print the digest it would send',
   },
@@ -86,6 +110,12 @@ export const commands = {
     synopsis: 'redrive',
     about: 'reprocess stored raw mail whose ingest failed',
   },
+  'ses-event': {
+    operand: { name: 'FILE.json' },
+    flags: [],
+    synopsis: 'ses-event FILE.json',
+    about: 'act on an SES bounce, complaint or delivery notification',
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof commands;
@@ -100,7 +130,10 @@ ${commandNames
   .flatMap((name) => [
     line(commands[name].synopsis, commands[name].about),
     ...(name === 'digest'
-      ? [line('digest EMAIL --now', 'send it now (at most one a day), through npm start')]
+      ? [
+          line('digest EMAIL --now', 'send it now (at most one a day), through npm start'),
+          line('digest EMAIL --now --force', 'send it to a user who is not active'),
+        ]
       : []),
   ])
   .join('\n')}
@@ -126,6 +159,10 @@ export interface TypedLine {
   asOf?: string;
   dryRun: boolean;
   now: boolean;
+  /** `digest --now`: send to a user who is not active. */
+  force: boolean;
+  /** `user delete`: do not ask. */
+  yes: boolean;
   days?: number;
   to?: string;
   trustSender: boolean;
@@ -236,7 +273,9 @@ export function parseCommandLine(argv: string[]): Parsed {
   if (!command) {
     if (first === 'user') {
       throw new UsageError(
-        second ? `there is no command "user ${second}"` : 'user needs what to do: add or list',
+        second
+          ? `there is no command "user ${second}"`
+          : 'user needs what to do: add, list, set, resume or delete',
         `try: givefirst ${closest(typed, commandNames) ?? 'user list'}`,
       );
     }
@@ -272,7 +311,7 @@ export function parseCommandLine(argv: string[]): Parsed {
   const operands = positionals.slice(command.startsWith('user ') ? 2 : 1);
   if (spec.operand && operands.length === 0) {
     throw new UsageError(
-      `${command} needs ${spec.operand.many ? 'at least one file' : "the user's email address"}`,
+      `${command} needs ${spec.operand.many ? 'at least one file' : spec.operand.name === 'EMAIL' ? "the user's email address" : spec.operand.name}`,
       usageOf(command),
     );
   }
@@ -317,6 +356,8 @@ export function parseCommandLine(argv: string[]): Parsed {
     alias: given.get('alias') ?? [],
     dryRun: given.has('dry-run'),
     now: given.has('now'),
+    force: given.has('force'),
+    yes: given.has('yes'),
     trustSender: given.has('trust-sender'),
     aws: given.has('aws'),
     ...(region !== undefined ? { region } : {}),
@@ -342,6 +383,12 @@ export function parseCommandLine(argv: string[]): Parsed {
   if (command === 'digest') {
     if (line.now && line.dryRun) {
       throw new UsageError('--now sends it, --dry-run prints it: choose one', usageOf(command));
+    }
+    if (line.force && !line.now) {
+      throw new UsageError(
+        '--force goes with --now',
+        `givefirst digest ${operands[0]} --now --force`,
+      );
     }
     if (line.now && line.asOf) {
       throw new UsageError('--now sends as of the clock; --as-of goes with --dry-run');

@@ -7,6 +7,10 @@ import type { Command, Connector } from './commands/command.ts';
 const commands: Record<CommandName, () => Promise<Command>> = {
   'user add': async () => (await import('./commands/user-add.ts')).userAdd,
   'user list': async () => (await import('./commands/user-list.ts')).userList,
+  'user set': async () => (await import('./commands/user-set.ts')).userSet,
+  'user resume': async () => (await import('./commands/user-resume.ts')).userResume,
+  'user delete': async () => (await import('./commands/user-delete.ts')).userDelete,
+  'ses-event': async () => (await import('./commands/ses-event.ts')).sesEvent,
   contacts: async () => (await import('./commands/contacts.ts')).contacts,
   digest: async () => (await import('./commands/digest.ts')).digest,
   threads: async () => (await import('./commands/threads.ts')).threads,

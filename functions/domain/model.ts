@@ -135,6 +135,8 @@ export interface User {
   pausedAt?: string | null;
   /** A `pause 2w`: the local date digests start again. */
   pausedUntil?: string | null;
+  /** Why digests were stopped (with `pausedAt`); read through `sendingState`. */
+  stoppedBecause?: 'unsubscribed' | 'complaint' | 'hard-bounce' | 'soft-bounces' | null;
 }
 
 export type TagKind = 'fyi' | 'ask' | 'promise' | 'gave' | 'thanks';

@@ -11,6 +11,7 @@ import type {
   ParsedEmail,
   User,
 } from './model.ts';
+import type { StopReason } from './sending-state.ts';
 import type { ThreadMessage } from './threads.ts';
 
 export type Clock = () => Date;
@@ -165,8 +166,20 @@ export interface DigestStore {
     userId: string,
     next: { slot: string; at: Date; localDate: string },
   ): Promise<void>;
-  /** Stops a user's digests at once: out of the slot index, and marked paused. */
-  pauseDigests(userId: string, at: Date): Promise<void>;
+  /** Stops a user's digests at once: out of the slot index, marked stopped, with the reason. */
+  pauseDigests(userId: string, at: Date, reason: StopReason): Promise<void>;
+  /**
+   * Back to active: the stop, the pause and the soft-bounce count cleared and the next digest put in
+   * the slot index, in one write.
+   */
+  resumeDigests(userId: string, next: { slot: string; at: Date; localDate: string }): Promise<void>;
+  /**
+   * Counts one soft bounce, once per notification id (a set, so a redelivered notification counts
+   * once): how many in a row the profile now holds.
+   */
+  countSoftBounce(userId: string, notificationId: string): Promise<number>;
+  /** A delivery: the soft bounces in a row start again from none. */
+  clearSoftBounces(userId: string): Promise<void>;
   /** The users whose next digest is in a slot: the sparse, sharded index, never a Scan. */
   usersDueInSlot(slot: string): Promise<string[]>;
   /**
@@ -251,6 +264,22 @@ export interface SteeringStore {
   claimNote(userId: string, noteKey: string): Promise<boolean>;
   /** The digest records of a user from a local date on (their numbered items), oldest first. */
   digestsSince(userId: string, localDate: string): Promise<DigestRecord[]>;
+}
+
+/** What deleting a user removed, by kind. */
+export interface DeletedUser {
+  messages: number;
+  digests: number;
+  /** Steers, command mails, notes, counters, the let-go names shown. */
+  other: number;
+  addresses: number;
+  /** Owner entries of Message-IDs that named only them. */
+  ownerRows: number;
+}
+
+export interface UserDeletion {
+  /** Removes every item of a user; a second run finishes what a cut-short one left. */
+  deleteUser(user: User): Promise<DeletedUser>;
 }
 
 export type Store = ReceiptStore & UserStore & LedgerStore & DigestStore;

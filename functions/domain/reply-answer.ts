@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { stripControls, truncate } from './digest.ts';
 import type { User } from './model.ts';
 import type { LineProblem } from './reply-commands.ts';
+import { sendingState } from './sending-state.ts';
 
 /**
  * The short answers givefirst sends to a command mail: what changed, then the lines it did not
@@ -40,12 +41,13 @@ export function settingsText(user: User, now: Date): string {
       : user.frequency === 'weekly'
         ? 'on Mondays'
         : 'on weekdays';
-  const today = DateTime.fromJSDate(now, { zone: user.timeZone }).toISODate() ?? '';
-  const state = user.pausedAt
-    ? 'stopped (reply “resume” to start them again)'
-    : user.pausedUntil && user.pausedUntil > today
-      ? `paused until ${dayLabel(user.pausedUntil)}`
-      : 'on';
+  const sending = sendingState(user, now);
+  const state =
+    sending.state === 'unsubscribed' || sending.state === 'bouncing'
+      ? 'stopped (reply “resume” to start them again)'
+      : sending.state === 'paused'
+        ? `paused until ${dayLabel(sending.until)}`
+        : 'on';
   return [
     'Your settings:',
     `  digests: ${state}, ${frequency} at ${user.digestAt} (${user.timeZone})`,

@@ -9,6 +9,7 @@ import { readSesNotification } from '#adapters/ses/ses-notification.ts';
 import {
   makeStopDigestsOnBounce,
   type StopDigestsOutcome,
+  stopDigestsForNotice,
 } from '#use-cases/stop-digests-on-bounce.ts';
 
 const config = readSesNotificationConfig(process.env);
@@ -24,13 +25,13 @@ const stopDigests = makeStopDigestsOnBounce({
   logger,
 });
 
-/** Invoked by SNS with the digests' bounce and complaint events. */
+/** Invoked by SNS with the digests' bounce, complaint and delivery events. */
 export async function handler(event: SNSEvent): Promise<StopDigestsOutcome[]> {
   const outcomes: StopDigestsOutcome[] = [];
   for (const record of event.Records) {
     const notice = readSesNotification(record.Sns.Message);
     if (notice.kind === 'ignored') continue;
-    for (const address of notice.addresses) outcomes.push(await stopDigests(address, notice.kind));
+    outcomes.push(...(await stopDigestsForNotice(stopDigests, notice)));
   }
   return outcomes;
 }

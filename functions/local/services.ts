@@ -9,6 +9,7 @@ import type { HandleReply } from '#use-cases/handle-reply.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
 import { makeListThreads } from '#use-cases/list-threads.ts';
+import { makeManageUser } from '#use-cases/manage-user.ts';
 import type { NoteUnknownTags } from '#use-cases/note-unknown-tags.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
 
@@ -36,7 +37,18 @@ export function makeServices<Raw extends RawMailStore>(options: {
   const registerUser = makeRegisterUser({ users: store, clock: options.clock, digests: store });
   const listThreads = makeListThreads({ store, steering, clock: options.clock });
   const relationships = makeRelationships({ store, steering, clock: options.clock });
-  return { store, steering, rawMail, ingest, makeIngest, registerUser, listThreads, relationships };
+  const manageUser = makeManageUser({ digests: store, steering, clock: options.clock });
+  return {
+    store,
+    steering,
+    rawMail,
+    ingest,
+    makeIngest,
+    registerUser,
+    listThreads,
+    relationships,
+    manageUser,
+  };
 }
 
 /** The services over any raw-mail store; the local stack's keeps the files' own methods (expiry). */

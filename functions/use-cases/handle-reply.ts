@@ -1,8 +1,6 @@
-import { DateTime } from 'luxon';
 import { isUsersAddress } from '#domain/build-logged-message.ts';
 import { classifyMessage } from '#domain/classify-message.ts';
 import { stripControls, truncate } from '#domain/digest.ts';
-import { nextDigest, scheduleOf } from '#domain/digest-schedule.ts';
 import type { HelpItem } from '#domain/help-first.ts';
 import { normaliseMessageId, shortKey } from '#domain/ids.ts';
 import { domainOf } from '#domain/mailbox.ts';
@@ -41,6 +39,7 @@ import {
 import type { ReplyTokens, TokenClaims } from '#domain/reply-token.ts';
 import { localDate } from '#domain/reply-window.ts';
 import { judgeSender, refuseSender } from '#domain/sender-auth.ts';
+import { nextDigestFor } from '#domain/sending-state.ts';
 import { steerKeys } from '#domain/steering.ts';
 import type { Relationships } from './help-first.ts';
 
@@ -349,7 +348,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
           lines.push('Digests are on again.');
           break;
         case 'unsubscribe':
-          await digests.pauseDigests(user.userId, now);
+          await digests.pauseDigests(user.userId, now, 'unsubscribed');
           user = { ...user, pausedAt: at };
           lines.push(
             'You are unsubscribed: no more digests. Reply “resume” any time to start them again.',
@@ -390,11 +389,8 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
           break;
       }
     }
-    if (reschedule && !user.pausedAt) {
-      const today = localDate(now, user.timeZone);
-      const paused = user.pausedUntil && user.pausedUntil > today ? user.pausedUntil : null;
-      const after = paused ? startOfDay(paused, user.timeZone) : now;
-      const next = nextDigest(scheduleOf(user), after);
+    const next = reschedule ? nextDigestFor(user, now) : null;
+    if (next) {
       await digests.scheduleDigest(user.userId, next);
       lines.push(`Your next digest: ${dayLabel(next.localDate)} at ${user.digestAt}.`);
     } else if (reschedule) {
@@ -403,14 +399,6 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
     if (commands.some((c) => c.verb === 'settings')) lines.push(settingsText(user, now));
     return { lines, problems };
   }
-}
-
-/** The instant just before a local day starts: the next digest from then is that day's. */
-function startOfDay(day: string, timeZone: string): Date {
-  return DateTime.fromISO(day, { zone: timeZone })
-    .startOf('day')
-    .minus({ milliseconds: 1 })
-    .toJSDate();
 }
 
 /** The key of a command mail: its Message-ID, or its body when it has none. */

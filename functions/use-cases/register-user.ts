@@ -16,6 +16,26 @@ function canonicalZone(zone: string): string {
   return Intl.supportedValuesOf('timeZone').find((z) => z.toLowerCase() === lower) ?? zone;
 }
 
+type Read = { ok: true; value: string } | { ok: false; problem: string };
+
+/** A time zone as typed: an IANA name (via luxon), spelled as the database spells it. */
+export function readZone(timeZone: string): Read {
+  return IANAZone.isValidZone(timeZone)
+    ? { ok: true, value: canonicalZone(timeZone) }
+    : {
+        ok: false,
+        problem: `"${timeZone}" is not a time zone; use an IANA name such as Europe/Berlin`,
+      };
+}
+
+/** A digest hour as typed (7:30, 07:30), as HH:MM. */
+export function readDigestAt(digestAt: string): Read {
+  const at = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(digestAt);
+  return at
+    ? { ok: true, value: `${at[1]?.padStart(2, '0')}:${at[2]}` }
+    : { ok: false, problem: `"${digestAt}" is not a time of day; use HH:MM such as 07:30` };
+}
+
 const emailShape = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
 
 /**
@@ -49,19 +69,17 @@ export function makeRegisterUser(deps: {
     for (const address of [email, ...aliases]) {
       if (!emailShape.test(address)) problems.push(`"${address}" is not an email address`);
     }
-    if (!IANAZone.isValidZone(timeZone)) {
-      problems.push(`"${timeZone}" is not a time zone; use an IANA name such as Europe/Berlin`);
-    }
-    const at = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(digestAt);
-    if (!at) problems.push(`"${digestAt}" is not a time of day; use HH:MM such as 07:30`);
-    if (problems.length > 0) return { ok: false, problems };
+    const zone = readZone(timeZone);
+    const at = readDigestAt(digestAt);
+    for (const read of [zone, at]) if (!read.ok) problems.push(read.problem);
+    if (problems.length > 0 || !zone.ok || !at.ok) return { ok: false, problems };
 
     const user: User = {
       userId: userIdFor(email),
       email,
       aliases,
-      timeZone: canonicalZone(timeZone),
-      digestAt: `${at?.[1]?.padStart(2, '0')}:${at?.[2]}`,
+      timeZone: zone.value,
+      digestAt: at.value,
       neverLog: [],
       createdAt: deps.clock().toISOString(),
     };

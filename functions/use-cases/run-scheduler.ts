@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
-import { dueToday, nextDigest, scheduleOf, slotOf } from '#domain/digest-schedule.ts';
+import { dueToday, scheduleOf, slotOf } from '#domain/digest-schedule.ts';
 import type { User } from '#domain/model.ts';
 import type { Clock, DigestStore, Logger, UserStore } from '#domain/ports.ts';
+import { nextDigestFor, sendingState } from '#domain/sending-state.ts';
 import type { SendDigestOutcome } from './send-digest.ts';
 
 /**
@@ -21,7 +22,9 @@ const firstRunLookbackDays = 31;
  * 3. A user whose digest is due today (their hour has passed on their local day) gets it now, at
  *    most once a day (the digest record decides); a day an outage swallowed is not sent after the
  *    fact, so a long outage gives one digest, never a backlog.
- * 4. Each of them is scheduled for their next digest, computed in their zone, from now.
+ * 4. Each of them is scheduled for their next digest, computed in their zone, from now. Only an
+ *    active user is sent one: a paused user is scheduled for the day the pause ends, an
+ *    unsubscribed or bouncing one is left out of the index until `user resume` (or `resume`).
  * 5. The cursor moves to the current slot.
  */
 export function makeRunScheduler(deps: {
@@ -50,12 +53,14 @@ export function makeRunScheduler(deps: {
     for (const { userId, slot } of due) {
       const user = await deps.store.getUser(userId);
       if (!user) continue;
-      const schedule = scheduleOf(user);
+      const state = sendingState(user, now);
       try {
-        if (dueToday(schedule, now)) outcomes.push(await deps.sendDigest(user));
+        if (state.state !== 'active') deps.logger.info('digest not sent', { userId, ...state });
+        else if (dueToday(scheduleOf(user), now)) outcomes.push(await deps.sendDigest(user));
         else deps.logger.info('missed digest day not sent late', { userId, slot });
       } finally {
-        await deps.store.scheduleDigest(userId, nextDigest(schedule, now));
+        const next = nextDigestFor(user, now);
+        if (next) await deps.store.scheduleDigest(userId, next);
       }
     }
     await deps.store.setSchedulerCursor(current);

@@ -26,7 +26,7 @@ export function makeUnsubscribe(deps: {
     async unsubscribe(token: string): Promise<UnsubscribeOutcome> {
       const checked = this.check(token);
       if (checked.status === 'unsubscribed')
-        await deps.store.pauseDigests(checked.userId, deps.clock());
+        await deps.store.pauseDigests(checked.userId, deps.clock(), 'unsubscribed');
       return checked;
     },
   };

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type {
   APIGatewayProxyStructuredResultV2,
   LambdaFunctionURLEvent,
@@ -10,6 +12,7 @@ import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { nextDigest, scheduleOf } from '#domain/digest-schedule.ts';
 import type { User } from '#domain/model.ts';
 import { makeTokens } from '#domain/reply-token.ts';
+import { sendingState } from '#domain/sending-state.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
 import { startTestSecrets, type TestSecrets } from '../support/secrets-server.ts';
 import { startTestTable, type TestTable } from '../support/test-table.ts';
@@ -128,12 +131,16 @@ describe('the AWS handlers for unsubscribe and SES notices, on a real table and 
       expect(answer.statusCode).toBe(200);
       expect(answer.body).toContain('You will get no more digests.');
       expect(await scheduled(me)).not.toContain(me.userId);
+      expect(sendingState((await store.getUser(me.userId)) as User, clock())).toMatchObject({
+        state: 'unsubscribed',
+        reason: 'unsubscribed',
+      });
       expect(secrets.reads).toBe(1);
     });
   });
 
   describe('SES bounce and complaint notices', () => {
-    it('leave a transient bounce and an unknown address alone', async () => {
+    it('count a transient bounce without stopping, and leave an unknown address alone', async () => {
       const outcomes = [
         await sesNotification(
           anSesEvent({
@@ -149,7 +156,10 @@ describe('the AWS handlers for unsubscribe and SES notices, on a real table and 
         ),
       ];
 
-      expect(outcomes).toEqual([[], [{ status: 'unknown-address' }]]);
+      expect(outcomes).toEqual([
+        [{ status: 'soft-bounce-counted', userId: you.userId, inARow: 1 }],
+        [{ status: 'unknown-address' }],
+      ]);
       expect(await scheduled(you)).toContain(you.userId);
     });
 
@@ -166,6 +176,25 @@ describe('the AWS handlers for unsubscribe and SES notices, on a real table and 
 
       expect(outcome).toEqual([{ status: 'stopped', userId: you.userId, reason: 'hard-bounce' }]);
       expect(await scheduled(you)).not.toContain(you.userId);
+    });
+
+    it('record the reason on the profile from the notification SNS hands the function (a saved event)', async () => {
+      const event = JSON.parse(
+        await readFile(
+          fileURLToPath(
+            new URL('../fixtures/ses/hard-bounce.sns-lambda-event.json', import.meta.url),
+          ),
+          'utf8',
+        ),
+      ) as SNSEvent;
+
+      const outcome = await sesNotification(event);
+
+      expect(outcome).toEqual([{ status: 'stopped', userId: me.userId, reason: 'hard-bounce' }]);
+      expect(sendingState((await store.getUser(me.userId)) as User, clock())).toMatchObject({
+        state: 'bouncing',
+        reason: 'hard-bounce',
+      });
     });
   });
 });

@@ -252,6 +252,19 @@ describe('the givefirst command line against a deployment (--aws)', () => {
     expect(sending.stderr).toContain("sent by the deployment's schedule");
   });
 
+  it('stops a user from a saved SES notification, shows it, and resumes them on the deployment', async () => {
+    const fed = await json('ses-event', fixture('ses/hard-bounce.sns-lambda-event.json'));
+    expect(fed.code).toBe(0);
+    const stopped = await json('user', 'list');
+    expect(stopped.body.users[0].sendingState).toMatchObject({ state: 'bouncing' });
+
+    const resumed = await json('user', 'resume', 'me@example.com');
+
+    expect(resumed.code).toBe(0);
+    expect((await json('user', 'list')).body.users[0].sendingState).toEqual({ state: 'active' });
+    expect((await store.findUserByAddress('me@example.com'))?.pausedAt).toBeUndefined();
+  });
+
   it('lists no rejections when everything was logged', async () => {
     const listed = await json('rejections');
     expect(listed.code).toBe(0);

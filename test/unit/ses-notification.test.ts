@@ -4,8 +4,12 @@ import { readSesNotification } from '#adapters/ses/ses-notification.ts';
 const bounce = (bounceType: string) =>
   JSON.stringify({
     eventType: 'Bounce',
-    bounce: { bounceType, bouncedRecipients: [{ emailAddress: 'Me@Example.com' }] },
-    mail: { destination: ['me@example.com'] },
+    bounce: {
+      bounceType,
+      feedbackId: 'feedback-1',
+      bouncedRecipients: [{ emailAddress: 'Me@Example.com' }],
+    },
+    mail: { messageId: 'mail-1', destination: ['me@example.com'] },
   });
 
 describe('an SES notification', () => {
@@ -13,28 +17,29 @@ describe('an SES notification', () => {
     expect(readSesNotification(bounce('Permanent'))).toEqual({
       kind: 'hard-bounce',
       addresses: ['me@example.com'],
+      notificationId: 'feedback-1',
     });
   });
 
-  it('leaves a transient bounce to SES', () => {
-    expect(readSesNotification(bounce('Transient'))).toEqual({
-      kind: 'ignored',
-      why: 'not permanent',
-    });
+  it('reads a transient bounce as soft, and leaves an undetermined one alone', () => {
+    expect(readSesNotification(bounce('Transient'))).toMatchObject({ kind: 'soft-bounce' });
+    expect(readSesNotification(bounce('Undetermined')).kind).toBe('ignored');
   });
 
   it('names the recipients of a complaint, as a configuration set or an identity publishes it', () => {
     const complaint = { complaint: { complainedRecipients: [{ emailAddress: 'me@example.com' }] } };
     for (const type of [{ eventType: 'Complaint' }, { notificationType: 'Complaint' }]) {
-      expect(readSesNotification(JSON.stringify({ ...type, ...complaint }))).toEqual({
+      expect(readSesNotification(JSON.stringify({ ...type, ...complaint }))).toMatchObject({
         kind: 'complaint',
         addresses: ['me@example.com'],
       });
     }
   });
 
-  it('ignores deliveries and anything that is not JSON', () => {
-    expect(readSesNotification('{"eventType":"Delivery"}').kind).toBe('ignored');
+  it('reads a delivery, and ignores anything that is not JSON', () => {
+    expect(
+      readSesNotification('{"eventType":"Delivery","delivery":{"recipients":["Me@Example.com"]}}'),
+    ).toMatchObject({ kind: 'delivery', addresses: ['me@example.com'] });
     expect(readSesNotification('not json').kind).toBe('ignored');
   });
 });

@@ -2,6 +2,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
 import { slotMinutes, slotOf } from '#domain/digest-schedule.ts';
 import type { DigestRecord, DigestStore, DueUser } from '#domain/ports.ts';
+import type { StopReason } from '#domain/sending-state.ts';
 import { conditional, type DynamoTable } from './dynamodb-table.ts';
 import { gsi2, indexNames, keys, slotShards } from './table-design.ts';
 
@@ -103,13 +104,53 @@ export class DynamoDigestStore implements DigestStore {
     });
   }
 
-  async pauseDigests(userId: string, at: Date): Promise<void> {
+  async pauseDigests(userId: string, at: Date, reason: StopReason): Promise<void> {
     await this.#t.update({
       Key: keys.user(userId),
-      UpdateExpression: 'SET pausedAt = :at REMOVE GSI2PK, GSI2SK, nextDigestAt, nextDigestDate',
+      UpdateExpression:
+        'SET pausedAt = :at, stoppedBecause = :why REMOVE GSI2PK, GSI2SK, nextDigestAt, nextDigestDate',
       ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeValues: { ':at': at.toISOString() },
+      ExpressionAttributeValues: { ':at': at.toISOString(), ':why': reason },
     });
+  }
+
+  async resumeDigests(
+    userId: string,
+    next: { slot: string; at: Date; localDate: string },
+  ): Promise<void> {
+    await this.#t.update({
+      Key: keys.user(userId),
+      UpdateExpression:
+        'SET GSI2PK = :p, GSI2SK = :u, nextDigestAt = :at, nextDigestDate = :d REMOVE pausedAt, pausedUntil, stoppedBecause, softBounces',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: {
+        ':p': gsi2.day(gsi2.dayOf(next.slot), gsi2.shardOf(userId)),
+        ':u': gsi2.entry(next.slot, userId),
+        ':at': next.at.toISOString(),
+        ':d': next.localDate,
+      },
+    });
+  }
+
+  async countSoftBounce(userId: string, notificationId: string): Promise<number> {
+    const out = await this.#t.update({
+      Key: keys.user(userId),
+      UpdateExpression: 'ADD softBounces :id',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':id': new Set([notificationId]) },
+      ReturnValues: 'UPDATED_NEW',
+    });
+    return ((out.Attributes?.softBounces as Set<string> | undefined) ?? new Set()).size;
+  }
+
+  async clearSoftBounces(userId: string): Promise<void> {
+    await conditional(
+      this.#t.update({
+        Key: keys.user(userId),
+        UpdateExpression: 'REMOVE softBounces',
+        ConditionExpression: 'attribute_exists(softBounces)',
+      }),
+    );
   }
 
   async usersDueInSlot(slot: string): Promise<string[]> {

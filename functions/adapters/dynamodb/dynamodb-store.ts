@@ -8,12 +8,15 @@ import type {
   ReceiptStore,
   ReceiptSummary,
   Store,
+  UserDeletion,
   UserStore,
 } from '#domain/ports.ts';
+import type { StopReason } from '#domain/sending-state.ts';
 import { DynamoDigestStore } from './digest-store.ts';
 import { DynamoTable } from './dynamodb-table.ts';
 import { DynamoLedgerStore } from './ledger-store.ts';
 import { DynamoReceiptStore } from './receipt-store.ts';
+import { DynamoUserDeletion } from './user-deletion.ts';
 import { DynamoUserStore } from './user-store.ts';
 
 export { messageItem, threadProjection } from './ledger-store.ts';
@@ -30,11 +33,12 @@ export interface DynamoStoreOptions {
  * port (receipt-store, user-store, ledger-store, digest-store), each a row family of
  * docs/storage.md, composed here so that callers hold one store.
  */
-export class DynamoStore implements Store {
+export class DynamoStore implements Store, UserDeletion {
   readonly #receipts: ReceiptStore;
   readonly #users: UserStore;
   readonly #ledger: LedgerStore;
   readonly #digests: DigestStore;
+  readonly #deletion: DynamoUserDeletion;
 
   constructor(options: DynamoStoreOptions) {
     const table = new DynamoTable(options.client, options.tableName, options.clock);
@@ -42,6 +46,7 @@ export class DynamoStore implements Store {
     this.#users = new DynamoUserStore(table);
     this.#ledger = new DynamoLedgerStore(table, this.#receipts);
     this.#digests = new DynamoDigestStore(table);
+    this.#deletion = new DynamoUserDeletion(table);
   }
 
   // ── receipts ──────────────────────────────────────────────────────────────
@@ -88,6 +93,9 @@ export class DynamoStore implements Store {
   listUsers() {
     return this.#users.listUsers();
   }
+  deleteUser(user: User) {
+    return this.#deletion.deleteUser(user);
+  }
 
   // ── the ledger ────────────────────────────────────────────────────────────
 
@@ -129,8 +137,17 @@ export class DynamoStore implements Store {
   scheduleDigest(userId: string, next: { slot: string; at: Date; localDate: string }) {
     return this.#digests.scheduleDigest(userId, next);
   }
-  pauseDigests(userId: string, at: Date) {
-    return this.#digests.pauseDigests(userId, at);
+  pauseDigests(userId: string, at: Date, reason: StopReason) {
+    return this.#digests.pauseDigests(userId, at, reason);
+  }
+  resumeDigests(userId: string, next: { slot: string; at: Date; localDate: string }) {
+    return this.#digests.resumeDigests(userId, next);
+  }
+  countSoftBounce(userId: string, notificationId: string) {
+    return this.#digests.countSoftBounce(userId, notificationId);
+  }
+  clearSoftBounces(userId: string) {
+    return this.#digests.clearSoftBounces(userId);
   }
   usersDueInSlot(slot: string) {
     return this.#digests.usersDueInSlot(slot);

@@ -20,6 +20,9 @@ function toUser(item: Item): User {
     ...(item.frequency ? { frequency: item.frequency as User['frequency'] } : {}),
     ...(item.pausedAt ? { pausedAt: item.pausedAt as string } : {}),
     ...(item.pausedUntil ? { pausedUntil: item.pausedUntil as string } : {}),
+    ...(item.stoppedBecause
+      ? { stoppedBecause: item.stoppedBecause as NonNullable<User['stoppedBecause']> }
+      : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { silentLogger } from '#adapters/logger.ts';
 import { composeDigest } from '#domain/digest.ts';
+import { sendingState, sendingStateLabel } from '#domain/sending-state.ts';
 import { UsageError } from '../command-line.ts';
 import type { Connection } from '../connect.ts';
 import { print } from '../output.ts';
@@ -13,6 +14,22 @@ export const digest: Command = (line, connected) =>
   connected(async (conn) => {
     const user = await userOf(conn, line.operands[0]);
     if (line.now) {
+      const state = sendingState(user, conn.clock());
+      if (state.state !== 'active' && !line.force) {
+        const problem = `${user.email} is ${sendingStateLabel(state)}: no digest sent`;
+        print(
+          line,
+          { ok: false, sendingState: state, problems: [problem] },
+          () =>
+            `${problem}\n(givefirst user resume ${user.email} sends digests again; --force sends this one anyway)`,
+        );
+        return 1;
+      }
+      if (state.state !== 'active') {
+        process.stderr.write(
+          `givefirst: ${user.email} is ${sendingStateLabel(state)}; sending anyway (--force)\n`,
+        );
+      }
       if (!conn.sesEndpoint || !conn.dataDir) {
         throw new UsageError(
           'sending needs the running stack: its SES emulator shows what was sent',
@@ -30,7 +47,7 @@ export const digest: Command = (line, connected) =>
       });
       try {
         const outcome = await sender.sendDigest(user);
-        print(line, outcome, () =>
+        print(line, { ...outcome, ...(state.state !== 'active' ? { forced: state } : {}) }, () =>
           outcome.status === 'nothing-to-show'
             ? 'nothing to show: no digest sent'
             : `${outcome.status} (${outcome.localDate})${outcome.status === 'failed' ? `: ${outcome.failure}` : ''}`,

@@ -13,10 +13,11 @@ export const userAdd: Command = (line, connected) =>
         existing.email === normaliseAddress(email)
           ? `${existing.email} is already a registered user`
           : `${normaliseAddress(email)} already belongs to the registered user ${existing.email}`;
+      const instead = `givefirst user set ${existing.email} --tz ZONE --at HH:MM changes their settings; givefirst user resume ${existing.email} sends them digests again`;
       print(
         line,
-        { ok: false, problems: [problem] },
-        () => `not added: ${problem} (see: givefirst user list)`,
+        { ok: false, problems: [problem], hint: instead },
+        () => `not added: ${problem} (see: givefirst user list)\n${instead}`,
       );
       return 1;
     }

@@ -153,9 +153,10 @@ export class StatefulStack extends Stack {
       configurationSetName,
       reputationMetrics: true,
     });
+    // Deliveries too: a delivered digest resets a user's run of soft bounces (three in a row stop).
     this.configurationSet.addEventDestination('BouncesAndComplaintsToSns', {
       destination: EventDestination.snsTopic(this.sesEvents),
-      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.DELIVERY],
     });
     // Send, Bounce and Complaint counts per configuration set: the bounce and complaint rate alarms.
     this.configurationSet.addEventDestination('CountsToCloudWatch', {

@@ -219,7 +219,7 @@ describe('GivefirstStateful', () => {
       template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
         EventDestination: {
           Enabled: true,
-          MatchingEventTypes: ['bounce', 'complaint'],
+          MatchingEventTypes: ['bounce', 'complaint', 'delivery'],
           SnsDestination: { TopicARN: { Ref: topicId } },
         },
       });

@@ -89,6 +89,8 @@ describe('poison messages', () => {
     expect(itemSize(item)).toBeLessThan(itemLimit / 4);
     const answer = await send({
       subject: 'Re: Long id',
+      // Later than the question: two messages of the same second are ordered by their (random) keys.
+      date: 'Mon, 2 Mar 2026 11:15:00 +0100',
       inReplyTo: messageId,
       references: messageId,
     });

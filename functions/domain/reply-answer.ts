@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { stripControls, truncate } from './digest.ts';
+import { escapeHtml } from './escape-html.ts';
 import type { User } from './model.ts';
 import type { LineProblem } from './reply-commands.ts';
 import { sendingState } from './sending-state.ts';
@@ -65,17 +66,9 @@ export function problemsText(problems: LineProblem[], unread: number): string[] 
   return ['Not understood (nothing was changed for these):', ...lines];
 }
 
-const htmlEscapes: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
 /** The HTML part of an answer: the same text, escaped, in one small block. */
 export function answerHtml(text: string): string {
-  const escaped = text.replace(/[&<>"']/g, (c) => htmlEscapes[c] ?? c);
+  const escaped = escapeHtml(text);
   return `<!doctype html>
 <html lang="en" dir="ltr"><head><meta charset="utf-8"><meta name="color-scheme" content="light dark"></head>
 <body style="margin:0;padding:16px;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Arial,sans-serif;font-size:15px;line-height:1.45">

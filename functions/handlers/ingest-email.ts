@@ -13,11 +13,13 @@ import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
 import { makeLogger } from '#adapters/logger.ts';
 import { parseMail } from '#adapters/mail/parse-mail.ts';
 import { S3RawMailStore } from '#adapters/raw-mail/s3-raw-mail-store.ts';
-import { makeSecretReplyTokens } from '#adapters/secrets/secret-reply-tokens.ts';
+import {
+  makeSecretReplyTokens,
+  replyTokensPerInvocation,
+} from '#adapters/secrets/secret-reply-tokens.ts';
 import { envelopeFromSesRecord } from '#adapters/ses/ses-event.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import type { Outcome } from '#domain/model.ts';
-import type { ReplyTokens } from '#domain/reply-token.ts';
 import { confirmationsPerHour, makeHandleReply } from '#use-cases/handle-reply.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
@@ -29,24 +31,16 @@ const logger = makeLogger({ fn: 'ingest-email' });
 const dynamo = makeDocumentClient({ region: config.region });
 const store = new DynamoStore({ client: dynamo, tableName: config.tableName, clock });
 const steering = new DynamoSteeringStore({ client: dynamo, tableName: config.tableName, clock });
-const replyTokens = makeSecretReplyTokens({
-  secrets: makeSecretsClient({ region: config.region }),
-  secretId: config.replyTokenKeysSecret,
-  clock,
-});
-// Set at the start of each invocation from the cached secret (see makeSecretReplyTokens).
-let current: ReplyTokens | undefined;
-const keys = (): ReplyTokens => {
-  if (!current) throw new Error('reply-token keys not read yet');
-  return current;
-};
-const tokens: ReplyTokens = {
-  issue: (claims) => keys().issue(claims),
-  read: (token, now) => keys().read(token, now),
-};
+const replyTokens = replyTokensPerInvocation(
+  makeSecretReplyTokens({
+    secrets: makeSecretsClient({ region: config.region }),
+    secretId: config.replyTokenKeysSecret,
+    clock,
+  }),
+);
 const answers = {
   steering,
-  tokens,
+  tokens: replyTokens.tokens,
   mailer: makeSesMailer({
     ses: makeSesClient({ region: config.region }),
     configurationSet: config.configurationSet,
@@ -75,11 +69,10 @@ const ingest = makeIngestEmail({
 export async function handler(event: SESEvent): Promise<Outcome[]> {
   // Only replies and notes need the keys: when Secrets Manager cannot be read, logging goes on and
   // a reply fails (its receipt is kept for redrive) instead of every message failing.
-  current = await replyTokens.current().catch((error: unknown) => {
+  await replyTokens.refresh().catch((error: unknown) => {
     logger.warn('reply-token keys unavailable', {
       failure: error instanceof Error ? error.message : String(error),
     });
-    return current;
   });
   const outcomes: Outcome[] = [];
   for (const record of event.Records) {

@@ -6,9 +6,11 @@ import { readDigestConfig } from '#adapters/config.ts';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
 import { makeLogger } from '#adapters/logger.ts';
-import { makeSecretReplyTokens } from '#adapters/secrets/secret-reply-tokens.ts';
+import {
+  makeSecretReplyTokens,
+  replyTokensPerInvocation,
+} from '#adapters/secrets/secret-reply-tokens.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
-import type { ReplyTokens } from '#domain/reply-token.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeRunScheduler } from '#use-cases/run-scheduler.ts';
 import { makeSendDigest } from '#use-cases/send-digest.ts';
@@ -19,13 +21,13 @@ const logger = makeLogger({ fn: 'schedule-digests' });
 const dynamo = makeDocumentClient({ region: config.region });
 const store = new DynamoStore({ client: dynamo, tableName: config.tableName, clock });
 const steering = new DynamoSteeringStore({ client: dynamo, tableName: config.tableName, clock });
-const replyTokens = makeSecretReplyTokens({
-  secrets: makeSecretsClient({ region: config.region }),
-  secretId: config.replyTokenKeysSecret,
-  clock,
-});
-// Set at the start of each run from the cached secret (see makeSecretReplyTokens).
-let tokens: ReplyTokens | undefined;
+const replyTokens = replyTokensPerInvocation(
+  makeSecretReplyTokens({
+    secrets: makeSecretsClient({ region: config.region }),
+    secretId: config.replyTokenKeysSecret,
+    clock,
+  }),
+);
 const runScheduler = makeRunScheduler({
   store,
   // Inline: this one invocation sends every due digest, one after another; a run that runs out of
@@ -38,10 +40,7 @@ const runScheduler = makeRunScheduler({
       ses: makeSesClient({ region: config.region }),
       configurationSet: config.configurationSet,
     }),
-    issueToken: (claims) => {
-      if (!tokens) throw new Error('reply-token keys not read yet');
-      return tokens.issue(claims);
-    },
+    issueToken: replyTokens.tokens.issue,
     clock,
     logger,
     mailDomain: config.mailDomain,
@@ -54,7 +53,7 @@ const runScheduler = makeRunScheduler({
 
 /** Invoked by the EventBridge rule at the start of every 15-minute slot; one run handles the slots since the last. */
 export async function handler(_event: ScheduledEvent): Promise<Record<string, number>> {
-  tokens = await replyTokens.current();
+  await replyTokens.refresh();
   const { slots, outcomes } = await runScheduler();
   const summary: Record<string, number> = { slots: slots.length };
   for (const outcome of outcomes) summary[outcome.status] = (summary[outcome.status] ?? 0) + 1;

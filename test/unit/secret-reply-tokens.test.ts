@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import { makeSecretReplyTokens } from '#adapters/secrets/secret-reply-tokens.ts';
+import {
+  makeSecretReplyTokens,
+  replyTokensPerInvocation,
+} from '#adapters/secrets/secret-reply-tokens.ts';
 import { ConfigError } from '#domain/errors.ts';
 
 /** A Secrets Manager client whose secret the test changes; it counts the reads. */
@@ -53,5 +56,30 @@ describe('reply-token keys from Secrets Manager', () => {
     const keys = makeSecretReplyTokens({ secrets, secretId: 'keys', clock: () => new Date() });
 
     await expect(keys.current()).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('signs and reads with the keys of the last refresh, and refuses before the first', async () => {
+    // Prepare
+    const { secrets } = fakeSecrets(keysJson(1));
+    const handlerKeys = replyTokensPerInvocation(
+      makeSecretReplyTokens({ secrets, secretId: 'keys', clock: () => new Date() }),
+    );
+
+    // Act
+    const before = (() => {
+      try {
+        return handlerKeys.tokens.issue(claims);
+      } catch (error) {
+        return error;
+      }
+    })();
+    await handlerKeys.refresh();
+    const token = handlerKeys.tokens.issue(claims);
+
+    // Assess
+    expect(before).toBeInstanceOf(ConfigError);
+    expect(handlerKeys.tokens.read(token, new Date('2026-03-02T09:00:00Z'))).toMatchObject({
+      ok: true,
+    });
   });
 });

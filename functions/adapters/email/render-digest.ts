@@ -6,6 +6,7 @@ import {
   letGoNamesLimit,
   stripControls,
 } from '#domain/digest.ts';
+import { escapeHtml } from '#domain/escape-html.ts';
 import { commandsMarker } from '#domain/reply-commands.ts';
 
 /**
@@ -47,19 +48,6 @@ export function promiseNextStep(item: DigestItem, logAddress: string): string {
   const gave = logAddress.replace(/^log(?=@|\+)/, 'log+gave');
   const what = /intro|introduc|connect/i.test(item.reason) ? 'make the intro' : 'keep it';
   return `Next: ${what}, and Bcc ${gave} so givefirst knows.`;
-}
-
-const htmlEscapes: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Safe in HTML text and in quoted attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => htmlEscapes[c] ?? c);
 }
 
 const headings: Record<DigestSection, string> = {

@@ -34,3 +34,28 @@ export function makeSecretReplyTokens(deps: {
     },
   };
 }
+
+/**
+ * Reply tokens for a handler whose use cases sign and read synchronously: `refresh()` at the start of
+ * each invocation takes the keys from the cache above (reading the secret when it is stale), and
+ * `tokens` signs and reads with the keys of the last refresh.
+ */
+export function replyTokensPerInvocation(source: { current(): Promise<ReplyTokens> }): {
+  refresh(): Promise<void>;
+  tokens: ReplyTokens;
+} {
+  let keys: ReplyTokens | undefined;
+  const now = (): ReplyTokens => {
+    if (!keys) throw new ConfigError('the reply-token keys have not been read yet');
+    return keys;
+  };
+  return {
+    async refresh() {
+      keys = await source.current();
+    },
+    tokens: {
+      issue: (claims) => now().issue(claims),
+      read: (token, at) => now().read(token, at),
+    },
+  };
+}

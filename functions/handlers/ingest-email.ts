@@ -1,11 +1,6 @@
 // (primary adapter: SES receipt event) --> ingest email (--> handle reply) --> (DynamoDB, S3, SES)
 import type { SESEvent } from 'aws-lambda';
-import {
-  makeDocumentClient,
-  makeS3Client,
-  makeSecretsClient,
-  makeSesClient,
-} from '#adapters/aws-clients.ts';
+import { makeDocumentClient, makeS3Client, makeSesClient } from '#adapters/aws-clients.ts';
 import { makeClock } from '#adapters/clock.ts';
 import { readFunctionConfig } from '#adapters/config.ts';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
@@ -14,7 +9,7 @@ import { makeLogger } from '#adapters/logger.ts';
 import { parseMail } from '#adapters/mail/parse-mail.ts';
 import { S3RawMailStore } from '#adapters/raw-mail/s3-raw-mail-store.ts';
 import {
-  makeSecretReplyTokens,
+  replyTokenKeysOf,
   replyTokensPerInvocation,
 } from '#adapters/secrets/secret-reply-tokens.ts';
 import { envelopeFromSesRecord } from '#adapters/ses/ses-event.ts';
@@ -31,13 +26,7 @@ const logger = makeLogger({ fn: 'ingest-email' });
 const dynamo = makeDocumentClient({ region: config.region });
 const store = new DynamoStore({ client: dynamo, tableName: config.tableName, clock });
 const steering = new DynamoSteeringStore({ client: dynamo, tableName: config.tableName, clock });
-const replyTokens = replyTokensPerInvocation(
-  makeSecretReplyTokens({
-    secrets: makeSecretsClient({ region: config.region }),
-    secretId: config.replyTokenKeysSecret,
-    clock,
-  }),
-);
+const replyTokens = replyTokensPerInvocation(replyTokenKeysOf(config, clock));
 const answers = {
   steering,
   tokens: replyTokens.tokens,

@@ -1,13 +1,13 @@
 // (primary adapter: EventBridge schedule) --> run scheduler --> send digest --> (DynamoDB, SES)
 import type { ScheduledEvent } from 'aws-lambda';
-import { makeDocumentClient, makeSecretsClient, makeSesClient } from '#adapters/aws-clients.ts';
+import { makeDocumentClient, makeSesClient } from '#adapters/aws-clients.ts';
 import { makeClock } from '#adapters/clock.ts';
 import { readDigestConfig } from '#adapters/config.ts';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
 import { makeLogger } from '#adapters/logger.ts';
 import {
-  makeSecretReplyTokens,
+  replyTokenKeysOf,
   replyTokensPerInvocation,
 } from '#adapters/secrets/secret-reply-tokens.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
@@ -21,13 +21,7 @@ const logger = makeLogger({ fn: 'schedule-digests' });
 const dynamo = makeDocumentClient({ region: config.region });
 const store = new DynamoStore({ client: dynamo, tableName: config.tableName, clock });
 const steering = new DynamoSteeringStore({ client: dynamo, tableName: config.tableName, clock });
-const replyTokens = replyTokensPerInvocation(
-  makeSecretReplyTokens({
-    secrets: makeSecretsClient({ region: config.region }),
-    secretId: config.replyTokenKeysSecret,
-    clock,
-  }),
-);
+const replyTokens = replyTokensPerInvocation(replyTokenKeysOf(config, clock));
 const runScheduler = makeRunScheduler({
   store,
   // Inline: this one invocation sends every due digest, one after another; a run that runs out of

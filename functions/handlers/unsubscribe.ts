@@ -1,6 +1,6 @@
 // (primary adapter: Lambda function URL) --> unsubscribe --> (DynamoDB)
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
-import { makeDocumentClient, makeSecretsClient } from '#adapters/aws-clients.ts';
+import { makeDocumentClient } from '#adapters/aws-clients.ts';
 import { makeClock } from '#adapters/clock.ts';
 import { readUnsubscribeConfig } from '#adapters/config.ts';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
@@ -10,7 +10,7 @@ import {
   unsubscribePages,
 } from '#adapters/http/unsubscribe-pages.ts';
 import { makeLogger } from '#adapters/logger.ts';
-import { makeSecretReplyTokens } from '#adapters/secrets/secret-reply-tokens.ts';
+import { replyTokenKeysOf } from '#adapters/secrets/secret-reply-tokens.ts';
 import { makeUnsubscribe } from '#use-cases/unsubscribe.ts';
 
 const config = readUnsubscribeConfig(process.env);
@@ -21,11 +21,7 @@ const store = new DynamoStore({
   tableName: config.tableName,
   clock,
 });
-const replyTokens = makeSecretReplyTokens({
-  secrets: makeSecretsClient({ region: config.region }),
-  secretId: config.replyTokenKeysSecret,
-  clock,
-});
+const replyTokens = replyTokenKeysOf(config, clock);
 
 const answer = ({ status, html }: UnsubscribeResponse): APIGatewayProxyStructuredResultV2 => ({
   statusCode: status,

@@ -4,6 +4,7 @@ import type { User } from '#domain/model.ts';
 import type { DeletedUser } from '#domain/ports.ts';
 import { conditional, type DynamoTable, type Item } from './dynamodb-table.ts';
 import { keys, prefixes } from './table-design.ts';
+import { releaseAddress } from './user-store.ts';
 
 /** BatchWriteItem takes at most this many requests. */
 const batchSize = 25;
@@ -45,17 +46,7 @@ export class DynamoUserDeletion {
       else deleted.other++;
     }
     for (const address of [user.email, ...user.aliases]) {
-      const gone = await conditional(
-        this.#t.db.send(
-          new DeleteCommand({
-            TableName: this.#t.name,
-            Key: keys.address(address),
-            ConditionExpression: 'userId = :u',
-            ExpressionAttributeValues: { ':u': user.userId },
-          }),
-        ),
-      );
-      if (gone) deleted.addresses++;
+      if (await releaseAddress(this.#t, address, user.userId)) deleted.addresses++;
     }
     await this.#t.db.send(new DeleteCommand({ TableName: this.#t.name, Key: profile }));
     return deleted;

@@ -7,6 +7,20 @@ import type { AddUserResult, UserStore } from '#domain/ports.ts';
 import { conditional, type DynamoTable, type Item } from './dynamodb-table.ts';
 import { gsi1, indexNames, keys } from './table-design.ts';
 
+/** Gives up a user's claim on an address, only while it is that user's: true when it was. */
+export function releaseAddress(t: DynamoTable, address: string, userId: string): Promise<boolean> {
+  return conditional(
+    t.db.send(
+      new DeleteCommand({
+        TableName: t.name,
+        Key: keys.address(address),
+        ConditionExpression: 'userId = :u',
+        ExpressionAttributeValues: { ':u': userId },
+      }),
+    ),
+  );
+}
+
 function toUser(item: Item): User {
   return {
     userId: item.userId as string,
@@ -61,18 +75,7 @@ export class DynamoUserStore implements UserStore {
       }
     }
     if (taken.length > 0) {
-      for (const address of claimed) {
-        await conditional(
-          this.#t.db.send(
-            new DeleteCommand({
-              TableName: this.#t.name,
-              Key: keys.address(address),
-              ConditionExpression: 'userId = :u',
-              ExpressionAttributeValues: { ':u': user.userId },
-            }),
-          ),
-        );
-      }
+      for (const address of claimed) await releaseAddress(this.#t, address, user.userId);
       return { added: false, taken };
     }
     const profile = {

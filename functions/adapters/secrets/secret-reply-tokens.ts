@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { makeSecretsClient } from '#adapters/aws-clients.ts';
 import { parseReplyTokenKeys } from '#adapters/config.ts';
 import { ConfigError } from '#domain/errors.ts';
 import type { Clock } from '#domain/ports.ts';
@@ -58,4 +59,16 @@ export function replyTokensPerInvocation(source: { current(): Promise<ReplyToken
       read: (token, at) => now().read(token, at),
     },
   };
+}
+
+/** The reply-token keys of a deployed function: its configured secret, read through the one client factory. */
+export function replyTokenKeysOf(
+  config: { region: string; replyTokenKeysSecret: string },
+  clock: Clock,
+): { current(): Promise<ReplyTokens> } {
+  return makeSecretReplyTokens({
+    secrets: makeSecretsClient({ region: config.region }),
+    secretId: config.replyTokenKeysSecret,
+    clock,
+  });
 }

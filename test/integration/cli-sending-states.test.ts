@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -186,6 +186,48 @@ describe('sending states from the command line', () => {
     }
   });
 
+  it("sends one digest a day with digest --now, and says in words when today's was already sent", async () => {
+    let stack: LocalStack | undefined;
+    try {
+      stack = await startLocalStack(
+        {
+          ...readLocalConfig({
+            GIVEFIRST_DATA_DIR: dataDir,
+            GIVEFIRST_CLOCK: 'fixed:2026-03-10T12:00:00Z',
+          }),
+          smtpPort: 0,
+          dynamoPort: 0,
+          sesPort: 0,
+          httpPort: 0,
+          schedulerSeconds: 0,
+        },
+        { logger: silentLogger, writeStackFile: true },
+      );
+      await givefirst('user', 'resume', me);
+      // Another message than the one the deletion test logs: the same question, its own id.
+      const question = path.join(dataDir, 'question.eml');
+      const raw = await readFile(fixture('mail/lunch-question.eml'), 'utf8');
+      await writeFile(
+        question,
+        raw.replace(/^Message-ID: .*$/im, 'Message-ID: <digest-now@example.com>'),
+      );
+      const logged = await givefirst('ingest', question, '--trust-sender');
+      expect(logged.stdout).toMatch(/logged/);
+
+      const sent = await givefirst('digest', me, '--now');
+      const again = await givefirst('digest', me, '--now');
+
+      expect(sent.code).toBe(0);
+      expect(sent.stdout).toMatch(/^sent the digest for 2026-03-10 \(1 item\)$/m);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(
+        /^not sent: the digest for 2026-03-10 was already sent \(one a day; givefirst digest me@example.com --dry-run prints what it would say now\)$/m,
+      );
+    } finally {
+      await stack?.stop();
+    }
+  });
+
   it('deletes a user only when told to, and then leaves no item of theirs in the table', async () => {
     const logged = await givefirst(
       'ingest',
@@ -206,7 +248,8 @@ describe('sending states from the command line', () => {
 
     const deleted = await json('user', 'delete', me, '--yes');
     expect(deleted.code).toBe(0);
-    expect(deleted.body.deleted).toMatchObject({ messages: 1, addresses: 1, ownerRows: 1 });
+    // Two messages: this test's question and the one the digest --now test logged.
+    expect(deleted.body.deleted).toMatchObject({ messages: 2, addresses: 1, ownerRows: 2 });
     expect((await json('user', 'list')).body.users).toEqual([]);
 
     let stack: LocalStack | undefined;

@@ -1,6 +1,7 @@
 import { silentLogger } from '#adapters/logger.ts';
 import { composeDigest } from '#domain/digest.ts';
 import { sendingState, sendingStateLabel } from '#domain/sending-state.ts';
+import type { SendDigestOutcome } from '#use-cases/send-digest.ts';
 import { UsageError } from '../command-line.ts';
 import type { Connection } from '../connect.ts';
 import { print } from '../output.ts';
@@ -48,9 +49,7 @@ export const digest: Command = (line, connected) =>
       try {
         const outcome = await sender.sendDigest(user);
         print(line, { ...outcome, ...(state.state !== 'active' ? { forced: state } : {}) }, () =>
-          outcome.status === 'nothing-to-show'
-            ? 'nothing to show: no digest sent'
-            : `${outcome.status} (${outcome.localDate})${outcome.status === 'failed' ? `: ${outcome.failure}` : ''}`,
+          sentenceOf(outcome, user.email),
         );
         return outcome.status === 'failed' ? 1 : 0;
       } finally {
@@ -76,3 +75,17 @@ export const digest: Command = (line, connected) =>
     print(line, null, () => `Subject: ${rendered.subject}\n\n${rendered.text}`);
     return 0;
   });
+
+/** What `digest --now` did, in words: one digest a day is a rule, so say so when it applies. */
+function sentenceOf(outcome: SendDigestOutcome, email: string): string {
+  switch (outcome.status) {
+    case 'nothing-to-show':
+      return 'nothing to show: no digest sent';
+    case 'sent':
+      return `sent the digest for ${outcome.localDate} (${outcome.items} ${outcome.items === 1 ? 'item' : 'items'})`;
+    case 'already-begun':
+      return `not sent: the digest for ${outcome.localDate} was already sent (one a day; givefirst digest ${email} --dry-run prints what it would say now)`;
+    case 'failed':
+      return `failed to send the digest for ${outcome.localDate}: ${outcome.failure}`;
+  }
+}

@@ -99,12 +99,15 @@ export function steerThreads(
     // A bounce is never let go for being shown: only the user's own word hides it.
     if (c.state === 'bounced') {
       return s?.snoozedUntil && s.snoozedUntil > today
-        ? { ...c, state: 'waiting', reason: null }
+        ? { ...c, state: 'waiting', dueOn: s.snoozedUntil, reason: null }
         : c;
     }
     const revivedNow = c.state === 'let-go' && revived !== null;
     if (c.state !== 'due' && !revivedNow) return c;
-    if (s?.snoozedUntil && s.snoozedUntil > today) return { ...c, state: 'waiting', reason: null };
+    // Snoozed: waiting again, and due the day the snooze ends (not the day it first fell due).
+    if (s?.snoozedUntil && s.snoozedUntil > today) {
+      return { ...c, state: 'waiting', dueOn: s.snoozedUntil, reason: null };
+    }
     // Shown since this due stage began and since the user last did something about it.
     const from = latest(
       c.dueOn,

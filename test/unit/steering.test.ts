@@ -106,6 +106,24 @@ describe('steerThreads', () => {
     expect(state).toBe(expected);
   });
 
+  it('says a snoozed pair is due the day its snooze ends, not the day it first fell due', () => {
+    // Prepare
+    const thread = aThread();
+
+    // Act
+    const [contact] =
+      steerThreads(
+        [thread],
+        steersOf({ key: pairKey(thread), snoozedUntil: '2026-03-16' }),
+        [],
+        now,
+        zone,
+      ).threads[0]?.contacts ?? [];
+
+    // Assess
+    expect(contact).toMatchObject({ state: 'waiting', dueOn: '2026-03-16', reason: null });
+  });
+
   it('brings back a let-go pair the user revived, with a reason', () => {
     // Prepare
     const thread = aThread({ contacts: [aLetGoContact()] });

@@ -8,7 +8,8 @@ export type ReadDomain = { ok: true; domain: string } | { ok: false; problem: st
  * that exact domain is allowed: `example.com` does not let `mail.example.com` in.
  */
 export function readAllowedDomain(typed: string): ReadDomain {
-  const domain = domainOf(normaliseAddress(`x@${typed.trim().replace(/^@/, '')}`));
+  const bare = typed.trim().replace(/^@/, '');
+  const domain = bare.includes('@') ? '' : domainOf(normaliseAddress(`x@${bare}`));
   const label = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
   return domain.length <= 253 && new RegExp(`^(?:${label}\\.)+${label}$`).test(domain)
     ? { ok: true, domain }

@@ -12,6 +12,8 @@ import { DateTime, IANAZone } from 'luxon';
 /** Zones tried in this order; the first with the offset at the mail's moment wins. */
 const likelyZones = [
   'Europe/London',
+  // Nobody's clock reads +00:00 in a European summer but UTC's (and the Azores', rarely).
+  'UTC',
   'Europe/Berlin',
   'Europe/Helsinki',
   'Europe/Moscow',

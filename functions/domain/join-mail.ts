@@ -1,5 +1,5 @@
 import { IANAZone } from 'luxon';
-import { commandText, readTimeOfDay } from './reply-commands.ts';
+import { commandsMarker, commandText, readTimeOfDay } from './reply-commands.ts';
 import type { ZoneGuess } from './time-zone-guess.ts';
 
 /**
@@ -44,6 +44,8 @@ export function welcomeText(input: { mailDomain: string; guess: ZoneGuess }): st
     `Tags say more about a message: add them to the log address, e.g. log+ask+5d@${input.mailDomain}`,
     ...tagLines,
     '',
+    // Reading a reply stops here: a quote the mail client did not mark never says yes for them.
+    commandsMarker,
     'To start, reply to this mail with:',
     '',
     '  yes',
@@ -111,7 +113,8 @@ export interface JoinReply {
   problems: string[];
 }
 
-const yesLine = /^(?:yes|yes please|yes,? please|yep|yeah|sure|ok,? yes|ja|oui|sí|si)[\s.!]*$/iu;
+/** A line that starts by saying yes ("Yes", "yes please!", "Yes, sign me up", "ja", "oui"). */
+const yesLine = /^(?:ok,?\s+)?(?:yes|yep|yeah|sure|ja|oui|sí)(?=$|[\s.,!;:])/iu;
 
 /** The answer to a welcome: its own new text (quote and signature split off), line by line. */
 export function readJoinReply(text: string): JoinReply {

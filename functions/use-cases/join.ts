@@ -79,8 +79,8 @@ type Screened = { ok: true; address: string } | { ok: false; outcome: Outcome };
  * once, and replies `yes`.
  *
  * Primary course (`start@D`):
- * 1. Never answer a robot; refuse a From that is missing, ambiguous or givefirst's own.
- * 2. No domain allowed at all: the instance takes no sign-ups (recorded, nobody told).
+ * 1. No domain allowed at all: the instance takes no sign-ups (recorded, nobody told).
+ * 2. Never answer a robot; refuse a From that is missing, ambiguous or givefirst's own.
  * 3. The sender must pass sender authentication as for logging (a check that could not run is a
  *    retry); only then is anyone written to, so a forged From is never mailed.
  * 4. A domain not allowed, or someone who already has an account: a short note, at most once a day.
@@ -181,14 +181,15 @@ export function makeJoin(deps: JoinDeps): Join {
   }
 
   const welcome: Welcome = async ({ email, envelope }) => {
+    // No domain allowed: exactly what start@ did before joining by email existed.
+    if (!(await onboarding.anyAllowed())) {
+      return rejected('onboarding-closed', 'this instance does not take sign-ups by email');
+    }
     const screened = screen(email);
     if (!screened.ok) return screened.outcome;
     const { address } = screened;
     const domain = domainOf(address);
     const allowed = await onboarding.isAllowed(domain);
-    if (!allowed && !(await onboarding.anyAllowed())) {
-      return rejected('onboarding-closed', 'this instance does not take sign-ups by email');
-    }
     const judgement = judge(email, envelope, address);
     if (!judgement.ok) return refuseSender(judgement);
     if (!allowed) {

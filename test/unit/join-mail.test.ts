@@ -18,6 +18,34 @@ describe('readJoinReply', () => {
     expect(readJoinReply(reply).yes).toBe(false);
   });
 
+  it.each(['yes', 'Yes!', 'yes please', 'Yes, sign me up', 'OK, yes.', 'ja', 'Oui'])(
+    'reads %j as yes',
+    (line) => {
+      expect(readJoinReply(line).yes).toBe(true);
+    },
+  );
+
+  it.each(['Yesterday I wrote to you', 'no', 'not yet', 'what is this?'])(
+    'reads %j as no yes',
+    (line) => {
+      expect(readJoinReply(line).yes).toBe(false);
+    },
+  );
+
+  it('never reads the examples of a welcome quoted without marks (a client that does not quote)', () => {
+    // Prepare: the whole welcome below the person's own line, as some clients forward it
+    const welcome = welcomeText({
+      mailDomain: 'in.example.com',
+      guess: { zone: 'Europe/Berlin', from: 'offset' },
+    });
+
+    // Act
+    const read = readJoinReply(`What is this?\n\n${welcome}`);
+
+    // Assess
+    expect(read).toEqual({ yes: false, problems: [] });
+  });
+
   it('names a zone or an hour it cannot read', () => {
     const read = readJoinReply('yes\ntz Mars/Olympus\nat 25:00');
     expect(read.yes).toBe(true);

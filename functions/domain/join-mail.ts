@@ -1,4 +1,5 @@
 import { IANAZone } from 'luxon';
+import { dayLabel } from './reply-answer.ts';
 import { commandsMarker, commandText, readTimeOfDay } from './reply-commands.ts';
 import type { ZoneGuess } from './time-zone-guess.ts';
 
@@ -27,38 +28,38 @@ const zoneSentence = (guess: ZoneGuess) =>
     ? `givefirst guessed your time zone from your mail: ${guess.zone}.`
     : `Your mail did not say its time zone, so givefirst assumed ${guess.zone}.`;
 
+/** An example zone for the correction that is not the one guessed. */
+const otherZone = (zone: string) =>
+  zone === 'Europe/Berlin' ? 'America/New_York' : 'Europe/Berlin';
+
+/**
+ * The welcome. Each paragraph is one line: mail clients wrap it to their width. The examples sit
+ * under the commands marker, where reading a reply stops, so a quote the mail client did not mark
+ * never says yes for anyone.
+ */
 export function welcomeText(input: { mailDomain: string; guess: ZoneGuess }): string {
-  const log = `log@${input.mailDomain}`;
   return [
     'Hello,',
     '',
-    'givefirst helps you keep your relationships warm, by email alone. Its idea is "help first":',
-    'give before you ask, keep the promises you make, and follow up kindly when someone has not',
-    'answered yet.',
+    'givefirst helps you keep your relationships warm, by email alone. Its idea is "help first": give before you ask, keep the promises you make, and follow up kindly when someone has not answered yet.',
     '',
-    `How it works: BCC ${log} on the mail you send. givefirst remembers who you wrote to, who`,
-    'still owes you a reply, who did you a favour and what you promised. Each weekday morning it',
-    'sends you one short digest: the people to help first, and who you are waiting on. Nothing to',
-    'install, no access to your inbox.',
+    `How it works: BCC log@${input.mailDomain} on the mail you send. givefirst remembers who you wrote to, who still owes you a reply, who did you a favour and what you promised. Each weekday morning it sends you one short digest: the people to help first, and who you are waiting on. Nothing to install, no access to your inbox.`,
     '',
     `Tags say more about a message: add them to the log address, e.g. log+ask+5d@${input.mailDomain}`,
     ...tagLines,
     '',
-    // Reading a reply stops here: a quote the mail client did not mark never says yes for them.
     commandsMarker,
     'To start, reply to this mail with:',
     '',
     '  yes',
     '',
-    `${zoneSentence(input.guess)} Your digest comes at ${defaultDigestAt} in that zone. To change`,
-    'either, add lines to the same reply, for example:',
+    `${zoneSentence(input.guess)} Your digest comes at ${defaultDigestAt} in that zone. To change either, add lines to the same reply, for example:`,
     '',
     '  yes',
-    '  tz Europe/Berlin',
+    `  tz ${otherZone(input.guess.zone)}`,
     '  at 07:30',
     '',
-    `This invitation works for ${welcomeTokenDays} days. If you did not ask to join, ignore this`,
-    'mail: nothing happens without your yes.',
+    `This invitation works for ${welcomeTokenDays} days. If you did not ask to join, ignore this mail: nothing happens without your yes.`,
   ].join('\n');
 }
 
@@ -66,28 +67,31 @@ export function joinedText(input: {
   mailDomain: string;
   timeZone: string;
   digestAt: string;
-  firstDigest: string | null;
+  /** The local date of the first digest (yyyy-mm-dd), as the schedule has it. */
+  firstDigest: string;
 }): string {
   return [
     'Welcome to givefirst: you are in.',
     '',
     `BCC log@${input.mailDomain} on the mail you send (or forward a received one to it).`,
-    `Your digest comes at ${input.digestAt}, ${input.timeZone} time, on weekdays when there is`,
-    `something to show${input.firstDigest ? `; the first one ${input.firstDigest}` : ''}.`,
     '',
-    'Reply to a digest with "help" for what you can tell givefirst, or "tz" and "at" to move it.',
+    `Your digest comes at ${input.digestAt}, ${input.timeZone} time, on weekdays when there is something to show; the first one can come on ${dayLabel(input.firstDigest)}.`,
+    '',
+    'Reply to a digest with "help" for what you can tell givefirst, or with "tz" and "at" to move it.',
   ].join('\n');
 }
 
 export const accountExistsText = (mailDomain: string) =>
   [
     'You already have a givefirst account with this address, so there is nothing to start.',
+    '',
     `BCC log@${mailDomain} on the mail you send; reply "settings" to a digest to see yours.`,
   ].join('\n');
 
 export const notAllowedText = (domain: string) =>
   [
-    `This givefirst does not take sign-ups from ${domain}. Nothing was recorded about you.`,
+    `This givefirst does not take sign-ups from ${domain}, so nothing was started.`,
+    '',
     'If you think it should, ask the person who runs it.',
   ].join('\n');
 
@@ -98,8 +102,7 @@ export function howToJoinText(problems: string[]): string {
   return [
     ...problems,
     ...(problems.length ? [''] : []),
-    'Nothing was changed. To start, reply to the welcome with "yes" on a line of its own; you can',
-    'add "tz Europe/Berlin" and "at 07:30" on the lines below it.',
+    'Nothing was changed. To start, reply "yes" on a line of its own; you can add "tz Europe/Berlin" and "at 07:30" on the lines below it.',
   ].join('\n');
 }
 

@@ -29,7 +29,7 @@ import type {
   OnboardingStore,
   UserStore,
 } from '#domain/ports.ts';
-import { answerHtml, dayLabel } from '#domain/reply-answer.ts';
+import { answerHtml } from '#domain/reply-answer.ts';
 import type { ReplyTokens, TokenClaims } from '#domain/reply-token.ts';
 import { localDate } from '#domain/reply-window.ts';
 import { judgeSender, refuseSender } from '#domain/sender-auth.ts';
@@ -165,19 +165,19 @@ export function makeJoin(deps: JoinDeps): Join {
     return subject ? `Re: ${subject}` : fallback;
   };
 
-  /** A short note about joining, at most once a day per address and kind. */
+  /**
+   * A short note about joining, at most once a day per address and kind. Its Reply-To is `start@D`
+   * unless it answers a welcome, whose address it keeps, so that a `yes` to the note counts.
+   */
   async function note(
     address: string,
     kind: JoinMailKind,
     email: ParsedEmail,
     text: string,
+    replyTo = `start@${mailDomain}`,
   ): Promise<void> {
     if (!(await onboarding.claimJoinMail(address, kind, today()))) return;
-    await send(address, email, {
-      subject: subjectOf(email, 'givefirst'),
-      text,
-      replyTo: `start@${mailDomain}`,
-    });
+    await send(address, email, { subject: subjectOf(email, 'givefirst'), text, replyTo });
   }
 
   const welcome: Welcome = async ({ email, envelope }) => {
@@ -246,7 +246,13 @@ export function makeJoin(deps: JoinDeps): Join {
       if (user) {
         return rejected('already-a-user', `${address} already has an account`, user.userId);
       }
-      await note(address, 'how-to-join', email, howToJoinText(read.problems));
+      await note(
+        address,
+        'how-to-join',
+        email,
+        howToJoinText(read.problems),
+        `reply+${mail.token}@${mailDomain}`,
+      );
       return rejected(
         'join-not-confirmed',
         read.yes ? read.problems.join(' ') : 'the reply to the welcome did not say yes',
@@ -293,7 +299,7 @@ export function makeJoin(deps: JoinDeps): Join {
         mailDomain,
         timeZone: user.timeZone,
         digestAt: user.digestAt,
-        firstDigest: `can come on ${dayLabel(next.localDate)}`,
+        firstDigest: next.localDate,
       }),
       replyTo: `reply+${token}@${mailDomain}`,
     });

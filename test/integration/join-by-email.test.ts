@@ -368,7 +368,7 @@ describe('joining by email', () => {
     expect(second).toContain('(rejected)');
     const answers = (await sentTo('hundred@example.com')).slice(before);
     expect(answers).toHaveLength(1);
-    expect(answers[0]?.body.text).toContain('To start, reply to the welcome with "yes"');
+    expect(answers[0]?.body.text).toContain('To start, reply "yes" on a line of its own');
     expect(await userOf('hundred@example.com')).toBeNull();
   });
 

@@ -115,6 +115,8 @@ describe('joining by email', () => {
     expect(await users.findUserByAddress('kenji@example.com')).toBeNull();
     expect(sent[1]?.text).toContain('"Mars/Olympus" is not a time zone');
     expect(sent[1]?.text).toContain('Nothing was changed');
+    // The note keeps the welcome's reply address, so a yes to it counts.
+    expect(sent[1]?.replyTo).toBe(sent[0]?.replyTo);
   });
 
   it('a welcome SES would not take is recorded, and not sent twice that day', async () => {

@@ -28,6 +28,8 @@ const flags = {
   'trust-sender': { type: 'boolean' },
   force: { type: 'boolean' },
   yes: { type: 'boolean' },
+  list: { type: 'boolean' },
+  remove: { type: 'boolean' },
   aws: { type: 'boolean', about: 'work against the deployment on AWS instead of the local stack' },
   region: { type: 'string', value: 'REGION' },
   'stack-prefix': { type: 'string', value: 'PREFIX' },
@@ -40,7 +42,7 @@ type FlagName = keyof typeof flags;
 
 interface CommandSpec {
   /** What follows the command's name: `EMAIL`, `FILE.eml…`, or nothing. */
-  operand?: { name: string; many?: boolean };
+  operand?: { name: string; many?: boolean; optional?: boolean };
   flags: FlagName[];
   synopsis: string;
   about: string;
@@ -110,6 +112,12 @@ export const commands = {
     synopsis: 'redrive',
     about: 'reprocess stored raw mail whose ingest failed',
   },
+  allow: {
+    operand: { name: 'DOMAIN', optional: true },
+    flags: ['list', 'remove'],
+    synopsis: 'allow DOMAIN | allow --list | allow --remove DOMAIN',
+    about: 'domains whose people may join by writing to start@',
+  },
   'ses-event': {
     operand: { name: 'FILE.json' },
     flags: [],
@@ -163,6 +171,10 @@ export interface TypedLine {
   force: boolean;
   /** `user delete`: do not ask. */
   yes: boolean;
+  /** `allow --list`: the allowed domains. */
+  list: boolean;
+  /** `allow --remove DOMAIN`. */
+  remove: boolean;
   days?: number;
   to?: string;
   trustSender: boolean;
@@ -309,7 +321,7 @@ export function parseCommandLine(argv: string[]): Parsed {
   }
 
   const operands = positionals.slice(command.startsWith('user ') ? 2 : 1);
-  if (spec.operand && operands.length === 0) {
+  if (spec.operand && !spec.operand.optional && operands.length === 0) {
     throw new UsageError(
       `${command} needs ${spec.operand.many ? 'at least one file' : spec.operand.name === 'EMAIL' ? "the user's email address" : spec.operand.name}`,
       usageOf(command),
@@ -358,6 +370,8 @@ export function parseCommandLine(argv: string[]): Parsed {
     now: given.has('now'),
     force: given.has('force'),
     yes: given.has('yes'),
+    list: given.has('list'),
+    remove: given.has('remove'),
     trustSender: given.has('trust-sender'),
     aws: given.has('aws'),
     ...(region !== undefined ? { region } : {}),
@@ -379,6 +393,17 @@ export function parseCommandLine(argv: string[]): Parsed {
       "on AWS the digests are sent by the deployment's schedule",
       `givefirst digest ${operands[0]} --dry-run --aws prints the one it would send`,
     );
+  }
+  if (command === 'allow') {
+    if (line.list && (line.remove || operands.length > 0)) {
+      throw new UsageError('--list takes no domain and no --remove', 'givefirst allow --list');
+    }
+    if (!line.list && operands.length === 0) {
+      throw new UsageError(
+        line.remove ? 'allow --remove needs the domain' : 'allow needs a domain, or --list',
+        'for example: givefirst allow example.com',
+      );
+    }
   }
   if (command === 'digest') {
     if (line.now && line.dryRun) {

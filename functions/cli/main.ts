@@ -11,6 +11,7 @@ const commands: Record<CommandName, () => Promise<Command>> = {
   'user resume': async () => (await import('./commands/user-resume.ts')).userResume,
   'user delete': async () => (await import('./commands/user-delete.ts')).userDelete,
   'ses-event': async () => (await import('./commands/ses-event.ts')).sesEvent,
+  allow: async () => (await import('./commands/allow.ts')).allow,
   contacts: async () => (await import('./commands/contacts.ts')).contacts,
   digest: async () => (await import('./commands/digest.ts')).digest,
   threads: async () => (await import('./commands/threads.ts')).threads,

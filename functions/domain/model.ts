@@ -229,7 +229,11 @@ export type Outcome =
       commands: number;
       notUnderstood: number;
       confirmed: boolean;
-    };
+    }
+  /** Mail to `start@D`: the welcome was sent, asking the person to reply `yes`. */
+  | { status: 'welcomed'; address: string; timeZone: string }
+  /** A `yes` to a welcome: the person is a user now (`confirmed`: the one answer went out). */
+  | { status: 'joined'; userId: string; confirmed: boolean };
 
 export type RejectionReason =
   | 'unknown-sender'
@@ -247,6 +251,10 @@ export type RejectionReason =
   | 'unreadable'
   | 'not-available-yet'
   | 'onboarding-closed'
+  | 'domain-not-allowed'
+  | 'already-a-user'
+  | 'welcome-already-sent'
+  | 'join-not-confirmed'
   | 'bad-reply-token'
   | 'expired-reply-token'
   | 'not-the-token-user'

@@ -283,3 +283,40 @@ export interface UserDeletion {
 }
 
 export type Store = ReceiptStore & UserStore & LedgerStore & DigestStore;
+
+/** A domain the operator allowed: its people may join by writing to `start@D`. */
+export interface AllowedDomain {
+  domain: string;
+  allowedAt: string;
+}
+
+/** The mails about joining that go to an address at most once a day (or once per welcome). */
+export type JoinMailKind = 'welcome' | 'account-exists' | 'not-allowed' | 'how-to-join' | 'joined';
+
+/** What a welcome told the person: the zone their first digests will use unless they say otherwise. */
+export interface WelcomeRecord {
+  timeZone: string;
+}
+
+export interface OnboardingStore {
+  /** Adds a domain; false when it was already allowed. */
+  allowDomain(domain: string, at: Date): Promise<boolean>;
+  /** Removes a domain; false when it was not allowed. */
+  removeDomain(domain: string): Promise<boolean>;
+  allowedDomains(): Promise<AllowedDomain[]>;
+  isAllowed(domain: string): Promise<boolean>;
+  /** Whether any domain is allowed at all (none: the instance takes no sign-ups by email). */
+  anyAllowed(): Promise<boolean>;
+  /**
+   * Claims one mail of a kind to an address for a day (a conditional put keyed by both, never a
+   * read-modify-write): true only the first time, so a hundred messages make one welcome.
+   */
+  claimJoinMail(
+    address: string,
+    kind: JoinMailKind,
+    day: string,
+    record?: WelcomeRecord,
+  ): Promise<boolean>;
+  /** What the welcome of that day told the address, while it is kept. */
+  welcomeOf(address: string, day: string): Promise<WelcomeRecord | null>;
+}

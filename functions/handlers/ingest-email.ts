@@ -1,9 +1,10 @@
-// (primary adapter: SES receipt event) --> ingest email (--> handle reply) --> (DynamoDB, S3, SES)
+// (primary adapter: SES receipt event) --> ingest email (--> handle reply, join) --> (DynamoDB, S3, SES)
 import type { SESEvent } from 'aws-lambda';
 import { makeDocumentClient, makeS3Client, makeSesClient } from '#adapters/aws-clients.ts';
 import { makeClock } from '#adapters/clock.ts';
 import { readFunctionConfig } from '#adapters/config.ts';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
+import { DynamoOnboardingStore } from '#adapters/dynamodb/onboarding-store.ts';
 import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
 import { makeLogger } from '#adapters/logger.ts';
 import { parseMail } from '#adapters/mail/parse-mail.ts';
@@ -18,7 +19,9 @@ import type { Outcome } from '#domain/model.ts';
 import { confirmationsPerHour, makeHandleReply } from '#use-cases/handle-reply.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
+import { makeJoin } from '#use-cases/join.ts';
 import { makeNoteUnknownTags } from '#use-cases/note-unknown-tags.ts';
+import { makeRegisterUser } from '#use-cases/register-user.ts';
 
 const config = readFunctionConfig(process.env);
 const clock = makeClock('system');
@@ -39,19 +42,28 @@ const answers = {
   mailDomain: config.mailDomain,
   fromAddress: config.fromAddress,
 };
+const join = makeJoin({
+  ...answers,
+  onboarding: new DynamoOnboardingStore({ client: dynamo, tableName: config.tableName, clock }),
+  users: store,
+  registerUser: makeRegisterUser({ users: store, clock, digests: store }),
+});
 const ingest = makeIngestEmail({
   store,
   rawMail: new S3RawMailStore(makeS3Client({ region: config.region }), config.rawMailBucket),
   parseMail,
   mailDomain: config.mailDomain,
   logger,
-  handleReply: makeHandleReply({
-    ...answers,
-    users: store,
-    digests: store,
-    relationships: makeRelationships({ store, steering, clock }),
-  }),
+  handleReply: join.replies(
+    makeHandleReply({
+      ...answers,
+      users: store,
+      digests: store,
+      relationships: makeRelationships({ store, steering, clock }),
+    }),
+  ),
   noteUnknownTags: makeNoteUnknownTags({ ...answers, perHour: confirmationsPerHour }),
+  welcome: join.welcome,
 });
 
 /** Invoked asynchronously by the SES receipt rule after its S3 action stored the raw MIME. */

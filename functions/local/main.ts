@@ -34,6 +34,10 @@ try {
     }),
   );
   const stack = await startLocalStack(config, { logger, writeStackFile: true });
+  const allowed = (await stack.services.onboarding.allowedDomains()).map((d) => d.domain);
+  const joining = allowed.length
+    ? `start@${config.mailDomain} open to ${allowed.join(', ')}`
+    : `closed (npx givefirst allow DOMAIN opens start@${config.mailDomain})`;
   const auth = config.relaxedAuth
     ? 'RELAXED: any From address of a registered user is believed (--relaxed-auth)'
     : 'required: DMARC pass or DKIM aligned with From, checked by mailauth against DNS';
@@ -48,6 +52,7 @@ givefirst is running (local stack, pid ${process.pid})
   DynamoDB API      ${stack.dynamo.endpoint}
   clock             ${config.clock}  (now ${stack.clock().toISOString()})
   sender auth       ${auth}
+  joining by email  ${joining}
   digests           ${config.schedulerSeconds > 0 ? `sent by the scheduler every ${config.schedulerSeconds} s, at each user's hour (the sent-mail page shows them)` : 'not scheduled (GIVEFIRST_SCHEDULER_SECONDS=0)'}
 
   register yourself: npx givefirst user add you@example.com --tz Europe/Berlin

@@ -2,13 +2,14 @@ import { makeSesClient } from '#adapters/aws-clients.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
 import { confirmationsPerHour, makeHandleReply } from '#use-cases/handle-reply.ts';
+import { makeJoin } from '#use-cases/join.ts';
 import { makeNoteUnknownTags } from '#use-cases/note-unknown-tags.ts';
 import { localRegion } from './local-config.ts';
 import type { Services } from './services.ts';
 import { localReplyTokens } from './token-keys.ts';
 
 /**
- * Reply commands and unknown-tag notes on the local stack: answers go out through the SES emulator (its page shows
+ * Reply commands, joining by email and unknown-tag notes on the local stack: answers go out through the SES emulator (its page shows
  * them), tokens are read with the data folder's key.
  */
 export async function makeLocalReplyHandler(
@@ -44,5 +45,18 @@ export async function makeLocalReplyHandler(
     mailDomain: options.mailDomain,
     perHour: confirmationsPerHour,
   });
-  return { answers: { handleReply, noteUnknownTags }, close: () => ses.destroy() };
+  const join = makeJoin({
+    onboarding: services.onboarding,
+    users: services.store,
+    registerUser: services.registerUser,
+    tokens,
+    mailer,
+    clock: options.clock,
+    logger: options.logger,
+    mailDomain: options.mailDomain,
+  });
+  return {
+    answers: { handleReply: join.replies(handleReply), noteUnknownTags, welcome: join.welcome },
+    close: () => ses.destroy(),
+  };
 }

@@ -1,13 +1,15 @@
 import path from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
+import { DynamoOnboardingStore } from '#adapters/dynamodb/onboarding-store.ts';
 import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
 import { parseMail } from '#adapters/mail/parse-mail.ts';
 import { FsRawMailStore } from '#adapters/raw-mail/fs-raw-mail-store.ts';
-import type { Clock, Logger, RawMailStore, SteeringStore } from '#domain/ports.ts';
+import type { Clock, Logger, OnboardingStore, RawMailStore, SteeringStore } from '#domain/ports.ts';
 import type { HandleReply } from '#use-cases/handle-reply.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
+import type { Welcome } from '#use-cases/join.ts';
 import { makeListThreads } from '#use-cases/list-threads.ts';
 import { makeManageUser } from '#use-cases/manage-user.ts';
 import type { NoteUnknownTags } from '#use-cases/note-unknown-tags.ts';
@@ -17,14 +19,19 @@ import { makeRegisterUser } from '#use-cases/register-user.ts';
 export function makeServices<Raw extends RawMailStore>(options: {
   store: DynamoStore;
   steering: SteeringStore;
+  onboarding: OnboardingStore;
   rawMail: Raw;
   mailDomain: string;
   clock: Clock;
   logger: Logger;
 }) {
-  const { store, steering, rawMail } = options;
-  /** The ingest use case; the running stack adds reply commands, which need a mailer. */
-  const makeIngest = (answers?: { handleReply: HandleReply; noteUnknownTags: NoteUnknownTags }) =>
+  const { store, steering, onboarding, rawMail } = options;
+  /** The ingest use case; the running stack adds reply commands and joining, which need a mailer. */
+  const makeIngest = (answers?: {
+    handleReply: HandleReply;
+    noteUnknownTags: NoteUnknownTags;
+    welcome: Welcome;
+  }) =>
     makeIngestEmail({
       store,
       rawMail,
@@ -41,6 +48,7 @@ export function makeServices<Raw extends RawMailStore>(options: {
   return {
     store,
     steering,
+    onboarding,
     rawMail,
     ingest,
     makeIngest,
@@ -56,13 +64,17 @@ export type Services<Raw extends RawMailStore = RawMailStore> = ReturnType<
   typeof makeServices<Raw>
 >;
 
-/** The store and the steering store on one table. */
+/** The store, the steering store and the onboarding store on one table. */
 export function openStores(options: {
   client: DynamoDBDocumentClient;
   tableName: string;
   clock: Clock;
 }) {
-  return { store: new DynamoStore(options), steering: new DynamoSteeringStore(options) };
+  return {
+    store: new DynamoStore(options),
+    steering: new DynamoSteeringStore(options),
+    onboarding: new DynamoOnboardingStore(options),
+  };
 }
 
 /** The use cases wired to local adapters: shared by the local stack, the CLI and the tests. */

@@ -28,6 +28,7 @@ import { topmostAttribution } from '#domain/reply-attribution.ts';
 import { rawMailRetentionDays } from '#domain/retention.ts';
 import { judgeSender, refuseSender } from '#domain/sender-auth.ts';
 import type { HandleReply } from './handle-reply.ts';
+import type { Welcome } from './join.ts';
 import type { NoteUnknownTags } from './note-unknown-tags.ts';
 
 export interface IngestEmailDeps {
@@ -40,6 +41,8 @@ export interface IngestEmailDeps {
   handleReply?: HandleReply;
   /** Tells a user, once, about a tag of their log address that was not understood. */
   noteUnknownTags?: NoteUnknownTags;
+  /** Mail to `start@D` (join.ts); without it this deployment takes no sign-ups by email. */
+  welcome?: Welcome;
 }
 
 /** A Cc'd reply's owner is looked up by at most this many of the Message-IDs it answers (the latest). */
@@ -54,7 +57,7 @@ export type IngestEmail = (envelope: InboundEnvelope) => Promise<Outcome>;
  * 1. Record the receipt (a re-delivered receipt returns its first outcome).
  * 2. Read which of our addresses it reached, from the envelope (a Bcc'd log address is only there).
  * 3. Parse the raw MIME, streaming, while step 1 is written (so even a rejection names its sender).
- * 4. A reply address goes to the reply commands (handle-reply.ts).
+ * 4. A reply address goes to the reply commands (handle-reply.ts), `start@` to joining (join.ts).
  *    For a log address: refuse automated mail; find the user by the From address, judge the
  *    sender's authentication, and log their message (or, sent to the log address alone, the
  *    message it forwards); a sender who is no user may be a contact whose reply Cc'd the log
@@ -100,7 +103,10 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       return rejected('unknown-address', `${target.address} is not an address givefirst answers`);
     }
     if (target.kind === 'start') {
-      return rejected('onboarding-closed', 'this instance does not take sign-ups by email');
+      if (!deps.welcome) {
+        return rejected('onboarding-closed', 'this instance does not take sign-ups by email');
+      }
+      return deps.welcome({ email, envelope });
     }
     if (target.kind === 'reply') {
       if (!deps.handleReply) {

@@ -157,6 +157,18 @@ describe('the givefirst command line against a deployment (--aws)', () => {
     expect(human.stdout).toContain('already a registered user');
   });
 
+  it('allows a domain on the deployment, lists it and removes it', async () => {
+    const allowed = await json('allow', 'example.com');
+    const listed = await json('allow', '--list');
+    const removed = await json('allow', '--remove', 'example.com');
+
+    expect(allowed).toMatchObject({ code: 0, body: { domain: 'example.com', added: true } });
+    expect(listed.body.domains.map((d: { domain: string }) => d.domain)).toEqual(['example.com']);
+    expect(removed).toMatchObject({ code: 0, body: { domain: 'example.com', removed: true } });
+    expect((await json('allow', '--list')).body.domains).toEqual([]);
+    expect(await readdir(home)).toEqual([]);
+  });
+
   it('redrives from S3 a receipt the store lists as failed, and then it is logged', async () => {
     const raw = (await readFile(fixture('mail/lunch-question.eml'), 'utf8'))
       .replace('<lunch-1@mail.example.com>', '<coffee-1@mail.example.com>')

@@ -6,6 +6,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
+import { DynamoOnboardingStore } from '#adapters/dynamodb/onboarding-store.ts';
 import { gsi2, keys, receiptRetentionDays } from '#adapters/dynamodb/table-design.ts';
 import { userIdFor } from '#domain/ids.ts';
 import type { LoggedMessage } from '#domain/model.ts';
@@ -770,6 +771,75 @@ function storeContract(backend: StoreBackend) {
         failed: [failed.receiptId],
       });
       expect(listedAfter).toEqual({ rejections: [], failed: [] });
+    });
+  });
+
+  describe('joining by email', () => {
+    async function anOnboardingStore() {
+      const tableName = await running.freshTable();
+      const clock = aClock('2026-03-06T09:00:00.000Z');
+      return {
+        onboarding: new DynamoOnboardingStore({
+          client: running.client,
+          tableName,
+          clock: clock.now,
+        }),
+        clock,
+      };
+    }
+
+    test('allows, lists and removes domains; none allowed is told apart from another one allowed', async () => {
+      // Prepare
+      const { onboarding, clock } = await anOnboardingStore();
+      const noneAtFirst = await onboarding.anyAllowed();
+
+      // Act
+      const added = [
+        await onboarding.allowDomain('example.com', clock.now()),
+        await onboarding.allowDomain('example.com', clock.now()),
+        await onboarding.allowDomain('work.example', clock.now()),
+      ];
+      const removed = [
+        await onboarding.removeDomain('work.example'),
+        await onboarding.removeDomain('work.example'),
+      ];
+
+      // Assess
+      expect(noneAtFirst).toBe(false);
+      expect(added).toEqual([true, false, true]);
+      expect(removed).toEqual([true, false]);
+      expect(await onboarding.allowedDomains()).toEqual([
+        { domain: 'example.com', allowedAt: '2026-03-06T09:00:00.000Z' },
+      ]);
+      expect(await onboarding.anyAllowed()).toBe(true);
+      expect(await onboarding.isAllowed('example.com')).toBe(true);
+      expect(await onboarding.isAllowed('work.example')).toBe(false);
+    });
+
+    test('claims one mail of a kind per address and day, keeps what the welcome said, and frees it once expired', async () => {
+      // Prepare
+      const { onboarding, clock } = await anOnboardingStore();
+      const zone = { timeZone: 'Europe/Berlin' };
+
+      // Act
+      const claims = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          onboarding.claimJoinMail('ada@example.com', 'welcome', '2026-03-06', zone),
+        ),
+      );
+      const otherKind = await onboarding.claimJoinMail('ada@example.com', 'joined', '2026-03-06');
+      const nextDay = await onboarding.claimJoinMail('ada@example.com', 'welcome', '2026-03-07');
+      const said = await onboarding.welcomeOf('ada@example.com', '2026-03-06');
+      clock.advanceDays(16);
+      const afterExpiry = await onboarding.claimJoinMail('ada@example.com', 'joined', '2026-03-06');
+
+      // Assess
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(otherKind).toBe(true);
+      expect(nextDay).toBe(true);
+      expect(said).toEqual(zone);
+      expect(await onboarding.welcomeOf('ada@example.com', '2026-03-06')).toBeNull();
+      expect(afterExpiry).toBe(true);
     });
   });
 

@@ -41,6 +41,8 @@ export async function startTestStack(
      * within the year before the fixed clock), as a user's mail is; the fixed clock otherwise.
      */
     receivedAsDated?: boolean;
+    /** Writes the stack file, so the compiled CLI finds this stack as it finds `npm start`. */
+    writeStackFile?: boolean;
   } = {},
 ): Promise<TestStack> {
   let receipt: Date | null = null;
@@ -69,6 +71,7 @@ export async function startTestStack(
   const stack = await startLocalStack(config, {
     logger: silentLogger,
     inMemory: true,
+    ...(options.writeStackFile ? { writeStackFile: true } : {}),
     ...(options.resolver ? { resolver: options.resolver } : {}),
     ...(options.smtpLimits ? { smtpLimits: options.smtpLimits } : {}),
     ...(clock ? { clock } : {}),

@@ -51,6 +51,33 @@ describe('the command line', () => {
     );
   });
 
+  it('reads allow with a domain, --list or --remove, and refuses the mixtures', () => {
+    expect(parseCommandLine(['allow', 'example.com'])).toMatchObject({
+      command: 'allow',
+      operands: ['example.com'],
+      list: false,
+      remove: false,
+    });
+    expect(parseCommandLine(['allow', '--list', '--json'])).toMatchObject({
+      command: 'allow',
+      operands: [],
+      list: true,
+      json: true,
+    });
+    expect(parseCommandLine(['allow', '--remove', 'example.com'])).toMatchObject({
+      operands: ['example.com'],
+      remove: true,
+    });
+    expect(() => parseCommandLine(['allow'])).toThrow('allow needs a domain, or --list');
+    expect(() => parseCommandLine(['allow', '--remove'])).toThrow(
+      'allow --remove needs the domain',
+    );
+    expect(() => parseCommandLine(['allow', '--list', 'example.com'])).toThrow(
+      '--list takes no domain',
+    );
+    expect(() => parseCommandLine(['allow', 'a.com', 'b.com'])).toThrow('one too many');
+  });
+
   it('answers help before any mistake', () => {
     expect(parseCommandLine(['frobnicate', '--jsn', '--help'])).toEqual({ help: true });
   });

@@ -46,6 +46,13 @@ export const keys = {
     PK: `PARKED#${messageKey}`,
     SK: `RECEIPT#${receiptId}`,
   }),
+  /** A domain whose people may join by writing to `start@D`; all of them in one small partition. */
+  allowedDomain: (domain: string) => ({ PK: 'ALLOWED', SK: `DOMAIN#${domain}` }),
+  /** One mail about joining (a welcome, a note) to an address, for a day: put only if absent. */
+  joinMail: (address: string, kind: string, day: string) => ({
+    PK: `JOIN#${address}`,
+    SK: `${kind.toUpperCase()}#${day}`,
+  }),
 };
 
 export const prefixes = {
@@ -53,6 +60,7 @@ export const prefixes = {
   messages: 'MSG#',
   steers: 'STEER#',
   digests: 'DIGEST#',
+  allowedDomains: { PK: 'ALLOWED', SK: 'DOMAIN#' },
 };
 
 /** How long a command mail's record is kept (a copy delivered later than this is answered again). */

@@ -14,6 +14,8 @@ import type { ParseMail } from '#domain/ports.ts';
 
 /** The raw headers the rules read; nothing else of the header block is kept. */
 const keptHeaders = new Set([
+  // As written, for its zone offset: a welcome guesses the sender's time zone from it.
+  'date',
   'auto-submitted',
   'x-autoreply',
   'x-autorespond',

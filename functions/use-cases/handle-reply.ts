@@ -59,7 +59,7 @@ export type HandleReply = (mail: ReplyMail) => Promise<Outcome>;
 
 export interface HandleReplyDeps {
   users: Pick<UserStore, 'getUser' | 'findUserByAddress'>;
-  digests: Pick<DigestStore, 'getDigest' | 'scheduleDigest' | 'pauseDigests'>;
+  digests: Pick<DigestStore, 'getDigest' | 'scheduleDigest' | 'pauseDigests' | 'resumeDigests'>;
   steering: SteeringStore;
   relationships: (user: User, asOf?: Date) => Promise<Relationships>;
   tokens: ReplyTokens;
@@ -342,11 +342,16 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
           reschedule = true;
           lines.push(`Digests paused until ${dayLabel(command.until)}.`);
           break;
-        case 'resume':
-          await change({ pausedAt: null, pausedUntil: null });
+        case 'resume': {
+          // As `givefirst user resume`: the stop (whatever its reason), the pause and the
+          // soft-bounce count are cleared in one write, so bouncing starts again from none.
+          user = { ...user, pausedAt: null, pausedUntil: null, stoppedBecause: null };
+          const next = nextDigestFor(user, now);
+          if (next) await digests.resumeDigests(user.userId, next);
           reschedule = true;
           lines.push('Digests are on again.');
           break;
+        }
         case 'unsubscribe':
           await digests.pauseDigests(user.userId, now, 'unsubscribed');
           user = { ...user, pausedAt: at };

@@ -1,0 +1,152 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
+import type { User } from '#domain/model.ts';
+import { localReplyTokens } from '#local/token-keys.ts';
+import { aRawMessage } from '../builders/raw-mail.ts';
+import { type SentEmail, startDigestRunner } from '../support/digest-runner.ts';
+import { startTestStack, type TestStack } from '../support/test-stack.ts';
+
+const domain = 'in.givefirst.test';
+const log = `log@${domain}`;
+
+/**
+ * The account commands by reply, through the SMTP door and the SES emulator: a user logs a week of
+ * mail (to Alice, Bob and Carol, one message to Alice and Bob together, one from Alice), then
+ * replies to a confirmation address. What changed is read from the table itself (a Scan).
+ */
+describe('account commands by reply', () => {
+  let stack: TestStack;
+  let me: User;
+  let now = new Date('2026-11-23T07:00:00Z');
+  const clock = () => now;
+  let runner: Awaited<ReturnType<typeof startDigestRunner>>;
+  let mail = 0;
+
+  /** Each test in its own hour, so the hourly allowance of answers is the test's own. */
+  const nextHour = () => {
+    now = new Date(now.getTime() + 3_600_000);
+  };
+  const sent = (): Promise<SentEmail[]> => runner.sent();
+  /** A reply address of the kind an answer carries, for `user`, with this ref. */
+  const replyAddress = async (user: User, ref = '2026-11-30') => {
+    const tokens = await localReplyTokens(stack.config.dataDir);
+    return `reply+${tokens.issue({
+      kind: 'confirmation',
+      userId: user.userId,
+      ref,
+      expiresAt: new Date('2027-06-01T00:00:00Z'),
+    })}@${domain}`;
+  };
+  const reply = async (to: string, typed: string, from = 'me@example.com') => {
+    mail += 1;
+    return stack.sendRaw(
+      { from, to: [to] },
+      aRawMessage({
+        from,
+        to,
+        subject: 'Re: givefirst',
+        date: null,
+        body: typed,
+        messageId: `<account-${mail}@mail.example.com>`,
+      }),
+    );
+  };
+  const answerSince = async (before: number) => {
+    const emails = (await sent()).slice(before);
+    expect(emails).toHaveLength(1);
+    return emails[0] as SentEmail;
+  };
+  const scan = async () => {
+    const client = makeDocumentClient({ region: 'local', endpoint: stack.dynamo.endpoint });
+    try {
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({ TableName: stack.config.tableName, ExclusiveStartKey: start }),
+        );
+        items.push(...((page.Items as Record<string, unknown>[] | undefined) ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items;
+    } finally {
+      client.destroy();
+    }
+  };
+  const profileOf = async (user: User) =>
+    (await scan()).find((i) => i.PK === `USER#${user.userId}` && i.SK === 'PROFILE');
+
+  beforeAll(async () => {
+    stack = await startTestStack({ mailDomain: domain, clock });
+    const added = await stack.services.registerUser({
+      email: 'me@example.com',
+      timeZone: 'Europe/Berlin',
+    });
+    if (!added.ok) throw new Error(added.problems.join('; '));
+    me = added.user;
+    const week = [
+      { to: 'Alice <alice@x.com>', subject: 'Lunch?', day: 23 },
+      { to: 'Bob <bob@x.com>', subject: '=SUM(A1) report', day: 24 },
+      { to: 'Alice <alice@x.com>, Bob <bob@x.com>', subject: 'Trip, "planning"', day: 25 },
+      { to: 'Carol <carol@x.com>', subject: 'Slides', day: 26 },
+    ];
+    for (const [i, m] of week.entries()) {
+      await stack.sendRaw(
+        { from: 'me@example.com', to: [log] },
+        aRawMessage({
+          to: m.to,
+          subject: m.subject,
+          date: `${['Mon', 'Tue', 'Wed', 'Thu'][i]}, ${m.day} Nov 2026 10:00:00 +0100`,
+          body: 'Could you look at this?',
+          messageId: `<week-${i}@mail.example.com>`,
+        }),
+      );
+    }
+    // Alice answers the lunch question, Cc'd to the log address.
+    await stack.sendRaw(
+      { from: 'alice@x.com', to: [log] },
+      aRawMessage({
+        from: 'Alice <alice@x.com>',
+        to: 'Me <me@example.com>',
+        cc: log,
+        subject: 'Re: Lunch?',
+        date: 'Fri, 27 Nov 2026 10:00:00 +0100',
+        inReplyTo: '<week-0@mail.example.com>',
+        references: '<week-0@mail.example.com>',
+        body: 'Yes, Thursday works.',
+        messageId: '<alice-answer@x.com>',
+      }),
+    );
+    runner = await startDigestRunner(stack, clock);
+    now = new Date('2026-11-30T07:00:00Z');
+  }, 60_000);
+
+  afterAll(async () => {
+    runner?.close();
+    await stack?.stop();
+  });
+
+  it('resume clears a stop by soft bounces and the soft-bounce count', async () => {
+    // Prepare
+    nextHour();
+    await stack.services.store.countSoftBounce(me.userId, 'n1');
+    await stack.services.store.countSoftBounce(me.userId, 'n2');
+    await stack.services.store.pauseDigests(me.userId, now, 'soft-bounces');
+    const before = (await sent()).length;
+
+    // Act
+    await reply(await replyAddress(me), 'resume');
+
+    // Assess
+    expect((await answerSince(before)).body.text).toContain('Digests are on again.');
+    const profile = await profileOf(me);
+    expect(profile?.softBounces).toBeUndefined();
+    expect(profile?.stoppedBecause).toBeUndefined();
+    expect(profile?.pausedAt).toBeUndefined();
+    expect(profile?.GSI2PK).toBeDefined();
+    // One soft bounce after the resume is one, not three.
+    expect(await stack.services.store.countSoftBounce(me.userId, 'n3')).toBe(1);
+    await stack.services.store.clearSoftBounces(me.userId);
+  });
+});

@@ -15,6 +15,7 @@ import {
 import { envelopeFromSesRecord } from '#adapters/ses/ses-event.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import type { Outcome } from '#domain/model.ts';
+import { makeAccountCommands } from '#use-cases/account-commands.ts';
 import { confirmationsPerHour, makeHandleReply } from '#use-cases/handle-reply.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
@@ -26,6 +27,7 @@ const logger = makeLogger({ fn: 'ingest-email' });
 const dynamo = makeDocumentClient({ region: config.region });
 const store = new DynamoStore({ client: dynamo, tableName: config.tableName, clock });
 const steering = new DynamoSteeringStore({ client: dynamo, tableName: config.tableName, clock });
+const relationships = makeRelationships({ store, steering, clock });
 const replyTokens = replyTokensPerInvocation(replyTokenKeysOf(config, clock));
 const answers = {
   steering,
@@ -39,9 +41,10 @@ const answers = {
   mailDomain: config.mailDomain,
   fromAddress: config.fromAddress,
 };
+const rawMail = new S3RawMailStore(makeS3Client({ region: config.region }), config.rawMailBucket);
 const ingest = makeIngestEmail({
   store,
-  rawMail: new S3RawMailStore(makeS3Client({ region: config.region }), config.rawMailBucket),
+  rawMail,
   parseMail,
   mailDomain: config.mailDomain,
   logger,
@@ -49,7 +52,8 @@ const ingest = makeIngestEmail({
     ...answers,
     users: store,
     digests: store,
-    relationships: makeRelationships({ store, steering, clock }),
+    relationships,
+    account: makeAccountCommands({ store, steering, rawMail, relationships }),
   }),
   noteUnknownTags: makeNoteUnknownTags({ ...answers, perHour: confirmationsPerHour }),
 });

@@ -1,6 +1,7 @@
 import { makeSesClient } from '#adapters/aws-clients.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
+import { makeAccountCommands } from '#use-cases/account-commands.ts';
 import { confirmationsPerHour, makeHandleReply } from '#use-cases/handle-reply.ts';
 import { makeNoteUnknownTags } from '#use-cases/note-unknown-tags.ts';
 import { localRegion } from './local-config.ts';
@@ -34,6 +35,12 @@ export async function makeLocalReplyHandler(
     clock: options.clock,
     logger: options.logger,
     mailDomain: options.mailDomain,
+    account: makeAccountCommands({
+      store: services.store,
+      steering: services.steering,
+      rawMail: services.rawMail,
+      relationships: services.relationships,
+    }),
   });
   const noteUnknownTags = makeNoteUnknownTags({
     steering: services.steering,

@@ -25,6 +25,7 @@ import type {
 import {
   answerHtml,
   dayLabel,
+  forgotText,
   helpText,
   itemLabel,
   problemsText,
@@ -41,6 +42,7 @@ import { localDate } from '#domain/reply-window.ts';
 import { judgeSender, refuseSender } from '#domain/sender-auth.ts';
 import { nextDigestFor } from '#domain/sending-state.ts';
 import { steerKeys } from '#domain/steering.ts';
+import type { ForgetContact } from './forget-contact.ts';
 import type { Relationships } from './help-first.ts';
 
 /** At most this many answers per user per hour: two robots, or a user's mail loop, stop here. */
@@ -69,6 +71,13 @@ export interface HandleReplyDeps {
   mailDomain: string;
   /** Where answers come from (on AWS the identity SES may send as); `digest@` the inbound domain by default. */
   fromAddress?: string;
+  /** The account commands; without them `forget` is answered as not available. */
+  account?: AccountCommands;
+}
+
+/** The use cases behind the account commands. */
+export interface AccountCommands {
+  forget: ForgetContact;
 }
 
 const helpKindLabels: Record<string, string> = {
@@ -385,8 +394,19 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
         case 'settings':
           // Read last, so it shows what this mail changed.
           break;
+        case 'forget': {
+          if (!deps.account) {
+            lines.push(`“${command.line}” is not available here; nothing was changed.`);
+            break;
+          }
+          const forgot = await deps.account.forget(user, command.address, now);
+          if (!user.neverLog.includes(command.address)) {
+            user = { ...user, neverLog: [...user.neverLog, command.address] };
+          }
+          lines.push(forgotText(command.address, forgot));
+          break;
+        }
         case 'export':
-        case 'forget':
         case 'delete-my-data':
           lines.push(
             `“${command.line}” is not available in this version yet; nothing was changed.`,

@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
@@ -74,6 +76,14 @@ describe('account commands by reply', () => {
       client.destroy();
     }
   };
+  /** The raw mail kept on disk, each file's text. */
+  const rawMail = async () => {
+    const folder = path.join(stack.config.dataDir, 'raw-mail');
+    const files = (await readdir(folder, { recursive: true, withFileTypes: true })).filter((f) =>
+      f.isFile(),
+    );
+    return Promise.all(files.map((f) => readFile(path.join(f.parentPath, f.name), 'utf8')));
+  };
   const profileOf = async (user: User) =>
     (await scan()).find((i) => i.PK === `USER#${user.userId}` && i.SK === 'PROFILE');
 
@@ -148,5 +158,70 @@ describe('account commands by reply', () => {
     // One soft bounce after the resume is one, not three.
     expect(await stack.services.store.countSoftBounce(me.userId, 'n3')).toBe(1);
     await stack.services.store.clearSoftBounces(me.userId);
+  });
+
+  /** Every item of a user that names an address, the never-log list aside. */
+  const naming = async (user: User, address: string) =>
+    (await scan()).filter((item) => {
+      const { neverLog: _never, ...rest } = item;
+      const ofUser =
+        String(item.PK) === `USER#${user.userId}` ||
+        JSON.stringify(item, (_, v) => (v instanceof Set ? [...v] : v)).includes(user.userId);
+      return (
+        ofUser &&
+        JSON.stringify(rest, (_, v) => (v instanceof Set ? [...v] : v))
+          .toLowerCase()
+          .includes(address)
+      );
+    });
+
+  it('forget removes every record of a contact, keeps the others of a shared message, and never logs them again', async () => {
+    // Prepare
+    nextHour();
+    const address = await replyAddress(me);
+    await reply(address, 'cadence alice 30d');
+    expect(await naming(me, 'alice@x.com')).not.toEqual([]);
+    const before = (await sent()).length;
+
+    // Act
+    await reply(address, 'forget alice@x.com');
+
+    // Assess
+    expect((await answerSince(before)).body.text).toContain(
+      'Forgot alice@x.com: 3 messages, 2 threads; they are on your never-log list.',
+    );
+    expect(await naming(me, 'alice@x.com')).toEqual([]);
+    const kept = (await rawMail()).join('\n');
+    for (const id of ['week-0@', 'week-2@', 'alice-answer@']) expect(kept).not.toContain(id);
+    expect(kept).toContain('week-1@');
+    expect((await profileOf(me))?.neverLog).toEqual(['alice@x.com']);
+    const { ledger, threads } = await stack.services.relationships(me, now);
+    expect(ledger.map((c) => c.address).sort()).toEqual(['bob@x.com', 'carol@x.com']);
+    const trip = threads.find((t) => t.subject.startsWith('Trip'));
+    expect(trip?.contacts.map((c) => c.address)).toEqual(['bob@x.com']);
+    // A later message Bcc'd to the log address and sent to Alice alone logs nothing.
+    const later = await stack.sendRaw(
+      { from: 'me@example.com', to: [log] },
+      aRawMessage({
+        to: 'Alice <alice@x.com>',
+        subject: 'One more thing',
+        date: 'Mon, 30 Nov 2026 09:00:00 +0100',
+        messageId: '<after-forget@mail.example.com>',
+      }),
+    );
+    expect(later).not.toContain('(logged)');
+    expect(await naming(me, 'alice@x.com')).toEqual([]);
+  });
+
+  it('forget of a contact never known says so, and still never logs them', async () => {
+    nextHour();
+    const before = (await sent()).length;
+
+    await reply(await replyAddress(me), 'forget zed@nowhere.example');
+
+    expect((await answerSince(before)).body.text).toContain(
+      'Nothing was known about zed@nowhere.example, so nothing was removed; they are on your never-log list, so nothing naming them will be logged.',
+    );
+    expect((await profileOf(me))?.neverLog).toEqual(['alice@x.com', 'zed@nowhere.example']);
   });
 });

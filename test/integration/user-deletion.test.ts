@@ -83,6 +83,8 @@ describe('deleting a user from the table', () => {
       other: 0,
       addresses: 0,
       ownerRows: 0,
+      receipts: 0,
+      rawMail: 0,
     });
     expect(await store.listUsers()).toEqual([
       expect.objectContaining({ email: 'ben@example.com' }),

@@ -206,7 +206,8 @@ export interface Mailer {
 export interface OutgoingMail {
   from: string;
   to: string;
-  replyTo: string;
+  /** None on the goodbye after a deletion: there is nobody left to reply to. */
+  replyTo?: string;
   subject: string;
   text: string;
   html: string;
@@ -277,6 +278,8 @@ export interface DeletedUser {
   addresses: number;
   /** Owner entries of Message-IDs that named only them. */
   ownerRows: number;
+  /** Whether this run removed the profile: only one run can, so only one says goodbye. */
+  profile: boolean;
   /** Receipts of the mail that logged their messages or brought their command mails. */
   receipts: number;
   /** Raw messages of those receipts. */

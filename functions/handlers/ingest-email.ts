@@ -53,7 +53,7 @@ const ingest = makeIngestEmail({
     users: store,
     digests: store,
     relationships,
-    account: makeAccountCommands({ store, steering, rawMail, relationships }),
+    account: makeAccountCommands({ ...answers, store, steering, rawMail, relationships }),
   }),
   noteUnknownTags: makeNoteUnknownTags({ ...answers, perHour: confirmationsPerHour }),
 });

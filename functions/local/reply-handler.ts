@@ -39,6 +39,8 @@ export async function makeLocalReplyHandler(
       store: services.store,
       steering: services.steering,
       rawMail: services.rawMail,
+      mailer,
+      logger: options.logger,
       relationships: services.relationships,
     }),
   });

@@ -3,18 +3,27 @@ import type {
   AccountStore,
   DigestStore,
   LedgerStore,
+  Logger,
+  Mailer,
   RawMailStore,
   SteeringStore,
+  UserDeletion,
 } from '#domain/ports.ts';
+import { makeDeleteMyData } from './delete-my-data.ts';
 import { makeForgetContact } from './forget-contact.ts';
 import type { AccountCommands } from './handle-reply.ts';
 import type { Relationships } from './help-first.ts';
 
 /** The account commands of reply mail, wired to one store: shared by the local stack and AWS. */
 export function makeAccountCommands(deps: {
-  store: Pick<LedgerStore, 'listMessages'> & AccountStore & Pick<DigestStore, 'letGoShown'>;
+  store: Pick<LedgerStore, 'listMessages'> &
+    AccountStore &
+    Pick<DigestStore, 'letGoShown'> &
+    UserDeletion;
   steering: SteeringStore;
   rawMail: Pick<RawMailStore, 'remove'>;
+  mailer: Mailer;
+  logger: Logger;
   relationships: (user: User, asOf?: Date) => Promise<Relationships>;
 }): AccountCommands {
   return {
@@ -25,6 +34,12 @@ export function makeAccountCommands(deps: {
       steering: deps.steering,
       digests: deps.store,
       relationships: deps.relationships,
+    }),
+    deleteMyData: makeDeleteMyData({
+      deletion: deps.store,
+      rawMail: deps.rawMail,
+      mailer: deps.mailer,
+      logger: deps.logger,
     }),
   };
 }

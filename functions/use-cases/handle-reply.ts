@@ -1,5 +1,10 @@
 import { isUsersAddress } from '#domain/build-logged-message.ts';
 import { classifyMessage } from '#domain/classify-message.ts';
+import {
+  deleteConfirmationDays,
+  deleteConfirmationRef,
+  isDeleteConfirmation,
+} from '#domain/delete-confirmation.ts';
 import { stripControls, truncate } from '#domain/digest.ts';
 import type { HelpItem } from '#domain/help-first.ts';
 import { normaliseMessageId, shortKey } from '#domain/ids.ts';
@@ -42,6 +47,7 @@ import { localDate } from '#domain/reply-window.ts';
 import { judgeSender, refuseSender } from '#domain/sender-auth.ts';
 import { nextDigestFor } from '#domain/sending-state.ts';
 import { steerKeys } from '#domain/steering.ts';
+import type { DeleteMyData } from './delete-my-data.ts';
 import type { ForgetContact } from './forget-contact.ts';
 import type { Relationships } from './help-first.ts';
 
@@ -78,6 +84,7 @@ export interface HandleReplyDeps {
 /** The use cases behind the account commands. */
 export interface AccountCommands {
   forget: ForgetContact;
+  deleteMyData: DeleteMyData;
 }
 
 const helpKindLabels: Record<string, string> = {
@@ -109,6 +116,7 @@ interface Thing {
  */
 export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
   const { users, digests, steering, tokens, mailer, clock, logger, mailDomain } = deps;
+  const from = `givefirst <${deps.fromAddress ?? `digest@${mailDomain}`}>`;
 
   return async function handleReply({ email, envelope, token }) {
     const now = clock();
@@ -166,6 +174,25 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
       { text: email.text, subject: email.subject },
       { now, timeZone: user.timeZone },
     );
+    if (
+      deps.account &&
+      isDeleteConfirmation(claims) &&
+      read.commands.some((c) => c.verb === 'confirm-delete')
+    ) {
+      // Everything goes, whatever else the mail says; the goodbye is its one answer.
+      const { goodbye } = await deps.account.deleteMyData(user, {
+        receiptId: envelope.receiptId,
+        messageId: email.messageId,
+        from,
+      });
+      return {
+        status: 'steered',
+        userId: user.userId,
+        commands: read.commands.length,
+        notUnderstood: 0,
+        confirmed: goodbye,
+      };
+    }
     const applied = await applyCommands(user, claims, read.commands, now);
     const problems = [...applied.problems, ...read.problems];
     const lines = [...applied.lines, ...problemsText(problems, read.unread)];
@@ -177,7 +204,22 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
       user.pausedAt &&
       read.commands.every((c) => c.verb === 'unsubscribe') &&
       problems.length === 0;
-    const confirmed = repeatUnsubscribe ? false : await answer(user, email, key, claims.ref, lines);
+    // Only the answer to `delete my data` carries the delete confirmation's ref on.
+    const ref = applied.deleteAsked
+      ? deleteConfirmationRef
+      : isDeleteConfirmation(claims)
+        ? localDate(now, user.timeZone)
+        : claims.ref;
+    const confirmed = repeatUnsubscribe
+      ? false
+      : await answer(
+          user,
+          email,
+          key,
+          ref,
+          lines,
+          applied.deleteAsked ? deleteConfirmationDays : tokenDays,
+        );
     logger.info('reply commands', {
       userId: user.userId,
       commands: read.commands.length,
@@ -200,6 +242,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
     key: string,
     ref: string,
     lines: string[],
+    days = tokenDays,
   ): Promise<boolean> {
     if (!(await steering.claimConfirmation(user.userId, key))) return false;
     const hour = clock().toISOString().slice(0, 13);
@@ -207,7 +250,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
       logger.warn('answer held back: the hourly allowance is spent', { userId: user.userId });
       return false;
     }
-    const expiresAt = new Date(clock().getTime() + tokenDays * 86_400_000);
+    const expiresAt = new Date(clock().getTime() + days * 86_400_000);
     const replyTo = `reply+${tokens.issue({ kind: 'confirmation', userId: user.userId, ref, expiresAt })}@${mailDomain}`;
     const subject = truncate(stripControls(email.subject.replace(/^\s*re:\s*/i, '')), 100);
     const text = `${lines.join('\n')}\n`;
@@ -218,7 +261,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
     }
     try {
       await mailer.send({
-        from: `givefirst <${deps.fromAddress ?? `digest@${mailDomain}`}>`,
+        from,
         to: user.email,
         replyTo,
         subject: subject ? `Re: ${subject}` : 'givefirst',
@@ -242,8 +285,9 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
     claims: TokenClaims,
     commands: Command[],
     now: Date,
-  ): Promise<{ lines: string[]; problems: LineProblem[] }> {
+  ): Promise<{ lines: string[]; problems: LineProblem[]; deleteAsked: boolean }> {
     let user = { ...original };
+    let deleteAsked = false;
     const lines: string[] = [];
     const problems: LineProblem[] = [];
     const at = now.toISOString();
@@ -406,8 +450,24 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
           lines.push(forgotText(command.address, forgot));
           break;
         }
-        case 'export':
         case 'delete-my-data':
+          if (!deps.account) {
+            lines.push(`“${command.line}” is not available here; nothing was changed.`);
+            break;
+          }
+          deleteAsked = true;
+          lines.push(
+            'To delete everything givefirst keeps for you (messages, contacts, threads, digests,',
+            'settings and the mail as received), reply “yes, delete” to this mail within',
+            `${deleteConfirmationDays} days. Nothing is deleted until then.`,
+          );
+          break;
+        case 'confirm-delete':
+          lines.push(
+            '“yes, delete” works only in reply to the mail that asks you to confirm “delete my data”; nothing was deleted.',
+          );
+          break;
+        case 'export':
           lines.push(
             `“${command.line}” is not available in this version yet; nothing was changed.`,
           );
@@ -422,7 +482,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
       lines.push('Digests stay stopped until you reply “resume”.');
     }
     if (commands.some((c) => c.verb === 'settings')) lines.push(settingsText(user, now));
-    return { lines, problems };
+    return { lines, problems, deleteAsked };
   }
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
+import { deleteConfirmationRef } from '#domain/delete-confirmation.ts';
 import type { User } from '#domain/model.ts';
 import { localReplyTokens } from '#local/token-keys.ts';
 import { aRawMessage } from '../builders/raw-mail.ts';
@@ -223,5 +224,95 @@ describe('account commands by reply', () => {
       'Nothing was known about zed@nowhere.example, so nothing was removed; they are on your never-log list, so nothing naming them will be logged.',
     );
     expect((await profileOf(me))?.neverLog).toEqual(['alice@x.com', 'zed@nowhere.example']);
+  });
+
+  describe('delete my data', () => {
+    let confirmAt = '';
+    const userItems = async () =>
+      (await scan()).filter((item) =>
+        JSON.stringify(item, (_, v) => (v instanceof Set ? [...v] : v)).includes(me.userId),
+      );
+
+    it('asks for a confirmation with a fresh delete-confirmation address, and deletes nothing', async () => {
+      nextHour();
+      const before = (await sent()).length;
+      const items = (await userItems()).length;
+
+      await reply(await replyAddress(me), 'delete my data');
+
+      const answer = await answerSince(before);
+      expect(answer.body.text).toContain('reply “yes, delete” to this mail within');
+      confirmAt = answer.replyTo[0] ?? '';
+      const tokens = await localReplyTokens(stack.config.dataDir);
+      expect(tokens.read(confirmAt.replace(/^reply\+|@.*$/g, ''), now)).toMatchObject({
+        ok: true,
+        claims: { kind: 'confirmation', userId: me.userId, ref: deleteConfirmationRef },
+      });
+      // The command mail and the answer's counter are recorded; nothing else changed.
+      expect((await userItems()).length).toBeGreaterThanOrEqual(items);
+      expect(await profileOf(me)).toBeDefined();
+    });
+
+    it('“yes, delete” in reply to another confirmation deletes nothing', async () => {
+      nextHour();
+      const before = (await sent()).length;
+
+      await reply(await replyAddress(me), 'yes, delete');
+
+      expect((await answerSince(before)).body.text).toContain(
+        '“yes, delete” works only in reply to the mail that asks you to confirm “delete my data”; nothing was deleted.',
+      );
+      expect(await profileOf(me)).toBeDefined();
+    });
+
+    it('“yes, delete” from someone else to the confirmation address deletes nothing and is not answered', async () => {
+      nextHour();
+      const before = (await sent()).length;
+
+      const response = await reply(confirmAt, 'yes, delete', 'mallory@evil.example');
+
+      expect(response).toContain('(rejected)');
+      expect((await sent()).length).toBe(before);
+      expect(await profileOf(me)).toBeDefined();
+      expect((await stack.services.relationships(me, now)).ledger.length).toBeGreaterThan(0);
+    });
+
+    it('“yes, delete” in reply to the confirmation deletes every item and the raw mail, then says goodbye once, last', async () => {
+      // Prepare
+      nextHour();
+      const before = (await sent()).length;
+
+      // Act
+      const response = await reply(confirmAt, 'yes delete');
+      const again = await stack.sendRaw(
+        { from: 'me@example.com', to: [confirmAt] },
+        aRawMessage({
+          from: 'me@example.com',
+          to: confirmAt,
+          subject: 'Re: givefirst',
+          date: null,
+          body: 'yes delete',
+          messageId: `<account-${mail}@mail.example.com>`,
+        }),
+      );
+
+      // Assess
+      expect(response).toContain('(steered)');
+      expect(again).toContain('(rejected)');
+      const goodbye = await answerSince(before);
+      expect(goodbye.destination.to).toEqual(['me@example.com']);
+      expect(goodbye.subject).toBe('Your givefirst data is deleted');
+      expect(goodbye.body.text).toContain('Everything givefirst kept for you is deleted');
+      expect(goodbye.replyTo).toEqual([]);
+      // What is left naming the user: the confirming mail's own receipt, still being handled when
+      // the deletion ran (it expires with its raw mail).
+      const left = await userItems();
+      expect(left.map((i) => String(i.PK).split('#')[0])).toEqual(['RECEIPT']);
+      expect((await scan()).filter((i) => String(i.PK).startsWith('ADDR#me'))).toEqual([]);
+      expect((await scan()).filter((i) => String(i.PK).startsWith('MID#'))).toEqual([]);
+      const raw = await rawMail();
+      expect(raw.every((r) => /yes,? delete/.test(r))).toBe(true);
+      expect(await stack.services.store.findUserByAddress('me@example.com')).toBeNull();
+    });
   });
 });

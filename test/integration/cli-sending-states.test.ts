@@ -206,7 +206,13 @@ describe('sending states from the command line', () => {
 
     const deleted = await json('user', 'delete', me, '--yes');
     expect(deleted.code).toBe(0);
-    expect(deleted.body.deleted).toMatchObject({ messages: 1, addresses: 1, ownerRows: 1 });
+    expect(deleted.body.deleted).toMatchObject({
+      messages: 1,
+      addresses: 1,
+      ownerRows: 1,
+      receipts: 1,
+      rawMail: 1,
+    });
     expect((await json('user', 'list')).body.users).toEqual([]);
 
     let stack: LocalStack | undefined;
@@ -226,7 +232,7 @@ describe('sending states from the command line', () => {
       const scan = await client.send(new ScanCommand({ TableName: stack.config.tableName }));
       client.destroy();
       const userId = userIdFor(me);
-      // Receipts name no user in their keys; they expire with the raw mail.
+      // Receipts of mail that logged nothing (none here) name no user in their keys; they expire.
       const theirs = (scan.Items ?? []).filter(
         (item) =>
           !String(item.PK).startsWith('RECEIPT#') &&

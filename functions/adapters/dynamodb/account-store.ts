@@ -6,9 +6,6 @@ import { messageItem } from './ledger-store.ts';
 import { keys } from './table-design.ts';
 import { deleteItems, dropMessageOwner, dropReceipt } from './user-deletion.ts';
 
-/** BatchWriteItem takes at most this many requests. */
-const batchSize = 25;
-
 /**
  * What `forget` writes: messages, steers, digest items and let-go names of one contact, each write
  * idempotent by itself (docs/storage.md, "Forgetting a contact").
@@ -31,10 +28,10 @@ export class DynamoAccountStore implements AccountStore {
   }
 
   async removeSteers(userId: string, steerKeys: string[]): Promise<void> {
-    const items = steerKeys.map((k) => keys.steer(userId, k));
-    for (let i = 0; i < items.length; i += batchSize) {
-      await deleteItems(this.#t, items.slice(i, i + batchSize));
-    }
+    await deleteItems(
+      this.#t,
+      steerKeys.map((k) => keys.steer(userId, k)),
+    );
   }
 
   async replaceDigestItems(

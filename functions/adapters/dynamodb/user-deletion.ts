@@ -1,18 +1,29 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DateTime } from 'luxon';
 import type { User } from '#domain/model.ts';
 import type { DeletedUser, DeleteUserOptions, RawMailStore } from '#domain/ports.ts';
+import { rawMailRetentionDays } from '#domain/retention.ts';
 import { conditional, type DynamoTable, type Item } from './dynamodb-table.ts';
-import { keys, prefixes } from './table-design.ts';
+import { gsi1, indexNames, keys, prefixes } from './table-design.ts';
 import { releaseAddress } from './user-store.ts';
 
-/** BatchWriteItem takes at most this many requests. */
+/** Deletes run this many at a time. */
 const batchSize = 25;
+
+/** Runs `work` on each of `all`, `batchSize` at a time. */
+async function inBatches<T, R>(all: T[], work: (one: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < all.length; i += batchSize) {
+    out.push(...(await Promise.all(all.slice(i, i + batchSize).map(work))));
+  }
+  return out;
+}
 
 /**
  * Removes every item of a user (docs/storage.md, "Deleting a user"): with a raw-mail store, the raw
- * mail of the receipts that logged their messages or brought their command mails, and those
- * receipts; their Message-IDs' owner entries; everything under `USER#<userId>`; their address
+ * mail of the receipts that logged their messages, brought their command mails or were rejected for
+ * them, and those receipts; their Message-IDs' owner entries; everything under `USER#<userId>`; their address
  * claims; and the profile last, so that a run cut short leaves the user listed and a second run
  * finishes it. Parked replies name no user in their keys and expire with the raw mail.
  */
@@ -21,6 +32,29 @@ export class DynamoUserDeletion {
 
   constructor(table: DynamoTable) {
     this.#t = table;
+  }
+
+  /**
+   * The user's rejected mail (a message that logged nothing): listed by the day it arrived, one
+   * Query a day over the days raw mail is kept, since no item of the user names it.
+   */
+  async #rejectedReceipts(userId: string): Promise<string[]> {
+    const now = DateTime.fromJSDate(this.#t.clock(), { zone: 'utc' });
+    const found: string[] = [];
+    for (let back = 0; back <= rawMailRetentionDays + 1; back++) {
+      const items = await this.#t.queryAll({
+        IndexName: indexNames.byGsi1,
+        KeyConditionExpression: 'GSI1PK = :p',
+        FilterExpression: 'outcome.userId = :u',
+        ExpressionAttributeValues: {
+          ':p': gsi1.rejectedOn(now.minus({ days: back }).toISODate() ?? ''),
+          ':u': userId,
+        },
+        ProjectionExpression: 'receiptId',
+      });
+      found.push(...items.map((i) => i.receiptId as string));
+    }
+    return found;
   }
 
   async deleteUser(user: User, options: DeleteUserOptions = {}): Promise<DeletedUser> {
@@ -35,33 +69,35 @@ export class DynamoUserDeletion {
       other: 0,
       addresses: 0,
       ownerRows: 0,
+      profile: false,
       receipts: 0,
       rawMail: 0,
     };
     if (options.rawMail) {
       // First, while the items that name the receipts are still there to find them by.
       const receipts = new Set(
-        items
-          .map((i) => i.receiptId)
-          .filter((r): r is string => typeof r === 'string' && r !== options.keepReceipt),
+        [...items.map((i) => i.receiptId), ...(await this.#rejectedReceipts(user.userId))].filter(
+          (r): r is string => typeof r === 'string' && r !== options.keepReceipt,
+        ),
       );
-      for (const receiptId of receipts) {
-        const gone = await dropReceipt(this.#t, receiptId, options.rawMail);
+      const rawMail = options.rawMail;
+      for (const gone of await inBatches([...receipts], (r) => dropReceipt(this.#t, r, rawMail))) {
         deleted.receipts += gone.receipt;
         deleted.rawMail += gone.rawMail;
       }
     }
-    for (const item of items) {
-      const sk = item.SK as string;
-      if (!sk.startsWith(prefixes.messages)) continue;
-      const messageKey = sk.slice(prefixes.messages.length);
-      deleted.ownerRows += await dropMessageOwner(this.#t, messageKey, user.userId);
+    const messageKeys = items
+      .map((i) => i.SK as string)
+      .filter((sk) => sk.startsWith(prefixes.messages))
+      .map((sk) => sk.slice(prefixes.messages.length));
+    for (const removed of await inBatches(messageKeys, (k) =>
+      dropMessageOwner(this.#t, k, user.userId),
+    )) {
+      deleted.ownerRows += removed;
     }
     const profile = keys.user(user.userId);
     const rest = items.filter((i) => i.SK !== profile.SK);
-    for (let i = 0; i < rest.length; i += batchSize) {
-      await deleteItems(this.#t, rest.slice(i, i + batchSize));
-    }
+    await deleteItems(this.#t, rest);
     for (const item of rest) {
       const sk = item.SK as string;
       if (sk.startsWith(prefixes.messages)) deleted.messages++;
@@ -71,7 +107,10 @@ export class DynamoUserDeletion {
     for (const address of [user.email, ...user.aliases]) {
       if (await releaseAddress(this.#t, address, user.userId)) deleted.addresses++;
     }
-    await this.#t.db.send(new DeleteCommand({ TableName: this.#t.name, Key: profile }));
+    const gone = await this.#t.db.send(
+      new DeleteCommand({ TableName: this.#t.name, Key: profile, ReturnValues: 'ALL_OLD' }),
+    );
+    deleted.profile = gone.Attributes !== undefined;
     return deleted;
   }
 }
@@ -139,13 +178,12 @@ export async function dropMessageOwner(
   return removed;
 }
 
-/** Deletes up to 25 items by key in one BatchWriteItem, until none is left unprocessed. */
+/**
+ * Deletes items by key, a few at a time: one DeleteItem each rather than BatchWriteItem, which no
+ * function is granted (the ingest function deletes a user who asks by reply).
+ */
 export async function deleteItems(table: DynamoTable, items: Item[]): Promise<void> {
-  let requests = items.map((i) => ({ DeleteRequest: { Key: { PK: i.PK, SK: i.SK } } }));
-  while (requests.length > 0) {
-    const out = await table.db.send(
-      new BatchWriteCommand({ RequestItems: { [table.name]: requests } }),
-    );
-    requests = (out.UnprocessedItems?.[table.name] ?? []) as typeof requests;
-  }
+  await inBatches(items, (i) =>
+    table.db.send(new DeleteCommand({ TableName: table.name, Key: { PK: i.PK, SK: i.SK } })),
+  );
 }

@@ -14,7 +14,7 @@ export function makeSesMailer(options: { ses: SESv2Client; configurationSet?: st
         new SendEmailCommand({
           FromEmailAddress: mail.from,
           Destination: { ToAddresses: [mail.to] },
-          ReplyToAddresses: [mail.replyTo],
+          ...(mail.replyTo ? { ReplyToAddresses: [mail.replyTo] } : {}),
           ...(options.configurationSet ? { ConfigurationSetName: options.configurationSet } : {}),
           Content: {
             Simple: {

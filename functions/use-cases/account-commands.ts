@@ -10,6 +10,7 @@ import type {
   UserDeletion,
 } from '#domain/ports.ts';
 import { makeDeleteMyData } from './delete-my-data.ts';
+import { makeExportData } from './export-data.ts';
 import { makeForgetContact } from './forget-contact.ts';
 import type { AccountCommands } from './handle-reply.ts';
 import type { Relationships } from './help-first.ts';
@@ -35,6 +36,7 @@ export function makeAccountCommands(deps: {
       digests: deps.store,
       relationships: deps.relationships,
     }),
+    exportData: makeExportData({ relationships: deps.relationships }),
     deleteMyData: makeDeleteMyData({
       deletion: deps.store,
       rawMail: deps.rawMail,

@@ -22,6 +22,7 @@ import type {
   DigestRecord,
   DigestStore,
   Logger,
+  MailAttachment,
   Mailer,
   SettingsChange,
   SteeringStore,
@@ -48,6 +49,7 @@ import { judgeSender, refuseSender } from '#domain/sender-auth.ts';
 import { nextDigestFor } from '#domain/sending-state.ts';
 import { steerKeys } from '#domain/steering.ts';
 import type { DeleteMyData } from './delete-my-data.ts';
+import type { ExportData } from './export-data.ts';
 import type { ForgetContact } from './forget-contact.ts';
 import type { Relationships } from './help-first.ts';
 
@@ -84,6 +86,7 @@ export interface HandleReplyDeps {
 /** The use cases behind the account commands. */
 export interface AccountCommands {
   forget: ForgetContact;
+  exportData: ExportData;
   deleteMyData: DeleteMyData;
 }
 
@@ -219,6 +222,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
           ref,
           lines,
           applied.deleteAsked ? deleteConfirmationDays : tokenDays,
+          applied.attachments,
         );
     logger.info('reply commands', {
       userId: user.userId,
@@ -243,6 +247,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
     ref: string,
     lines: string[],
     days = tokenDays,
+    attachments: MailAttachment[] = [],
   ): Promise<boolean> {
     if (!(await steering.claimConfirmation(user.userId, key))) return false;
     const hour = clock().toISOString().slice(0, 13);
@@ -268,6 +273,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
         text,
         html: answerHtml(text),
         headers,
+        ...(attachments.length > 0 ? { attachments } : {}),
       });
       return true;
     } catch (error) {
@@ -285,9 +291,15 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
     claims: TokenClaims,
     commands: Command[],
     now: Date,
-  ): Promise<{ lines: string[]; problems: LineProblem[]; deleteAsked: boolean }> {
+  ): Promise<{
+    lines: string[];
+    problems: LineProblem[];
+    deleteAsked: boolean;
+    attachments: MailAttachment[];
+  }> {
     let user = { ...original };
     let deleteAsked = false;
+    const attachments: MailAttachment[] = [];
     const lines: string[] = [];
     const problems: LineProblem[] = [];
     const at = now.toISOString();
@@ -467,11 +479,16 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
             '“yes, delete” works only in reply to the mail that asks you to confirm “delete my data”; nothing was deleted.',
           );
           break;
-        case 'export':
-          lines.push(
-            `“${command.line}” is not available in this version yet; nothing was changed.`,
-          );
+        case 'export': {
+          if (!deps.account) {
+            lines.push(`“${command.line}” is not available here; nothing was changed.`);
+            break;
+          }
+          const exported = await deps.account.exportData(user, now);
+          lines.push(...exported.lines);
+          attachments.push(...exported.attachments);
           break;
+        }
       }
     }
     const next = reschedule ? nextDigestFor(user, now) : null;
@@ -482,7 +499,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
       lines.push('Digests stay stopped until you reply “resume”.');
     }
     if (commands.some((c) => c.verb === 'settings')) lines.push(settingsText(user, now));
-    return { lines, problems, deleteAsked };
+    return { lines, problems, deleteAsked, attachments };
   }
 }
 

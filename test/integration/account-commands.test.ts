@@ -11,6 +11,39 @@ import { type SentEmail, startDigestRunner } from '../support/digest-runner.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
 const domain = 'in.givefirst.test';
+
+/** A small RFC 4180 reader: quoted cells, doubled quotes, CRLF rows; the byte-order mark dropped. */
+function readCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  const body = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (quoted) {
+      if (ch === '"' && body[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' && body[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += ch;
+  }
+  return rows;
+}
+
+const byAddress = (a: { address: string }, b: { address: string }) =>
+  a.address < b.address ? -1 : 1;
 const log = `log@${domain}`;
 
 /**
@@ -159,6 +192,72 @@ describe('account commands by reply', () => {
     // One soft bounce after the resume is one, not three.
     expect(await stack.services.store.countSoftBounce(me.userId, 'n3')).toBe(1);
     await stack.services.store.clearSoftBounces(me.userId);
+  });
+
+  it('export answers with the contacts, threads and settings as CSV and JSON, as contacts and threads compute them', async () => {
+    // Prepare
+    nextHour();
+    const before = (await sent()).length;
+
+    // Act
+    await reply(await replyAddress(me), 'export');
+
+    // Assess
+    const answer = (await answerSince(before)) as SentEmail & {
+      attachments?: { filename: string; content: string; contentType: string }[];
+    };
+    expect(answer.body.text).toContain(
+      'Your data is attached: 3 contacts and 4 threads (contacts.csv, threads.csv)',
+    );
+    const file = (name: string) =>
+      Buffer.from(
+        answer.attachments?.find((a) => a.filename === name)?.content ?? '',
+        'base64',
+      ).toString('utf8');
+    const { ledger, threads } = await stack.services.relationships(me, now);
+    const listed = await stack.services.listThreads(me, now);
+    expect(listed).toEqual(threads);
+
+    const contacts = readCsv(file('contacts.csv'));
+    expect(contacts[0]?.slice(0, 4)).toEqual(['address', 'name', 'messages_out', 'messages_in']);
+    expect(
+      contacts
+        .slice(1)
+        .map((r) => r.slice(0, 4))
+        .sort(),
+    ).toEqual(
+      ledger.map((c) => [c.address, c.name, String(c.touchesOut), String(c.touchesIn)]).sort(),
+    );
+
+    const rows = readCsv(file('threads.csv'));
+    const header = rows[0] ?? [];
+    const column = (name: string) => header.indexOf(name);
+    const expected = threads.flatMap((t) =>
+      t.contacts.map((c) =>
+        [t.threadKey, t.subject, c.address, c.state, c.dueOn ?? ''].join(' | '),
+      ),
+    );
+    const got = rows
+      .slice(1)
+      .map((r) =>
+        ['thread', 'subject', 'contact', 'state', 'due_on'].map((n) => r[column(n)]).join(' | '),
+      );
+    // A subject a spreadsheet would run as a formula is written with an apostrophe before it.
+    expect(got.sort()).toEqual(
+      expected.map((e) => e.replace('=SUM(A1) report', "'=SUM(A1) report")).sort(),
+    );
+    expect(file('threads.csv')).toContain('"Trip, ""planning"""');
+
+    const settings = Object.fromEntries(readCsv(file('settings.csv')).slice(1));
+    expect(settings).toMatchObject({ email: 'me@example.com', time_zone: 'Europe/Berlin' });
+
+    const json = JSON.parse(file('export.json'));
+    expect(json.cut).toEqual([]);
+    expect([...json.contacts].sort(byAddress)).toEqual(
+      JSON.parse(JSON.stringify(ledger)).sort(byAddress),
+    );
+    expect(json.threads.length).toBe(threads.length);
+    expect(json.threads.some((t: { subject: string }) => t.subject.startsWith('=SUM'))).toBe(true);
   });
 
   /** Every item of a user that names an address, the never-log list aside. */

@@ -138,7 +138,7 @@ export async function run(): Promise<void> {
       unsubscribeUrl: (token) => `http://127.0.0.1/unsubscribe?t=${token}`,
     })(user);
     if (sent.status !== 'sent' || !digest) throw new Error(`no digest: ${sent.status}`);
-    const replyTo = digest.replyTo;
+    const replyTo = digest.replyTo ?? '';
 
     const rounds = 120;
     const warmup = 30;

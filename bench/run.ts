@@ -11,6 +11,7 @@ const benches: [string, () => Promise<{ run(): Promise<void> }>][] = [
   ['phrases', () => import('./phrases.bench.ts')],
   ['cli', () => import('./cli.bench.ts')],
   ['reply', () => import('./reply.bench.ts')],
+  ['export', () => import('./export.bench.ts')],
 ];
 
 const only = process.argv.slice(2);

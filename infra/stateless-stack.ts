@@ -28,7 +28,13 @@ import {
   PhysicalResourceId,
 } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
-import { bindRawMail, bindReplyTokenKeys, bindTable, grantSendAs } from './constructs/bindings.ts';
+import {
+  bindRawMail,
+  bindReplyTokenKeys,
+  bindTable,
+  grantRawMailDelete,
+  grantSendAs,
+} from './constructs/bindings.ts';
 import { DigestScheduler } from './constructs/digest-scheduler.ts';
 import { GivefirstFunction } from './constructs/givefirst-function.ts';
 import {
@@ -113,6 +119,7 @@ export class StatelessStack extends Stack {
       rawMailBucketName(Aws.ACCOUNT_ID, Aws.REGION),
     );
     bindRawMail(this.ingestFunction, rawMailBucket, rawMailPrefix);
+    grantRawMailDelete(this.ingestFunction, rawMailBucket, rawMailPrefix);
 
     // SES may invoke the function for this account and this receipt rule only.
     const ruleArn = receiptRuleArn(this);

@@ -29,6 +29,8 @@ export interface RawMailStore {
   /** Stores a raw message under a key, streaming. */
   put(key: string, raw: Readable | Buffer): Promise<void>;
   open(key: string): Promise<Readable>;
+  /** Deletes a raw message; one already gone is no error (a deletion run again). */
+  remove(key: string): Promise<void>;
 }
 
 /** What is kept of a receipt besides its outcome: enough to list it, never the body. */
@@ -204,11 +206,20 @@ export interface Mailer {
 export interface OutgoingMail {
   from: string;
   to: string;
-  replyTo: string;
+  /** None on the goodbye after a deletion: there is nobody left to reply to. */
+  replyTo?: string;
   subject: string;
   text: string;
   html: string;
   headers: Record<string, string>;
+  /** Files attached (an export); the mail then goes as raw MIME. */
+  attachments?: MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: string | Buffer;
 }
 
 /**
@@ -275,11 +286,38 @@ export interface DeletedUser {
   addresses: number;
   /** Owner entries of Message-IDs that named only them. */
   ownerRows: number;
+  /** Whether this run removed the profile: only one run can, so only one says goodbye. */
+  profile: boolean;
+  /** Receipts of the mail that logged their messages or brought their command mails. */
+  receipts: number;
+  /** Raw messages of those receipts. */
+  rawMail: number;
+}
+
+export interface DeleteUserOptions {
+  /** With it, the raw mail of the user's receipts goes too, and the receipts. */
+  rawMail?: Pick<RawMailStore, 'remove'>;
+  /** A receipt still being handled (the mail that asked for the deletion): it is kept. */
+  keepReceipt?: string;
 }
 
 export interface UserDeletion {
   /** Removes every item of a user; a second run finishes what a cut-short one left. */
-  deleteUser(user: User): Promise<DeletedUser>;
+  deleteUser(user: User, options?: DeleteUserOptions): Promise<DeletedUser>;
+}
+
+/** The writes `forget` needs beside the other ports: each idempotent by itself. */
+export interface AccountStore {
+  /** A logged message goes: the user's entry among its Message-ID's owners first, the item last. */
+  removeMessage(userId: string, messageKey: string): Promise<void>;
+  /** A logged message written again as given (a plain put). */
+  replaceMessage(message: LoggedMessage): Promise<void>;
+  removeSteers(userId: string, keys: string[]): Promise<void>;
+  /** A digest record's numbered items replaced (a plain `SET`). */
+  replaceDigestItems(userId: string, localDate: string, items: DigestItemRef[]): Promise<void>;
+  removeLetGoShown(userId: string, keys: string[]): Promise<void>;
+  /** A receipt's raw mail, then the receipt; one already gone is no error. */
+  removeReceipt(receiptId: string, rawMail: Pick<RawMailStore, 'remove'>): Promise<void>;
 }
 
 export type Store = ReceiptStore & UserStore & LedgerStore & DigestStore;

@@ -76,3 +76,19 @@ export function answerHtml(text: string): string {
 </body></html>
 `;
 }
+
+const counted = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** The answer to `forget`: what went, and that the address stays on the never-log list. */
+export function forgotText(
+  address: string,
+  forgot: { messages: number; threads: number; other: number; wasNeverLogged: boolean },
+): string {
+  const listed = forgot.wasNeverLogged
+    ? 'they were already on your never-log list'
+    : 'they are on your never-log list';
+  if (forgot.messages === 0 && forgot.other === 0) {
+    return `Nothing was known about ${address}, so nothing was removed; ${listed}, so nothing naming them will be logged.`;
+  }
+  return `Forgot ${address}: ${counted(forgot.messages, 'message', 'messages')}, ${counted(forgot.threads, 'thread', 'threads')}; ${listed}.`;
+}

@@ -42,7 +42,9 @@ export type Command =
   | {
       verb: 'resume' | 'more' | 'help' | 'settings' | 'unsubscribe' | 'export' | 'delete-my-data';
       line: string;
-    };
+    }
+  /** `yes, delete`: acts only in reply to the confirmation `delete my data` asked for. */
+  | { verb: 'confirm-delete'; line: string };
 
 /** A line that is not a command, and why (with the closest command, when one is close). */
 export interface LineProblem {
@@ -171,6 +173,7 @@ function readLine(raw: string, context: Context): LineReading {
     return targeted('drop', line.slice('let go'.length).trim(), original);
   }
   if (line === 'delete my data') return { verb: 'delete-my-data', line: original };
+  if (/^yes,? delete$/.test(line)) return { verb: 'confirm-delete', line: original };
   if (line === 'snooze all') return snoozeAll('', original, context);
   if (first === 'tomorrow' || weekdays.includes(first)) {
     return rest.length === 0 ? snoozeAll(first, original, context) : suggest(first);

@@ -16,6 +16,7 @@ import {
 import { envelopeFromSesRecord } from '#adapters/ses/ses-event.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import type { Outcome } from '#domain/model.ts';
+import { makeAccountCommands } from '#use-cases/account-commands.ts';
 import { confirmationsPerHour, makeHandleReply } from '#use-cases/handle-reply.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
@@ -29,6 +30,7 @@ const logger = makeLogger({ fn: 'ingest-email' });
 const dynamo = makeDocumentClient({ region: config.region });
 const store = new DynamoStore({ client: dynamo, tableName: config.tableName, clock });
 const steering = new DynamoSteeringStore({ client: dynamo, tableName: config.tableName, clock });
+const relationships = makeRelationships({ store, steering, clock });
 const replyTokens = replyTokensPerInvocation(replyTokenKeysOf(config, clock));
 const answers = {
   steering,
@@ -48,9 +50,10 @@ const join = makeJoin({
   users: store,
   registerUser: makeRegisterUser({ users: store, clock, digests: store }),
 });
+const rawMail = new S3RawMailStore(makeS3Client({ region: config.region }), config.rawMailBucket);
 const ingest = makeIngestEmail({
   store,
-  rawMail: new S3RawMailStore(makeS3Client({ region: config.region }), config.rawMailBucket),
+  rawMail,
   parseMail,
   mailDomain: config.mailDomain,
   logger,
@@ -59,7 +62,8 @@ const ingest = makeIngestEmail({
       ...answers,
       users: store,
       digests: store,
-      relationships: makeRelationships({ store, steering, clock }),
+      relationships,
+      account: makeAccountCommands({ ...answers, store, steering, rawMail, relationships }),
     }),
   ),
   noteUnknownTags: makeNoteUnknownTags({ ...answers, perHour: confirmationsPerHour }),

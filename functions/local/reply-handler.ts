@@ -1,6 +1,7 @@
 import { makeSesClient } from '#adapters/aws-clients.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
+import { makeAccountCommands } from '#use-cases/account-commands.ts';
 import { confirmationsPerHour, makeHandleReply } from '#use-cases/handle-reply.ts';
 import { makeJoin } from '#use-cases/join.ts';
 import { makeNoteUnknownTags } from '#use-cases/note-unknown-tags.ts';
@@ -35,6 +36,14 @@ export async function makeLocalReplyHandler(
     clock: options.clock,
     logger: options.logger,
     mailDomain: options.mailDomain,
+    account: makeAccountCommands({
+      store: services.store,
+      steering: services.steering,
+      rawMail: services.rawMail,
+      mailer,
+      logger: options.logger,
+      relationships: services.relationships,
+    }),
   });
   const noteUnknownTags = makeNoteUnknownTags({
     steering: services.steering,

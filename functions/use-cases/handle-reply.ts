@@ -1,5 +1,10 @@
 import { isUsersAddress } from '#domain/build-logged-message.ts';
 import { classifyMessage } from '#domain/classify-message.ts';
+import {
+  deleteConfirmationDays,
+  deleteConfirmationRef,
+  isDeleteConfirmation,
+} from '#domain/delete-confirmation.ts';
 import { stripControls, truncate } from '#domain/digest.ts';
 import type { HelpItem } from '#domain/help-first.ts';
 import { normaliseMessageId, shortKey } from '#domain/ids.ts';
@@ -17,6 +22,7 @@ import type {
   DigestRecord,
   DigestStore,
   Logger,
+  MailAttachment,
   Mailer,
   SettingsChange,
   SteeringStore,
@@ -25,6 +31,7 @@ import type {
 import {
   answerHtml,
   dayLabel,
+  forgotText,
   helpText,
   itemLabel,
   problemsText,
@@ -41,6 +48,9 @@ import { localDate } from '#domain/reply-window.ts';
 import { judgeSender, refuseSender } from '#domain/sender-auth.ts';
 import { nextDigestFor } from '#domain/sending-state.ts';
 import { steerKeys } from '#domain/steering.ts';
+import type { DeleteMyData } from './delete-my-data.ts';
+import type { ExportData } from './export-data.ts';
+import type { ForgetContact } from './forget-contact.ts';
 import type { Relationships } from './help-first.ts';
 
 /** At most this many answers per user per hour: two robots, or a user's mail loop, stop here. */
@@ -59,7 +69,7 @@ export type HandleReply = (mail: ReplyMail) => Promise<Outcome>;
 
 export interface HandleReplyDeps {
   users: Pick<UserStore, 'getUser' | 'findUserByAddress'>;
-  digests: Pick<DigestStore, 'getDigest' | 'scheduleDigest' | 'pauseDigests'>;
+  digests: Pick<DigestStore, 'getDigest' | 'scheduleDigest' | 'pauseDigests' | 'resumeDigests'>;
   steering: SteeringStore;
   relationships: (user: User, asOf?: Date) => Promise<Relationships>;
   tokens: ReplyTokens;
@@ -69,6 +79,15 @@ export interface HandleReplyDeps {
   mailDomain: string;
   /** Where answers come from (on AWS the identity SES may send as); `digest@` the inbound domain by default. */
   fromAddress?: string;
+  /** The account commands; without them `forget` is answered as not available. */
+  account?: AccountCommands;
+}
+
+/** The use cases behind the account commands. */
+export interface AccountCommands {
+  forget: ForgetContact;
+  exportData: ExportData;
+  deleteMyData: DeleteMyData;
 }
 
 const helpKindLabels: Record<string, string> = {
@@ -100,6 +119,7 @@ interface Thing {
  */
 export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
   const { users, digests, steering, tokens, mailer, clock, logger, mailDomain } = deps;
+  const from = `givefirst <${deps.fromAddress ?? `digest@${mailDomain}`}>`;
 
   return async function handleReply({ email, envelope, token }) {
     const now = clock();
@@ -157,6 +177,25 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
       { text: email.text, subject: email.subject },
       { now, timeZone: user.timeZone },
     );
+    if (
+      deps.account &&
+      isDeleteConfirmation(claims) &&
+      read.commands.some((c) => c.verb === 'confirm-delete')
+    ) {
+      // Everything goes, whatever else the mail says; the goodbye is its one answer.
+      const { goodbye } = await deps.account.deleteMyData(user, {
+        receiptId: envelope.receiptId,
+        messageId: email.messageId,
+        from,
+      });
+      return {
+        status: 'steered',
+        userId: user.userId,
+        commands: read.commands.length,
+        notUnderstood: 0,
+        confirmed: goodbye,
+      };
+    }
     const applied = await applyCommands(user, claims, read.commands, now);
     const problems = [...applied.problems, ...read.problems];
     const lines = [...applied.lines, ...problemsText(problems, read.unread)];
@@ -168,7 +207,23 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
       user.pausedAt &&
       read.commands.every((c) => c.verb === 'unsubscribe') &&
       problems.length === 0;
-    const confirmed = repeatUnsubscribe ? false : await answer(user, email, key, claims.ref, lines);
+    // Only the answer to `delete my data` carries the delete confirmation's ref on.
+    const ref = applied.deleteAsked
+      ? deleteConfirmationRef
+      : isDeleteConfirmation(claims)
+        ? localDate(now, user.timeZone)
+        : claims.ref;
+    const confirmed = repeatUnsubscribe
+      ? false
+      : await answer(
+          user,
+          email,
+          key,
+          ref,
+          lines,
+          applied.deleteAsked ? deleteConfirmationDays : tokenDays,
+          applied.attachments,
+        );
     logger.info('reply commands', {
       userId: user.userId,
       commands: read.commands.length,
@@ -191,6 +246,8 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
     key: string,
     ref: string,
     lines: string[],
+    days = tokenDays,
+    attachments: MailAttachment[] = [],
   ): Promise<boolean> {
     if (!(await steering.claimConfirmation(user.userId, key))) return false;
     const hour = clock().toISOString().slice(0, 13);
@@ -198,7 +255,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
       logger.warn('answer held back: the hourly allowance is spent', { userId: user.userId });
       return false;
     }
-    const expiresAt = new Date(clock().getTime() + tokenDays * 86_400_000);
+    const expiresAt = new Date(clock().getTime() + days * 86_400_000);
     const replyTo = `reply+${tokens.issue({ kind: 'confirmation', userId: user.userId, ref, expiresAt })}@${mailDomain}`;
     const subject = truncate(stripControls(email.subject.replace(/^\s*re:\s*/i, '')), 100);
     const text = `${lines.join('\n')}\n`;
@@ -209,13 +266,14 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
     }
     try {
       await mailer.send({
-        from: `givefirst <${deps.fromAddress ?? `digest@${mailDomain}`}>`,
+        from,
         to: user.email,
         replyTo,
         subject: subject ? `Re: ${subject}` : 'givefirst',
         text,
         html: answerHtml(text),
         headers,
+        ...(attachments.length > 0 ? { attachments } : {}),
       });
       return true;
     } catch (error) {
@@ -233,8 +291,15 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
     claims: TokenClaims,
     commands: Command[],
     now: Date,
-  ): Promise<{ lines: string[]; problems: LineProblem[] }> {
+  ): Promise<{
+    lines: string[];
+    problems: LineProblem[];
+    deleteAsked: boolean;
+    attachments: MailAttachment[];
+  }> {
     let user = { ...original };
+    let deleteAsked = false;
+    const attachments: MailAttachment[] = [];
     const lines: string[] = [];
     const problems: LineProblem[] = [];
     const at = now.toISOString();
@@ -342,11 +407,16 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
           reschedule = true;
           lines.push(`Digests paused until ${dayLabel(command.until)}.`);
           break;
-        case 'resume':
-          await change({ pausedAt: null, pausedUntil: null });
+        case 'resume': {
+          // As `givefirst user resume`: the stop (whatever its reason), the pause and the
+          // soft-bounce count are cleared in one write, so bouncing starts again from none.
+          user = { ...user, pausedAt: null, pausedUntil: null, stoppedBecause: null };
+          const next = nextDigestFor(user, now);
+          if (next) await digests.resumeDigests(user.userId, next);
           reschedule = true;
           lines.push('Digests are on again.');
           break;
+        }
         case 'unsubscribe':
           await digests.pauseDigests(user.userId, now, 'unsubscribed');
           user = { ...user, pausedAt: at };
@@ -380,13 +450,45 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
         case 'settings':
           // Read last, so it shows what this mail changed.
           break;
-        case 'export':
-        case 'forget':
+        case 'forget': {
+          if (!deps.account) {
+            lines.push(`“${command.line}” is not available here; nothing was changed.`);
+            break;
+          }
+          const forgot = await deps.account.forget(user, command.address, now);
+          if (!user.neverLog.includes(command.address)) {
+            user = { ...user, neverLog: [...user.neverLog, command.address] };
+          }
+          lines.push(forgotText(command.address, forgot));
+          break;
+        }
         case 'delete-my-data':
+          if (!deps.account) {
+            lines.push(`“${command.line}” is not available here; nothing was changed.`);
+            break;
+          }
+          deleteAsked = true;
           lines.push(
-            `“${command.line}” is not available in this version yet; nothing was changed.`,
+            'To delete everything givefirst keeps for you (messages, contacts, threads, digests,',
+            'settings and the mail as received), reply “yes, delete” to this mail within',
+            `${deleteConfirmationDays} days. Nothing is deleted until then.`,
           );
           break;
+        case 'confirm-delete':
+          lines.push(
+            '“yes, delete” works only in reply to the mail that asks you to confirm “delete my data”; nothing was deleted.',
+          );
+          break;
+        case 'export': {
+          if (!deps.account) {
+            lines.push(`“${command.line}” is not available here; nothing was changed.`);
+            break;
+          }
+          const exported = await deps.account.exportData(user, now);
+          lines.push(...exported.lines);
+          attachments.push(...exported.attachments);
+          break;
+        }
       }
     }
     const next = reschedule ? nextDigestFor(user, now) : null;
@@ -397,7 +499,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
       lines.push('Digests stay stopped until you reply “resume”.');
     }
     if (commands.some((c) => c.verb === 'settings')) lines.push(settingsText(user, now));
-    return { lines, problems };
+    return { lines, problems, deleteAsked, attachments };
   }
 }
 

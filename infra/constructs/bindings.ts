@@ -67,6 +67,19 @@ export function bindRawMail(fn: LambdaFunction, bucket: IBucket, prefix: string)
   });
 }
 
+/**
+ * Lets a function delete raw mail under the prefix: `delete my data` by reply removes the user's
+ * raw mail at once instead of leaving it to the lifecycle rule. Objects only, never the bucket.
+ */
+export function grantRawMailDelete(fn: LambdaFunction, bucket: IBucket, prefix: string): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['s3:DeleteObject'],
+      resources: [bucket.arnForObjects(`${prefix}*`)],
+    }),
+  );
+}
+
 /** Gives a function the reply-token keys' secret: its ARN in REPLY_TOKEN_KEYS_SECRET, and GetSecretValue on it alone. */
 export function bindReplyTokenKeys(fn: LambdaFunction, secret: ISecret): void {
   fn.addEnvironment('REPLY_TOKEN_KEYS_SECRET', secret.secretArn);

@@ -224,7 +224,7 @@ describe('GivefirstStateless', () => {
       });
     });
 
-    it('may use the store on the table and query its indexes by name, read raw mail under inbound/ only, read the keys’ secret and answer replies only as the From address', () => {
+    it('may use the store on the table and query its indexes by name, read and delete raw mail under inbound/ only, read the keys’ secret and answer replies only as the From address', () => {
       expect(statementsOf(ids.ingest)).toEqual([
         sqsSend(ids.ingestQueue),
         {
@@ -258,7 +258,27 @@ describe('GivefirstStateless', () => {
           ],
           Condition: { StringEquals: { 'ses:FromAddress': 'digest@givefirst.test' } },
         },
-        { Effect: 'Allow', Action: 's3:GetObject', Resource: rawMailObjects },
+        {
+          Effect: 'Allow',
+          Action: ['s3:DeleteObject', 's3:GetObject'],
+          Resource: rawMailObjects,
+        },
+      ]);
+    });
+
+    it('is the only function that may delete raw mail (delete my data), and only under inbound/', () => {
+      const deleting = Object.values(resources).filter(
+        (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r).includes('s3:DeleteObject'),
+      );
+      expect(deleting).toHaveLength(1);
+      expect(
+        statementsOf(ids.ingest).filter((s) => JSON.stringify(s.Action).includes('s3:Delete')),
+      ).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['s3:DeleteObject', 's3:GetObject'],
+          Resource: rawMailObjects,
+        },
       ]);
     });
 

@@ -18,4 +18,7 @@ export class MemoryRawMail implements RawMailStore {
     if (!raw) throw new Error(`no raw mail ${key}`);
     return Readable.from([raw]);
   }
+  async remove(key: string): Promise<void> {
+    this.#items.delete(key);
+  }
 }

@@ -44,6 +44,26 @@ describe('the SES mailer', () => {
     });
   });
 
+  it('sends Raw MIME with the attachments, headers and reply-to when files are attached', async () => {
+    // Prepare
+    const { ses, calls } = scriptedSes(['m-1']);
+
+    // Act
+    await makeSesMailer({ ses, configurationSet: 'givefirst' }).send({
+      ...mail,
+      attachments: [{ filename: 'contacts.csv', contentType: 'text/csv', content: 'a,b\r\n' }],
+    });
+
+    // Assess
+    const input = calls[0] as { Content: { Raw: { Data: Uint8Array } } };
+    expect(input).toMatchObject({ ConfigurationSetName: 'givefirst' });
+    const raw = Buffer.from(input.Content.Raw.Data).toString('utf8');
+    expect(raw).toMatch(/^Auto-Submitted: auto-generated$/m);
+    expect(raw).toMatch(/^Reply-To: reply\+abc@in\.example\.com$/m);
+    expect(raw).toMatch(/filename=contacts\.csv/);
+    expect(raw).toContain(Buffer.from('a,b\r\n').toString('base64'));
+  });
+
   it('names no configuration set when it has none (the local SES emulator)', async () => {
     const { ses, calls } = scriptedSes(['m-1']);
 

@@ -1,9 +1,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { InboundEnvelope, LoggedMessage, Outcome, User } from '#domain/model.ts';
 import type {
+  AccountStore,
+  DeleteUserOptions,
+  DigestItemRef,
   DigestRecord,
   DigestStore,
   LedgerStore,
+  RawMailStore,
   ReceiptRef,
   ReceiptStore,
   ReceiptSummary,
@@ -12,6 +16,7 @@ import type {
   UserStore,
 } from '#domain/ports.ts';
 import type { StopReason } from '#domain/sending-state.ts';
+import { DynamoAccountStore } from './account-store.ts';
 import { DynamoDigestStore } from './digest-store.ts';
 import { DynamoTable } from './dynamodb-table.ts';
 import { DynamoLedgerStore } from './ledger-store.ts';
@@ -33,12 +38,13 @@ export interface DynamoStoreOptions {
  * port (receipt-store, user-store, ledger-store, digest-store), each a row family of
  * docs/storage.md, composed here so that callers hold one store.
  */
-export class DynamoStore implements Store, UserDeletion {
+export class DynamoStore implements Store, UserDeletion, AccountStore {
   readonly #receipts: ReceiptStore;
   readonly #users: UserStore;
   readonly #ledger: LedgerStore;
   readonly #digests: DigestStore;
   readonly #deletion: DynamoUserDeletion;
+  readonly #account: AccountStore;
 
   constructor(options: DynamoStoreOptions) {
     const table = new DynamoTable(options.client, options.tableName, options.clock);
@@ -47,6 +53,7 @@ export class DynamoStore implements Store, UserDeletion {
     this.#ledger = new DynamoLedgerStore(table, this.#receipts);
     this.#digests = new DynamoDigestStore(table);
     this.#deletion = new DynamoUserDeletion(table);
+    this.#account = new DynamoAccountStore(table);
   }
 
   // ── receipts ──────────────────────────────────────────────────────────────
@@ -93,8 +100,29 @@ export class DynamoStore implements Store, UserDeletion {
   listUsers() {
     return this.#users.listUsers();
   }
-  deleteUser(user: User) {
-    return this.#deletion.deleteUser(user);
+  deleteUser(user: User, options?: DeleteUserOptions) {
+    return this.#deletion.deleteUser(user, options);
+  }
+
+  // ── forgetting a contact ──────────────────────────────────────────────────
+
+  removeMessage(userId: string, messageKey: string) {
+    return this.#account.removeMessage(userId, messageKey);
+  }
+  replaceMessage(message: LoggedMessage) {
+    return this.#account.replaceMessage(message);
+  }
+  removeSteers(userId: string, steerKeys: string[]) {
+    return this.#account.removeSteers(userId, steerKeys);
+  }
+  replaceDigestItems(userId: string, localDate: string, items: DigestItemRef[]) {
+    return this.#account.replaceDigestItems(userId, localDate, items);
+  }
+  removeLetGoShown(userId: string, shown: string[]) {
+    return this.#account.removeLetGoShown(userId, shown);
+  }
+  removeReceipt(receiptId: string, rawMail: Pick<RawMailStore, 'remove'>) {
+    return this.#account.removeReceipt(receiptId, rawMail);
   }
 
   // ── the ledger ────────────────────────────────────────────────────────────

@@ -1,19 +1,31 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DateTime } from 'luxon';
 import type { User } from '#domain/model.ts';
-import type { DeletedUser } from '#domain/ports.ts';
+import type { DeletedUser, DeleteUserOptions, RawMailStore } from '#domain/ports.ts';
+import { rawMailRetentionDays } from '#domain/retention.ts';
 import { conditional, type DynamoTable, type Item } from './dynamodb-table.ts';
-import { keys, prefixes } from './table-design.ts';
+import { gsi1, indexNames, keys, prefixes } from './table-design.ts';
 import { releaseAddress } from './user-store.ts';
 
-/** BatchWriteItem takes at most this many requests. */
+/** Deletes run this many at a time. */
 const batchSize = 25;
 
+/** Runs `work` on each of `all`, `batchSize` at a time. */
+async function inBatches<T, R>(all: T[], work: (one: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < all.length; i += batchSize) {
+    out.push(...(await Promise.all(all.slice(i, i + batchSize).map(work))));
+  }
+  return out;
+}
+
 /**
- * Removes every item of a user (docs/storage.md, "Deleting a user"): their Message-IDs' owner
- * entries, everything under `USER#<userId>`, their address claims, and the profile last, so that a
- * run cut short leaves the user listed and a second run finishes it. Receipts, parked replies and raw
- * mail name no user in their keys and expire with the raw mail.
+ * Removes every item of a user (docs/storage.md, "Deleting a user"): with a raw-mail store, the raw
+ * mail of the receipts that logged their messages, brought their command mails or were rejected for
+ * them, and those receipts; their Message-IDs' owner entries; everything under `USER#<userId>`; their address
+ * claims; and the profile last, so that a run cut short leaves the user listed and a second run
+ * finishes it. Parked replies name no user in their keys and expire with the raw mail.
  */
 export class DynamoUserDeletion {
   readonly #t: DynamoTable;
@@ -22,23 +34,70 @@ export class DynamoUserDeletion {
     this.#t = table;
   }
 
-  async deleteUser(user: User): Promise<DeletedUser> {
+  /**
+   * The user's rejected mail (a message that logged nothing): listed by the day it arrived, one
+   * Query a day over the days raw mail is kept, since no item of the user names it.
+   */
+  async #rejectedReceipts(userId: string): Promise<string[]> {
+    const now = DateTime.fromJSDate(this.#t.clock(), { zone: 'utc' });
+    const found: string[] = [];
+    for (let back = 0; back <= rawMailRetentionDays + 1; back++) {
+      const items = await this.#t.queryAll({
+        IndexName: indexNames.byGsi1,
+        KeyConditionExpression: 'GSI1PK = :p',
+        FilterExpression: 'outcome.userId = :u',
+        ExpressionAttributeValues: {
+          ':p': gsi1.rejectedOn(now.minus({ days: back }).toISODate() ?? ''),
+          ':u': userId,
+        },
+        ProjectionExpression: 'receiptId',
+      });
+      found.push(...items.map((i) => i.receiptId as string));
+    }
+    return found;
+  }
+
+  async deleteUser(user: User, options: DeleteUserOptions = {}): Promise<DeletedUser> {
     const items = await this.#t.queryAll({
       KeyConditionExpression: 'PK = :p',
       ExpressionAttributeValues: { ':p': prefixes.user(user.userId) },
-      ProjectionExpression: 'PK, SK',
+      ProjectionExpression: 'PK, SK, receiptId',
     });
-    const deleted: DeletedUser = { messages: 0, digests: 0, other: 0, addresses: 0, ownerRows: 0 };
-    for (const item of items) {
-      const sk = item.SK as string;
-      if (!sk.startsWith(prefixes.messages)) continue;
-      deleted.ownerRows += await this.#dropOwner(sk.slice(prefixes.messages.length), user.userId);
+    const deleted: DeletedUser = {
+      messages: 0,
+      digests: 0,
+      other: 0,
+      addresses: 0,
+      ownerRows: 0,
+      profile: false,
+      receipts: 0,
+      rawMail: 0,
+    };
+    if (options.rawMail) {
+      // First, while the items that name the receipts are still there to find them by.
+      const receipts = new Set(
+        [...items.map((i) => i.receiptId), ...(await this.#rejectedReceipts(user.userId))].filter(
+          (r): r is string => typeof r === 'string' && r !== options.keepReceipt,
+        ),
+      );
+      const rawMail = options.rawMail;
+      for (const gone of await inBatches([...receipts], (r) => dropReceipt(this.#t, r, rawMail))) {
+        deleted.receipts += gone.receipt;
+        deleted.rawMail += gone.rawMail;
+      }
+    }
+    const messageKeys = items
+      .map((i) => i.SK as string)
+      .filter((sk) => sk.startsWith(prefixes.messages))
+      .map((sk) => sk.slice(prefixes.messages.length));
+    for (const removed of await inBatches(messageKeys, (k) =>
+      dropMessageOwner(this.#t, k, user.userId),
+    )) {
+      deleted.ownerRows += removed;
     }
     const profile = keys.user(user.userId);
     const rest = items.filter((i) => i.SK !== profile.SK);
-    for (let i = 0; i < rest.length; i += batchSize) {
-      await this.#deleteAll(rest.slice(i, i + batchSize));
-    }
+    await deleteItems(this.#t, rest);
     for (const item of rest) {
       const sk = item.SK as string;
       if (sk.startsWith(prefixes.messages)) deleted.messages++;
@@ -48,58 +107,83 @@ export class DynamoUserDeletion {
     for (const address of [user.email, ...user.aliases]) {
       if (await releaseAddress(this.#t, address, user.userId)) deleted.addresses++;
     }
-    await this.#t.db.send(new DeleteCommand({ TableName: this.#t.name, Key: profile }));
+    const gone = await this.#t.db.send(
+      new DeleteCommand({ TableName: this.#t.name, Key: profile, ReturnValues: 'ALL_OLD' }),
+    );
+    deleted.profile = gone.Attributes !== undefined;
     return deleted;
   }
+}
 
-  /**
-   * Takes the user out of a Message-ID's owners; the item goes when it names nobody else and no
-   * reply is parked under it. The one-row-per-owner item an earlier layout wrote goes too.
-   */
-  async #dropOwner(messageKey: string, userId: string): Promise<number> {
-    const key = keys.messageOwners(messageKey);
-    const left = await this.#t
-      .update({
-        Key: key,
-        UpdateExpression: 'DELETE owners :u',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeValues: { ':u': new Set([userId]) },
-        ReturnValues: 'ALL_NEW',
-      })
-      .catch((error: unknown) => {
-        // No owners item: an earlier layout's message, or one never finished.
-        if (error instanceof ConditionalCheckFailedException) return null;
-        throw error;
-      });
-    let removed = 0;
-    if (left && !left.Attributes?.owners && left.Attributes?.parked !== true) {
-      const gone = await conditional(
-        this.#t.db.send(
-          new DeleteCommand({
-            TableName: this.#t.name,
-            Key: key,
-            ConditionExpression: 'attribute_not_exists(owners) AND attribute_not_exists(parked)',
-          }),
-        ),
-      );
-      if (gone) removed++;
-    }
-    await this.#t.db.send(
-      new DeleteCommand({
-        TableName: this.#t.name,
-        Key: { PK: key.PK, SK: prefixes.user(userId) },
-      }),
+/** A receipt's raw mail, then the receipt (which is how the raw mail is found). */
+export async function dropReceipt(
+  table: DynamoTable,
+  receiptId: string,
+  rawMail: Pick<RawMailStore, 'remove'>,
+): Promise<{ receipt: number; rawMail: number }> {
+  const key = keys.receipt(receiptId);
+  const got = await table.db.send(
+    new GetCommand({ TableName: table.name, Key: key, ProjectionExpression: 'rawKey' }),
+  );
+  if (!got.Item) return { receipt: 0, rawMail: 0 };
+  const rawKey = got.Item.rawKey as string | undefined;
+  if (rawKey) await rawMail.remove(rawKey);
+  await table.db.send(new DeleteCommand({ TableName: table.name, Key: key }));
+  return { receipt: 1, rawMail: rawKey ? 1 : 0 };
+}
+
+/**
+ * Takes a user out of a Message-ID's owners; the item goes when it names nobody else and no reply
+ * is parked under it. The one-row-per-owner item an earlier layout wrote goes too. Returns how many
+ * owners items went.
+ */
+export async function dropMessageOwner(
+  table: DynamoTable,
+  messageKey: string,
+  userId: string,
+): Promise<number> {
+  const key = keys.messageOwners(messageKey);
+  const left = await table
+    .update({
+      Key: key,
+      UpdateExpression: 'DELETE owners :u',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':u': new Set([userId]) },
+      ReturnValues: 'ALL_NEW',
+    })
+    .catch((error: unknown) => {
+      // No owners item: an earlier layout's message, or one never finished.
+      if (error instanceof ConditionalCheckFailedException) return null;
+      throw error;
+    });
+  let removed = 0;
+  if (left && !left.Attributes?.owners && left.Attributes?.parked !== true) {
+    const gone = await conditional(
+      table.db.send(
+        new DeleteCommand({
+          TableName: table.name,
+          Key: key,
+          ConditionExpression: 'attribute_not_exists(owners) AND attribute_not_exists(parked)',
+        }),
+      ),
     );
-    return removed;
+    if (gone) removed++;
   }
+  await table.db.send(
+    new DeleteCommand({
+      TableName: table.name,
+      Key: { PK: key.PK, SK: prefixes.user(userId) },
+    }),
+  );
+  return removed;
+}
 
-  async #deleteAll(items: Item[]): Promise<void> {
-    let requests = items.map((i) => ({ DeleteRequest: { Key: { PK: i.PK, SK: i.SK } } }));
-    while (requests.length > 0) {
-      const out = await this.#t.db.send(
-        new BatchWriteCommand({ RequestItems: { [this.#t.name]: requests } }),
-      );
-      requests = (out.UnprocessedItems?.[this.#t.name] ?? []) as typeof requests;
-    }
-  }
+/**
+ * Deletes items by key, a few at a time: one DeleteItem each rather than BatchWriteItem, which no
+ * function is granted (the ingest function deletes a user who asks by reply).
+ */
+export async function deleteItems(table: DynamoTable, items: Item[]): Promise<void> {
+  await inBatches(items, (i) =>
+    table.db.send(new DeleteCommand({ TableName: table.name, Key: { PK: i.PK, SK: i.SK } })),
+  );
 }

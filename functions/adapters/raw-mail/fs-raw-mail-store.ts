@@ -46,6 +46,10 @@ export class FsRawMailStore implements RawMailStore {
     return stream;
   }
 
+  async remove(key: string): Promise<void> {
+    await rm(this.#path(key), { force: true });
+  }
+
   /**
    * Deletes raw mail as S3's lifecycle rule does in the bucket: a message received on day D is gone
    * once `retentionDays` whole days have passed after D (UTC). Whole day folders go at once, with

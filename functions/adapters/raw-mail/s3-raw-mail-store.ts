@@ -1,5 +1,10 @@
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import type { RawMailStore } from '#domain/ports.ts';
 
 /** Raw mail in the S3 bucket SES writes to. Objects are streamed, never read whole. */
@@ -17,5 +22,10 @@ export class S3RawMailStore implements RawMailStore {
     const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     if (!object.Body) throw new Error(`raw mail ${key} has no body`);
     return object.Body as Readable;
+  }
+
+  /** S3 answers a delete of a missing key with success: a deletion run again is harmless. */
+  async remove(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 }

@@ -31,12 +31,14 @@ export const userDelete: Command = (line, connected) =>
       print(line, { ok: false, deleted: null }, () => `not deleted: ${user.email} is kept`);
       return 1;
     }
-    const deleted = await conn.services.store.deleteUser(user);
+    const deleted = await conn.services.store.deleteUser(user, {
+      rawMail: conn.services.rawMail,
+    });
     print(
       line,
       { ok: true, user: user.email, deleted },
       () =>
-        `deleted ${user.email}: ${deleted.messages} messages, ${deleted.digests} digests, ${deleted.other} other records, ${deleted.addresses} addresses, ${deleted.ownerRows} message owner entries\n(receipts, parked replies and raw mail name no user and expire with the raw mail)`,
+        `deleted ${user.email}: ${deleted.messages} messages, ${deleted.digests} digests, ${deleted.other} other records, ${deleted.addresses} addresses, ${deleted.ownerRows} message owner entries, ${deleted.receipts} receipts, ${deleted.rawMail} raw messages\n(parked replies name no user and expire with the raw mail)`,
     );
     return 0;
   });

@@ -245,6 +245,10 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'DigestFunctionName', {
       value: this.digestScheduler.function.functionName,
     });
+    new CfnOutput(this, 'DigestQueueUrl', { value: this.digestScheduler.queue.queueUrl });
+    new CfnOutput(this, 'DigestDeadLettersQueueUrl', {
+      value: this.digestScheduler.deadLetters.queueUrl,
+    });
     new CfnOutput(this, 'IngestLogGroup', { value: this.ingestFunction.logGroup.logGroupName });
     new CfnOutput(this, 'DigestLogGroup', {
       value: this.digestScheduler.function.logGroup.logGroupName,
@@ -289,6 +293,18 @@ export class StatelessStack extends Stack {
       alarmDescription:
         'A scheduler run or an SES notification failed after retries; its event is in the failure queue.',
       metric: this.failures.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm('DigestDeadLettersAlarm', {
+      alarmDescription:
+        'A queued digest failed three times; its message (the user and the slot) is on the digest dead-letter queue.',
+      metric: this.digestScheduler.deadLetters.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(5),
         statistic: 'Maximum',
       }),

@@ -8,7 +8,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
@@ -22,15 +22,11 @@ import {
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import {
-  AwsCustomResource,
-  AwsCustomResourcePolicy,
-  PhysicalResourceId,
-} from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { bindRawMail, bindReplyTokenKeys, bindTable, grantSendAs } from './constructs/bindings.ts';
 import { DigestScheduler } from './constructs/digest-scheduler.ts';
 import { GivefirstFunction } from './constructs/givefirst-function.ts';
+import { noRuleSet, ReceiptRuleSetActivation } from './constructs/receipt-rule-set-activation.ts';
 import {
   configurationSetName,
   rawMailBucketName,
@@ -74,6 +70,7 @@ export class StatelessStack extends Stack {
   readonly unsubscribeFunction: GivefirstFunction;
   readonly sesNotificationFunction: GivefirstFunction;
   readonly receiptRule: ReceiptRule;
+  readonly ruleSetActivation: ReceiptRuleSetActivation;
   readonly alarmTopic: Topic;
   readonly alarms: Alarm[] = [];
 
@@ -146,29 +143,12 @@ export class StatelessStack extends Stack {
     });
     this.receiptRule.node.addDependency(this.ingestFunction);
 
-    // CloudFormation has no resource for the active rule set: one SDK call makes givefirst's active.
-    const activation = new AwsCustomResource(this, 'ActivateReceiptRuleSet', {
-      onCreate: activateRuleSet(),
-      onUpdate: activateRuleSet(),
-      policy: AwsCustomResourcePolicy.fromStatements([
-        new PolicyStatement({ actions: ['ses:SetActiveReceiptRuleSet'], resources: ['*'] }),
-      ]),
-      installLatestAwsSdk: false,
+    // CloudFormation has no resource for the active rule set: a small custom resource reads the
+    // active one, makes givefirst's active, and says what it replaced and what a delete will do.
+    this.ruleSetActivation = new ReceiptRuleSetActivation(this, 'ActivateReceiptRuleSet', {
+      ruleSetName: receiptRuleSetName,
     });
-    activation.node.addDependency(this.receiptRule);
-    const sdkCallFunction = this.node.tryFindChild(
-      AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '').replace(/^/, 'AWS'),
-    );
-    if (sdkCallFunction) {
-      Validations.of(sdkCallFunction).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'The library function that makes the SDK call writes only its own logs with it.',
-      });
-    }
-    Validations.of(activation).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ses:SetActiveReceiptRuleSet supports no resource-level permission.',
-    });
+    this.ruleSetActivation.node.addDependency(this.receiptRule);
 
     // The one-click unsubscribe endpoint: public, so its concurrency is capped.
     this.unsubscribeFunction = new GivefirstFunction(this, 'Unsubscribe', {
@@ -232,7 +212,15 @@ export class StatelessStack extends Stack {
 
     new CfnOutput(this, 'ReceiptRuleSetActivation', {
       description: 'What the deploy did to the receipt rule sets of this region.',
-      value: `${receiptRuleSetName} is the active receipt rule set of ${Aws.REGION}. SES allows one active set a region: a set that was active before is now inactive (kept, not deleted).`,
+      value: `In ${Aws.REGION}: ${this.ruleSetActivation.activation}.`,
+    });
+    new CfnOutput(this, 'PreviousReceiptRuleSet', {
+      description: `The receipt rule set that was active before ${receiptRuleSetName}, or ${noRuleSet}.`,
+      value: this.ruleSetActivation.previousActiveRuleSet,
+    });
+    new CfnOutput(this, 'ReceiptRuleSetOnDelete', {
+      description: 'What deleting this stack does to the active receipt rule set.',
+      value: `Deleting this stack ${this.ruleSetActivation.onDelete}.`,
     });
     new CfnOutput(this, 'UnsubscribeUrl', { value: unsubscribeUrl.url });
     // What the operator's CLI needs to reach this deployment (with the stateful stack's TableName,
@@ -364,13 +352,4 @@ function failureQueue(scope: Construct, id: string): Queue {
     reason: 'This is the dead-letter destination itself; its messages are redriven by hand.',
   });
   return queue;
-}
-
-function activateRuleSet() {
-  return {
-    service: 'SES',
-    action: 'SetActiveReceiptRuleSet',
-    parameters: { RuleSetName: receiptRuleSetName },
-    physicalResourceId: PhysicalResourceId.of(`${receiptRuleSetName}-active`),
-  };
 }

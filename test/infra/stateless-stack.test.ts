@@ -132,7 +132,8 @@ describe('GivefirstStateless', () => {
   describe('every function', () => {
     it('runs Node.js 22 on arm64 from its bundled ESM file, with source maps and its own log group kept a month', () => {
       const functions = Object.entries(resources).filter(
-        ([id, r]) => r.Type === 'AWS::Lambda::Function' && !id.startsWith('AWS679f53fa'),
+        ([id, r]) =>
+          r.Type === 'AWS::Lambda::Function' && !id.startsWith('ActivateReceiptRuleSetActivator'),
       );
       expect(functions).toHaveLength(5);
       for (const [, r] of functions) {
@@ -329,32 +330,46 @@ describe('GivefirstStateless', () => {
       expect(rule?.DependsOn).toContain(permissionId);
     });
 
-    it('is activated by one SetActiveReceiptRuleSet call after the rule exists, and the output says what that did', () => {
-      const activations = Object.entries(template.findResources('Custom::AWS')) as [
-        string,
-        Resource,
-      ][];
+    it('is activated by a custom resource after the rule exists, which reads the active set first and may only read and set the active set', () => {
+      const activations = Object.entries(
+        template.findResources('Custom::ActiveReceiptRuleSet'),
+      ) as [string, Resource][];
       expect(activations).toHaveLength(1);
-      const [activationId, activation] = activations[0] as [string, Resource];
-      const call = {
-        service: 'SES',
-        action: 'SetActiveReceiptRuleSet',
-        parameters: { RuleSetName: 'givefirst-inbound' },
-        physicalResourceId: { id: 'givefirst-inbound-active' },
-      };
-      expect(JSON.parse(activation.Properties.Create as string)).toEqual(call);
-      expect(JSON.parse(activation.Properties.Update as string)).toEqual(call);
-      expect(activation.Properties.Delete).toBeUndefined();
+      const [, activation] = activations[0] as [string, Resource];
       const ruleId = Object.keys(template.findResources('AWS::SES::ReceiptRule'))[0];
       expect(activation.DependsOn).toContain(ruleId);
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        PolicyName: Match.stringLikeRegexp(`^${activationId.slice(0, 20)}`),
-        PolicyDocument: {
-          Statement: [{ Effect: 'Allow', Action: 'ses:SetActiveReceiptRuleSet', Resource: '*' }],
-        },
+      expect(activation.Properties.RuleSetName).toBe('givefirst-inbound');
+      const serviceToken = activation.Properties.ServiceToken as { 'Fn::GetAtt': [string, string] };
+      const activatorId = serviceToken['Fn::GetAtt'][0];
+      expect(fn(activatorId).Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
       });
-      expect(JSON.stringify(template.toJSON().Outputs.ReceiptRuleSetActivation.Value)).toMatch(
-        /givefirst-inbound is the active receipt rule set of .*a set that was active before is now inactive \(kept, not deleted\)/,
+      const code = (fn(activatorId).Properties.Code as { ZipFile: string }).ZipFile;
+      expect(code.indexOf('DescribeActiveReceiptRuleSetCommand({})')).toBeLessThan(
+        code.indexOf('SetActiveReceiptRuleSetCommand({ RuleSetName: ours })'),
+      );
+      expect(statementsOf(activatorId)).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['ses:DescribeActiveReceiptRuleSet', 'ses:SetActiveReceiptRuleSet'],
+          Resource: '*',
+        },
+      ]);
+    });
+
+    it('puts the set it replaced, what it did and what a delete will do into stack outputs', () => {
+      const [activationId] = Object.keys(template.findResources('Custom::ActiveReceiptRuleSet'));
+      const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+      expect(outputs.PreviousReceiptRuleSet?.Value).toEqual({
+        'Fn::GetAtt': [activationId, 'PreviousActiveRuleSet'],
+      });
+      expect(JSON.stringify(outputs.ReceiptRuleSetActivation?.Value)).toContain(
+        JSON.stringify({ 'Fn::GetAtt': [activationId, 'Activation'] }),
+      );
+      expect(JSON.stringify(outputs.ReceiptRuleSetOnDelete?.Value)).toContain(
+        JSON.stringify({ 'Fn::GetAtt': [activationId, 'OnDelete'] }),
       );
     });
   });
@@ -565,7 +580,9 @@ describe('GivefirstStateless', () => {
         'IngestFunctionName',
         'IngestLogGroup',
         'MailDomain',
+        'PreviousReceiptRuleSet',
         'ReceiptRuleSetActivation',
+        'ReceiptRuleSetOnDelete',
         'UnsubscribeUrl',
       ]);
       expect(outputs.MailDomain?.Value).toBe('log.givefirst.test');

@@ -5,11 +5,14 @@
 // requests one digest makes; docs/deploy.md derives the scheduler's inline limit and the worker's
 // concurrency from them.
 import { randomBytes } from 'node:crypto';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { makeSesClient } from '#adapters/aws-clients.ts';
 import { DynamoStore, messageItem } from '#adapters/dynamodb/dynamodb-store.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
+import { keys } from '#adapters/dynamodb/table-design.ts';
 import { silentLogger } from '#adapters/logger.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import { shortKey } from '#domain/ids.ts';
@@ -18,6 +21,7 @@ import { startSesEmulator } from '#local/ses-emulator.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
 import { makeSendDigest } from '#use-cases/send-digest.ts';
+import { itemSize } from './items.bench.ts';
 import { median, report } from './measure.ts';
 import {
   aMessageHistory,
@@ -37,7 +41,7 @@ const clock = () => now;
 export async function run(): Promise<void> {
   const dynamo = await startDynaliteProcess();
   const ses = await startSesEmulator(0);
-  const { client, destroy } = benchClients(dynamo.endpoint);
+  const { client, bare, destroy } = benchClients(dynamo.endpoint);
   const sesClient = makeSesClient({ region: 'local', endpoint: ses.endpoint });
   try {
     await ensureTable(client, table);
@@ -84,6 +88,20 @@ export async function run(): Promise<void> {
       }
     }
     const byOperation = requests.byOperation();
+    // The items a digest writes, by DynamoDB's size rules: the digest record and the profile the
+    // scheduler updates with the next slot (in both indexes).
+    const sizeOf = async (key: Record<string, string>) => {
+      const { Item } = await bare.send(
+        new GetItemCommand({ TableName: table, Key: marshall(key) }),
+      );
+      return Item ? itemSize(Item) : 0;
+    };
+    const last = shortKey('user', emails.at(-1) ?? '');
+    report('items a digest writes, bytes', {
+      digest_record: await sizeOf(keys.digest(last, '2024-06-20')),
+      user_profile: await sizeOf(keys.user(last)),
+      let_go_shown: await sizeOf(keys.letGoShown(last)),
+    });
     report(`one digest sent through dynalite and the SES emulator, ${sent} users`, {
       wall_ms: median(wall),
       cpu_ms: median(cpu),

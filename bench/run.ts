@@ -3,6 +3,7 @@ import '#local/quiet-sdk-warning.ts';
 
 const benches: [string, () => Promise<{ run(): Promise<void> }>][] = [
   ['ingest', () => import('./ingest.bench.ts')],
+  ['items', () => import('./items.bench.ts')],
   ['smtp', () => import('./smtp.bench.ts')],
   ['bundle', () => import('./bundle.bench.ts')],
   ['threads', () => import('./threads.bench.ts')],

@@ -37,14 +37,22 @@ export const schedulerTimeout = Duration.minutes(5);
  * The sending numbers docs/deploy.md, "What one scheduler run can send", derives the fan-out from.
  * `sesPerSecond` is the send rate of a new production SES account (raise it with the account's
  * quota); `digestSeconds` is one digest sent through the local stack (`npm run bench --
- * digest-send`, wall time); `runShare` is the part of the scheduler's timeout spent sending, the
+ * digest-send`, wall time on one core, the slower of two runs: 44 and 61 ms), which the functions
+ * match at `digestMemoryMb`, one vCPU; `runShare` is the part of the scheduler's timeout spent sending, the
  * rest left for reading the due users and scheduling their next digests.
  */
 export const digestSending = {
   sesPerSecond: 14,
-  digestSeconds: 0.044,
+  digestSeconds: 0.061,
   runShare: 0.8,
 } as const;
+
+/**
+ * The scheduler's and the worker's memory: one vCPU (Lambda gives CPU in proportion to memory and
+ * one vCPU at 1,769 MB). Building a digest is CPU-bound, so GB-seconds, the bill, are about the
+ * same at any size, and at one vCPU a digest takes what it took locally on one core.
+ */
+export const digestMemoryMb = 1769;
 
 /** The most digests one scheduler run sends itself: its sending time at the slower of SES's rate and its own. */
 export const inlineDigestLimit = Math.floor(
@@ -95,7 +103,7 @@ export class DigestScheduler extends Construct {
     this.function = new GivefirstFunction(this, 'ScheduleDigests', {
       handlerFile: 'functions/handlers/schedule-digests.ts',
       description: 'Runs the digest scheduler once: sends the digests due since the last run.',
-      memorySize: 512,
+      memorySize: digestMemoryMb,
       timeout: schedulerTimeout,
       environment: {
         MAIL_DOMAIN: props.mailDomain,
@@ -147,7 +155,7 @@ export class DigestScheduler extends Construct {
       handlerFile: 'functions/handlers/send-digests.ts',
       description:
         'Sends the digests the scheduler queued, with the same use case it sends inline.',
-      memorySize: 512,
+      memorySize: digestMemoryMb,
       timeout: digestWorkerTimeout,
       environment: {
         MAIL_DOMAIN: props.mailDomain,

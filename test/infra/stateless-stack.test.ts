@@ -156,17 +156,17 @@ describe('GivefirstStateless', () => {
         return { MemorySize, Timeout, ReservedConcurrentExecutions };
       };
       expect(settings(ids.ingest)).toEqual({
-        MemorySize: 512,
+        MemorySize: 256,
         Timeout: 60,
         ReservedConcurrentExecutions: 5,
       });
       expect(settings(ids.digest)).toEqual({
-        MemorySize: 512,
+        MemorySize: 1769,
         Timeout: 300,
         ReservedConcurrentExecutions: 1,
       });
       expect(settings(ids.worker)).toEqual({
-        MemorySize: 512,
+        MemorySize: 1769,
         Timeout: 60,
         ReservedConcurrentExecutions: 2,
       });
@@ -386,7 +386,7 @@ describe('GivefirstStateless', () => {
             'Fn::GetAtt': [expect.stringMatching(/^UnsubscribeFunctionUrl/), 'FunctionUrl'],
           },
           REPLY_TOKEN_KEYS_SECRET: { Ref: ids.secret },
-          // 0.8 × 300 s × min(14/s SES, 1 / 0.044 s a digest): docs/deploy.md.
+          // 0.8 × 300 s × min(14/s SES, 1 / 0.061 s a digest): docs/deploy.md.
           INLINE_DIGEST_LIMIT: '3360',
           // 1,000 ms / 14 sends a second: the scheduler alone takes SES's whole rate.
           SES_SEND_INTERVAL_MS: '72',

@@ -68,8 +68,8 @@ const itemOverheadBytes = 100;
 // ── what one event costs the functions (measured locally, or labelled as assumed) ────────────────
 /**
  * Write request units per logged message, `npm run bench -- items` (mean over 127 corpus mails:
- * 6.02): PutItem of the receipt, its Message-ID owners and the message, UpdateItem of the receipt,
- * each under 1 KB; the receipt's put and update also write the in-progress index entry (GSI1,
+ * 6.02): PutItem of the receipt and the message, UpdateItem of the Message-ID owners and of the
+ * receipt, each under 1 KB; the receipt's put and update also write the in-progress index entry (GSI1,
  * every attribute projected), which the update removes. Reads: one BatchGetItem of two items
  * (`npm run bench -- ingest`), eventually consistent: half a unit each.
  */

@@ -32,7 +32,11 @@ const firstRunLookbackDays = 31;
  * with the same send-digest use case (send-queued-digest.ts).
  */
 export function makeRunScheduler(deps: {
-  store: DigestStore & Pick<UserStore, 'getUser'>;
+  store: Pick<
+    DigestStore,
+    'schedulerCursor' | 'setSchedulerCursor' | 'usersDueBetween' | 'scheduleDigest'
+  > &
+    Pick<UserStore, 'getUser'>;
   sendDigest: (user: User) => Promise<SendDigestOutcome>;
   /**
    * On AWS: more digests due in one run than `inlineLimit` go on this queue, to a worker that sends

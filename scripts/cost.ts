@@ -179,12 +179,12 @@ const secrets = statefulResources.filter(
   ([, r]) => r.Type === 'AWS::SecretsManager::Secret',
 ).length;
 /**
- * Reads of the reply-token keys a month, at most: each scheduler run, and each warm ingest and
- * digest worker container (at most their reserved concurrency) once per cache period of five
- * minutes (replyTokenKeysMaxAgeMs).
+ * Reads of the reply-token keys a month, at most: each scheduler run; each warm ingest container
+ * (at most its reserved concurrency) once per cache period of five minutes (replyTokenKeysMaxAgeMs);
+ * and, were every digest queued, one per digest worker invocation of ten digests.
  */
-const secretReadsPerMonth =
-  runsPerMonth + (ingest.reservedConcurrency + worker.reservedConcurrency) * 12 * 24 * 30;
+const secretReadsPerMonth = (users: number) =>
+  runsPerMonth + ingest.reservedConcurrency * 12 * 24 * 30 + (users * digestsPerUser) / 10;
 
 // ── the month ────────────────────────────────────────────────────────────────────────────────────
 const gb = 1024 ** 3;
@@ -300,7 +300,8 @@ const lines = (horizon: number | null): Line[] => [
   {
     what: `Secrets Manager (${secrets} secret, read by the scheduler, the worker and ingest, shared)`,
     floor: false,
-    perUser: (users) => (secrets * secretPerMonth + secretReadsPerMonth * secretPerCall) / users,
+    perUser: (users) =>
+      (secrets * secretPerMonth + secretReadsPerMonth(users) * secretPerCall) / users,
   },
 ];
 

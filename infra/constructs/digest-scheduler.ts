@@ -36,16 +36,26 @@ export const schedulerTimeout = Duration.minutes(5);
 /**
  * The sending numbers docs/deploy.md, "What one scheduler run can send", derives the fan-out from.
  * `sesPerSecond` is the send rate of a new production SES account (raise it with the account's
- * quota); `digestSeconds` is one digest sent through the local stack (`npm run bench --
- * digest-send`, wall time on one core, the slower of two runs: 44 and 61 ms), which the functions
- * match at `digestMemoryMb`, one vCPU; `runShare` is the part of the scheduler's timeout spent sending, the
- * rest left for reading the due users and scheduling their next digests.
+ * quota). A digest's time grows with the messages it reads: `secondsAt300` is one digest of a
+ * 300-message history sent through the local stack (`npm run bench -- digest-send`, wall time on
+ * one core, the slower of two runs: 44 and 61 ms), `secondsPerMessage` what each further message
+ * adds (`npm run bench -- digest`: 2,316 ms to build one over 20,000 messages), both on one core,
+ * which the functions get at `digestMemoryMb`. `messagesRead` is the history sized for: a user at a
+ * 13-month message horizon at 600 logged messages a month, the cost model's usage. `runShare` is the
+ * part of the scheduler's timeout spent sending, the rest left for reading the due users and
+ * scheduling their next digests.
  */
 export const digestSending = {
   sesPerSecond: 14,
-  digestSeconds: 0.061,
+  secondsAt300: 0.061,
+  secondsPerMessage: (2.316 - 0.044) / (20_000 - 300),
+  messagesRead: 13 * 600,
   runShare: 0.8,
 } as const;
+
+/** One digest of the history sized for, in seconds. */
+export const digestSeconds =
+  digestSending.secondsAt300 + (digestSending.messagesRead - 300) * digestSending.secondsPerMessage;
 
 /**
  * The scheduler's and the worker's memory: one vCPU (Lambda gives CPU in proportion to memory and
@@ -58,17 +68,14 @@ export const digestMemoryMb = 1769;
 export const inlineDigestLimit = Math.floor(
   digestSending.runShare *
     schedulerTimeout.toSeconds() *
-    Math.min(digestSending.sesPerSecond, 1 / digestSending.digestSeconds),
+    Math.min(digestSending.sesPerSecond, 1 / digestSeconds),
 );
 
 /**
  * Digest workers at once: enough to keep up with SES's rate at one digest per `digestSeconds` each,
  * and at least two, the least an SQS event source may be capped at.
  */
-export const digestWorkers = Math.max(
-  2,
-  Math.ceil(digestSending.sesPerSecond * digestSending.digestSeconds),
-);
+export const digestWorkers = Math.max(2, Math.ceil(digestSending.sesPerSecond * digestSeconds));
 
 /**
  * The least time between two sends of one invocation (paced-mailer.ts): the scheduler, alone, takes

@@ -168,7 +168,8 @@ describe('GivefirstStateless', () => {
       expect(settings(ids.worker)).toEqual({
         MemorySize: 1769,
         Timeout: 60,
-        ReservedConcurrentExecutions: 2,
+        // ceil(14/s SES × 0.926 s a digest).
+        ReservedConcurrentExecutions: 13,
       });
       expect(settings(ids.unsubscribe)).toEqual({
         MemorySize: 256,
@@ -386,8 +387,8 @@ describe('GivefirstStateless', () => {
             'Fn::GetAtt': [expect.stringMatching(/^UnsubscribeFunctionUrl/), 'FunctionUrl'],
           },
           REPLY_TOKEN_KEYS_SECRET: { Ref: ids.secret },
-          // 0.8 × 300 s × min(14/s SES, 1 / 0.061 s a digest): docs/deploy.md.
-          INLINE_DIGEST_LIMIT: '3360',
+          // 0.8 × 300 s × min(14/s SES, 1 / 0.926 s a digest of 7,800 messages): docs/deploy.md.
+          INLINE_DIGEST_LIMIT: '259',
           // 1,000 ms / 14 sends a second: the scheduler alone takes SES's whole rate.
           SES_SEND_INTERVAL_MS: '72',
           DIGEST_QUEUE_URL: { Ref: ids.digestQueue },
@@ -484,7 +485,7 @@ describe('GivefirstStateless', () => {
         EventSourceArn: { 'Fn::GetAtt': [ids.digestQueue, 'Arn'] },
         FunctionName: { Ref: ids.worker },
         BatchSize: 10,
-        ScalingConfig: { MaximumConcurrency: 2 },
+        ScalingConfig: { MaximumConcurrency: 13 },
         FunctionResponseTypes: ['ReportBatchItemFailures'],
       });
     });
@@ -500,8 +501,8 @@ describe('GivefirstStateless', () => {
             'Fn::GetAtt': [expect.stringMatching(/^UnsubscribeFunctionUrl/), 'FunctionUrl'],
           },
           REPLY_TOKEN_KEYS_SECRET: { Ref: ids.secret },
-          // Two workers share 14 sends a second: one send each 143 ms.
-          SES_SEND_INTERVAL_MS: '143',
+          // Thirteen workers share 14 sends a second: one send each 929 ms.
+          SES_SEND_INTERVAL_MS: '929',
           NODE_OPTIONS: '--enable-source-maps',
         },
       });

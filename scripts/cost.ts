@@ -5,6 +5,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../infra/build-app.ts';
+import { digestSending } from '../infra/constructs/digest-scheduler.ts';
 
 // ── usage, per user per month (the figures the product is priced on) ─────────────────────────────
 const messagesPerUser = 600;
@@ -99,10 +100,11 @@ const coldLoadMsAtOneVcpu = 180;
  * One digest, `npm run bench -- digest-send` (dynalite in its own process and the SES emulator, a
  * 300-message history, 15 items): 61 ms wall (44 ms in a quieter run); building one over 20,000
  * messages took 2,316 ms (`npm run bench -- digest`): 0.115 ms more per message the digest reads.
- * Counted as CPU at one core, so at the function's memory it is slower by 1,769 MB / memory.
+ * Counted as CPU at one core, so at the function's memory it is slower by 1,769 MB / memory. The
+ * same figures size the fan-out (`digestSending` in infra/constructs/digest-scheduler.ts).
  */
-const digestMsAt300 = 61;
-const digestMsPerMessage = (2316 - 44) / (20_000 - 300);
+const digestMsAt300 = digestSending.secondsAt300 * 1000;
+const digestMsPerMessage = digestSending.secondsPerMessage * 1000;
 /**
  * DynamoDB per digest, `npm run bench -- digest-send` (3 Query, 2 GetItem, 1 PutItem, 1 UpdateItem):
  * the digest record put and its update (2,342 bytes: 3 units each), the profile the scheduler

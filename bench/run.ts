@@ -3,10 +3,12 @@ import '#local/quiet-sdk-warning.ts';
 
 const benches: [string, () => Promise<{ run(): Promise<void> }>][] = [
   ['ingest', () => import('./ingest.bench.ts')],
+  ['items', () => import('./items.bench.ts')],
   ['smtp', () => import('./smtp.bench.ts')],
   ['bundle', () => import('./bundle.bench.ts')],
   ['threads', () => import('./threads.bench.ts')],
   ['digest', () => import('./digest.bench.ts')],
+  ['digest-send', () => import('./digest-send.bench.ts')],
   ['large', () => import('./large-mail.bench.ts')],
   ['phrases', () => import('./phrases.bench.ts')],
   ['cli', () => import('./cli.bench.ts')],

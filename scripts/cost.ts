@@ -5,6 +5,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../infra/build-app.ts';
+import { digestSending } from '../infra/constructs/digest-scheduler.ts';
 
 // ── usage, per user per month (the figures the product is priced on) ─────────────────────────────
 const messagesPerUser = 600;
@@ -46,39 +47,83 @@ const alarmPerMetricMonth = 0.1;
 const secretPerMonth = 0.4;
 const secretPerCall = 0.05 / 10_000;
 
-// ── what one event costs the functions (measured locally or stated as assumed) ───────────────────
+// ── the message horizon and item sizes (update these when the storage design changes) ───────────
 /**
- * DynamoDB requests one logged message makes, from `npm run bench -- ingest` ("DynamoDB requests
- * per logged message": 2 PutItem and 2 UpdateItem; 1 BatchGetItem of two items), each item under
- * 1 KB, whatever the number of recipients (an alias adds one GetItem).
+ * Months a logged message is kept and read by the digest: null keeps every message for ever (the
+ * store today). A horizon of 13 makes message items expire after 13 months and the digest read
+ * only those; month 24 is printed both ways.
  */
-const dynamoWritesPerMessage = 4;
-const dynamoReadsPerMessage = 2;
-/** Share of writes that also write an index entry (assumed: user, slot and owner items carry index keys). */
-const indexWriteShare = 0.5;
+const messageHorizonMonths: number | null = null;
+const horizonToCompare = 13;
 /**
- * Billed milliseconds per ingest invocation: assumed 300 ms (a 60 KB message parsed streaming
- * plus ~15 DynamoDB round trips of ~10 ms each in-region); cold starts add the bundle's load time.
+ * Item sizes in bytes by DynamoDB's rules (attribute names and values), measured on real items:
+ * `npm run bench -- items` ingests the 127 loggable mails of the shared corpus and the typical 8 KB
+ * message and reads back what the store wrote (message: median 725, p90 902, 2 of 127 over 1 KB;
+ * Message-ID owners 60; receipt 365); `npm run bench -- digest-send` reads the digest record of a
+ * 15-item digest (2,342) and the user profile (206).
  */
-const ingestBilledMs = 300;
+const itemBytes = { message: 725, owners: 60, receipt: 365, digestRecord: 2342, userProfile: 206 };
+/** DynamoDB's storage pricing counts 100 bytes of overhead per item (and index entry). */
+const itemOverheadBytes = 100;
+
+// ── what one event costs the functions (measured locally, or labelled as assumed) ────────────────
+/**
+ * Write request units per logged message, `npm run bench -- items` (mean over 127 corpus mails:
+ * 6.02): PutItem of the receipt and the message, UpdateItem of the Message-ID owners and of the
+ * receipt, each under 1 KB; the receipt's put and update also write the in-progress index entry (GSI1,
+ * every attribute projected), which the update removes. Reads: one BatchGetItem of two items
+ * (`npm run bench -- ingest`), eventually consistent: half a unit each.
+ */
+const wruPerMessage = 6.02;
+const rruPerMessage = 2 * 0.5;
+/**
+ * Ingest CPU per logged message, `npm run bench -- items`: median 11.1 ms (p90 23 ms; 7.7 ms in an
+ * earlier, quieter run) of one core of the shared two-core build machine, parse, rules and SDK.
+ */
+const ingestCpuMs = 11.1;
+/**
+ * Waiting on AWS per ingest, assumed (in-region latencies cannot be measured offline): the S3 GET of
+ * the raw mail 25 ms, and four DynamoDB round trips of 8 ms after it (the bench's five requests,
+ * the first beside the parse).
+ */
+const ingestWaitMs = 25 + 4 * 8;
+/** Lambda gives one vCPU at 1,769 MB, and CPU in proportion to memory below it. */
+const mbPerVcpu = 1769;
 /** Share of ingest invocations that start cold (assumed: mail arrives all day; containers stay warm). */
 const coldShare = 0.02;
 /**
- * Module load of the ingest bundle on a cold start (billed as init time), from `npm run bench --
- * bundle` on a shared two-core machine: 498 ms against 157 ms for its SDK clients alone (1,671 ms
- * in a run under heavy load); Lambda's CPU at 512 MB is about a third of a core, hence 1,500 ms.
+ * Module load of the ingest bundle at a full core, `npm run bench -- bundle`: 0.18 s (docs/deploy.md);
+ * Lambda bills the init phase, slower in proportion at less than a vCPU.
  */
-const coldLoadMs = 1500;
-/** Items one digest reads: the user's open threads, contacts and recent messages (assumed). */
-const readsPerDigest = 60;
-/** Billed milliseconds of building and sending one digest (assumed: ~10 queries and one SES send). */
-const digestBilledMs = 400;
-/** Billed milliseconds of a scheduler run that finds nobody due (one Get, a few index Queries). */
+const coldLoadMsAtOneVcpu = 180;
+/**
+ * One digest, `npm run bench -- digest-send` (dynalite in its own process and the SES emulator, a
+ * 300-message history, 15 items): 61 ms wall (44 ms in a quieter run); building one over 20,000
+ * messages took 2,316 ms (`npm run bench -- digest`): 0.115 ms more per message the digest reads.
+ * Counted as CPU at one core, so at the function's memory it is slower by 1,769 MB / memory. The
+ * same figures size the fan-out (`digestSending` in infra/constructs/digest-scheduler.ts).
+ */
+const digestMsAt300 = digestSending.secondsAt300 * 1000;
+const digestMsPerMessage = digestSending.secondsPerMessage * 1000;
+/**
+ * DynamoDB per digest, `npm run bench -- digest-send` (3 Query, 2 GetItem, 1 PutItem, 1 UpdateItem):
+ * the digest record put and its update (2,342 bytes: 3 units each), the profile the scheduler
+ * updates with the next slot (206 bytes, in both indexes: 3 units); reads: the two GetItem
+ * (strongly consistent, 1 unit each), the steers and digests Queries (1 unit each, assumed small),
+ * and the message Query, charged on the size of every message item it reads, eventually consistent.
+ */
+const wruPerDigest = 3 + 3 + 3;
+const fixedRruPerDigest = 2 + 2;
+/** Billed milliseconds of a scheduler run that finds nobody due (one Get, a few index Queries; assumed). */
 const idleRunMs = 100;
 /** Bytes logged per invocation: START/END/REPORT lines (~350 B) and one structured line (~250 B). */
 const logBytesPerInvocation = 600;
-/** Stored bytes per logged message: the message item, its thread and owner items (~1.5 KB). */
-const storedBytesPerMessage = 1536;
+/**
+ * The digest queue's event source long-polls the queue while it is empty (assumed: five pollers,
+ * one 20-second ReceiveMessage each at a time), billed as SQS requests: $0.40 per million.
+ */
+const sqsPerRequest = 0.4 / 1_000_000;
+const idlePollsPerMonth = 5 * 3 * 60 * 24 * 30;
 
 // ── the template's own settings ──────────────────────────────────────────────────────────────────
 const { stateful, stateless } = buildApp({
@@ -109,6 +154,9 @@ const functionSetting = (idPrefix: string) => {
 };
 const ingest = functionSetting('IngestEmail');
 const scheduler = functionSetting('DigestSchedulerScheduleDigests');
+const worker = functionSetting('DigestSchedulerSendDigests');
+if (worker.memoryGb !== scheduler.memoryGb)
+  throw new Error('the scheduler and the digest worker send digests at different memory sizes');
 const bucket = statefulResources.find(([, r]) => r.Type === 'AWS::S3::Bucket')?.[1];
 const lifecycle = bucket?.Properties.LifecycleConfiguration as
   | { Rules: { ExpirationInDays?: number }[] }
@@ -133,10 +181,12 @@ const secrets = statefulResources.filter(
   ([, r]) => r.Type === 'AWS::SecretsManager::Secret',
 ).length;
 /**
- * Reads of the reply-token keys a month: each scheduler run, and each warm ingest container (at most
- * its reserved concurrency) once per cache period of five minutes (replyTokenKeysMaxAgeMs).
+ * Reads of the reply-token keys a month, at most: each scheduler run; each warm ingest container
+ * (at most its reserved concurrency) once per cache period of five minutes (replyTokenKeysMaxAgeMs);
+ * and, were every digest queued, one per digest worker invocation of ten digests.
  */
-const secretReadsPerMonth = runsPerMonth + ingest.reservedConcurrency * 12 * 24 * 30;
+const secretReadsPerMonth = (users: number) =>
+  runsPerMonth + ingest.reservedConcurrency * 12 * 24 * 30 + (users * digestsPerUser) / 10;
 
 // ── the month ────────────────────────────────────────────────────────────────────────────────────
 const gb = 1024 ** 3;
@@ -153,7 +203,17 @@ const perUser = (what: string, floor: boolean, cost: number): Line => ({
   floor,
   perUser: () => cost,
 });
-const lines: Line[] = [
+/** Months of messages a user has stored (and their digest reads) in their `month`-th month. */
+const keptMonths = (month: number, horizon: number | null) =>
+  horizon === null ? month : Math.min(month, horizon);
+const vcpuShare = (memoryGb: number) => Math.min(1, (memoryGb * 1024) / mbPerVcpu);
+const ingestBilledMs = ingestCpuMs / vcpuShare(ingest.memoryGb) + ingestWaitMs;
+const coldLoadMs = coldLoadMsAtOneVcpu / vcpuShare(ingest.memoryGb);
+const digestMs = (messagesRead: number) =>
+  (digestMsAt300 + (messagesRead - 300) * digestMsPerMessage) / vcpuShare(scheduler.memoryGb);
+const storedBytesPerMessage = itemBytes.message + itemBytes.owners + 2 * itemOverheadBytes;
+
+const lines = (horizon: number | null): Line[] => [
   perUser(
     'SES receiving (mails and 256 KB chunks)',
     true,
@@ -162,7 +222,7 @@ const lines: Line[] = [
   perUser('S3 PUT of each received mail', true, messagesPerUser * s3PerPut),
   perUser('SES sending of the digests', true, digestsPerUser * sesPerSentMail),
   perUser(
-    `Lambda ingest (${ingest.memoryGb * 1024} MB, ${ingestBilledMs} ms, ${coldShare * 100}% cold)`,
+    `Lambda ingest (${ingest.memoryGb * 1024} MB: ${ingestCpuMs} ms CPU measured → ${Math.round(ingestBilledMs)} ms billed; ${coldShare * 100}% cold, ${Math.round(coldLoadMs)} ms init)`,
     false,
     messagesPerUser *
       (lambdaPerRequest +
@@ -170,18 +230,27 @@ const lines: Line[] = [
           ((ingestBilledMs + coldShare * coldLoadMs) / 1000) *
           lambdaArmPerGbSecond),
   ),
-  perUser(
-    `Lambda digests (${scheduler.memoryGb * 1024} MB, ${digestBilledMs} ms each)`,
-    false,
-    digestsPerUser * scheduler.memoryGb * (digestBilledMs / 1000) * lambdaArmPerGbSecond,
-  ),
   {
-    what: `Lambda scheduler runs (${runsPerMonth} a month, shared)`,
+    what: `Lambda digests (${scheduler.memoryGb * 1024} MB: ${digestMsAt300} ms measured at 300 messages, +${digestMsPerMessage.toFixed(3)} ms a message read)`,
+    floor: false,
+    perUser: (_users, month) =>
+      digestsPerUser *
+      scheduler.memoryGb *
+      (digestMs(messagesPerUser * keptMonths(month, horizon)) / 1000) *
+      lambdaArmPerGbSecond,
+  },
+  {
+    what: `Lambda scheduler runs (${runsPerMonth} a month, ${idleRunMs} ms each assumed, shared)`,
     floor: false,
     perUser: (users) =>
       (runsPerMonth *
         (lambdaPerRequest + scheduler.memoryGb * (idleRunMs / 1000) * lambdaArmPerGbSecond)) /
       users,
+  },
+  {
+    what: 'SQS digest queue (its event source polling while empty, shared)',
+    floor: false,
+    perUser: (users) => (idlePollsPerMonth * sqsPerRequest) / users,
   },
   perUser(
     `S3 GET and ${rawMailDays}-day raw-mail storage`,
@@ -190,18 +259,34 @@ const lines: Line[] = [
       ((messagesPerUser * messageKb * 1024) / gb) * (rawMailDays / 30) * s3PerGbMonth,
   ),
   perUser(
-    'DynamoDB writes and reads (on-demand)',
+    `DynamoDB ingest writes and reads (${wruPerMessage} WRU, ${rruPerMessage} RRU a message, measured)`,
     false,
-    messagesPerUser * dynamoWritesPerMessage * (1 + indexWriteShare) * dynamoPerWru +
-      messagesPerUser * dynamoReadsPerMessage * dynamoPerRru +
-      digestsPerUser * (readsPerDigest / 8) * dynamoPerRru,
+    messagesPerUser * (wruPerMessage * dynamoPerWru + rruPerMessage * dynamoPerRru),
   ),
   {
-    what: `DynamoDB storage${pitr ? ' and PITR' : ''} (grows with tenure)`,
+    what: `DynamoDB digest writes and reads (${wruPerDigest} WRU; the messages read at ${itemBytes.message} B)`,
     floor: false,
-    perUser: (_users, month) =>
-      ((messagesPerUser * month * storedBytesPerMessage) / gb) *
-      (dynamoPerGbMonth + (pitr ? pitrPerGbMonth : 0)),
+    perUser: (_users, month) => {
+      const messagesRead = messagesPerUser * keptMonths(month, horizon);
+      const messageRru = Math.ceil((messagesRead * itemBytes.message) / 4096) * 0.5;
+      return (
+        digestsPerUser *
+        (wruPerDigest * dynamoPerWru + (fixedRruPerDigest + messageRru) * dynamoPerRru)
+      );
+    },
+  },
+  {
+    what: `DynamoDB storage${pitr ? ' and PITR' : ''} (${storedBytesPerMessage} B a message kept, digest records kept)`,
+    floor: false,
+    perUser: (_users, month) => {
+      const bytes =
+        messagesPerUser * keptMonths(month, horizon) * storedBytesPerMessage +
+        messagesPerUser * (rawMailDays / 30) * (itemBytes.receipt + itemOverheadBytes) +
+        digestsPerUser * month * (itemBytes.digestRecord + itemOverheadBytes) +
+        itemBytes.userProfile +
+        3 * itemOverheadBytes;
+      return (bytes / gb) * (dynamoPerGbMonth + (pitr ? pitrPerGbMonth : 0));
+    },
   },
   perUser(
     `CloudWatch Logs (${ingest.logRetentionDays}-day retention)`,
@@ -215,28 +300,36 @@ const lines: Line[] = [
     perUser: (users) => (alarmMetrics * alarmPerMetricMonth) / users,
   },
   {
-    what: `Secrets Manager (${secrets} secret, read by the scheduler and ingest, shared)`,
+    what: `Secrets Manager (${secrets} secret, read by the scheduler, the worker and ingest, shared)`,
     floor: false,
-    perUser: (users) => (secrets * secretPerMonth + secretReadsPerMonth * secretPerCall) / users,
+    perUser: (users) =>
+      (secrets * secretPerMonth + secretReadsPerMonth(users) * secretPerCall) / users,
   },
 ];
 
-const columns = [
-  { users: 100, month: 1 },
-  { users: 10_000, month: 1 },
-  { users: 10_000, month: 24 },
+const columns: { users: number; month: number; horizon: number | null }[] = [
+  { users: 100, month: 1, horizon: messageHorizonMonths },
+  { users: 10_000, month: 1, horizon: messageHorizonMonths },
+  { users: 10_000, month: 24, horizon: messageHorizonMonths },
+  { users: 10_000, month: 24, horizon: horizonToCompare },
 ];
 const money = (n: number) => `$${n.toFixed(5)}`;
-const header = columns.map((c) => `${c.users.toLocaleString('en-US')} users, month ${c.month}`);
-const rows: string[][] = [];
+const horizonLabel = (h: number | null) => (h === null ? 'messages kept' : `${h}-month horizon`);
+const header = columns.map(
+  (c) => `${c.users.toLocaleString('en-US')} users, month ${c.month}, ${horizonLabel(c.horizon)}`,
+);
+const template = lines(null);
+const costOf = (i: number, c: (typeof columns)[number]) =>
+  lines(c.horizon)[i]?.perUser(c.users, c.month) ?? 0;
 const total = (floor: boolean) =>
   columns.map((c) =>
-    lines.filter((l) => l.floor === floor).reduce((sum, l) => sum + l.perUser(c.users, c.month), 0),
+    template.reduce((sum, l, i) => (l.floor === floor ? sum + costOf(i, c) : sum), 0),
   );
+const rows: string[][] = [];
 for (const floor of [true, false]) {
-  for (const line of lines.filter((l) => l.floor === floor)) {
-    rows.push([line.what, ...columns.map((c) => money(line.perUser(c.users, c.month)))]);
-  }
+  template.forEach((line, i) => {
+    if (line.floor === floor) rows.push([line.what, ...columns.map((c) => money(costOf(i, c)))]);
+  });
   rows.push([
     floor ? '**the mail floor**' : '**beyond the floor**',
     ...total(floor).map((n) => `**${money(n)}**`),
@@ -248,7 +341,7 @@ rows.push([
 ]);
 
 console.log(
-  `Per user per month: ${messagesPerUser} logged messages of ${messageKb} KB, ${digestsPerUser} digests; us-east-1 list prices; free tiers not counted.\n`,
+  `Per user per month: ${messagesPerUser} logged messages of ${messageKb} KB, ${digestsPerUser} digests (assumed usage); us-east-1 list prices; free tiers not counted.\n`,
 );
 console.log(`| cost line | ${header.join(' | ')} |`);
 console.log(`|---|${header.map(() => '---:').join('|')}|`);

@@ -38,7 +38,17 @@ export interface DigestConfig {
   publicUrl: string;
   /** The Secrets Manager secret (name or ARN) holding the reply-token keys, read at run time. */
   replyTokenKeysSecret: string;
+  /** The least time between two sends of one invocation: its share of SES's send rate. */
+  sesSendIntervalMs: number;
   region: string;
+}
+
+/** Configuration of the digest scheduler on AWS: the digest functions' and where it fans out. */
+export interface SchedulerConfig extends DigestConfig {
+  /** The SQS queue due digests go on when more are due in one run than it sends itself. */
+  digestQueueUrl: string;
+  /** The most digests one run sends itself (docs/deploy.md, "What one scheduler run can send"). */
+  inlineDigestLimit: number;
 }
 
 /** Configuration of the one-click unsubscribe endpoint on AWS. */
@@ -90,6 +100,7 @@ export function readDigestConfig(env: NodeJS.ProcessEnv): DigestConfig {
     'CONFIGURATION_SET',
     'PUBLIC_URL',
     'REPLY_TOKEN_KEYS_SECRET',
+    'SES_SEND_INTERVAL_MS',
     'AWS_REGION',
   ]);
   return {
@@ -109,8 +120,25 @@ export function readDigestConfig(env: NodeJS.ProcessEnv): DigestConfig {
       'an https URL without query or fragment',
     ),
     replyTokenKeysSecret: vars.REPLY_TOKEN_KEYS_SECRET,
+    sesSendIntervalMs: wholeNumber('SES_SEND_INTERVAL_MS', vars.SES_SEND_INTERVAL_MS, 0),
     region: vars.AWS_REGION,
   };
+}
+
+export function readSchedulerConfig(env: NodeJS.ProcessEnv): SchedulerConfig {
+  const vars = requireEnv(env, ['DIGEST_QUEUE_URL', 'INLINE_DIGEST_LIMIT']);
+  return {
+    ...readDigestConfig(env),
+    digestQueueUrl: vars.DIGEST_QUEUE_URL,
+    inlineDigestLimit: wholeNumber('INLINE_DIGEST_LIMIT', vars.INLINE_DIGEST_LIMIT, 1),
+  };
+}
+
+function wholeNumber(name: string, value: string, least: number): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < least)
+    throw new ConfigError(`${name}=${value} is not a whole number of at least ${least}`);
+  return parsed;
 }
 
 export function readUnsubscribeConfig(env: NodeJS.ProcessEnv): UnsubscribeConfig {

@@ -198,6 +198,15 @@ export interface DigestStore {
   addLetGoShown(userId: string, keys: string[]): Promise<void>;
 }
 
+/**
+ * Where the scheduler hands due digests when a slot holds more users than one run can send: a
+ * worker sends each one with the same send-digest use case. Each entry names the user and the slot
+ * they were due in.
+ */
+export interface DigestQueue {
+  enqueue(due: DueUser[]): Promise<void>;
+}
+
 /** Sends one composed email (multipart/alternative, with the headers given). */
 export interface Mailer {
   send(message: OutgoingMail): Promise<{ messageId: string }>;

@@ -1,8 +1,8 @@
 // (primary adapter: EventBridge schedule) --> run scheduler --> send digest --> (DynamoDB, SES)
 import type { ScheduledEvent } from 'aws-lambda';
-import { makeDocumentClient, makeSesClient } from '#adapters/aws-clients.ts';
+import { makeDocumentClient, makeSesClient, makeSqsClient } from '#adapters/aws-clients.ts';
 import { makeClock } from '#adapters/clock.ts';
-import { readDigestConfig } from '#adapters/config.ts';
+import { readSchedulerConfig } from '#adapters/config.ts';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
 import { makeLogger } from '#adapters/logger.ts';
@@ -10,12 +10,14 @@ import {
   replyTokenKeysOf,
   replyTokensPerInvocation,
 } from '#adapters/secrets/secret-reply-tokens.ts';
+import { pacedMailer } from '#adapters/ses/paced-mailer.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
+import { makeSqsDigestQueue } from '#adapters/sqs/digest-queue.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeRunScheduler } from '#use-cases/run-scheduler.ts';
 import { makeSendDigest } from '#use-cases/send-digest.ts';
 
-const config = readDigestConfig(process.env);
+const config = readSchedulerConfig(process.env);
 const clock = makeClock('system');
 const logger = makeLogger({ fn: 'schedule-digests' });
 const dynamo = makeDocumentClient({ region: config.region });
@@ -24,16 +26,19 @@ const steering = new DynamoSteeringStore({ client: dynamo, tableName: config.tab
 const replyTokens = replyTokensPerInvocation(replyTokenKeysOf(config, clock));
 const runScheduler = makeRunScheduler({
   store,
-  // Inline: this one invocation sends every due digest, one after another; a run that runs out of
-  // time leaves the rest to the next (docs/deploy.md, "What one scheduler run can send"). Past a
-  // few thousand users in one slot, each due user would go on an SQS queue to a digest worker.
+  // Up to INLINE_DIGEST_LIMIT due digests, this invocation sends them one after another; more go
+  // on the digest queue, one message a user, to the SendDigests worker (docs/deploy.md, "What one
+  // scheduler run can send").
   sendDigest: makeSendDigest({
     store,
     relationships: makeRelationships({ store, steering, clock }),
-    mailer: makeSesMailer({
-      ses: makeSesClient({ region: config.region }),
-      configurationSet: config.configurationSet,
-    }),
+    mailer: pacedMailer(
+      makeSesMailer({
+        ses: makeSesClient({ region: config.region }),
+        configurationSet: config.configurationSet,
+      }),
+      config.sesSendIntervalMs,
+    ),
     issueToken: replyTokens.tokens.issue,
     clock,
     logger,
@@ -41,6 +46,13 @@ const runScheduler = makeRunScheduler({
     fromAddress: config.fromAddress,
     unsubscribeUrl: (token) => `${config.publicUrl}/unsubscribe?t=${token}`,
   }),
+  fanOut: {
+    queue: makeSqsDigestQueue({
+      sqs: await makeSqsClient({ region: config.region }),
+      queueUrl: config.digestQueueUrl,
+    }),
+    inlineLimit: config.inlineDigestLimit,
+  },
   clock,
   logger,
 });
@@ -48,8 +60,8 @@ const runScheduler = makeRunScheduler({
 /** Invoked by the EventBridge rule at the start of every 15-minute slot; one run handles the slots since the last. */
 export async function handler(_event: ScheduledEvent): Promise<Record<string, number>> {
   await replyTokens.refresh();
-  const { slots, outcomes } = await runScheduler();
-  const summary: Record<string, number> = { slots: slots.length };
+  const { slots, outcomes, queued } = await runScheduler();
+  const summary: Record<string, number> = { slots: slots.length, queued };
   for (const outcome of outcomes) summary[outcome.status] = (summary[outcome.status] ?? 0) + 1;
   return summary;
 }

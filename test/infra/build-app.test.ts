@@ -143,7 +143,7 @@ describe('buildApp', () => {
       'AWS::SES::ReceiptRule',
       'AWS::SES::ReceiptRuleSet',
       'AWS::SES::ConfigurationSetEventDestination',
-      'Custom::AWS',
+      'Custom::ActiveReceiptRuleSet',
     ]);
     const untagged: string[] = [];
     for (const stack of [stateful, stateless]) {

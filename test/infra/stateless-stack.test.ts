@@ -51,6 +51,9 @@ describe('GivefirstStateless', () => {
     | 'ingestQueue'
     | 'queue'
     | 'digestRule'
+    | 'digestQueue'
+    | 'digestDeadLetters'
+    | 'worker'
     | 'alarmTopic',
     string
   >;
@@ -84,6 +87,9 @@ describe('GivefirstStateless', () => {
       ingestQueue: statelessId(stateless.ingestFailures),
       queue: statelessId(stateless.failures),
       digestRule: statelessId(stateless.digestScheduler.rule),
+      digestQueue: statelessId(stateless.digestScheduler.queue),
+      digestDeadLetters: statelessId(stateless.digestScheduler.deadLetters),
+      worker: statelessId(stateless.digestScheduler.worker),
       alarmTopic: statelessId(stateless.alarmTopic),
     };
   });
@@ -126,9 +132,10 @@ describe('GivefirstStateless', () => {
   describe('every function', () => {
     it('runs Node.js 22 on arm64 from its bundled ESM file, with source maps and its own log group kept a month', () => {
       const functions = Object.entries(resources).filter(
-        ([id, r]) => r.Type === 'AWS::Lambda::Function' && !id.startsWith('AWS679f53fa'),
+        ([id, r]) =>
+          r.Type === 'AWS::Lambda::Function' && !id.startsWith('ActivateReceiptRuleSetActivator'),
       );
-      expect(functions).toHaveLength(4);
+      expect(functions).toHaveLength(5);
       for (const [, r] of functions) {
         expect(r.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -149,14 +156,20 @@ describe('GivefirstStateless', () => {
         return { MemorySize, Timeout, ReservedConcurrentExecutions };
       };
       expect(settings(ids.ingest)).toEqual({
-        MemorySize: 512,
+        MemorySize: 256,
         Timeout: 60,
         ReservedConcurrentExecutions: 5,
       });
       expect(settings(ids.digest)).toEqual({
-        MemorySize: 512,
+        MemorySize: 1769,
         Timeout: 300,
         ReservedConcurrentExecutions: 1,
+      });
+      expect(settings(ids.worker)).toEqual({
+        MemorySize: 1769,
+        Timeout: 60,
+        // ceil(14/s SES × 0.926 s a digest).
+        ReservedConcurrentExecutions: 13,
       });
       expect(settings(ids.unsubscribe)).toEqual({
         MemorySize: 256,
@@ -200,7 +213,7 @@ describe('GivefirstStateless', () => {
       expect(text).not.toMatch(
         /dynamodb:Scan|dynamodb:BatchWrite|dynamodb:\*|s3:List|s3:GetBucket|s3:\*/,
       );
-      for (const id of [ids.ingest, ids.digest, ids.unsubscribe, ids.notification]) {
+      for (const id of [ids.ingest, ids.digest, ids.worker, ids.unsubscribe, ids.notification]) {
         for (const statement of statementsOf(id)) {
           expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"|index\/\*/);
         }
@@ -338,32 +351,46 @@ describe('GivefirstStateless', () => {
       expect(rule?.DependsOn).toContain(permissionId);
     });
 
-    it('is activated by one SetActiveReceiptRuleSet call after the rule exists, and the output says what that did', () => {
-      const activations = Object.entries(template.findResources('Custom::AWS')) as [
-        string,
-        Resource,
-      ][];
+    it('is activated by a custom resource after the rule exists, which reads the active set first and may only read and set the active set', () => {
+      const activations = Object.entries(
+        template.findResources('Custom::ActiveReceiptRuleSet'),
+      ) as [string, Resource][];
       expect(activations).toHaveLength(1);
-      const [activationId, activation] = activations[0] as [string, Resource];
-      const call = {
-        service: 'SES',
-        action: 'SetActiveReceiptRuleSet',
-        parameters: { RuleSetName: 'givefirst-inbound' },
-        physicalResourceId: { id: 'givefirst-inbound-active' },
-      };
-      expect(JSON.parse(activation.Properties.Create as string)).toEqual(call);
-      expect(JSON.parse(activation.Properties.Update as string)).toEqual(call);
-      expect(activation.Properties.Delete).toBeUndefined();
+      const [, activation] = activations[0] as [string, Resource];
       const ruleId = Object.keys(template.findResources('AWS::SES::ReceiptRule'))[0];
       expect(activation.DependsOn).toContain(ruleId);
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        PolicyName: Match.stringLikeRegexp(`^${activationId.slice(0, 20)}`),
-        PolicyDocument: {
-          Statement: [{ Effect: 'Allow', Action: 'ses:SetActiveReceiptRuleSet', Resource: '*' }],
-        },
+      expect(activation.Properties.RuleSetName).toBe('givefirst-inbound');
+      const serviceToken = activation.Properties.ServiceToken as { 'Fn::GetAtt': [string, string] };
+      const activatorId = serviceToken['Fn::GetAtt'][0];
+      expect(fn(activatorId).Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
       });
-      expect(JSON.stringify(template.toJSON().Outputs.ReceiptRuleSetActivation.Value)).toMatch(
-        /givefirst-inbound is the active receipt rule set of .*a set that was active before is now inactive \(kept, not deleted\)/,
+      const code = (fn(activatorId).Properties.Code as { ZipFile: string }).ZipFile;
+      expect(code.indexOf('DescribeActiveReceiptRuleSetCommand({})')).toBeLessThan(
+        code.indexOf('SetActiveReceiptRuleSetCommand({ RuleSetName: ours })'),
+      );
+      expect(statementsOf(activatorId)).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['ses:DescribeActiveReceiptRuleSet', 'ses:SetActiveReceiptRuleSet'],
+          Resource: '*',
+        },
+      ]);
+    });
+
+    it('puts the set it replaced, what it did and what a delete will do into stack outputs', () => {
+      const [activationId] = Object.keys(template.findResources('Custom::ActiveReceiptRuleSet'));
+      const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+      expect(outputs.PreviousReceiptRuleSet?.Value).toEqual({
+        'Fn::GetAtt': [activationId, 'PreviousActiveRuleSet'],
+      });
+      expect(JSON.stringify(outputs.ReceiptRuleSetActivation?.Value)).toContain(
+        JSON.stringify({ 'Fn::GetAtt': [activationId, 'Activation'] }),
+      );
+      expect(JSON.stringify(outputs.ReceiptRuleSetOnDelete?.Value)).toContain(
+        JSON.stringify({ 'Fn::GetAtt': [activationId, 'OnDelete'] }),
       );
     });
   });
@@ -380,6 +407,11 @@ describe('GivefirstStateless', () => {
             'Fn::GetAtt': [expect.stringMatching(/^UnsubscribeFunctionUrl/), 'FunctionUrl'],
           },
           REPLY_TOKEN_KEYS_SECRET: { Ref: ids.secret },
+          // 0.8 × 300 s × min(14/s SES, 1 / 0.926 s a digest of 7,800 messages): docs/deploy.md.
+          INLINE_DIGEST_LIMIT: '259',
+          // 1,000 ms / 14 sends a second: the scheduler alone takes SES's whole rate.
+          SES_SEND_INTERVAL_MS: '72',
+          DIGEST_QUEUE_URL: { Ref: ids.digestQueue },
           NODE_OPTIONS: '--enable-source-maps',
         },
       });
@@ -406,7 +438,7 @@ describe('GivefirstStateless', () => {
       });
     });
 
-    it('may use the store, read the keys’ secret, and send only as the From address through its identity and configuration set', () => {
+    it('may use the store, read the keys’ secret, send only as the From address through its identity and configuration set, and only send messages to the digest queue', () => {
       expect(statementsOf(ids.digest)).toEqual([
         sqsSend(ids.queue),
         expect.objectContaining({
@@ -432,15 +464,97 @@ describe('GivefirstStateless', () => {
           ],
           Condition: { StringEquals: { 'ses:FromAddress': 'digest@givefirst.test' } },
         },
+        {
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': [ids.digestQueue, 'Arn'] },
+        },
       ]);
     });
 
-    it('shares sending only with the ingest function (answers to reply commands)', () => {
+    it('shares sending only with its digest worker and the ingest function (answers to reply commands)', () => {
       const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
       const sending = policies.filter(([, p]) => JSON.stringify(p).includes('ses:Send'));
       expect(sending.map(([id]) => id).sort()).toEqual([
         expect.stringMatching(/^DigestSchedulerScheduleDigestsServiceRole/),
+        expect.stringMatching(/^DigestSchedulerSendDigestsServiceRole/),
         expect.stringMatching(/^IngestEmailServiceRole/),
+      ]);
+    });
+  });
+
+  describe('the digest queue and its worker', () => {
+    it('is an encrypted, TLS-only queue whose messages outlast six worker timeouts of visibility, dead-lettered after three receipts', () => {
+      expect(fn(ids.digestQueue).Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        VisibilityTimeout: 360,
+        MessageRetentionPeriod: 24 * 3600,
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [ids.digestDeadLetters, 'Arn'] },
+          maxReceiveCount: 3,
+        },
+      });
+      expect(fn(ids.digestQueue).Properties.VisibilityTimeout).toBeGreaterThan(
+        fn(ids.worker).Properties.Timeout as number,
+      );
+    });
+
+    it('feeds the worker ten messages a batch, never more workers at once than are reserved, reporting each failed message alone', () => {
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [ids.digestQueue, 'Arn'] },
+        FunctionName: { Ref: ids.worker },
+        BatchSize: 10,
+        ScalingConfig: { MaximumConcurrency: 13 },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    });
+
+    it('gets the digest environment, paced to its share of SES’s rate, without the scheduler’s fan-out settings', () => {
+      expect(fn(ids.worker).Properties.Environment).toEqual({
+        Variables: {
+          TABLE_NAME: { Ref: ids.table },
+          MAIL_DOMAIN: 'log.givefirst.test',
+          FROM_ADDRESS: 'digest@givefirst.test',
+          CONFIGURATION_SET: 'givefirst',
+          PUBLIC_URL: {
+            'Fn::GetAtt': [expect.stringMatching(/^UnsubscribeFunctionUrl/), 'FunctionUrl'],
+          },
+          REPLY_TOKEN_KEYS_SECRET: { Ref: ids.secret },
+          // Thirteen workers share 14 sends a second: one send each 929 ms.
+          SES_SEND_INTERVAL_MS: '929',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      });
+    });
+
+    it('may receive and delete from the digest queue only, use the store, read the keys’ secret and send only as the From address', () => {
+      const statements = statementsOf(ids.worker);
+      const queueStatements = statements.filter((st) => JSON.stringify(st.Action).includes('sqs:'));
+      expect(queueStatements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: [
+            'sqs:ChangeMessageVisibility',
+            'sqs:DeleteMessage',
+            'sqs:GetQueueAttributes',
+            'sqs:GetQueueUrl',
+            'sqs:ReceiveMessage',
+          ],
+          Resource: { 'Fn::GetAtt': [ids.digestQueue, 'Arn'] },
+        },
+      ]);
+      const others = (id: string) =>
+        statementsOf(id).filter((st) => !JSON.stringify(st.Action).includes('sqs:'));
+      expect(others(ids.worker)).toEqual(others(ids.digest));
+    });
+
+    it('is the only function that reads the digest queue, and the scheduler the only one that writes it', () => {
+      const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
+      const naming = policies.filter(([, p]) => JSON.stringify(p).includes(`"${ids.digestQueue}"`));
+      expect(naming.map(([id]) => id).sort()).toEqual([
+        expect.stringMatching(/^DigestSchedulerScheduleDigestsServiceRole/),
+        expect.stringMatching(/^DigestSchedulerSendDigestsServiceRole/),
       ]);
     });
   });
@@ -477,15 +591,19 @@ describe('GivefirstStateless', () => {
     it('name what an operator and the CLI need to reach the deployment', () => {
       const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
       expect(Object.keys(outputs).sort()).toEqual([
+        'DigestDeadLettersQueueUrl',
         'DigestFunctionName',
         'DigestLogGroup',
+        'DigestQueueUrl',
         'FailuresQueueUrl',
         'FromAddress',
         'IngestFailuresQueueUrl',
         'IngestFunctionName',
         'IngestLogGroup',
         'MailDomain',
+        'PreviousReceiptRuleSet',
         'ReceiptRuleSetActivation',
+        'ReceiptRuleSetOnDelete',
         'UnsubscribeUrl',
       ]);
       expect(outputs.MailDomain?.Value).toBe('log.givefirst.test');
@@ -518,14 +636,14 @@ describe('GivefirstStateless', () => {
 
   describe('failures and alarms', () => {
     it('keep failed events 14 days in encrypted queues that refuse plain-text requests', () => {
-      for (const id of [ids.ingestQueue, ids.queue]) {
+      for (const id of [ids.ingestQueue, ids.queue, ids.digestDeadLetters]) {
         expect(fn(id).Properties).toMatchObject({
           SqsManagedSseEnabled: true,
           MessageRetentionPeriod: 14 * 24 * 3600,
         });
       }
       const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
-      expect(policies).toHaveLength(2);
+      expect(policies).toHaveLength(4);
       for (const policy of policies) {
         expect(JSON.stringify(policy)).toContain('"aws:SecureTransport":"false"');
       }
@@ -538,7 +656,7 @@ describe('GivefirstStateless', () => {
         TopicArn: { Ref: ids.alarmTopic },
       });
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-      expect(alarms).toHaveLength(6);
+      expect(alarms).toHaveLength(7);
       for (const alarm of alarms) {
         expect(alarm.Properties.AlarmActions).toEqual([{ Ref: ids.alarmTopic }]);
       }
@@ -547,6 +665,7 @@ describe('GivefirstStateless', () => {
     it.each([
       ['ingest failures', 'ingestQueue'],
       ['scheduler and notification failures', 'queue'],
+      ['queued digests that failed three times', 'digestDeadLetters'],
     ] as const)('raise an alarm as soon as one of the %s waits in its queue', (_what, queue) => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/SQS',

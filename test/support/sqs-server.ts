@@ -14,7 +14,8 @@ export interface TestSqs {
 }
 
 /**
- * One SQS queue answering ReceiveMessage and DeleteMessage (the JSON protocol, `X-Amz-Target`),
+ * One SQS queue answering SendMessageBatch, ReceiveMessage and DeleteMessage (the JSON protocol,
+ * `X-Amz-Target`),
  * on loopback. A received message stays hidden until deleted: the visibility timeout never ends
  * within a test.
  */
@@ -30,7 +31,9 @@ export async function startTestSqs(queueName: string): Promise<TestSqs> {
         QueueUrl?: string;
         MaxNumberOfMessages?: number;
         ReceiptHandle?: string;
+        Entries?: { Id: string; MessageBody: string }[];
       };
+      const md5 = (text: string) => createHash('md5').update(text).digest('hex');
       const target = req.headers['x-amz-target'];
       res.setHeader('content-type', 'application/x-amz-json-1.0');
       const fail = (type: string, message: string) => {
@@ -39,6 +42,20 @@ export async function startTestSqs(queueName: string): Promise<TestSqs> {
       };
       if (!input.QueueUrl?.endsWith(`/${queueName}`)) {
         fail('QueueDoesNotExist', 'The specified queue does not exist.');
+        return;
+      }
+      if (target === 'AmazonSQS.SendMessageBatch') {
+        const entries = input.Entries ?? [];
+        if (entries.length === 0 || entries.length > 10) {
+          fail('TooManyEntriesInBatchRequest', 'A batch holds 1 to 10 entries.');
+          return;
+        }
+        const successful = entries.map((entry) => {
+          const id = randomUUID();
+          messages.push({ id, body: entry.MessageBody });
+          return { Id: entry.Id, MessageId: id, MD5OfMessageBody: md5(entry.MessageBody) };
+        });
+        res.end(JSON.stringify({ Successful: successful, Failed: [] }));
         return;
       }
       if (target === 'AmazonSQS.ReceiveMessage') {
@@ -51,7 +68,7 @@ export async function startTestSqs(queueName: string): Promise<TestSqs> {
             Messages: visible.map((m) => ({
               MessageId: m.id,
               ReceiptHandle: m.handle,
-              MD5OfBody: createHash('md5').update(m.body).digest('hex'),
+              MD5OfBody: md5(m.body),
               Body: m.body,
             })),
           }),

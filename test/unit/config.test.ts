@@ -5,6 +5,7 @@ import {
   parseMailDomain,
   parseReplyTokenKeys,
   readDigestConfig,
+  readSchedulerConfig,
 } from '#adapters/config.ts';
 import { ConfigError } from '#domain/errors.ts';
 
@@ -19,6 +20,7 @@ function aDigestEnv(overrides: Record<string, string | undefined> = {}): NodeJS.
     CONFIGURATION_SET: 'givefirst',
     PUBLIC_URL: 'https://givefirst.example.org/',
     REPLY_TOKEN_KEYS_SECRET: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:keys-AbCdEf',
+    SES_SEND_INTERVAL_MS: '143',
     AWS_REGION: 'eu-west-1',
     ...overrides,
   };
@@ -44,6 +46,7 @@ describe('readDigestConfig', () => {
       configurationSet: 'givefirst',
       publicUrl: 'https://givefirst.example.org',
       replyTokenKeysSecret: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:keys-AbCdEf',
+      sesSendIntervalMs: 143,
       region: 'eu-west-1',
     });
   });
@@ -76,6 +79,41 @@ describe('readDigestConfig', () => {
     ['MAIL_DOMAIN', 'in.example.org.', /is not a domain name/],
   ])('refuses %s=%j', (name, value, message) => {
     expect(() => readDigestConfig(aDigestEnv({ [name]: value }))).toThrow(message);
+  });
+});
+
+describe('readSchedulerConfig', () => {
+  const aSchedulerEnv = (overrides: Record<string, string | undefined> = {}) =>
+    aDigestEnv({
+      DIGEST_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/digests',
+      INLINE_DIGEST_LIMIT: '3360',
+      ...overrides,
+    });
+
+  it('reads the digest settings, the queue and the inline limit', () => {
+    expect(readSchedulerConfig(aSchedulerEnv())).toMatchObject({
+      tableName: 'givefirst-table',
+      sesSendIntervalMs: 143,
+      digestQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/digests',
+      inlineDigestLimit: 3360,
+    });
+  });
+
+  it.each([
+    ['INLINE_DIGEST_LIMIT', '0'],
+    ['INLINE_DIGEST_LIMIT', '12.5'],
+    ['SES_SEND_INTERVAL_MS', '-1'],
+    ['SES_SEND_INTERVAL_MS', 'fast'],
+  ])('refuses %s=%j', (name, value) => {
+    expect(() => readSchedulerConfig(aSchedulerEnv({ [name]: value }))).toThrow(
+      new RegExp(`^${name}=.* is not a whole number`),
+    );
+  });
+
+  it('names a missing queue', () => {
+    expect(() => readSchedulerConfig(aSchedulerEnv({ DIGEST_QUEUE_URL: undefined }))).toThrow(
+      'missing environment: DIGEST_QUEUE_URL',
+    );
   });
 });
 

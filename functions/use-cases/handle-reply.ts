@@ -455,6 +455,11 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
             lines.push(`“${command.line}” is not available here; nothing was changed.`);
             break;
           }
+          if (isUsersAddress(command.address, user)) {
+            // Every outgoing message names the user: forgetting them would forget everything.
+            problem('that is your own address; “delete my data” deletes everything');
+            break;
+          }
           const forgot = await deps.account.forget(user, command.address, now);
           if (!user.neverLog.includes(command.address)) {
             user = { ...user, neverLog: [...user.neverLog, command.address] };

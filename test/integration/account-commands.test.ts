@@ -325,9 +325,11 @@ describe('account commands by reply', () => {
     nextHour();
     const before = (await sent()).length;
 
-    await reply(await replyAddress(me), 'forget zed@nowhere.example');
+    await reply(await replyAddress(me), 'forget zed@nowhere.example\nforget me@example.com');
 
-    expect((await answerSince(before)).body.text).toContain(
+    const text = (await answerSince(before)).body.text ?? '';
+    expect(text).toContain('that is your own address');
+    expect(text).toContain(
       'Nothing was known about zed@nowhere.example, so nothing was removed; they are on your never-log list, so nothing naming them will be logged.',
     );
     expect((await profileOf(me))?.neverLog).toEqual(['alice@x.com', 'zed@nowhere.example']);

@@ -79,7 +79,7 @@ export interface HandleReplyDeps {
   mailDomain: string;
   /** Where answers come from (on AWS the identity SES may send as); `digest@` the inbound domain by default. */
   fromAddress?: string;
-  /** The account commands; without them `forget` is answered as not available. */
+  /** `export`, `forget` and `delete my data`; without them each is answered as not available. */
   account?: AccountCommands;
 }
 

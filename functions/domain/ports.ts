@@ -198,7 +198,7 @@ export interface DigestStore {
   addLetGoShown(userId: string, keys: string[]): Promise<void>;
 }
 
-/** Sends one composed email (multipart/alternative, with the headers given). */
+/** Sends one composed email (multipart/alternative, with the headers given; mixed with files attached). */
 export interface Mailer {
   send(message: OutgoingMail): Promise<{ messageId: string }>;
 }

@@ -207,7 +207,7 @@ export interface DigestQueue {
   enqueue(due: DueUser[]): Promise<void>;
 }
 
-/** Sends one composed email (multipart/alternative, with the headers given). */
+/** Sends one composed email (multipart/alternative, with the headers given; mixed with files attached). */
 export interface Mailer {
   send(message: OutgoingMail): Promise<{ messageId: string }>;
 }

@@ -21,6 +21,7 @@ export const helpText = [
   '  cadence alice 30d (keep in touch that often) · never alice@x.com · never @x.com',
   '  pause 2w · resume · daily · weekly · weekdays · at 7:30 · tz Europe/Berlin',
   '  more (what a full digest left out) · settings · help · unsubscribe',
+  '  export (your data, attached) · forget alice@x.com · delete my data',
 ].join('\n');
 
 /** "Mon 7 Dec": a local date as the answers say it. */

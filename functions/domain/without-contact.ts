@@ -4,15 +4,22 @@ import type { DigestItemRef } from './ports.ts';
 /** What a forgotten address is replaced with in text the user wrote (a subject, a snippet). */
 export const forgottenMark = '(forgotten)';
 
+/**
+ * An address as it stands in text, not part of a longer one: `malice@x.com` and `alice@x.com.au`
+ * are not `alice@x.com`.
+ */
+function addressPattern(address: string): RegExp {
+  const escaped = address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\w.%+-])${escaped}(?![\\w-]|\\.\\w)`, 'gi');
+}
+
 /** Whether a text names an address (case-insensitive, as addresses are kept lower-cased). */
 export function mentions(text: string | null | undefined, address: string): boolean {
-  return typeof text === 'string' && text.toLowerCase().includes(address);
+  return typeof text === 'string' && addressPattern(address).test(text);
 }
 
 function scrub(text: string, address: string): string {
-  if (!mentions(text, address)) return text;
-  const escaped = address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return text.replace(new RegExp(escaped, 'gi'), forgottenMark);
+  return text.replace(addressPattern(address), forgottenMark);
 }
 
 /** Whether a logged message names an address anywhere it keeps one. */

@@ -29,7 +29,8 @@ export const goodbyeText = [
  * Primary course:
  * 1. Delete the raw mail and the receipts of the user's messages and command mails, then every item
  *    of the user, the profile last (docs/storage.md, "Deleting a user"). A run cut short leaves the
- *    profile: the same mail coming back (a retry, a redrive) is still the user's, and finishes.
+ *    profile: the same receipt run again (the event's retry, a redrive) is still the user's, and
+ *    finishes.
  * 2. Only the run that removed the profile says goodbye, after everything is gone: a crash before
  *    the goodbye loses it (the retry finds no user), which is better than a second goodbye or a
  *    user half deleted. The goodbye is sent straight, with no reply address and no allowance

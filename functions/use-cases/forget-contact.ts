@@ -39,7 +39,8 @@ export type ForgetContact = (user: User, address: string, now: Date) => Promise<
  *    received names them too); then the message goes when they are its only contact, and is
  *    written again without them otherwise (its other contacts keep their ledger), the item last.
  * 4. The steers, the numbered items of past digests and the let-go names about them go.
- * Every step is idempotent: the same command mail coming back after a crash finishes the work.
+ * Every step is idempotent: the same receipt run again after a crash, or another `forget` of the
+ * same address, finishes the work.
  */
 export function makeForgetContact(deps: {
   ledger: Pick<LedgerStore, 'listMessages'>;

@@ -79,7 +79,7 @@ export interface HandleReplyDeps {
   mailDomain: string;
   /** Where answers come from (on AWS the identity SES may send as); `digest@` the inbound domain by default. */
   fromAddress?: string;
-  /** The account commands; without them `forget` is answered as not available. */
+  /** `export`, `forget` and `delete my data`; without them each is answered as not available. */
   account?: AccountCommands;
 }
 
@@ -453,6 +453,11 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
         case 'forget': {
           if (!deps.account) {
             lines.push(`“${command.line}” is not available here; nothing was changed.`);
+            break;
+          }
+          if (isUsersAddress(command.address, user)) {
+            // Every outgoing message names the user: forgetting them would forget everything.
+            problem('that is your own address; “delete my data” deletes everything');
             break;
           }
           const forgot = await deps.account.forget(user, command.address, now);

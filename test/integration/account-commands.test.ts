@@ -3,8 +3,10 @@ import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
+import { silentLogger } from '#adapters/logger.ts';
 import { deleteConfirmationRef } from '#domain/delete-confirmation.ts';
-import type { User } from '#domain/model.ts';
+import type { InboundEnvelope, User } from '#domain/model.ts';
+import { makeLocalReplyHandler } from '#local/reply-handler.ts';
 import { localReplyTokens } from '#local/token-keys.ts';
 import { aRawMessage } from '../builders/raw-mail.ts';
 import { type SentEmail, startDigestRunner } from '../support/digest-runner.ts';
@@ -311,15 +313,23 @@ describe('account commands by reply', () => {
     );
     expect(later).not.toContain('(logged)');
     expect(await naming(me, 'alice@x.com')).toEqual([]);
+    // Forgetting again finds nothing more, and says so.
+    const again = (await sent()).length;
+    await reply(address, 'forget alice@x.com');
+    expect((await answerSince(again)).body.text).toContain(
+      'Nothing was known about alice@x.com, so nothing was removed; they were already on your never-log list',
+    );
   });
 
   it('forget of a contact never known says so, and still never logs them', async () => {
     nextHour();
     const before = (await sent()).length;
 
-    await reply(await replyAddress(me), 'forget zed@nowhere.example');
+    await reply(await replyAddress(me), 'forget zed@nowhere.example\nforget me@example.com');
 
-    expect((await answerSince(before)).body.text).toContain(
+    const text = (await answerSince(before)).body.text ?? '';
+    expect(text).toContain('that is your own address');
+    expect(text).toContain(
       'Nothing was known about zed@nowhere.example, so nothing was removed; they are on your never-log list, so nothing naming them will be logged.',
     );
     expect((await profileOf(me))?.neverLog).toEqual(['alice@x.com', 'zed@nowhere.example']);
@@ -413,5 +423,73 @@ describe('account commands by reply', () => {
       expect(raw.every((r) => /yes,? delete/.test(r))).toBe(true);
       expect(await stack.services.store.findUserByAddress('me@example.com')).toBeNull();
     });
+  });
+
+  it('a deletion cut short by a failure says no goodbye; the same receipt run again finishes it and says goodbye once', async () => {
+    // Prepare
+    nextHour();
+    const added = await stack.services.registerUser({ email: 'you@example.com' });
+    if (!added.ok) throw new Error(added.problems.join('; '));
+    const you = added.user;
+    for (const i of [1, 2, 3]) {
+      await stack.sendRaw(
+        { from: 'you@example.com', to: [log] },
+        aRawMessage({
+          from: 'you@example.com',
+          to: `Dee <dee${i}@d.example>`,
+          subject: `Question ${i}`,
+          date: null,
+          messageId: `<you-${i}@mail.example.com>`,
+        }),
+      );
+    }
+    const tokens = await localReplyTokens(stack.config.dataDir);
+    const confirmAt = `reply+${tokens.issue({
+      kind: 'confirmation',
+      userId: you.userId,
+      ref: deleteConfirmationRef,
+      expiresAt: new Date(now.getTime() + 86_400_000),
+    })}@${domain}`;
+    const rawMailStore = stack.services.rawMail;
+    const remove = rawMailStore.remove.bind(rawMailStore);
+    let removed = 0;
+    // The disk fails after two raw messages are gone: the deletion stops half way.
+    rawMailStore.remove = async (key: string) => {
+      if (++removed > 2) throw new Error('disk gone');
+      await remove(key);
+    };
+    const before = (await sent()).length;
+
+    // Act
+    let response: string;
+    try {
+      response = await reply(confirmAt, 'yes, delete', 'you@example.com');
+    } finally {
+      rawMailStore.remove = remove;
+    }
+    const afterCrash = (await sent()).length;
+    const [failed] = (await stack.services.store.listFailedReceipts(10)).filter((r) =>
+      r.envelope.recipients.includes(confirmAt),
+    );
+    const replies = await makeLocalReplyHandler(stack.services, {
+      dataDir: stack.config.dataDir,
+      mailDomain: domain,
+      sesEndpoint: stack.ses.endpoint,
+      clock,
+      logger: silentLogger,
+    });
+    const redriven = await stack.services
+      .makeIngest(replies.answers)(failed?.envelope as InboundEnvelope)
+      .finally(replies.close);
+
+    // Assess
+    expect(response).toContain('(kept for redrive)');
+    expect(afterCrash).toBe(before);
+    expect(redriven).toMatchObject({ status: 'steered', confirmed: true });
+    const goodbye = await answerSince(before);
+    expect(goodbye.destination.to).toEqual(['you@example.com']);
+    expect(await stack.services.store.getUser(you.userId)).toBeNull();
+    expect((await scan()).filter((i) => String(i.PK) === `USER#${you.userId}`)).toEqual([]);
+    expect((await rawMail()).join('\n')).not.toMatch(/you-[123]@mail/);
   });
 });

@@ -33,6 +33,13 @@ export interface TokenClaims {
   expiresAt: Date;
 }
 
+/**
+ * The ref of an answer or note that stands for no digest (a token's ref is a date, and no digest
+ * is ever dated before givefirst existed): numbers in a reply to it refer to nothing, rather than
+ * to whatever digest was sent the day the note went out.
+ */
+export const noDigestRef = '2000-01-01';
+
 /** Keys rotate: every listed key reads, the one named by `signWith` issues. */
 export interface TokenKey {
   id: number;

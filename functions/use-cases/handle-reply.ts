@@ -43,8 +43,7 @@ import {
   readCommands,
   type Target,
 } from '#domain/reply-commands.ts';
-import type { ReplyTokens, TokenClaims } from '#domain/reply-token.ts';
-import { localDate } from '#domain/reply-window.ts';
+import { noDigestRef, type ReplyTokens, type TokenClaims } from '#domain/reply-token.ts';
 import { judgeSender, refuseSender } from '#domain/sender-auth.ts';
 import { nextDigestFor } from '#domain/sending-state.ts';
 import { steerKeys } from '#domain/steering.ts';
@@ -147,7 +146,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
       if (
         (await steering.beginCommandMail(user.userId, key, envelope.receiptId, now)) !== 'duplicate'
       ) {
-        await answer(user, email, key, localDate(now, user.timeZone), [
+        await answer(user, email, key, noDigestRef, [
           'This digest is too old to act on; reply to a newer one.',
         ]);
       }
@@ -211,7 +210,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
     const ref = applied.deleteAsked
       ? deleteConfirmationRef
       : isDeleteConfirmation(claims)
-        ? localDate(now, user.timeZone)
+        ? noDigestRef
         : claims.ref;
     const confirmed = repeatUnsubscribe
       ? false

@@ -1,8 +1,7 @@
 import type { User } from '#domain/model.ts';
 import type { Clock, Logger, Mailer, SteeringStore } from '#domain/ports.ts';
 import { answerHtml } from '#domain/reply-answer.ts';
-import type { ReplyTokens } from '#domain/reply-token.ts';
-import { localDate } from '#domain/reply-window.ts';
+import { noDigestRef, type ReplyTokens } from '#domain/reply-token.ts';
 import { knownTags } from '#domain/tags.ts';
 
 export type NoteUnknownTags = (user: User, unknown: string[]) => Promise<void>;
@@ -50,8 +49,12 @@ export function makeNoteUnknownTags(deps: {
       '',
     ].join('\n');
     const expiresAt = new Date(now.getTime() + tokenDays * 86_400_000);
-    const ref = localDate(now, user.timeZone);
-    const token = deps.tokens.issue({ kind: 'confirmation', userId: user.userId, ref, expiresAt });
+    const token = deps.tokens.issue({
+      kind: 'confirmation',
+      userId: user.userId,
+      ref: noDigestRef,
+      expiresAt,
+    });
     try {
       await deps.mailer.send({
         from: `givefirst <${deps.fromAddress ?? `digest@${deps.mailDomain}`}>`,

@@ -265,6 +265,32 @@ describe('reply commands', () => {
     expect(text).toContain('fyi, ask, promise, gave, thanks');
   });
 
+  it('a number in a reply to that note refers to no digest, not to the one sent that day', async () => {
+    nextHour();
+    const note = (await sent()).findLast((e) => e.subject?.includes('did not understand'));
+    const noteReplyTo = note?.replyTo[0] ?? '';
+    const erinBefore = await stateOf('Erin');
+    const before = (await sent()).length;
+
+    const response = await stack.sendRaw(
+      { from: 'me@example.com', to: [noteReplyTo] },
+      aDigestReply({
+        client: 'gmail',
+        typed: 'done 5',
+        digestText: note?.body.text ?? '',
+        replyTo: noteReplyTo,
+        messageId: '<to-the-note@mail.example.com>',
+      }),
+    );
+
+    expect(noteReplyTo).toMatch(/^reply\+/);
+    expect(response).toContain('(steered)');
+    expect((await answerSince(before)).body.text).toContain(
+      'numbers refer to a digest, and this reply is not to one with items',
+    );
+    expect(await stateOf('Erin')).toBe(erinBefore);
+  });
+
   it('the same reply delivered twice is applied and answered once', async () => {
     nextHour();
     const before = (await sent()).length;

@@ -34,6 +34,12 @@ export interface TokenClaims {
 }
 
 /**
+ * How long the reply address and links of a digest, an answer or a note work: replies come days
+ * later, unsubscribes weeks later.
+ */
+export const replyAddressDays = 45;
+
+/**
  * The ref of an answer or note that stands for no digest (a token's ref is a date, and no digest
  * is ever dated before givefirst existed): numbers in a reply to it refer to nothing, rather than
  * to whatever digest was sent the day the note went out.

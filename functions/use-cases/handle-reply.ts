@@ -43,7 +43,12 @@ import {
   readCommands,
   type Target,
 } from '#domain/reply-commands.ts';
-import { noDigestRef, type ReplyTokens, type TokenClaims } from '#domain/reply-token.ts';
+import {
+  noDigestRef,
+  type ReplyTokens,
+  replyAddressDays,
+  type TokenClaims,
+} from '#domain/reply-token.ts';
 import { judgeSender, refuseSender } from '#domain/sender-auth.ts';
 import { nextDigestFor } from '#domain/sending-state.ts';
 import { steerKeys } from '#domain/steering.ts';
@@ -54,8 +59,6 @@ import type { Relationships } from './help-first.ts';
 
 /** At most this many answers per user per hour: two robots, or a user's mail loop, stop here. */
 export const confirmationsPerHour = 5;
-/** How long the Reply-To of an answer works. */
-const tokenDays = 45;
 
 export interface ReplyMail {
   email: ParsedEmail;
@@ -220,7 +223,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
           key,
           ref,
           lines,
-          applied.deleteAsked ? deleteConfirmationDays : tokenDays,
+          applied.deleteAsked ? deleteConfirmationDays : replyAddressDays,
           applied.attachments,
         );
     logger.info('reply commands', {
@@ -245,7 +248,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
     key: string,
     ref: string,
     lines: string[],
-    days = tokenDays,
+    days = replyAddressDays,
     attachments: MailAttachment[] = [],
   ): Promise<boolean> {
     if (!(await steering.claimConfirmation(user.userId, key))) return false;

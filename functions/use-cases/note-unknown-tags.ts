@@ -1,13 +1,10 @@
 import type { User } from '#domain/model.ts';
 import type { Clock, Logger, Mailer, SteeringStore } from '#domain/ports.ts';
 import { answerHtml } from '#domain/reply-answer.ts';
-import { noDigestRef, type ReplyTokens } from '#domain/reply-token.ts';
+import { noDigestRef, type ReplyTokens, replyAddressDays } from '#domain/reply-token.ts';
 import { knownTags } from '#domain/tags.ts';
 
 export type NoteUnknownTags = (user: User, unknown: string[]) => Promise<void>;
-
-/** How long the Reply-To of a note works. */
-const tokenDays = 45;
 
 /**
  * A logged message whose address carried tags givefirst did not understand (`log+3dd@`): the
@@ -48,7 +45,7 @@ export function makeNoteUnknownTags(deps: {
       `For example log+ask+5d@${deps.mailDomain}.`,
       '',
     ].join('\n');
-    const expiresAt = new Date(now.getTime() + tokenDays * 86_400_000);
+    const expiresAt = new Date(now.getTime() + replyAddressDays * 86_400_000);
     const token = deps.tokens.issue({
       kind: 'confirmation',
       userId: user.userId,

@@ -2,7 +2,7 @@ import { renderDigest } from '#adapters/email/render-digest.ts';
 import { composeDigest } from '#domain/digest.ts';
 import type { User } from '#domain/model.ts';
 import type { Clock, DigestStore, Logger, Mailer } from '#domain/ports.ts';
-import type { TokenClaims } from '#domain/reply-token.ts';
+import { replyAddressDays, type TokenClaims } from '#domain/reply-token.ts';
 import type { Relationships } from './help-first.ts';
 
 export type SendDigestOutcome =
@@ -10,9 +10,6 @@ export type SendDigestOutcome =
   | { status: 'already-begun'; localDate: string }
   | { status: 'sent'; localDate: string; messageId: string; items: number }
   | { status: 'failed'; localDate: string; failure: string };
-
-/** How long the links of a digest work: replies come days later, unsubscribes weeks later. */
-const tokenDays = 45;
 
 /**
  * Send one user's digest for their local day, at most once.
@@ -69,7 +66,7 @@ export function makeSendDigest(deps: {
     });
     if (!begun) return { status: 'already-begun', localDate: digest.date };
 
-    const expiresAt = new Date(now.getTime() + tokenDays * 86_400_000);
+    const expiresAt = new Date(now.getTime() + replyAddressDays * 86_400_000);
     const claims = { userId: user.userId, ref: digest.date, expiresAt };
     const reply = `reply+${deps.issueToken({ ...claims, kind: 'digest' })}@${deps.mailDomain}`;
     const unsubscribe = deps.unsubscribeUrl(deps.issueToken({ ...claims, kind: 'unsubscribe' }));

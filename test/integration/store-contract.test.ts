@@ -7,9 +7,11 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { DynamoOnboardingStore } from '#adapters/dynamodb/onboarding-store.ts';
+import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
 import { gsi2, keys, receiptRetentionDays } from '#adapters/dynamodb/table-design.ts';
 import { userIdFor } from '#domain/ids.ts';
 import type { LoggedMessage } from '#domain/model.ts';
+import { replyAddressDays } from '#domain/reply-token.ts';
 import {
   type RunningBackend,
   type StoreBackend,
@@ -771,6 +773,28 @@ function storeContract(backend: StoreBackend) {
         failed: [failed.receiptId],
       });
       expect(listedAfter).toEqual({ rejections: [], failed: [] });
+    });
+  });
+
+  describe('command mails', () => {
+    test('a command mail is known as long as any reply address works, then may be forgotten', async () => {
+      // Prepare
+      const { clock, tableName } = await aStore('2025-03-03T12:00:00.000Z');
+      const store = new DynamoSteeringStore({
+        client: running.client,
+        tableName,
+        clock: clock.now,
+      });
+      const first = await store.beginCommandMail('u1', 'mail-1', 'receipt-1', clock.now());
+
+      // Act: a copy delivered late, on the reply address's last day, and one long after that
+      clock.advanceDays(replyAddressDays);
+      const onLastDay = await store.beginCommandMail('u1', 'mail-1', 'receipt-2', clock.now());
+      clock.advanceDays(2);
+      const afterwards = await store.beginCommandMail('u1', 'mail-1', 'receipt-3', clock.now());
+
+      // Assess
+      expect([first, onLastDay, afterwards]).toEqual(['new', 'duplicate', 'new']);
     });
   });
 

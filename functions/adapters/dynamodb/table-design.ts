@@ -1,3 +1,4 @@
+import { replyAddressDays } from '#domain/reply-token.ts';
 import { rawMailRetentionDays } from '#domain/retention.ts';
 
 /**
@@ -63,8 +64,11 @@ export const prefixes = {
   allowedDomains: { PK: 'ALLOWED', SK: 'DOMAIN#' },
 };
 
-/** How long a command mail's record is kept (a copy delivered later than this is answered again). */
-export const commandMailRetentionDays = 30;
+/**
+ * How long a command mail's record is kept: past the life of any reply address, so a copy delivered
+ * late is still known (and one later than that finds its token expired: "too old", nothing applied).
+ */
+export const commandMailRetentionDays = replyAddressDays + 1;
 
 /** The slot index spreads each day's users over this many partitions, so no day is one hot key. */
 export const slotShards = 4;

@@ -1,8 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { silentLogger } from '#adapters/logger.ts';
 import { deleteConfirmationRef } from '#domain/delete-confirmation.ts';
 import type { InboundEnvelope, User } from '#domain/model.ts';
@@ -10,6 +8,7 @@ import { makeLocalReplyHandler } from '#local/reply-handler.ts';
 import { localReplyTokens } from '#local/token-keys.ts';
 import { aRawMessage } from '../builders/raw-mail.ts';
 import { type SentEmail, startDigestRunner } from '../support/digest-runner.ts';
+import { scanTable } from '../support/scan-table.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
 const domain = 'in.givefirst.test';
@@ -95,23 +94,7 @@ describe('account commands by reply', () => {
     expect(emails).toHaveLength(1);
     return emails[0] as SentEmail;
   };
-  const scan = async () => {
-    const client = makeDocumentClient({ region: 'local', endpoint: stack.dynamo.endpoint });
-    try {
-      const items: Record<string, unknown>[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new ScanCommand({ TableName: stack.config.tableName, ExclusiveStartKey: start }),
-        );
-        items.push(...((page.Items as Record<string, unknown>[] | undefined) ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return items;
-    } finally {
-      client.destroy();
-    }
-  };
+  const scan = () => scanTable(stack.dynamo.endpoint, stack.config.tableName);
   /** The raw mail kept on disk, each file's text. */
   const rawMail = async () => {
     const folder = path.join(stack.config.dataDir, 'raw-mail');

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import type { SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SentEmail } from '../support/digest-runner.ts';
+import { scanTable } from '../support/scan-table.ts';
 import { aComposedMessage, aSigningDomain, aTestDns } from '../support/test-dns.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
@@ -403,5 +404,23 @@ describe('joining by email', () => {
     expect(response).toContain('(rejected)');
     expect(await rejectionsOf('late@example.com')).toEqual(['onboarding-closed']);
     expect(await sentTo('late@example.com')).toEqual([]);
+  });
+
+  it('deleting a member who joined leaves no record of the mails about joining', async () => {
+    // Prepare
+    const joinRecords = async () =>
+      (await scanTable(stack.dynamo.endpoint, stack.config.tableName)).filter(
+        (item) => item.PK === 'JOIN#stranger@example.com',
+      );
+    const before = await joinRecords();
+
+    // Act
+    const deleted = await givefirst('user', 'delete', 'stranger@example.com', '--yes');
+
+    // Assess
+    expect(before.length).toBeGreaterThan(0);
+    expect(deleted.code).toBe(0);
+    expect(await joinRecords()).toEqual([]);
+    expect(await userOf('stranger@example.com')).toBeNull();
   });
 });

@@ -51,12 +51,14 @@ export const keys = {
   allowedDomain: (domain: string) => ({ PK: 'ALLOWED', SK: `DOMAIN#${domain}` }),
   /** One mail about joining (a welcome, a note) to an address, for a day: put only if absent. */
   joinMail: (address: string, kind: string, day: string) => ({
-    PK: `JOIN#${address}`,
+    PK: prefixes.joinMails(address),
     SK: `${kind.toUpperCase()}#${day}`,
   }),
 };
 
 export const prefixes = {
+  /** The mails about joining sent to one address (welcome, how to join, …). */
+  joinMails: (address: string) => `JOIN#${address}`,
   user: (userId: string) => `USER#${userId}`,
   messages: 'MSG#',
   steers: 'STEER#',

@@ -105,6 +105,14 @@ export class DynamoUserDeletion {
       else deleted.other++;
     }
     for (const address of [user.email, ...user.aliases]) {
+      // The records of mails about joining name the address and the zone guessed from its mail.
+      const joinMails = await this.#t.queryAll({
+        KeyConditionExpression: 'PK = :p',
+        ExpressionAttributeValues: { ':p': prefixes.joinMails(address) },
+        ProjectionExpression: 'PK, SK',
+      });
+      await deleteItems(this.#t, joinMails);
+      deleted.other += joinMails.length;
       if (await releaseAddress(this.#t, address, user.userId)) deleted.addresses++;
     }
     const gone = await this.#t.db.send(

@@ -695,6 +695,17 @@ const compiledPhrases = compileAll(phrases);
 const compiledGuards = compileAll(guards);
 
 /**
+ * All the phrases of a signal as one expression: a sentence it does not match matches none of them,
+ * which is most sentences, and one pass over the sentence tells so instead of one per phrase.
+ */
+const anyPhrase = Object.fromEntries(
+  signalNames.map((signal) => [
+    signal,
+    new RegExp(compiledPhrases[signal].map((phrase) => phrase.source).join('|'), 'iu'),
+  ]),
+) as Record<SignalName, RegExp>;
+
+/**
  * The sentences of a text, each on one line with straight apostrophes. A new sentence starts after
  * . ! ? or …, at a blank line, and at a line break before a capital (a greeting line); a line that
  * was only wrapped by the mail client stays in its sentence.
@@ -715,7 +726,7 @@ export function detectSignals(ownText: string): DetectedSignals {
   const found: DetectedSignals = {};
   for (const sentence of sentencesOf(ownText)) {
     for (const signal of signalNames) {
-      if (found[signal]) continue;
+      if (found[signal] || !anyPhrase[signal].test(sentence)) continue;
       // The first phrase that matches, then the guards: most sentences match no phrase, and then
       // what the guards say does not matter.
       let match: RegExpExecArray | null = null;

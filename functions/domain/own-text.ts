@@ -42,9 +42,10 @@ const shortestTailCut = 12;
 /**
  * Quote headers email-reply-parser matches over any number of lines (Dutch, Polish, Danish,
  * Chinese) and one ending in a `>`: with one in the text, it is read whole. So is text with line
- * breaks other than \n.
+ * breaks other than \n, and text with a `$'`: the parser rewrites each header it finds with
+ * String.replace, where `$'` stands for all the text after it.
  */
-const readWhole = /schreef|pisze|napisał|写道|skrev|г\. в|[\r\u2028\u2029]/;
+const readWhole = /schreef|pisze|napisał|写道|skrev|г\. в|[\r\u2028\u2029]|\$'/;
 
 /**
  * The part of a text email-reply-parser needs to see, giving the same visible text as the whole.

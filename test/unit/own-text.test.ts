@@ -280,6 +280,15 @@ describe('replyParserInput: email-reply-parser sees less, and keeps the same tex
     sameVisibleText(text);
   });
 
+  it('reads whole a text where the parser would put what follows a header into it', () => {
+    // Prepare: the parser rewrites "From: … <…>" with String.replace, where $' is the text after it.
+    const text = `From: $' <a@b.c>\n>> deeper${'\n'.repeat(13)}`;
+
+    // Act, Assess
+    expect(replyParserInput(text)).toBe(text);
+    sameVisibleText(text);
+  });
+
   it.each(corpusFiles('reply-quoting', '.txt'))('reply-quoting corpus: %s', (file) => {
     const text = readFileSync(corpusPath('reply-quoting', file), 'utf8').replace(/\r\n/g, '\n');
     sameVisibleText(text);
@@ -293,6 +302,7 @@ describe('replyParserInput: email-reply-parser sees less, and keeps the same tex
       'Hi Ann,',
       'Could you send it by Friday?',
       'It costs $5 or $$10 or $& or $` now.',
+      "From: $' <ann@friends.test>",
       '',
       '  ',
       '-- ',
@@ -354,5 +364,46 @@ describe('replyParserInput: email-reply-parser sees less, and keeps the same tex
       { numRuns: 3000 },
     );
     expect(cut).toBeGreaterThan(250);
+  });
+
+  it('gives the same visible text on lines made of the words its patterns look for', () => {
+    const words = ['On', 'wrote:', 'Am', 'schrieb', 'From:', 'Von:', 'Sent:', '>', '>>', '<a@b.c>'];
+    const more = [
+      '[a@b.c]',
+      '2026-03-03',
+      '10:02',
+      '--',
+      '-- ',
+      'Regards,',
+      '$$',
+      '$&',
+      "$'",
+      '$`',
+    ];
+    const line = fc
+      .array(fc.constantFrom(...words, ...more, 'écrit', 'Le', 'um', 'at', 'on', '', ' '), {
+        maxLength: 6,
+      })
+      .map((w) => w.join(' '));
+    const quotedLine = fc.oneof(
+      { arbitrary: line.map((l) => `>${l}`), weight: 2 },
+      { arbitrary: line, weight: 1 },
+      { arbitrary: fc.constantFrom('', ' ', '> x', '> some quoted text', '>> deeper'), weight: 20 },
+    );
+    const reply = fc
+      .tuple(
+        fc.array(line, { maxLength: 10 }),
+        fc.array(quotedLine, { maxLength: 40, size: 'max' }),
+      )
+      .map(([head, tail]) => [...head, ...tail].join('\n'));
+    let cut = 0;
+    fc.assert(
+      fc.property(reply, (text) => {
+        if (replyParserInput(text) !== text) cut++;
+        sameVisibleText(text);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(cut).toBeGreaterThan(150);
   });
 });

@@ -1,13 +1,14 @@
 // Each handler's bundle as CDK builds it: its size, whether the AWS SDK is inside, and how long a
-// fresh Node process takes to load it, against a bundle of only the SDK clients it makes.
+// fresh Node process takes to load it, against a bundle of only the SDK clients it makes. Then the
+// ingest bundle under other bundling choices, each measured the same way, and the one chosen.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { buildApp } from '../infra/build-app.ts';
-import { bundleAliases } from '../infra/constructs/givefirst-function.ts';
+import { bundleOptions } from '../infra/constructs/givefirst-function.ts';
 import { repoRoot } from '../infra/repo-paths.ts';
 import { median, report } from './measure.ts';
 
@@ -106,25 +107,61 @@ async function cdkBundles(): Promise<Map<string, string>> {
   return bundles;
 }
 
-/** The same esbuild settings as the function construct, for an entry that only makes the SDK clients. */
+/** The function construct's esbuild settings, for an entry that only makes the SDK clients. */
 async function sdkOnlyBundle(directory: string, name: string, lines: readonly string[]) {
   const outfile = path.join(directory, `${name}-sdk-only.mjs`);
   await build({
+    ...bundleOptions,
     stdin: { contents: lines.join('\n'), resolveDir: repoRoot, loader: 'ts' },
     bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    minify: true,
-    alias: bundleAliases,
-    charset: 'utf8',
-    banner: {
-      js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);",
-    },
     outfile,
     logLevel: 'silent',
   });
+  return outfile;
+}
+
+/**
+ * Bundling choices for the ingest function, each a change to the construct's settings (the first is
+ * them as they are). Built here with esbuild, as CDK does, into a folder inside the repository so
+ * that a bundle leaving the AWS SDK out loads it from node_modules, as Lambda's runtime would.
+ */
+const candidates: { name: string; options: BuildOptions; chosen?: true }[] = [
+  {
+    name: 'as deployed (module fields first, he replaced by its encode)',
+    options: {},
+    chosen: true,
+  },
+  {
+    name: 'he bundled whole',
+    options: {
+      alias: Object.fromEntries(Object.entries(bundleOptions.alias).filter(([k]) => k !== 'he')),
+    },
+  },
+  {
+    name: "esbuild's node default fields (main first)",
+    options: { mainFields: ['main', 'module'] },
+  },
+  {
+    name: "AWS SDK left out, the Lambda runtime's used",
+    options: { external: [...bundleOptions.external, '@aws-sdk/*', '@smithy/*'] },
+  },
+];
+
+async function candidateBundle(directory: string, options: BuildOptions, i: number) {
+  const outfile = path.join(directory, `ingest-candidate-${i}.mjs`);
+  await build({
+    ...bundleOptions,
+    ...options,
+    entryPoints: [path.join(repoRoot, 'functions/handlers/ingest-email.ts')],
+    bundle: true,
+    outfile,
+    logLevel: 'silent',
+  });
+  await cp(
+    path.join(repoRoot, 'node_modules/iconv-lite/encodings/tables'),
+    path.join(directory, 'tables'),
+    { recursive: true },
+  );
   return outfile;
 }
 
@@ -178,6 +215,30 @@ export async function run(): Promise<void> {
         },
         handler.target,
       );
+    }
+    const ingestSdk = handlers[0].sdk;
+    const sdkOnly = await sdkOnlyBundle(directory, 'ingest-candidates', ingestSdk);
+    const cacheDir = path.join(repoRoot, 'node_modules', '.cache');
+    await mkdir(cacheDir, { recursive: true });
+    const inRepo = await mkdtemp(path.join(cacheDir, 'givefirst-bundle-'));
+    try {
+      for (const [i, candidate] of candidates.entries()) {
+        const bundle = await candidateBundle(inRepo, candidate.options, i);
+        const a: number[] = [];
+        const b: number[] = [];
+        for (let k = 0; k < 5; k++) {
+          a.push(await loadTime(bundle));
+          b.push(await loadTime(sdkOnly));
+        }
+        report(`  ingest bundle: ${candidate.name}${candidate.chosen ? ' (chosen)' : ''}`, {
+          KB: (await stat(bundle)).size / 1024,
+          load_ms: median(a),
+          sdk_only_load_ms: median(b),
+          ratio: median(a) / median(b),
+        });
+      }
+    } finally {
+      await rm(inRepo, { recursive: true, force: true });
     }
   } finally {
     await rm(directory, { recursive: true, force: true });

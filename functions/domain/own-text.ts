@@ -30,6 +30,52 @@ const attributionNames = /\d|@/;
 const trailingRules = /(?:\n[ \t]*[-_=]{5,}[ \t]*)+$/;
 
 /**
+ * How far into a quoted tail a quote header of email-reply-parser's that starts above it can reach:
+ * four line breaks. Each such header ends with one of `headerEnds`.
+ */
+const quoteHeaderReach = 5;
+const headerEnds = /wrote|écrit|escribió|scritto|escreveu|schrieb|kirjoitti|작성/;
+/** Quoted lines kept of a cut tail: the first decides how the text above joins the quote. */
+const quotedLinesKept = 2;
+/** A quoted tail shorter than this is read whole: cutting it would save nothing. */
+const shortestTailCut = 12;
+/**
+ * Quote headers email-reply-parser matches over any number of lines (Dutch, Polish, Danish,
+ * Chinese) and one ending in a `>`: with one in the text, it is read whole. So is text with line
+ * breaks other than \n, and text with a `$'`: the parser rewrites each header it finds with
+ * String.replace, where `$'` stands for all the text after it.
+ */
+const readWhole = /schreef|pisze|napisał|写道|skrev|г\. в|[\r\u2028\u2029]|\$'/;
+
+/**
+ * The part of a text email-reply-parser needs to see, giving the same visible text as the whole.
+ * It reads from the bottom and hides every quoted (`>`) line and blank line of a quoted tail; what
+ * is above the tail is read the same once its first lines are there (the tail's top quoted line
+ * decides how the text above it joins the quote). A long thread quoted below a reply is then not
+ * read line by line, reversed, by some 50 patterns (about a millisecond for 7 KB).
+ */
+export function replyParserInput(text: string): string {
+  if (readWhole.test(text)) return text;
+  const lines = text.split('\n');
+  let tail = lines.length;
+  while (tail > 0) {
+    const line = lines[tail - 1] as string;
+    if (!line.startsWith('>') && line.trim() !== '') break;
+    tail--;
+  }
+  while (tail < lines.length && !(lines[tail] as string).startsWith('>')) tail++;
+  const keep = tail + quotedLinesKept;
+  if (lines.length - keep < shortestTailCut) return text;
+  // No header above the tail may reach into it, as it would join quoted lines to the text above.
+  for (let i = tail; i < tail + quoteHeaderReach; i++)
+    if (headerEnds.test(lines[i] as string)) return text;
+  // A header matched in the tail is rewritten in place, a no-op unless it holds a `$` (a
+  // replacement pattern to String.replace).
+  for (let i = keep; i < lines.length; i++) if ((lines[i] as string).includes('$')) return text;
+  return lines.slice(0, keep).join('\n');
+}
+
+/**
  * The text the user wrote in this message: quoted replies and the signature split off.
  * Quote and signature detection is email-reply-parser's (many clients and languages); what it keeps
  * of a starred Outlook header block, a forwarded-message separator or an attribution folded over
@@ -37,7 +83,7 @@ const trailingRules = /(?:\n[ \t]*[-_=]{5,}[ \t]*)+$/;
  */
 export function ownText(text: string): string {
   if (!text.trim()) return '';
-  let own = parser.parseReply(text.replace(/\r\n/g, '\n'));
+  let own = parser.parseReply(replyParserInput(text.replace(/\r\n/g, '\n')));
   for (const header of [outlookBlock, separator]) {
     const found = header.exec(own);
     if (found) own = own.slice(0, found.index);

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { commandsMarker } from './commands-marker.ts';
 import { normaliseAddress } from './mailbox.ts';
 import { ownText } from './own-text.ts';
 import { findDate } from './text-dates.ts';
@@ -11,8 +12,7 @@ import { findDate } from './text-dates.ts';
  * Dates and durations are read on the user's calendar; everything here is pure.
  */
 
-/** The first line of a digest's footer; reading a reply stops at it. */
-export const commandsMarker = '-- reply commands --';
+export { commandsMarker };
 
 /** At most this many lines of a reply are read; the rest are named as not read. */
 export const maxLinesRead = 30;

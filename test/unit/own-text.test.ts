@@ -1,5 +1,15 @@
+import { readFileSync } from 'node:fs';
+import EmailReplyParser from 'email-reply-parser';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { asksSomething, ownText, requestPhrases, snippetOf } from '#domain/own-text.ts';
+import {
+  asksSomething,
+  ownText,
+  replyParserInput,
+  requestPhrases,
+  snippetOf,
+} from '#domain/own-text.ts';
+import { corpusFiles, corpusPath } from '../support/corpus-files.ts';
 
 /** Reply bodies shaped like the clients' own (see ../shared/corpus/reply-quoting/). */
 const bodies = {
@@ -247,5 +257,153 @@ describe('ownText: what email-reply-parser keeps, cut off', () => {
 
   it('keeps a sentence that merely ends with "wrote:" and names no date or address', () => {
     expect(ownText('Here is what the committee wrote:')).toBe('Here is what the committee wrote:');
+  });
+});
+
+describe('replyParserInput: email-reply-parser sees less, and keeps the same text', () => {
+  const parser = new EmailReplyParser();
+  const sameVisibleText = (text: string) => {
+    expect(parser.parseReply(replyParserInput(text))).toBe(parser.parseReply(text));
+  };
+
+  it('cuts a long quoted tail below a reply down to its first lines', () => {
+    // Prepare
+    const text = ['Sounds good.', '', 'On Tue, 3 Mar 2026, Ann <ann@friends.test> wrote:']
+      .concat(Array.from({ length: 40 }, (_, i) => `> line ${i}`))
+      .join('\n');
+
+    // Act
+    const input = replyParserInput(text);
+
+    // Assess
+    expect(input.split('\n')).toHaveLength(3 + 2);
+    sameVisibleText(text);
+  });
+
+  it('reads whole a text where the parser would put what follows a header into it', () => {
+    // Prepare: the parser rewrites "From: … <…>" with String.replace, where $' is the text after it.
+    const text = `From: $' <a@b.c>\n>> deeper${'\n'.repeat(13)}`;
+
+    // Act, Assess
+    expect(replyParserInput(text)).toBe(text);
+    sameVisibleText(text);
+  });
+
+  it.each(corpusFiles('reply-quoting', '.txt'))('reply-quoting corpus: %s', (file) => {
+    const text = readFileSync(corpusPath('reply-quoting', file), 'utf8').replace(/\r\n/g, '\n');
+    sameVisibleText(text);
+    // The same body under a long quoted thread, as a reply to it would carry it.
+    const quoted = text.split('\n').map((line) => `> ${line}`);
+    sameVisibleText(['Agreed, thanks.', '', ...quoted, ...quoted].join('\n'));
+  });
+
+  it('gives the same visible text on generated replies with quoted tails', () => {
+    const own = [
+      'Hi Ann,',
+      'Could you send it by Friday?',
+      'It costs $5 or $$10 or $& or $` now.',
+      "From: $' <ann@friends.test>",
+      '',
+      '  ',
+      '-- ',
+      '--',
+      'Sent from my iPhone',
+      'Best regards,',
+      'Cheers',
+      'On Tue, 3 Mar 2026 at 10:02, Ann Lee <ann@friends.test> wrote:',
+      'On Tue, 3 Mar 2026 at 10:02, Ann Lee',
+      '<ann@friends.test> wrote:',
+      'wrote:',
+      'On Mon, Bob wrote',
+      'Le 3 mars 2026, Ann <ann@friends.test> a écrit :',
+      'Am 3.3.2026 um 10:00 schrieb Ann <ann@friends.test>:',
+      'Ann <ann@friends.test> schrieb:',
+      'From: Ann Lee <ann@friends.test>',
+      'From: Ann Lee',
+      'Sent: Tuesday, March 3, 2026 10:02 AM',
+      '-----Original Message-----',
+      '2026-03-03 10:02 GMT+01:00 Ann <ann@friends.test>:',
+      'Bob on Monday at 3 wrote:',
+      '______________________________',
+    ];
+    const quoted = [
+      '> Hi,',
+      '>',
+      '> > deeper',
+      '>> deeper still',
+      '> On Mon, Bob <bob@friends.test> wrote:',
+      '> Bob on Monday at 3 wrote:',
+      '> Bob <bob@friends.test> schrieb:',
+      '> wrote:',
+      '> 2026 from Bob <bob@friends.test>:',
+      '> -- ',
+      '> From: Bob <bob@friends.test>',
+      '> $$ and $& and $1',
+      '',
+      ' ',
+      '\t',
+    ];
+    // Mostly plain quoted lines, so that most tails are long enough to be cut.
+    const quotedLine = fc.oneof(
+      { arbitrary: fc.constant('> Could you send the deck?'), weight: 8 },
+      { arbitrary: fc.constantFrom(...quoted), weight: 2 },
+    );
+    const reply = fc
+      .tuple(
+        fc.array(fc.constantFrom(...own), { maxLength: 12 }),
+        fc.array(quotedLine, { maxLength: 40, size: 'max' }),
+        fc.array(fc.constantFrom(...own, ...quoted), { maxLength: 2 }),
+      )
+      .map(([head, tail, end]) => [...head, ...tail, ...end].join('\n'));
+    let cut = 0;
+    fc.assert(
+      fc.property(reply, (text) => {
+        if (replyParserInput(text) !== text) cut++;
+        sameVisibleText(text);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(cut).toBeGreaterThan(250);
+  });
+
+  it('gives the same visible text on lines made of the words its patterns look for', () => {
+    const words = ['On', 'wrote:', 'Am', 'schrieb', 'From:', 'Von:', 'Sent:', '>', '>>', '<a@b.c>'];
+    const more = [
+      '[a@b.c]',
+      '2026-03-03',
+      '10:02',
+      '--',
+      '-- ',
+      'Regards,',
+      '$$',
+      '$&',
+      "$'",
+      '$`',
+    ];
+    const line = fc
+      .array(fc.constantFrom(...words, ...more, 'écrit', 'Le', 'um', 'at', 'on', '', ' '), {
+        maxLength: 6,
+      })
+      .map((w) => w.join(' '));
+    const quotedLine = fc.oneof(
+      { arbitrary: line.map((l) => `>${l}`), weight: 2 },
+      { arbitrary: line, weight: 1 },
+      { arbitrary: fc.constantFrom('', ' ', '> x', '> some quoted text', '>> deeper'), weight: 20 },
+    );
+    const reply = fc
+      .tuple(
+        fc.array(line, { maxLength: 10 }),
+        fc.array(quotedLine, { maxLength: 40, size: 'max' }),
+      )
+      .map(([head, tail]) => [...head, ...tail].join('\n'));
+    let cut = 0;
+    fc.assert(
+      fc.property(reply, (text) => {
+        if (replyParserInput(text) !== text) cut++;
+        sameVisibleText(text);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(cut).toBeGreaterThan(150);
   });
 });

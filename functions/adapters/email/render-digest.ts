@@ -1,3 +1,4 @@
+import { commandsMarker } from '#domain/commands-marker.ts';
 import {
   type Digest,
   type DigestItem,
@@ -7,7 +8,6 @@ import {
   stripControls,
 } from '#domain/digest.ts';
 import { escapeHtml } from '#domain/escape-html.ts';
-import { commandsMarker } from '#domain/reply-commands.ts';
 
 /**
  * The first line of the digest's footer: the reply-command reader ignores it and everything after

@@ -23,15 +23,28 @@ const handlers = [
     sdk: [
       "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
       "import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';",
-      "import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';",
+      "import { S3Client, GetObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';",
       "import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';",
       "import { SecretsManagerClient, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';",
-      'export const clients = [DynamoDBDocumentClient.from(new DynamoDBClient({})), new S3Client({}), new SESv2Client({}), new SecretsManagerClient({}), GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand, GetObjectCommand, SendEmailCommand, GetSecretValueCommand];',
+      'export const clients = [DynamoDBDocumentClient.from(new DynamoDBClient({})), new S3Client({}), new SESv2Client({}), new SecretsManagerClient({}), GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand, GetObjectCommand, DeleteObjectCommand, SendEmailCommand, GetSecretValueCommand];',
     ],
   },
   {
     name: 'schedule-digests',
     idPrefix: 'DigestSchedulerScheduleDigests',
+    target: '<= 500 KB',
+    sdk: [
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+      "import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';",
+      "import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';",
+      "import { SecretsManagerClient, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';",
+      "import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';",
+      'export const clients = [DynamoDBDocumentClient.from(new DynamoDBClient({})), new SESv2Client({}), new SecretsManagerClient({}), new SQSClient({}), GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand, SendEmailCommand, GetSecretValueCommand, SendMessageBatchCommand];',
+    ],
+  },
+  {
+    name: 'send-digests',
+    idPrefix: 'DigestSchedulerSendDigests',
     target: '<= 500 KB',
     sdk: [
       "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
@@ -75,6 +88,9 @@ const handlerEnv = {
   CONFIGURATION_SET: 'givefirst',
   PUBLIC_URL: 'https://givefirst.example.com',
   REPLY_TOKEN_KEYS_SECRET: 'givefirst/reply-token-keys',
+  DIGEST_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/digests',
+  INLINE_DIGEST_LIMIT: '259',
+  SES_SEND_INTERVAL_MS: '72',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 

@@ -1,6 +1,6 @@
 import { DynamoStore, messageItem } from '#adapters/dynamodb/dynamodb-store.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
-import { composeRaw } from '#adapters/ses/ses-mailer.ts';
+import { composeRaw } from '#adapters/ses/compose-raw.ts';
 import { makeExportData } from '#use-cases/export-data.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { compare, report } from './measure.ts';

@@ -13,6 +13,7 @@ import {
   replyTokenKeysOf,
   replyTokensPerInvocation,
 } from '#adapters/secrets/secret-reply-tokens.ts';
+import { composeRaw } from '#adapters/ses/compose-raw.ts';
 import { envelopeFromSesRecord } from '#adapters/ses/ses-event.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import type { Outcome } from '#domain/model.ts';
@@ -38,6 +39,7 @@ const answers = {
   mailer: makeSesMailer({
     ses: makeSesClient({ region: config.region }),
     configurationSet: config.configurationSet,
+    composeRaw,
   }),
   clock,
   logger,

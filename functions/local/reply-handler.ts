@@ -1,4 +1,5 @@
 import { makeSesClient } from '#adapters/aws-clients.ts';
+import { composeRaw } from '#adapters/ses/compose-raw.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
 import { makeAccountCommands } from '#use-cases/account-commands.ts';
@@ -25,7 +26,7 @@ export async function makeLocalReplyHandler(
 ) {
   const ses = makeSesClient({ region: localRegion, endpoint: options.sesEndpoint });
   const tokens = await localReplyTokens(options.dataDir);
-  const mailer = makeSesMailer({ ses });
+  const mailer = makeSesMailer({ ses, composeRaw });
   const handleReply = makeHandleReply({
     users: services.store,
     digests: services.store,

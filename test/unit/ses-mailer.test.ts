@@ -1,5 +1,6 @@
 import { type SESv2Client, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { describe, expect, it } from 'vitest';
+import { composeRaw } from '#adapters/ses/compose-raw.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 
 const mail = {
@@ -49,7 +50,7 @@ describe('the SES mailer', () => {
     const { ses, calls } = scriptedSes(['m-1']);
 
     // Act
-    await makeSesMailer({ ses, configurationSet: 'givefirst' }).send({
+    await makeSesMailer({ ses, configurationSet: 'givefirst', composeRaw }).send({
       ...mail,
       attachments: [{ filename: 'contacts.csv', contentType: 'text/csv', content: 'a,b\r\n' }],
     });
@@ -62,6 +63,18 @@ describe('the SES mailer', () => {
     expect(raw).toMatch(/^Reply-To: reply\+abc@in\.example\.com$/m);
     expect(raw).toMatch(/filename=contacts\.csv/);
     expect(raw).toContain(Buffer.from('a,b\r\n').toString('base64'));
+  });
+
+  it('refuses files it was not given a way to compose, sending nothing (the digest functions)', async () => {
+    const { ses, calls } = scriptedSes(['m-1']);
+
+    const sending = makeSesMailer({ ses }).send({
+      ...mail,
+      attachments: [{ filename: 'contacts.csv', contentType: 'text/csv', content: 'a,b\r\n' }],
+    });
+
+    await expect(sending).rejects.toThrow('this mailer sends no attachments');
+    expect(calls).toEqual([]);
   });
 
   it('names no configuration set when it has none (the local SES emulator)', async () => {

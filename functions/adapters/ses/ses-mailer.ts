@@ -1,26 +1,8 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Mailer, OutgoingMail } from '#domain/ports.ts';
 
-/** The whole message as MIME, attachments included: what SES v2 sends as Raw content. */
-export async function composeRaw(mail: OutgoingMail): Promise<Buffer> {
-  return new MailComposer({
-    from: mail.from,
-    to: mail.to,
-    ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
-    subject: mail.subject,
-    text: mail.text,
-    html: mail.html,
-    headers: mail.headers,
-    attachments: (mail.attachments ?? []).map((a) => ({
-      filename: a.filename,
-      contentType: a.contentType,
-      content: a.content,
-    })),
-  })
-    .compile()
-    .build();
-}
+/** Builds a whole message as MIME, for Raw content (see compose-raw.ts). */
+export type ComposeRaw = (mail: OutgoingMail) => Promise<Buffer>;
 
 /**
  * Sends through SES v2 as Simple content (text and HTML parts, with the custom headers SES v2
@@ -29,17 +11,26 @@ export async function composeRaw(mail: OutgoingMail): Promise<Buffer> {
  * and complaints when one is given. Throttled sends are retried by the SDK client itself (see
  * `sesRetries` in aws-clients.ts), never by a loop here, which would multiply its retries.
  */
-export function makeSesMailer(options: { ses: SESv2Client; configurationSet?: string }): Mailer {
+export function makeSesMailer(options: {
+  ses: SESv2Client;
+  configurationSet?: string;
+  /**
+   * Only where files go out (answers to `export`): the digest functions leave it out, and with it
+   * nodemailer's MIME composer from their bundles.
+   */
+  composeRaw?: ComposeRaw;
+}): Mailer {
   return {
     async send(mail: OutgoingMail) {
       if (mail.attachments && mail.attachments.length > 0) {
+        if (!options.composeRaw) throw new Error('this mailer sends no attachments');
         // Simple content carries no attachments on every SES endpoint: raw MIME does.
         const sent = await options.ses.send(
           new SendEmailCommand({
             FromEmailAddress: mail.from,
             Destination: { ToAddresses: [mail.to] },
             ...(options.configurationSet ? { ConfigurationSetName: options.configurationSet } : {}),
-            Content: { Raw: { Data: await composeRaw(mail) } },
+            Content: { Raw: { Data: await options.composeRaw(mail) } },
           }),
         );
         return { messageId: sent.MessageId ?? '' };

@@ -4,7 +4,7 @@ import type { Connection } from './connect.ts';
 
 /**
  * The ingest path with reply commands and unknown-tag notes when a running stack's SES emulator can
- * carry the answers; without one, replies are refused as not available.
+ * carry the answers; without one, replies and mail to start@ fail and are kept for redrive.
  */
 export async function withAnswers<T>(
   conn: Connection,

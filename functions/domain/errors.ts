@@ -12,7 +12,8 @@ export class IngestFailedError extends Error {
     readonly receiptId: string,
     options?: { cause?: unknown },
   ) {
-    super(`ingest of receipt ${receiptId} failed; it is kept for redrive`, options);
+    const why = options?.cause instanceof Error ? ` (${options.cause.message})` : '';
+    super(`ingest of receipt ${receiptId} failed${why}; it is kept for redrive`, options);
     this.name = 'IngestFailedError';
   }
 }
@@ -33,5 +34,19 @@ export class SenderCheckUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'SenderCheckUnavailableError';
+  }
+}
+
+/**
+ * Mail that needs an answer (a reply command, a request to join) reached a runner that cannot send
+ * one (the command line with no stack running, `redrive --aws`): it is kept for redrive where
+ * answers go out, never rejected for good.
+ */
+export class AnswersUnavailableError extends Error {
+  constructor(what: string) {
+    super(
+      `${what} needs answers sent: redrive it through the running stack, or on AWS through the deployed ingest function`,
+    );
+    this.name = 'AnswersUnavailableError';
   }
 }

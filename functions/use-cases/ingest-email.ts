@@ -6,7 +6,7 @@ import {
   sentTime,
 } from '#domain/build-logged-message.ts';
 import { classifyMessage } from '#domain/classify-message.ts';
-import { IngestFailedError, UnreadableMailError } from '#domain/errors.ts';
+import { AnswersUnavailableError, IngestFailedError, UnreadableMailError } from '#domain/errors.ts';
 import { findForwardedMessage } from '#domain/forwarded-message.ts';
 import { normaliseMessageId } from '#domain/ids.ts';
 import { primaryInboundAddress } from '#domain/inbound-address.ts';
@@ -37,11 +37,11 @@ export interface IngestEmailDeps {
   parseMail: ParseMail;
   mailDomain: string;
   logger: Logger;
-  /** Reply commands (mail to `reply+TOKEN@D`); without it they are refused as not available. */
+  /** Reply commands (mail to `reply+TOKEN@D`); without it they fail, kept for redrive. */
   handleReply?: HandleReply;
   /** Tells a user, once, about a tag of their log address that was not understood. */
   noteUnknownTags?: NoteUnknownTags;
-  /** Mail to `start@D` (join.ts); without it this deployment takes no sign-ups by email. */
+  /** Mail to `start@D` (join.ts; it refuses all when no domain is allowed); without it, kept for redrive. */
   welcome?: Welcome;
 }
 
@@ -103,15 +103,11 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       return rejected('unknown-address', `${target.address} is not an address givefirst answers`);
     }
     if (target.kind === 'start') {
-      if (!deps.welcome) {
-        return rejected('onboarding-closed', 'this instance does not take sign-ups by email');
-      }
+      if (!deps.welcome) throw new AnswersUnavailableError('mail to start@');
       return deps.welcome({ email, envelope });
     }
     if (target.kind === 'reply') {
-      if (!deps.handleReply) {
-        return rejected('not-available-yet', 'reply commands are not handled by this deployment');
-      }
+      if (!deps.handleReply) throw new AnswersUnavailableError('a reply command');
       return deps.handleReply({ email, envelope, token: target.token });
     }
 

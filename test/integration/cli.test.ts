@@ -141,6 +141,46 @@ describe('the givefirst command line', () => {
     }
   });
 
+  it('keeps mail to start@ for redrive when no stack can answer it, and redrives it through one', async () => {
+    const kept = await givefirst('ingest', lunch, '--to', 'start@in.givefirst.localhost');
+    expect(kept.code).toBe(1);
+    expect(kept.stderr).toMatch(
+      /mail to start@ needs answers sent: redrive it through the running stack/,
+    );
+    expect(kept.stderr).toMatch(/it is kept for redrive/);
+    expect((await json('rejections')).body.rejections).not.toContainEqual(
+      expect.objectContaining({ reason: 'onboarding-closed' }),
+    );
+
+    let stack: LocalStack | undefined;
+    try {
+      stack = await startLocalStack(
+        {
+          ...readLocalConfig({
+            GIVEFIRST_DATA_DIR: dataDir,
+            GIVEFIRST_CLOCK: env().GIVEFIRST_CLOCK,
+          }),
+          smtpPort: 0,
+          dynamoPort: 0,
+          sesPort: 0,
+          httpPort: 0,
+          schedulerSeconds: 0,
+        },
+        { logger: silentLogger, writeStackFile: true },
+      );
+      const redriven = await json('redrive');
+
+      // This instance allows no domain: joining answers that it takes no sign-ups, as it should.
+      expect(redriven.body.results).toEqual([
+        expect.objectContaining({
+          outcome: expect.objectContaining({ reason: 'onboarding-closed' }),
+        }),
+      ]);
+    } finally {
+      await stack?.stop();
+    }
+  });
+
   it('explains an unknown command with the usage', async () => {
     const result = await givefirst('frobnicate');
     expect(result.code).toBe(2);

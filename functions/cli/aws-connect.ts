@@ -47,7 +47,10 @@ const deployHint =
  * its table, raw-mail bucket and ingest failure queue with the standard credentials.
  */
 export async function connectAws(target: AwsTarget): Promise<Connection> {
-  const cloudFormation = await makeCloudFormationClient({ region: target.region });
+  // AWS_DEFAULT_REGION is the aws CLI's and cdk's, not the SDK's: read it as they do, after AWS_REGION.
+  const cloudFormation = await makeCloudFormationClient({
+    region: target.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
+  });
   let region: string;
   let outputs: Outputs;
   try {
@@ -89,13 +92,13 @@ export async function connectAws(target: AwsTarget): Promise<Connection> {
   };
 }
 
-/** The region given, or the one the SDK finds (AWS_REGION, AWS_DEFAULT_REGION… the profile's). */
+/** The region given (--region, AWS_REGION, AWS_DEFAULT_REGION), or the profile's. */
 async function regionOf(cloudFormation: CloudFormationClient): Promise<string> {
   const region = await cloudFormation.config.region().catch(() => undefined);
   if (!region) {
     throw new UsageError(
       'which AWS region? none is set',
-      'give --region eu-west-1 (the region you deployed to), or set AWS_REGION, or a region in your AWS profile',
+      'give --region eu-west-1 (the region you deployed to), or set AWS_REGION or AWS_DEFAULT_REGION, or a region in your AWS profile',
     );
   }
   return region;

@@ -294,6 +294,17 @@ describe('the givefirst command line against a deployment (--aws)', () => {
       noTrace(result.stderr);
     });
 
+    it('reads the region from AWS_DEFAULT_REGION, as the aws CLI and cdk do', async () => {
+      const result = await givefirst(['user', 'list', '--aws', '--json'], {
+        ...awsEnv(),
+        AWS_DEFAULT_REGION: region,
+      });
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout).users.map((u: { email: string }) => u.email)).toContain(
+        'me@example.com',
+      );
+    });
+
     it('when there are no credentials (exit 1)', async () => {
       const env = awsEnv();
       delete env.AWS_ACCESS_KEY_ID;

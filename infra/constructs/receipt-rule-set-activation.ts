@@ -30,14 +30,14 @@ async function activeSet() {
   const active = await ses.send(new DescribeActiveReceiptRuleSetCommand({}));
   return (active.Metadata && active.Metadata.Name) || none;
 }
-function report(ours, previous, already) {
+function report(ours, previous, replaced) {
   return {
     PreviousActiveRuleSet: previous,
-    Activation: already
+    Activation: replaced === ours
       ? ours + ' was already the active set'
-      : previous === none
+      : replaced === none
         ? ours + ' made active; no set was active before'
-        : ours + ' made active; ' + previous + ' is now inactive (kept, not deleted)',
+        : ours + ' made active; ' + replaced + ' is now inactive (kept, not deleted)',
     OnDelete: previous === none
       ? 'deactivates receiving in the region (no set active), if ' + ours + ' is still active'
       : 'makes ' + previous + ' active again (or deactivates, if it no longer exists), if ' + ours + ' is still active',
@@ -49,14 +49,15 @@ async function onEvent(event) {
     const before = await activeSet();
     const previous = before === ours ? none : before;
     await ses.send(new SetActiveReceiptRuleSetCommand({ RuleSetName: ours }));
-    return { physicalId: ours + marker + previous, data: report(ours, previous, before === ours) };
+    return { physicalId: ours + marker + previous, data: report(ours, previous, before) };
   }
   const physicalId = event.PhysicalResourceId || '';
   const at = physicalId.indexOf(marker);
   const previous = at < 0 ? none : physicalId.slice(at + marker.length);
   if (event.RequestType === 'Update') {
-    await ses.send(new SetActiveReceiptRuleSetCommand({ RuleSetName: ours }));
-    return { physicalId, data: report(ours, previous, false) };
+    const before = await activeSet();
+    if (before !== ours) await ses.send(new SetActiveReceiptRuleSetCommand({ RuleSetName: ours }));
+    return { physicalId, data: report(ours, previous, before) };
   }
   if ((await activeSet()) !== ours) return { physicalId, data: {} };
   if (previous !== none) {

@@ -73,7 +73,20 @@ describe('the receipt rule set activation', () => {
     const updated = await onEvent(event('Update', 'givefirst-inbound|previous=old-rules'));
 
     expect(updated.data.PreviousActiveRuleSet).toBe('old-rules');
+    expect(updated.data.Activation).toBe('givefirst-inbound was already the active set');
     expect(updated.physicalId).toBe('givefirst-inbound|previous=old-rules');
+  });
+
+  it('on an update, makes givefirst’s set active again if another was chosen since, and says so', async () => {
+    const { onEvent, state } = anActivator('someone-elses', ['old-rules', 'someone-elses', ours]);
+
+    const updated = await onEvent(event('Update', 'givefirst-inbound|previous=old-rules'));
+
+    expect(state.active).toBe(ours);
+    expect(updated.data.Activation).toBe(
+      'givefirst-inbound made active; someone-elses is now inactive (kept, not deleted)',
+    );
+    expect(updated.data.PreviousActiveRuleSet).toBe('old-rules');
   });
 
   it('makes the previous set active again on delete', async () => {

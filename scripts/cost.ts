@@ -183,7 +183,8 @@ const secrets = statefulResources.filter(
 /**
  * Reads of the reply-token keys a month, at most: each scheduler run; each warm ingest container
  * (at most its reserved concurrency) once per cache period of five minutes (replyTokenKeysMaxAgeMs);
- * and, were every digest queued, one per digest worker invocation of ten digests.
+ * and, were every digest queued, one per digest worker invocation of ten digests. The unsubscribe
+ * function reads them too, once a cold start: a few times a month, left out.
  */
 const secretReadsPerMonth = (users: number) =>
   runsPerMonth + ingest.reservedConcurrency * 12 * 24 * 30 + (users * digestsPerUser) / 10;
@@ -300,7 +301,7 @@ const lines = (horizon: number | null): Line[] => [
     perUser: (users) => (alarmMetrics * alarmPerMetricMonth) / users,
   },
   {
-    what: `Secrets Manager (${secrets} secret, read by the scheduler, the worker and ingest, shared)`,
+    what: `Secrets Manager (${secrets} secret, read by the scheduler, the worker and ingest; the unsubscribe page's few reads left out; shared)`,
     floor: false,
     perUser: (users) =>
       (secrets * secretPerMonth + secretReadsPerMonth(users) * secretPerCall) / users,

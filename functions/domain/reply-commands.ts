@@ -94,7 +94,34 @@ const pleasantries =
 const signOff =
   /^(?:thanks?(?: you)?(?: so much)?|thx|ty|cheers|best|regards|best regards|kind regards|danke(?: schön| sehr)?|merci(?: beaucoup)?|gracias)[\s,.!:-]*$/iu;
 
-type Context = { now: Date; timeZone: string };
+type Context = {
+  now: Date;
+  timeZone: string;
+  /** The sender's display name and address: a line of only their words is their signature. */
+  signedBy?: { name?: string; address?: string };
+};
+
+/** The words a sender signs with: their display name's and their address's local part's. */
+function signatureWords(signedBy: Context['signedBy']): Set<string> {
+  const words = `${signedBy?.name ?? ''} ${signedBy?.address?.split('@')[0]?.replace(/[._-]+/g, ' ') ?? ''}`;
+  return new Set(
+    words
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((w) => w.length > 0),
+  );
+}
+
+/** "Mia", "Mia Rossi", "— Mia": a line of at most four words, each one of the sender's own. */
+function isOwnName(line: string, words: Set<string>): boolean {
+  const parts = line
+    .toLowerCase()
+    .replace(/^[\s\-–—~]+/, '')
+    .replace(/[.!,]+$/, '')
+    .split(/\s+/)
+    .filter((w) => w.length > 0);
+  return parts.length > 0 && parts.length <= 4 && parts.every((w) => words.has(w));
+}
 
 /** The text a reply's commands are read from: above the marker, without quote and signature. */
 export function commandText(text: string): string {
@@ -125,6 +152,7 @@ export function readCommands(
   if (subject === 'unsubscribe') commands.push({ verb: 'unsubscribe', line: 'unsubscribe' });
 
   const seen = new Set<string>(commands.map((c) => c.line.toLowerCase()));
+  const ownWords = signatureWords(context.signedBy);
   let signedOff = false;
   for (const line of lines.slice(0, maxLinesRead)) {
     const shown = line.length > 80 ? `${line.slice(0, 79)}…` : line;
@@ -136,8 +164,9 @@ export function readCommands(
     if (pleasantries.test(line)) continue;
     const read = readLine(line, context);
     if ('why' in read) {
-      // "Thanks,\nMia": after a sign-off, a line that is no command is the signature.
-      if (!signedOff) problems.push({ line: shown, why: read.why });
+      // "Thanks,\nMia": after a sign-off, a line that is no command is the signature; so is a
+      // line of the sender's own name, sign-off or not.
+      if (!signedOff && !isOwnName(line, ownWords)) problems.push({ line: shown, why: read.why });
       continue;
     }
     const key = normalised(line);

@@ -177,7 +177,7 @@ export function makeHandleReply(deps: HandleReplyDeps): HandleReply {
 
     const read = readCommands(
       { text: email.text, subject: email.subject },
-      { now, timeZone: user.timeZone },
+      { now, timeZone: user.timeZone, signedBy: email.from ?? undefined },
     );
     if (
       deps.account &&

@@ -120,6 +120,33 @@ describe('readCommands: a whole reply', () => {
     expect(problems).toEqual([{ line: 'frobnicate 3', why: expect.stringContaining('not') }]);
   });
 
+  it.each([
+    ['their first name', 'export\n\nNew'],
+    ['their whole name, after a dash', 'export\n\n— New Person'],
+    ["their address's local part", 'export\nnew'],
+  ])("skips a line of the sender's own name without a sign-off: %s", (_, text) => {
+    // Act
+    const { commands, problems } = readCommands(
+      { text, subject: 'Re: Welcome' },
+      { ...context, signedBy: { name: 'New Person', address: 'new@example.com' } },
+    );
+
+    // Assess
+    expect(commands.map((c) => c.verb)).toEqual(['export']);
+    expect(problems).toEqual([]);
+  });
+
+  it("still names a line that is not only the sender's name", () => {
+    // Act
+    const { problems } = readCommands(
+      { text: 'export\nNew plans', subject: 'Re: Welcome' },
+      { ...context, signedBy: { name: 'New Person', address: 'new@example.com' } },
+    );
+
+    // Assess
+    expect(problems).toEqual([{ line: 'New plans', why: expect.stringContaining('not') }]);
+  });
+
   it('reads only the new text: the quoted digest below is not read', () => {
     // Prepare
     const text = [

@@ -190,7 +190,7 @@ export function buildDataExport(input: {
   const json = [
     '{\n',
     `"exportedAt": ${JSON.stringify(now.toISOString())},\n`,
-    `"settings": ${JSON.stringify({ ...Object.fromEntries(settings), aliases: user.aliases, neverLog: user.neverLog })},\n`,
+    `"settings": ${JSON.stringify({ ...Object.fromEntries(settings), aliases: user.aliases, never_log: user.neverLog })},\n`,
     `"cut": ${JSON.stringify(cut)},\n`,
     `"contacts": [\n${jsonContacts.slice(0, jsonContactsKept).join(',\n')}\n],\n`,
     `"threads": [\n${jsonThreads.slice(0, jsonThreadsKept).join(',\n')}\n]\n`,

@@ -40,6 +40,10 @@ describe('the data export', () => {
 
     const settings = built.files.find((f) => f.filename === 'settings.csv')?.content ?? '';
     expect(settings).toContain("\r\nnever_log,'@spam.example\r\n");
+    // In JSON, lists are lists, each setting once, under the CSV's names.
+    const json = JSON.parse(built.files.find((f) => f.filename === 'export.json')?.content ?? '{}');
+    expect(json.settings).toMatchObject({ never_log: ['@spam.example'], aliases: [] });
+    expect(json.settings).not.toHaveProperty('neverLog');
     expect(built.cut).toEqual([]);
     expect(built.files.map((f) => f.filename)).toEqual([
       'contacts.csv',

@@ -56,7 +56,12 @@ function isContact(address: string, user: User, mailDomain: string): boolean {
   if (isUsersAddress(address, user)) return false;
   const domain = domainOf(address);
   if (domain === mailDomain) return false;
-  return !user.neverLog
+  return !isNeverLogged(address, user);
+}
+
+function isNeverLogged(address: string, user: User): boolean {
+  const domain = domainOf(address);
+  return user.neverLog
     .map(normaliseAddress)
     .some((entry) => entry === address || entry === `@${domain}`);
 }
@@ -197,9 +202,14 @@ export function buildLoggedMessage(input: {
   const { email, user, tags, envelope, mailDomain } = input;
   const found = contactsOf(email, user, mailDomain.toLowerCase());
   if (found.length === 0) {
+    const neverLogged = [...email.to, ...email.cc, ...email.bcc].some((box) =>
+      isNeverLogged(normaliseAddress(box.address), user),
+    );
     return {
       kind: 'nothing-to-track',
-      detail: 'the message was addressed only to your own or givefirst addresses',
+      detail: neverLogged
+        ? 'everyone else it was addressed to is on your never-log list'
+        : 'the message was addressed only to your own or givefirst addresses',
     };
   }
   const text = ownText(email.text);

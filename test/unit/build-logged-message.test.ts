@@ -163,6 +163,28 @@ describe('buildLoggedMessage', () => {
     });
   });
 
+  describe('addressed only to never-log people', () => {
+    it('says so, rather than that it was addressed to nobody', () => {
+      // Prepare
+      const email = aParsedEmail({ to: ['alice@x.test'], cc: ['me@example.org'] });
+
+      // Act
+      const result = buildLoggedMessage({
+        email,
+        user: aUser({ neverLog: ['alice@x.test'] }),
+        tags: someTags(),
+        envelope: anEnvelope(),
+        mailDomain,
+      });
+
+      // Assess
+      expect(result).toEqual({
+        kind: 'nothing-to-track',
+        detail: 'everyone else it was addressed to is on your never-log list',
+      });
+    });
+  });
+
   describe('awaited replies', () => {
     it('awaits To recipients of a message that asks something, never Cc', () => {
       // Prepare

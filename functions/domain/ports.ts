@@ -345,6 +345,11 @@ export interface WelcomeRecord {
   timeZone: string;
 }
 
+/** What a mail about joining keeps: the receipt it answered (deleted with the person's data). */
+export interface JoinMailRecord extends Partial<WelcomeRecord> {
+  receiptId: string;
+}
+
 export interface OnboardingStore {
   /** Adds a domain; false when it was already allowed. */
   allowDomain(domain: string, at: Date): Promise<boolean>;
@@ -362,7 +367,7 @@ export interface OnboardingStore {
     address: string,
     kind: JoinMailKind,
     day: string,
-    record?: WelcomeRecord,
+    record: JoinMailRecord,
   ): Promise<boolean>;
   /** What the welcome of that day told the address, while it is kept. */
   welcomeOf(address: string, day: string): Promise<WelcomeRecord | null>;

@@ -172,11 +172,13 @@ export function makeJoin(deps: JoinDeps): Join {
   async function note(
     address: string,
     kind: JoinMailKind,
-    email: ParsedEmail,
+    mail: { email: ParsedEmail; envelope: InboundEnvelope },
     text: string,
     replyTo = `start@${mailDomain}`,
   ): Promise<void> {
-    if (!(await onboarding.claimJoinMail(address, kind, today()))) return;
+    const { email, envelope } = mail;
+    const record = { receiptId: envelope.receiptId };
+    if (!(await onboarding.claimJoinMail(address, kind, today(), record))) return;
     await send(address, email, { subject: subjectOf(email, 'givefirst'), text, replyTo });
   }
 
@@ -193,20 +195,26 @@ export function makeJoin(deps: JoinDeps): Join {
     const judgement = judge(email, envelope, address);
     if (!judgement.ok) return refuseSender(judgement);
     if (!allowed) {
-      await note(address, 'not-allowed', email, notAllowedText(domain));
+      await note(address, 'not-allowed', { email, envelope }, notAllowedText(domain));
       return rejected('domain-not-allowed', `${domain} is not a domain whose people may join`);
     }
     const user = await users.findUserByAddress(address);
     if (user) {
-      await note(address, 'account-exists', email, accountExistsText(mailDomain));
+      await note(address, 'account-exists', { email, envelope }, accountExistsText(mailDomain));
       return rejected('already-a-user', `${address} already has an account`, user.userId);
     }
 
     const now = clock();
     const day = today();
     const guess = guessTimeZone(dateOffsetMinutes(email.headers.date), email.date ?? now);
-    if (!(await onboarding.claimJoinMail(address, 'welcome', day, { timeZone: guess.zone }))) {
-      return rejected('welcome-already-sent', `${address} was sent its welcome for ${day} already`);
+    const record = { timeZone: guess.zone, receiptId: envelope.receiptId };
+    if (!(await onboarding.claimJoinMail(address, 'welcome', day, record))) {
+      return rejected(
+        'welcome-already-sent',
+        `${address} was sent its welcome for ${day} already`,
+        // The id they will have: deleting their data finds this refused mail by it.
+        userIdFor(address),
+      );
     }
     const token = tokens.issue({
       kind: 'onboarding',
@@ -249,13 +257,14 @@ export function makeJoin(deps: JoinDeps): Join {
       await note(
         address,
         'how-to-join',
-        email,
+        { email, envelope },
         howToJoinText(read.problems),
         `reply+${mail.token}@${mailDomain}`,
       );
       return rejected(
         'join-not-confirmed',
         read.yes ? read.problems.join(' ') : 'the reply to the welcome did not say yes',
+        userIdFor(address),
       );
     }
     if (!user) {
@@ -276,7 +285,11 @@ export function makeJoin(deps: JoinDeps): Join {
       }
     }
     // One answer per welcome: a second `yes` (or a copy of the first) registers nobody twice.
-    if (!(await onboarding.claimJoinMail(address, 'joined', claims.ref))) {
+    if (
+      !(await onboarding.claimJoinMail(address, 'joined', claims.ref, {
+        receiptId: envelope.receiptId,
+      }))
+    ) {
       return rejected('already-a-user', `${address} has already joined`, user.userId);
     }
     const confirmed = await confirm(user, email);
@@ -310,7 +323,7 @@ export function makeJoin(deps: JoinDeps): Join {
     const judgement = judge(mail.email, mail.envelope, address);
     if (!judgement.ok) return refuseSender(judgement);
     if (await onboarding.isAllowed(domainOf(address))) {
-      await note(address, 'how-to-join', mail.email, expiredInvitationText(mailDomain));
+      await note(address, 'how-to-join', mail, expiredInvitationText(mailDomain));
     }
     return rejected(
       'expired-reply-token',

@@ -1,9 +1,15 @@
-import type { AllowedDomain, JoinMailKind, OnboardingStore, WelcomeRecord } from '#domain/ports.ts';
+import type {
+  AllowedDomain,
+  JoinMailKind,
+  JoinMailRecord,
+  OnboardingStore,
+  WelcomeRecord,
+} from '#domain/ports.ts';
 
 /** An OnboardingStore in memory, with the real store's rule: each claim succeeds once. */
 export class InMemoryOnboardingStore implements OnboardingStore {
   readonly #domains = new Map<string, string>();
-  readonly #claims = new Map<string, WelcomeRecord | null>();
+  readonly #claims = new Map<string, JoinMailRecord>();
 
   constructor(allowed: string[] = []) {
     for (const domain of allowed) this.#domains.set(domain, '2026-01-01T00:00:00.000Z');
@@ -35,15 +41,16 @@ export class InMemoryOnboardingStore implements OnboardingStore {
     address: string,
     kind: JoinMailKind,
     day: string,
-    record?: WelcomeRecord,
+    record: JoinMailRecord,
   ): Promise<boolean> {
     const key = `${address} ${kind} ${day}`;
     if (this.#claims.has(key)) return false;
-    this.#claims.set(key, record ?? null);
+    this.#claims.set(key, record);
     return true;
   }
 
   async welcomeOf(address: string, day: string): Promise<WelcomeRecord | null> {
-    return this.#claims.get(`${address} welcome ${day}`) ?? null;
+    const timeZone = this.#claims.get(`${address} welcome ${day}`)?.timeZone;
+    return timeZone ? { timeZone } : null;
   }
 }

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { SendMailOptions } from 'nodemailer';
@@ -422,5 +424,16 @@ describe('joining by email', () => {
     expect(deleted.code).toBe(0);
     expect(await joinRecords()).toEqual([]);
     expect(await userOf('stranger@example.com')).toBeNull();
+    // Their mail as received is gone too: the welcome's, the yes's, and the refused second yes's.
+    const folder = path.join(stack.config.dataDir, 'raw-mail');
+    const files = (await readdir(folder, { recursive: true, withFileTypes: true })).filter((f) =>
+      f.isFile(),
+    );
+    const theirs = [];
+    for (const file of files) {
+      const text = await readFile(path.join(file.parentPath, file.name), 'utf8');
+      if (/^From: .*stranger@example\.com/im.test(text)) theirs.push(file.name);
+    }
+    expect(theirs).toEqual([]);
   });
 });

@@ -5,7 +5,13 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AllowedDomain, JoinMailKind, OnboardingStore, WelcomeRecord } from '#domain/ports.ts';
+import type {
+  AllowedDomain,
+  JoinMailKind,
+  JoinMailRecord,
+  OnboardingStore,
+  WelcomeRecord,
+} from '#domain/ports.ts';
 import { conditional, DynamoTable, epochSeconds } from './dynamodb-table.ts';
 import { keys, prefixes } from './table-design.ts';
 
@@ -85,7 +91,7 @@ export class DynamoOnboardingStore implements OnboardingStore {
     address: string,
     kind: JoinMailKind,
     day: string,
-    record?: WelcomeRecord,
+    record: JoinMailRecord,
   ): Promise<boolean> {
     const now = this.#t.clock();
     return conditional(

@@ -73,12 +73,28 @@ export class DynamoUserDeletion {
       receipts: 0,
       rawMail: 0,
     };
+    // The records of mails about joining name the address, the zone guessed from its mail and the
+    // receipt they answered.
+    const addresses = [user.email, ...user.aliases];
+    const joinMails = (
+      await Promise.all(
+        addresses.map((address) =>
+          this.#t.queryAll({
+            KeyConditionExpression: 'PK = :p',
+            ExpressionAttributeValues: { ':p': prefixes.joinMails(address) },
+            ProjectionExpression: 'PK, SK, receiptId',
+          }),
+        ),
+      )
+    ).flat();
     if (options.rawMail) {
       // First, while the items that name the receipts are still there to find them by.
       const receipts = new Set(
-        [...items.map((i) => i.receiptId), ...(await this.#rejectedReceipts(user.userId))].filter(
-          (r): r is string => typeof r === 'string' && r !== options.keepReceipt,
-        ),
+        [
+          ...items.map((i) => i.receiptId),
+          ...joinMails.map((i) => i.receiptId),
+          ...(await this.#rejectedReceipts(user.userId)),
+        ].filter((r): r is string => typeof r === 'string' && r !== options.keepReceipt),
       );
       const rawMail = options.rawMail;
       for (const gone of await inBatches([...receipts], (r) => dropReceipt(this.#t, r, rawMail))) {
@@ -104,15 +120,9 @@ export class DynamoUserDeletion {
       else if (sk.startsWith(prefixes.digests)) deleted.digests++;
       else deleted.other++;
     }
-    for (const address of [user.email, ...user.aliases]) {
-      // The records of mails about joining name the address and the zone guessed from its mail.
-      const joinMails = await this.#t.queryAll({
-        KeyConditionExpression: 'PK = :p',
-        ExpressionAttributeValues: { ':p': prefixes.joinMails(address) },
-        ProjectionExpression: 'PK, SK',
-      });
-      await deleteItems(this.#t, joinMails);
-      deleted.other += joinMails.length;
+    await deleteItems(this.#t, joinMails);
+    deleted.other += joinMails.length;
+    for (const address of addresses) {
       if (await releaseAddress(this.#t, address, user.userId)) deleted.addresses++;
     }
     const gone = await this.#t.db.send(

@@ -7,10 +7,9 @@ import { promisify } from 'node:util';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
-import { silentLogger } from '#adapters/logger.ts';
 import { userIdFor } from '#domain/ids.ts';
-import { readLocalConfig } from '#local/local-config.ts';
-import { type LocalStack, startLocalStack } from '#local/local-stack.ts';
+import type { LocalStack } from '#local/local-stack.ts';
+import { startCliStack } from '../support/cli-stack.ts';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../bin/givefirst.js', import.meta.url));
@@ -158,17 +157,7 @@ describe('sending states from the command line', () => {
   it('sends with digest --now --force to a user who is not active, and says so', async () => {
     let stack: LocalStack | undefined;
     try {
-      stack = await startLocalStack(
-        {
-          ...readLocalConfig({ GIVEFIRST_DATA_DIR: dataDir }),
-          smtpPort: 0,
-          dynamoPort: 0,
-          sesPort: 0,
-          httpPort: 0,
-          schedulerSeconds: 0,
-        },
-        { logger: silentLogger, writeStackFile: true },
-      );
+      stack = await startCliStack(dataDir);
 
       const forced = await json('digest', me, '--now', '--force');
 
@@ -189,20 +178,7 @@ describe('sending states from the command line', () => {
   it("sends one digest a day with digest --now, and says in words when today's was already sent", async () => {
     let stack: LocalStack | undefined;
     try {
-      stack = await startLocalStack(
-        {
-          ...readLocalConfig({
-            GIVEFIRST_DATA_DIR: dataDir,
-            GIVEFIRST_CLOCK: 'fixed:2026-03-10T12:00:00Z',
-          }),
-          smtpPort: 0,
-          dynamoPort: 0,
-          sesPort: 0,
-          httpPort: 0,
-          schedulerSeconds: 0,
-        },
-        { logger: silentLogger, writeStackFile: true },
-      );
+      stack = await startCliStack(dataDir, { clock: 'fixed:2026-03-10T12:00:00Z' });
       await givefirst('user', 'resume', me);
       // Another message than the one the deletion test logs: the same question, its own id.
       const question = path.join(dataDir, 'question.eml');
@@ -260,17 +236,7 @@ describe('sending states from the command line', () => {
 
     let stack: LocalStack | undefined;
     try {
-      stack = await startLocalStack(
-        {
-          ...readLocalConfig({ GIVEFIRST_DATA_DIR: dataDir }),
-          smtpPort: 0,
-          dynamoPort: 0,
-          sesPort: 0,
-          httpPort: 0,
-          schedulerSeconds: 0,
-        },
-        { logger: silentLogger, writeStackFile: false },
-      );
+      stack = await startCliStack(dataDir, { writeStackFile: false });
       const client = makeDocumentClient({ region: 'local', endpoint: stack.dynamo.endpoint });
       const scan = await client.send(new ScanCommand({ TableName: stack.config.tableName }));
       client.destroy();

@@ -5,9 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '#adapters/logger.ts';
-import { readLocalConfig } from '#local/local-config.ts';
-import { type LocalStack, startLocalStack } from '#local/local-stack.ts';
+import type { LocalStack } from '#local/local-stack.ts';
+import { startCliStack } from '../support/cli-stack.ts';
 
 const run = promisify(execFile);
 // The compiled CLI, as `npx givefirst` runs it; built here from the sources under test.
@@ -122,15 +121,7 @@ describe('the givefirst command line', () => {
   it('talks to the running stack when one is up (which owns the data folder)', async () => {
     let stack: LocalStack | undefined;
     try {
-      const config = {
-        ...readLocalConfig({ GIVEFIRST_DATA_DIR: dataDir }),
-        smtpPort: 0,
-        dynamoPort: 0,
-        sesPort: 0,
-        httpPort: 0,
-        schedulerSeconds: 0,
-      };
-      stack = await startLocalStack(config, { logger: silentLogger, writeStackFile: true });
+      stack = await startCliStack(dataDir);
 
       const users = await json('user', 'list');
 
@@ -154,20 +145,7 @@ describe('the givefirst command line', () => {
 
     let stack: LocalStack | undefined;
     try {
-      stack = await startLocalStack(
-        {
-          ...readLocalConfig({
-            GIVEFIRST_DATA_DIR: dataDir,
-            GIVEFIRST_CLOCK: env().GIVEFIRST_CLOCK,
-          }),
-          smtpPort: 0,
-          dynamoPort: 0,
-          sesPort: 0,
-          httpPort: 0,
-          schedulerSeconds: 0,
-        },
-        { logger: silentLogger, writeStackFile: true },
-      );
+      stack = await startCliStack(dataDir, { clock: env().GIVEFIRST_CLOCK });
       const redriven = await json('redrive');
 
       // This instance allows no domain: joining answers that it takes no sign-ups, as it should.
@@ -274,15 +252,7 @@ describe('the givefirst command line', () => {
   ])('runs on the running stack clock (%s), not its own', async (setting, earliest, latest) => {
     let stack: LocalStack | undefined;
     try {
-      const config = {
-        ...readLocalConfig({ GIVEFIRST_DATA_DIR: dataDir, GIVEFIRST_CLOCK: setting }),
-        smtpPort: 0,
-        dynamoPort: 0,
-        sesPort: 0,
-        httpPort: 0,
-        schedulerSeconds: 0,
-      };
-      stack = await startLocalStack(config, { logger: silentLogger, writeStackFile: true });
+      stack = await startCliStack(dataDir, { clock: setting });
 
       const threads = await json('threads', 'me@example.com');
 

@@ -859,9 +859,14 @@ function storeContract(backend: StoreBackend) {
       });
       const said = await onboarding.welcomeOf('ada@example.com', '2026-03-06');
       clock.advanceDays(16);
-      const afterExpiry = await onboarding.claimJoinMail('ada@example.com', 'joined', '2026-03-06', {
-        receiptId: 'r-yes',
-      });
+      const afterExpiry = await onboarding.claimJoinMail(
+        'ada@example.com',
+        'joined',
+        '2026-03-06',
+        {
+          receiptId: 'r-yes',
+        },
+      );
 
       // Assess
       expect(claims.filter(Boolean)).toHaveLength(1);

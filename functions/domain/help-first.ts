@@ -93,8 +93,11 @@ export interface PausedContact {
   lastTouch: number | null;
   /** The latest wait closed as answered elsewhere. */
   answeredElsewhere: string | null;
-  /** When each conversation with them started: conversation key → epoch ms. */
-  conversations: Record<string, number>;
+  /**
+   * When each settled conversation with them started (epoch ms): one whose messages a checkpoint
+   * dropped. The others are read from the messages kept.
+   */
+  settledStarts: number[];
 }
 
 /** Every contact's ledger folded over the messages dated before `at`. */
@@ -138,7 +141,16 @@ function foldLedger(
   threads: ThreadView[],
   settings: HelpSettings,
   membership: ReadonlyMap<string, string>,
-  range: { resume?: PausedLedger; until?: string },
+  range: {
+    resume?: PausedLedger;
+    until?: string;
+    /**
+     * Pausing: the messages and threads whose conversations and replies seen in the user's mail
+     * are folded now (those dropped); the rest are folded with the messages kept, whatever their
+     * date, because mail logged later can still join their threads.
+     */
+    settling?: { messages: ReadonlySet<string>; threads: ReadonlySet<string> };
+  },
 ): Map<string, Building> {
   const from = range.resume?.at ?? '';
   const inRange = (at: string) => at >= from && (range.until === undefined || at < range.until);
@@ -146,7 +158,7 @@ function foldLedger(
     a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : 0,
   );
   const ledgers = new Map<string, Building>();
-  for (const p of range.resume?.contacts ?? []) {
+  for (const { settledStarts, ...p } of range.resume?.contacts ?? []) {
     ledgers.set(p.address, {
       ...p,
       openPromises: [...p.openPromises],
@@ -156,7 +168,7 @@ function foldLedger(
       twoWay: false,
       goingQuiet: false,
       letGo: false,
-      conversations: new Map(Object.entries(p.conversations)),
+      conversations: new Map(settledStarts.map((t, i) => [`settled ${i}`, t])),
     });
   }
   const ledgerOf = (address: string, name: string) => {
@@ -195,18 +207,24 @@ function foldLedger(
     subject: m.subject,
     signal,
   });
-  const touched = (l: Building, at: string, messageKey: string) => {
+  const converse = (l: Building, at: string, messageKey: string) => {
     const t = Date.parse(at);
-    l.lastTouch = l.lastTouch === null ? t : Math.max(l.lastTouch, t);
     const conversation = membership.get(messageKey) ?? messageKey;
     const start = l.conversations.get(conversation);
     if (start === undefined || t < start) l.conversations.set(conversation, t);
   };
+  const touched = (l: Building, at: string) => {
+    const t = Date.parse(at);
+    l.lastTouch = l.lastTouch === null ? t : Math.max(l.lastTouch, t);
+  };
   const touchIn = (l: Building, at: string, messageKey: string) => {
     l.touchesIn += 1;
     if (!l.lastInAt || at > l.lastInAt) l.lastInAt = at;
-    touched(l, at, messageKey);
+    touched(l, at);
+    converse(l, at, messageKey);
   };
+  const settlingMessage = (key: string) => range.settling?.messages.has(key) ?? true;
+  const settlingThread = (key: string) => range.settling?.threads.has(key) ?? true;
 
   // When each contact first wrote on each thread: their message, or their reply seen in the user's.
   const wroteOn = new Map<string, string>();
@@ -228,21 +246,43 @@ function foldLedger(
    * An ask by the user's words that names no help ("Perfect, please book it.") sent on a thread
    * where they had already answered is an instruction inside an exchange, not a favour asked.
    */
-  const instructionInExchange = (m: Help, address: string, ask: Signal) => {
+  const instructionInExchange = (
+    m: Pick<Help, 'messageKey' | 'sentAt'>,
+    address: string,
+    ask: Signal,
+  ) => {
     if (ask.by !== 'phrase' || asksForHelp(ask.phrase)) return false;
     const first = wroteOn.get(`${address} ${membership.get(m.messageKey) ?? m.messageKey}`);
     return first !== undefined && first <= m.sentAt;
   };
 
+  // A resumed fold checks the asks it was handed again: mail logged since may have joined their
+  // conversation to one where they had already answered (never the other way).
+  for (const l of range.resume ? ledgers.values() : [])
+    l.openAsks = l.openAsks.filter(
+      (a) =>
+        !instructionInExchange({ messageKey: a.messageKey, sentAt: a.at }, l.address, a.signal),
+    );
+
   const outKeys = new Set<string>();
   for (const m of sorted) {
     if (m.direction === 'out') outKeys.add(m.messageKey);
+    if (settlingMessage(m.messageKey)) {
+      // When each conversation started counts every message of it, whatever its date.
+      const sender = m.contacts[0];
+      if (m.direction === 'out')
+        for (const c of m.contacts) converse(ledgerOf(c.address, c.name), m.sentAt, m.messageKey);
+      else if (sender && m.kind === 'personal')
+        converse(ledgerOf(sender.address, sender.name), m.sentAt, m.messageKey);
+    }
     if (!inRange(m.sentAt)) continue;
     if (m.direction === 'in') {
       const sender = m.contacts[0];
       if (!sender || m.kind !== 'personal') continue;
       const l = ledgerOf(sender.address, sender.name);
-      touchIn(l, m.sentAt, m.messageKey);
+      l.touchesIn += 1;
+      if (!l.lastInAt || m.sentAt > l.lastInAt) l.lastInAt = m.sentAt;
+      touched(l, m.sentAt);
       if (m.signals.thanks) {
         l.favoursReceived += 1;
         l.owed = evidence(m, m.signals.thanks);
@@ -253,7 +293,7 @@ function foldLedger(
       const l = ledgerOf(c.address, c.name);
       l.touchesOut += 1;
       if (!l.lastOutAt || m.sentAt > l.lastOutAt) l.lastOutAt = m.sentAt;
-      touched(l, m.sentAt, m.messageKey);
+      touched(l, m.sentAt);
     }
     for (const c of targets(m)) {
       const l = ledgerOf(c.address, c.name);
@@ -277,10 +317,10 @@ function foldLedger(
   // Replies seen only in the user's own mail (a quoted reply, an answered Message-ID) are touches in.
   // A wait closed as answered elsewhere ("thanks for the call") is no touch, but the ask was heard.
   for (const t of threads) {
+    if (!settlingThread(t.threadKey)) continue;
     for (const c of t.contacts) {
       const l = ledgerOf(c.address, c.name);
       for (const h of c.history) {
-        if (!inRange(h.at)) continue;
         if (h.what.startsWith('answered elsewhere') && h.at > (l.answeredElsewhere ?? ''))
           l.answeredElsewhere = h.at;
         if (h.what.startsWith('replied') && outKeys.has(h.messageKey))
@@ -301,10 +341,11 @@ export function pauseLedger(
   threads: ThreadView[],
   membership: ReadonlyMap<string, string>,
   until: string,
-  resume?: PausedLedger,
+  resume: PausedLedger | undefined,
+  settling: { messages: ReadonlySet<string>; threads: ReadonlySet<string> },
 ): PausedLedger {
   const settings = { timeZone: 'UTC', neverLog: [] };
-  const folded = foldLedger(messages, threads, settings, membership, { resume, until });
+  const folded = foldLedger(messages, threads, settings, membership, { resume, until, settling });
   const contacts = [...folded.values()].map(
     (l): PausedContact => ({
       address: l.address,
@@ -321,7 +362,7 @@ export function pauseLedger(
       gave: l.gave,
       lastTouch: l.lastTouch,
       answeredElsewhere: l.answeredElsewhere,
-      conversations: Object.fromEntries(l.conversations),
+      settledStarts: [...l.conversations.values()],
     }),
   );
   return { at: until, contacts };

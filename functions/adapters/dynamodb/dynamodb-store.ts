@@ -1,8 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { HistoryCheckpoint } from '#domain/history-checkpoint.ts';
 import type { InboundEnvelope, LoggedMessage, Outcome, User } from '#domain/model.ts';
 import type {
   DigestRecord,
   DigestStore,
+  HistoryStore,
   LedgerStore,
   ReceiptRef,
   ReceiptStore,
@@ -14,6 +16,7 @@ import type {
 import type { StopReason } from '#domain/sending-state.ts';
 import { DynamoDigestStore } from './digest-store.ts';
 import { DynamoTable } from './dynamodb-table.ts';
+import { DynamoHistoryStore } from './history-store.ts';
 import { DynamoLedgerStore } from './ledger-store.ts';
 import { DynamoReceiptStore } from './receipt-store.ts';
 import { DynamoUserDeletion } from './user-deletion.ts';
@@ -33,11 +36,12 @@ export interface DynamoStoreOptions {
  * port (receipt-store, user-store, ledger-store, digest-store), each a row family of
  * docs/storage.md, composed here so that callers hold one store.
  */
-export class DynamoStore implements Store, UserDeletion {
+export class DynamoStore implements Store, HistoryStore, UserDeletion {
   readonly #receipts: ReceiptStore;
   readonly #users: UserStore;
   readonly #ledger: LedgerStore;
   readonly #digests: DigestStore;
+  readonly #history: HistoryStore;
   readonly #deletion: DynamoUserDeletion;
 
   constructor(options: DynamoStoreOptions) {
@@ -46,6 +50,7 @@ export class DynamoStore implements Store, UserDeletion {
     this.#users = new DynamoUserStore(table);
     this.#ledger = new DynamoLedgerStore(table, this.#receipts);
     this.#digests = new DynamoDigestStore(table);
+    this.#history = new DynamoHistoryStore(table);
     this.#deletion = new DynamoUserDeletion(table);
   }
 
@@ -113,6 +118,21 @@ export class DynamoStore implements Store, UserDeletion {
   }
   recipientsOfSentMessages(userId: string, messageIds: string[]) {
     return this.#ledger.recipientsOfSentMessages(userId, messageIds);
+  }
+
+  // ── the history checkpoint ────────────────────────────────────────────────
+
+  getCheckpoint(userId: string) {
+    return this.#history.getCheckpoint(userId);
+  }
+  putCheckpoint(userId: string, checkpoint: HistoryCheckpoint) {
+    return this.#history.putCheckpoint(userId, checkpoint);
+  }
+  listThreadMessagesLoggedSince(userId: string, since: string) {
+    return this.#history.listThreadMessagesLoggedSince(userId, since);
+  }
+  settleMessages(userId: string, messages: { messageKey: string; expiresAt: Date }[]) {
+    return this.#history.settleMessages(userId, messages);
   }
 
   // ── digests ───────────────────────────────────────────────────────────────

@@ -42,6 +42,12 @@ export const keys = {
     SK: `CONFIRMED#${hour}`,
   }),
   schedulerCursor: () => ({ PK: 'SCHEDULER', SK: 'CURSOR' }),
+  /** The head of a user's history checkpoint: which generation of chunks is current. */
+  checkpointHead: (userId: string) => ({ PK: `USER#${userId}`, SK: 'CHECKPOINT' }),
+  checkpointChunk: (userId: string, generation: string, n: number) => ({
+    PK: `USER#${userId}`,
+    SK: `CHECKPOINT#${generation}#${n}`,
+  }),
   parkedReply: (messageKey: string, receiptId: string) => ({
     PK: `PARKED#${messageKey}`,
     SK: `RECEIPT#${receiptId}`,
@@ -53,6 +59,7 @@ export const prefixes = {
   messages: 'MSG#',
   steers: 'STEER#',
   digests: 'DIGEST#',
+  checkpointChunks: 'CHECKPOINT#',
 };
 
 /** How long a command mail's record is kept (a copy delivered later than this is answered again). */
@@ -85,6 +92,9 @@ export const gsi1 = {
   failed: 'FAILED',
   /** Receipts begun and not finished yet, by the day they arrived (removed by their outcome). */
   inProgressOn: (day: string) => `INPROGRESS#${day}`,
+  /** A user's messages not yet held by their history checkpoint, by when they were logged. */
+  recent: (userId: string) => `RECENT#${userId}`,
+  recentEntry: (loggedAt: string, messageKey: string) => `${loggedAt}#${messageKey}`,
 };
 
 /** The table's definition, shared by the CDK stack and the local stack so they cannot drift. */

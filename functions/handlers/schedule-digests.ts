@@ -12,6 +12,7 @@ import {
 } from '#adapters/secrets/secret-reply-tokens.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
+import { makeRefreshHistory } from '#use-cases/read-history.ts';
 import { makeRunScheduler } from '#use-cases/run-scheduler.ts';
 import { makeSendDigest } from '#use-cases/send-digest.ts';
 
@@ -40,6 +41,7 @@ const runScheduler = makeRunScheduler({
     mailDomain: config.mailDomain,
     fromAddress: config.fromAddress,
     unsubscribeUrl: (token) => `${config.publicUrl}/unsubscribe?t=${token}`,
+    refreshHistory: makeRefreshHistory({ store, clock, logger }),
   }),
   clock,
   logger,

@@ -7,6 +7,7 @@ const benches: [string, () => Promise<{ run(): Promise<void> }>][] = [
   ['bundle', () => import('./bundle.bench.ts')],
   ['threads', () => import('./threads.bench.ts')],
   ['digest', () => import('./digest.bench.ts')],
+  ['history', () => import('./history.bench.ts')],
   ['large', () => import('./large-mail.bench.ts')],
   ['phrases', () => import('./phrases.bench.ts')],
   ['cli', () => import('./cli.bench.ts')],

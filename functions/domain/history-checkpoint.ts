@@ -20,17 +20,32 @@ export interface HistoryCheckpoint {
   settled: SettledIds[];
 }
 
-/** One Bloom filter of Message-IDs: `bits` in base64, `count` ids added. */
+/**
+ * One Bloom filter of Message-IDs: `bits` in base64, `count` ids added of its `capacity`, `hashes`
+ * bit positions per id. Each filter holds twice the ids of the one before at half its false
+ * positives, so however many are added, a lookup is a false positive once in 10,000 at most.
+ */
 export interface SettledIds {
   bits: string;
   count: number;
+  capacity: number;
+  hashes: number;
 }
 
 const dayMs = 86_400_000;
-/** Ids per filter, at about 10 bits each (1% false positives with 7 hashes). */
-const filterCapacity = 4096;
-const filterBits = filterCapacity * 10;
-const filterHashes = 7;
+/** The first filter: this many ids at 0.005% false positives; each next one doubles and halves. */
+const firstCapacity = 4096;
+const firstFalsePositives = 0.00005;
+
+/** A new filter after `n` others. */
+function aFilter(n: number): { filter: SettledIds; bits: Buffer<ArrayBufferLike> } {
+  const capacity = firstCapacity * 2 ** n;
+  const p = firstFalsePositives / 2 ** n;
+  const perId = Math.ceil(-Math.log(p) / Math.LN2 ** 2);
+  const bytes = Math.ceil((capacity * perId) / 8);
+  const hashes = Math.max(1, Math.round(perId * Math.LN2));
+  return { filter: { bits: '', count: 0, capacity, hashes }, bits: Buffer.alloc(bytes) };
+}
 
 /** The settle line of a checkpoint built at `builtAt`: mail dated before it is folded for good. */
 export const settleLine = (builtAt: Date) =>
@@ -42,37 +57,52 @@ const idsOf = (m: ThreadMessage) => [
   ...[...m.inReplyTo, ...m.references].filter((id) => /^[^\s@]+@[^\s@]+$/.test(id)),
 ];
 
-function positions(id: string): number[] {
+/** Two 32-bit hashes of an id, for double hashing. */
+function hashesOf(id: string): [number, number] {
   const hash = createHash('sha256').update(id).digest();
-  const a = hash.readUInt32BE(0);
-  const b = (hash.readUInt32BE(4) | 1) >>> 0;
-  return Array.from({ length: filterHashes }, (_, i) => (a + i * b) % filterBits);
+  return [hash.readUInt32BE(0), (hash.readUInt32BE(4) | 1) >>> 0];
+}
+
+function* positions([a, b]: [number, number], hashes: number, size: number): Generator<number> {
+  for (let i = 0; i < hashes; i++) yield (a + i * b) % size;
+}
+
+const isSet = (bits: Buffer, p: number) => ((bits[p >> 3] ?? 0) & (1 << (p & 7))) !== 0;
+
+function hasId(
+  filters: readonly SettledIds[],
+  decoded: Buffer<ArrayBufferLike>[],
+  id: string,
+): boolean {
+  const h = hashesOf(id);
+  return filters.some((f, i) => {
+    const bits = decoded[i] as Buffer;
+    for (const p of positions(h, f.hashes, bits.length * 8)) if (!isSet(bits, p)) return false;
+    return true;
+  });
 }
 
 function addIds(filters: SettledIds[], ids: Iterable<string>): SettledIds[] {
   const out = filters.map((f) => ({ ...f }));
-  let last = out.at(-1);
-  let bits = last ? Buffer.from(last.bits, 'base64') : null;
+  const decoded: Buffer<ArrayBufferLike>[] = out.map((f) => Buffer.from(f.bits, 'base64'));
   for (const id of ids) {
-    if (!last || !bits || last.count >= filterCapacity) {
-      if (last && bits) last.bits = bits.toString('base64');
-      bits = Buffer.alloc(filterBits / 8);
-      last = { bits: '', count: 0 };
-      out.push(last);
+    if (hasId(out, decoded, id)) continue;
+    let last = out.at(-1);
+    if (!last || last.count >= last.capacity) {
+      const next = aFilter(out.length);
+      out.push(next.filter);
+      decoded.push(next.bits);
+      last = next.filter;
     }
-    for (const p of positions(id)) bits[p >> 3] = (bits[p >> 3] ?? 0) | (1 << (p & 7));
+    const bits = decoded.at(-1) as Buffer;
+    for (const p of positions(hashesOf(id), last.hashes, bits.length * 8))
+      bits[p >> 3] = (bits[p >> 3] ?? 0) | (1 << (p & 7));
     last.count += 1;
   }
-  if (last && bits) last.bits = bits.toString('base64');
-  return out;
-}
-
-function hasId(filters: readonly SettledIds[], decoded: Buffer[], id: string): boolean {
-  const ps = positions(id);
-  return filters.some((_, i) => {
-    const bits = decoded[i] as Buffer;
-    return ps.every((p) => ((bits[p >> 3] ?? 0) & (1 << (p & 7))) !== 0);
+  out.forEach((f, i) => {
+    f.bits = (decoded[i] as Buffer).toString('base64');
   });
+  return out;
 }
 
 /** The messages of a checkpoint and those logged since, once each, in key order (the store's). */
@@ -93,11 +123,14 @@ export function withSince(kept: ThreadMessage[], since: ThreadMessage[]): Thread
 export function foldsOn(checkpoint: HistoryCheckpoint, since: ThreadMessage[]): boolean {
   const kept = new Set(checkpoint.kept.map((m) => m.messageKey));
   const added = since.filter((m) => !kept.has(m.messageKey));
+  // An id a kept message links by is no dropped message's (they would be one group): only the
+  // others are looked up in the filters.
+  const keptIds = new Set(checkpoint.kept.flatMap(idsOf));
   const decoded = checkpoint.settled.map((f) => Buffer.from(f.bits, 'base64'));
   const fits = added.every(
     (m) =>
       m.sentAt >= checkpoint.ledger.at &&
-      !idsOf(m).some((id) => hasId(checkpoint.settled, decoded, id)),
+      !idsOf(m).some((id) => !keptIds.has(id) && hasId(checkpoint.settled, decoded, id)),
   );
   if (!fits) return false;
   // The kept messages' link components, then those the new messages make: each new one may reach

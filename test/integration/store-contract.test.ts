@@ -894,7 +894,7 @@ function storeContract(backend: StoreBackend) {
       const noise = randomBytes(500_000).toString('base64');
       const big = {
         ...aCheckpoint('2025-03-03T12:00:00.000Z'),
-        settled: [{ bits: noise, count: 1 }],
+        settled: [{ bits: noise, count: 1, capacity: 4096, hashes: 8 }],
       };
       const later = aCheckpoint('2025-03-04T12:00:00.000Z');
 

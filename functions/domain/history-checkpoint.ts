@@ -117,8 +117,9 @@ export function withSince(kept: ThreadMessage[], since: ThreadMessage[]): Thread
 /**
  * Whether the messages logged since a checkpoint can be folded on it: none is dated before its
  * settle line (very late mail), links to a message it dropped (a reply to a settled thread, or a
- * false positive of the filter), or links together conversations it kept apart (which would thread
- * earlier mail again). Otherwise the view reads every message.
+ * false positive of the filter), links together conversations it kept apart (which would thread
+ * earlier mail again), or is the user's mail that kept mail dated before the settle line referred
+ * to. Otherwise the view reads every message.
  */
 export function foldsOn(checkpoint: HistoryCheckpoint, since: ThreadMessage[]): boolean {
   const kept = new Set(checkpoint.kept.map((m) => m.messageKey));
@@ -133,6 +134,14 @@ export function foldsOn(checkpoint: HistoryCheckpoint, since: ThreadMessage[]): 
       !idsOf(m).some((id) => !keptIds.has(id) && hasId(checkpoint.settled, decoded, id)),
   );
   if (!fits) return false;
+  // Mail the user sent that older kept mail referred to changes how that mail reads (a reference to
+  // a message the user had not logged counts as their reply): then earlier ladders change, and
+  // with them what mail the checkpoint dropped (a bounce) would have done to them.
+  const settledBy = new Date(Date.parse(checkpoint.ledger.at) - dayMs).toISOString();
+  const referredEarlier = new Set(
+    checkpoint.kept.filter((m) => m.sentAt < settledBy).flatMap((m) => idsOf(m).slice(1)),
+  );
+  if (added.some((m) => m.direction === 'out' && referredEarlier.has(m.messageId))) return false;
   // The kept messages' link components, then those the new messages make: each new one may reach
   // one kept component at most.
   const links = new Groups();

@@ -122,6 +122,8 @@ export interface LedgerStore {
  */
 export interface HistoryStore {
   getCheckpoint(userId: string): Promise<HistoryCheckpoint | null>;
+  /** When the current checkpoint was built (its head alone), or null when there is none. */
+  checkpointBuiltAt(userId: string): Promise<string | null>;
   /**
    * Writes a checkpoint only if it is later than the one there (crash-safe: its chunks first, the
    * head last). False when a later or equal one is there already.

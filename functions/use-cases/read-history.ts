@@ -15,7 +15,9 @@ export interface History {
 
 /** The store a view reads a history from; without the checkpoint's methods, every message. */
 export type HistorySource = Pick<LedgerStore, 'listThreadMessages'> &
-  Partial<Pick<HistoryStore, 'getCheckpoint' | 'listThreadMessagesLoggedSince'>>;
+  Partial<
+    Pick<HistoryStore, 'getCheckpoint' | 'checkpointBuiltAt' | 'listThreadMessagesLoggedSince'>
+  >;
 
 /** A refresh reads again what was logged in the last two minutes (clocks differ; the index lags). */
 const refreshOverlapMs = 2 * 60_000;
@@ -24,7 +26,8 @@ const refreshOverlapMs = 2 * 60_000;
  * A user's history as the views need it at `asOf`.
  *
  * Primary course:
- * 1. Read the checkpoint and the messages logged since it (one Get, one Query of the index).
+ * 1. Read the checkpoint and the messages logged since it (a Get and a BatchGetItem, one Query of
+ *    the index, one Get of its head again: read again if a refresh moved it meanwhile).
  * 2. When they fold on it, those are the history, with the paused ledger.
  * 3. Otherwise (no checkpoint, a moment before it, very late mail, a reply to a settled thread):
  *    every message, as before, with the checkpoint's kept messages.
@@ -34,19 +37,26 @@ export async function readHistory(
   userId: string,
   asOf: Date,
 ): Promise<History> {
-  const checkpoint = store.getCheckpoint ? await store.getCheckpoint(userId) : null;
-  if (
-    checkpoint &&
-    store.listThreadMessagesLoggedSince &&
-    asOf.toISOString() >= checkpoint.builtAt
-  ) {
+  let checkpoint = store.getCheckpoint ? await store.getCheckpoint(userId) : null;
+  // A refresh that moved the checkpoint meanwhile may have taken what this read missed out of the
+  // recent listing: read again (twice at most, then everything).
+  for (let attempt = 0; checkpoint && attempt < 3; attempt++) {
+    if (!store.listThreadMessagesLoggedSince || asOf.toISOString() < checkpoint.builtAt) break;
     const since = await store.listThreadMessagesLoggedSince(userId, checkpoint.builtAt);
+    const still = store.checkpointBuiltAt
+      ? (await store.checkpointBuiltAt(userId)) === checkpoint.builtAt
+      : true;
+    if (!still) {
+      checkpoint = store.getCheckpoint ? await store.getCheckpoint(userId) : null;
+      continue;
+    }
     if (foldsOn(checkpoint, since))
       return {
         messages: withSince(checkpoint.kept, since),
         resume: checkpoint.ledger,
         read: 'checkpoint',
       };
+    break;
   }
   const everything = await store.listThreadMessages(userId);
   return { messages: withSince(everything, checkpoint?.kept ?? []), read: 'everything' };

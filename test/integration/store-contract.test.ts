@@ -887,7 +887,7 @@ function storeContract(backend: StoreBackend) {
       expect(await store.getCheckpoint('user-grace')).toBeNull();
     });
 
-    test('moves only forward, and keeps only the chunks its head names', async () => {
+    test('moves only forward, and keeps only the chunks of its head and the head it replaced', async () => {
       // Prepare
       const { store, tableName } = await aStore();
       // Incompressible text, so the checkpoint spans chunks.
@@ -903,6 +903,7 @@ function storeContract(backend: StoreBackend) {
       const bigBack = await store.getCheckpoint('user-ada');
       const second = await store.putCheckpoint('user-ada', later);
       const stale = await store.putCheckpoint('user-ada', aCheckpoint('2025-03-03T18:00:00.000Z'));
+      const third = await store.putCheckpoint('user-ada', aCheckpoint('2025-03-05T12:00:00.000Z'));
       const chunks = await running.client.send(
         new QueryCommand({
           TableName: tableName,
@@ -912,10 +913,14 @@ function storeContract(backend: StoreBackend) {
       );
 
       // Assess
-      expect([first, second, stale]).toEqual([true, true, false]);
+      expect([first, second, stale, third]).toEqual([true, true, false, true]);
       expect(bigBack).toEqual(big);
-      expect(await store.getCheckpoint('user-ada')).toEqual(later);
-      expect(chunks.Items).toHaveLength(1);
+      expect(await store.checkpointBuiltAt('user-ada')).toBe('2025-03-05T12:00:00.000Z');
+      // The current chunk, and the one it replaced (a view may still be reading it).
+      expect(chunks.Items?.map((i) => (i.SK as string).slice(0, 35))).toEqual([
+        'CHECKPOINT#2025-03-04T12:00:00.000Z',
+        'CHECKPOINT#2025-03-05T12:00:00.000Z',
+      ]);
     });
   });
 

@@ -125,6 +125,9 @@ export class DynamoStore implements Store, HistoryStore, UserDeletion {
   getCheckpoint(userId: string) {
     return this.#history.getCheckpoint(userId);
   }
+  checkpointBuiltAt(userId: string) {
+    return this.#history.checkpointBuiltAt(userId);
+  }
   putCheckpoint(userId: string, checkpoint: HistoryCheckpoint) {
     return this.#history.putCheckpoint(userId, checkpoint);
   }

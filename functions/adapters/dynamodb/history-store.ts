@@ -79,24 +79,35 @@ export class DynamoHistoryStore implements HistoryStore {
       });
     }
     await this.#write(chunks.map((Item) => ({ PutRequest: { Item } })));
+    let replaced: string | null = null;
     const moved = await conditional(
-      this.#t.db.send(
-        new PutCommand({
-          TableName: this.#t.name,
-          Item: {
-            ...keys.checkpointHead(userId),
-            builtAt: checkpoint.builtAt,
-            generation,
-            chunks: chunks.length,
-            bytes: data.length,
-          },
-          ConditionExpression: 'attribute_not_exists(PK) OR builtAt < :b',
-          ExpressionAttributeValues: { ':b': checkpoint.builtAt },
+      this.#t.db
+        .send(
+          new PutCommand({
+            TableName: this.#t.name,
+            Item: {
+              ...keys.checkpointHead(userId),
+              builtAt: checkpoint.builtAt,
+              generation,
+              chunks: chunks.length,
+              bytes: data.length,
+            },
+            ConditionExpression: 'attribute_not_exists(PK) OR builtAt < :b',
+            ExpressionAttributeValues: { ':b': checkpoint.builtAt },
+            ReturnValues: 'ALL_OLD',
+          }),
+        )
+        .then((put) => {
+          replaced = (put.Attributes?.generation as string | undefined) ?? null;
         }),
-      ),
     );
-    // Chunks no head names: the ones replaced, ours when a later checkpoint won, a crash's.
-    const current = moved ? generation : await this.#currentGeneration(userId);
+    if (!moved) {
+      // A later checkpoint won: ours is no one's.
+      await this.#write(chunks.map((c) => ({ DeleteRequest: { Key: { PK: c.PK, SK: c.SK } } })));
+      return false;
+    }
+    // Chunks no head names (a crash's, those replaced before), but the ones just replaced: a view
+    // that read the head before this one may be reading them now. The next refresh deletes them.
     const stale = await this.#t.queryAll({
       KeyConditionExpression: 'PK = :p AND begins_with(SK, :s)',
       ExpressionAttributeValues: {
@@ -110,10 +121,25 @@ export class DynamoHistoryStore implements HistoryStore {
     // Only older generations: a later one may be written right now, its head not yet put.
     await this.#write(
       stale
-        .filter((i) => generationOf(i.SK as string) < current)
+        .filter((i) => {
+          const of = generationOf(i.SK as string);
+          return of < generation && of !== replaced;
+        })
         .map((i) => ({ DeleteRequest: { Key: { PK: i.PK, SK: i.SK } } })),
     );
-    return moved;
+    return true;
+  }
+
+  async checkpointBuiltAt(userId: string): Promise<string | null> {
+    const head = await this.#t.db.send(
+      new GetCommand({
+        TableName: this.#t.name,
+        Key: keys.checkpointHead(userId),
+        ProjectionExpression: 'builtAt',
+        ConsistentRead: true,
+      }),
+    );
+    return (head.Item?.builtAt as string | undefined) ?? null;
   }
 
   async listThreadMessagesLoggedSince(userId: string, since: string): Promise<ThreadMessage[]> {
@@ -146,17 +172,6 @@ export class DynamoHistoryStore implements HistoryStore {
       }
     };
     await Promise.all(Array.from({ length: settleInFlight }, worker));
-  }
-
-  async #currentGeneration(userId: string): Promise<string> {
-    const head = await this.#t.db.send(
-      new GetCommand({
-        TableName: this.#t.name,
-        Key: keys.checkpointHead(userId),
-        ConsistentRead: true,
-      }),
-    );
-    return (head.Item?.generation as string | undefined) ?? '';
   }
 
   async #write(requests: Record<string, unknown>[]): Promise<void> {

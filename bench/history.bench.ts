@@ -76,9 +76,11 @@ function countItemsRead(client: DynamoDBDocumentClient) {
         Item?: unknown;
         Responses?: Record<string, unknown[]>;
       };
-      if (context.commandName === 'QueryCommand') items += out.ScannedCount ?? 0;
-      if (context.commandName === 'GetCommand' && out.Item) items += 1;
-      if (context.commandName === 'BatchGetCommand')
+      // The document client's commands run as the base client's (GetItem, BatchGetItem, Query).
+      const name = String(context.commandName);
+      if (name === 'QueryCommand') items += out.ScannedCount ?? 0;
+      if ((name === 'GetCommand' || name === 'GetItemCommand') && out.Item) items += 1;
+      if (name === 'BatchGetCommand' || name === 'BatchGetItemCommand')
         for (const rows of Object.values(out.Responses ?? {})) items += rows.length;
       return result;
     },

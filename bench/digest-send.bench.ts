@@ -52,7 +52,11 @@ export async function run(): Promise<void> {
     for (const email of emails) {
       await register({ email, timeZone: 'Europe/Berlin' });
       const history = aMessageHistory(shortKey('user', email), { messages: 300, contacts: 30 });
-      await writeAll(client, table, history.map(messageItem));
+      await writeAll(
+        client,
+        table,
+        history.map((m) => messageItem(m)),
+      );
     }
     const tokens = makeTokens({ keys: [{ id: 1, secret: randomBytes(32) }], signWith: 1 });
     const sendDigest = makeSendDigest({

@@ -161,7 +161,11 @@ async function buildAndRenderOneDigest({ client, bare, store }: Db): Promise<voi
     createdAt: '2024-05-01T09:00:00.000Z',
   };
   const messages = aMessageHistory(user.userId, { messages: 20_000, contacts: 2_000 });
-  await writeAll(client, table, messages.map(messageItem));
+  await writeAll(
+    client,
+    table,
+    messages.map((m) => messageItem(m)),
+  );
   const relationships = makeRelationships({ store, clock });
   const build = async () =>
     composeDigest({ user, relationships: await relationships(user, now), now });

@@ -30,7 +30,11 @@ export async function run(): Promise<void> {
       createdAt: clock().toISOString(),
     };
     const messages = aMessageHistory(user.userId, { messages: messagesWanted, contacts });
-    await writeAll(client, 'bench', messages.map(messageItem));
+    await writeAll(
+      client,
+      'bench',
+      messages.map((m) => messageItem(m)),
+    );
     const relationships = makeRelationships({ store, clock });
     const exportData = makeExportData({ relationships });
     const answer = async () => {

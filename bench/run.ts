@@ -9,6 +9,7 @@ const benches: [string, () => Promise<{ run(): Promise<void> }>][] = [
   ['threads', () => import('./threads.bench.ts')],
   ['digest', () => import('./digest.bench.ts')],
   ['digest-send', () => import('./digest-send.bench.ts')],
+  ['history', () => import('./history.bench.ts')],
   ['large', () => import('./large-mail.bench.ts')],
   ['phrases', () => import('./phrases.bench.ts')],
   ['cli', () => import('./cli.bench.ts')],

@@ -70,6 +70,42 @@ export interface HelpSettings {
   cadences?: Record<string, number>;
 }
 
+/**
+ * A contact's ledger folded up to a moment and paused there: what folding the later messages on top
+ * of it needs, and nothing else (a history checkpoint keeps it instead of the messages before).
+ */
+export interface PausedContact {
+  address: string;
+  name: string;
+  touchesOut: number;
+  touchesIn: number;
+  lastOutAt: string | null;
+  lastInAt: string | null;
+  favoursGiven: number;
+  favoursReceived: number;
+  openPromises: SignalEvidence[];
+  /** Before they are checked against later replies. */
+  openAsks: SignalEvidence[];
+  owed: SignalEvidence | null;
+  /** The user gave to them at least once (an ask after that is no chance to give first). */
+  gave: boolean;
+  /** The latest touch either way (epoch ms), or null. */
+  lastTouch: number | null;
+  /** The latest wait closed as answered elsewhere. */
+  answeredElsewhere: string | null;
+  /**
+   * When each settled conversation with them started (epoch ms): one whose messages a checkpoint
+   * dropped. The others are read from the messages kept.
+   */
+  settledStarts: number[];
+}
+
+/** Every contact's ledger folded over the messages dated before `at`. */
+export interface PausedLedger {
+  at: string;
+  contacts: PausedContact[];
+}
+
 type Help = Pick<
   LoggedMessage,
   'messageKey' | 'direction' | 'sentAt' | 'subject' | 'contacts' | 'signals' | 'kind'
@@ -87,29 +123,54 @@ const median = (xs: number[]) => {
   return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 };
 
+type Building = ContactLedger & {
+  gave: boolean;
+  lastTouch: number | null;
+  answeredElsewhere: string | null;
+  /** When each conversation with them started: thread key → first touch. */
+  conversations: Map<string, number>;
+};
+
 /**
- * Each contact's ledger: touches both ways, favours given and received, open promises and asks,
- * cadence and whether the relationship is going quiet. A pure function of the logged messages,
- * the threads built from them (for replies seen only in the user's own mail), settings and `now`.
+ * The ledger fold: messages dated in [`from`, `until`) in date order (with the replies seen in the
+ * user's own mail dated so), on top of `resume` (the fold of everything dated before `from`).
+ * Messages dated before `from` are still read for who wrote first on which conversation.
  */
-export function buildLedger(
+function foldLedger(
   messages: Help[],
   threads: ThreadView[],
   settings: HelpSettings,
-  now: Date,
-  /** The thread key of each message (`buildThreads` fills it); a message not in it is a conversation of its own. */
-  membership: ReadonlyMap<string, string> = new Map(),
-): ContactLedger[] {
+  membership: ReadonlyMap<string, string>,
+  range: {
+    resume?: PausedLedger;
+    until?: string;
+    /**
+     * Pausing: the messages and threads whose conversations and replies seen in the user's mail
+     * are folded now (those dropped); the rest are folded with the messages kept, whatever their
+     * date, because mail logged later can still join their threads.
+     */
+    settling?: { messages: ReadonlySet<string>; threads: ReadonlySet<string> };
+  },
+): Map<string, Building> {
+  const from = range.resume?.at ?? '';
+  const inRange = (at: string) => at >= from && (range.until === undefined || at < range.until);
   const sorted = [...messages].sort((a, b) =>
     a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : 0,
   );
-  type Building = ContactLedger & {
-    touches: number[];
-    gaveAt: number[];
-    /** When each conversation with them started: thread key → first touch. */
-    conversations: Map<string, number>;
-  };
   const ledgers = new Map<string, Building>();
+  for (const { settledStarts, ...p } of range.resume?.contacts ?? []) {
+    ledgers.set(p.address, {
+      ...p,
+      openPromises: [...p.openPromises],
+      openAsks: [...p.openAsks],
+      cadenceDays: settings.cadences?.[p.address] ?? defaultCadenceDays,
+      rhythmDays: null,
+      twoWay: false,
+      goingQuiet: false,
+      letGo: false,
+      conversations: new Map(settledStarts.map((t, i) => [`settled ${i}`, t])),
+    });
+  }
   const ledgerOf = (address: string, name: string) => {
     let l = ledgers.get(address);
     if (!l) {
@@ -130,8 +191,9 @@ export function buildLedger(
         twoWay: false,
         goingQuiet: false,
         letGo: false,
-        touches: [],
-        gaveAt: [],
+        gave: false,
+        lastTouch: null,
+        answeredElsewhere: null,
         conversations: new Map(),
       };
       ledgers.set(address, l);
@@ -145,18 +207,24 @@ export function buildLedger(
     subject: m.subject,
     signal,
   });
-  const touched = (l: Building, at: string, messageKey: string) => {
+  const converse = (l: Building, at: string, messageKey: string) => {
     const t = Date.parse(at);
-    l.touches.push(t);
     const conversation = membership.get(messageKey) ?? messageKey;
     const start = l.conversations.get(conversation);
     if (start === undefined || t < start) l.conversations.set(conversation, t);
   };
+  const touched = (l: Building, at: string) => {
+    const t = Date.parse(at);
+    l.lastTouch = l.lastTouch === null ? t : Math.max(l.lastTouch, t);
+  };
   const touchIn = (l: Building, at: string, messageKey: string) => {
     l.touchesIn += 1;
     if (!l.lastInAt || at > l.lastInAt) l.lastInAt = at;
-    touched(l, at, messageKey);
+    touched(l, at);
+    converse(l, at, messageKey);
   };
+  const settlingMessage = (key: string) => range.settling?.messages.has(key) ?? true;
+  const settlingThread = (key: string) => range.settling?.threads.has(key) ?? true;
 
   // When each contact first wrote on each thread: their message, or their reply seen in the user's.
   const wroteOn = new Map<string, string>();
@@ -178,31 +246,54 @@ export function buildLedger(
    * An ask by the user's words that names no help ("Perfect, please book it.") sent on a thread
    * where they had already answered is an instruction inside an exchange, not a favour asked.
    */
-  const instructionInExchange = (m: Help, address: string, ask: Signal) => {
+  const instructionInExchange = (
+    m: Pick<Help, 'messageKey' | 'sentAt'>,
+    address: string,
+    ask: Signal,
+  ) => {
     if (ask.by !== 'phrase' || asksForHelp(ask.phrase)) return false;
     const first = wroteOn.get(`${address} ${membership.get(m.messageKey) ?? m.messageKey}`);
     return first !== undefined && first <= m.sentAt;
   };
 
+  // A resumed fold checks the asks it was handed again: mail logged since may have joined their
+  // conversation to one where they had already answered (never the other way).
+  for (const l of range.resume ? ledgers.values() : [])
+    l.openAsks = l.openAsks.filter(
+      (a) =>
+        !instructionInExchange({ messageKey: a.messageKey, sentAt: a.at }, l.address, a.signal),
+    );
+
   const outKeys = new Set<string>();
   for (const m of sorted) {
+    if (m.direction === 'out') outKeys.add(m.messageKey);
+    if (settlingMessage(m.messageKey)) {
+      // When each conversation started counts every message of it, whatever its date.
+      const sender = m.contacts[0];
+      if (m.direction === 'out')
+        for (const c of m.contacts) converse(ledgerOf(c.address, c.name), m.sentAt, m.messageKey);
+      else if (sender && m.kind === 'personal')
+        converse(ledgerOf(sender.address, sender.name), m.sentAt, m.messageKey);
+    }
+    if (!inRange(m.sentAt)) continue;
     if (m.direction === 'in') {
       const sender = m.contacts[0];
       if (!sender || m.kind !== 'personal') continue;
       const l = ledgerOf(sender.address, sender.name);
-      touchIn(l, m.sentAt, m.messageKey);
+      l.touchesIn += 1;
+      if (!l.lastInAt || m.sentAt > l.lastInAt) l.lastInAt = m.sentAt;
+      touched(l, m.sentAt);
       if (m.signals.thanks) {
         l.favoursReceived += 1;
         l.owed = evidence(m, m.signals.thanks);
       }
       continue;
     }
-    outKeys.add(m.messageKey);
     for (const c of m.contacts) {
       const l = ledgerOf(c.address, c.name);
       l.touchesOut += 1;
       if (!l.lastOutAt || m.sentAt > l.lastOutAt) l.lastOutAt = m.sentAt;
-      touched(l, m.sentAt, m.messageKey);
+      touched(l, m.sentAt);
     }
     for (const c of targets(m)) {
       const l = ledgerOf(c.address, c.name);
@@ -212,69 +303,130 @@ export function buildLedger(
         l.openPromises.shift();
         l.owed = null;
         l.openAsks = [];
-        l.gaveAt.push(Date.parse(m.sentAt));
+        l.gave = true;
       }
       if (promise) l.openPromises.push(evidence(m, promise));
       if (thanks) {
         l.favoursReceived += 1;
         l.owed = evidence(m, thanks);
       }
-      if (ask && l.gaveAt.length === 0 && !instructionInExchange(m, c.address, ask))
+      if (ask && !l.gave && !instructionInExchange(m, c.address, ask))
         l.openAsks.push(evidence(m, ask));
     }
   }
   // Replies seen only in the user's own mail (a quoted reply, an answered Message-ID) are touches in.
   // A wait closed as answered elsewhere ("thanks for the call") is no touch, but the ask was heard.
-  const answeredElsewhere = new Map<string, string>();
-  // Mail that bounced never reached them: nothing in it was asked of them.
-  const undelivered = new Set<string>();
   for (const t of threads) {
+    if (!settlingThread(t.threadKey)) continue;
     for (const c of t.contacts) {
       const l = ledgerOf(c.address, c.name);
-      if (c.state === 'let-go') l.letGo = true;
-      if (c.state === 'bounced')
-        for (const h of c.history) undelivered.add(`${c.address} ${h.messageKey}`);
       for (const h of c.history) {
-        if (
-          h.what.startsWith('answered elsewhere') &&
-          h.at > (answeredElsewhere.get(c.address) ?? '')
-        )
-          answeredElsewhere.set(c.address, h.at);
+        if (h.what.startsWith('answered elsewhere') && h.at > (l.answeredElsewhere ?? ''))
+          l.answeredElsewhere = h.at;
         if (h.what.startsWith('replied') && outKeys.has(h.messageKey))
           touchIn(l, h.at, h.messageKey);
       }
     }
   }
+  return ledgers;
+}
+
+/**
+ * Every contact's ledger folded over the messages dated before `until`, paused there (on top of
+ * `resume`, the same fold paused earlier): folding the rest on top of it with `buildLedger` gives
+ * what folding them all gives.
+ */
+export function pauseLedger(
+  messages: Help[],
+  threads: ThreadView[],
+  membership: ReadonlyMap<string, string>,
+  until: string,
+  resume: PausedLedger | undefined,
+  settling: { messages: ReadonlySet<string>; threads: ReadonlySet<string> },
+): PausedLedger {
+  const settings = { timeZone: 'UTC', neverLog: [] };
+  const folded = foldLedger(messages, threads, settings, membership, { resume, until, settling });
+  const contacts = [...folded.values()].map(
+    (l): PausedContact => ({
+      address: l.address,
+      name: l.name,
+      touchesOut: l.touchesOut,
+      touchesIn: l.touchesIn,
+      lastOutAt: l.lastOutAt,
+      lastInAt: l.lastInAt,
+      favoursGiven: l.favoursGiven,
+      favoursReceived: l.favoursReceived,
+      openPromises: l.openPromises,
+      openAsks: l.openAsks,
+      owed: l.owed,
+      gave: l.gave,
+      lastTouch: l.lastTouch,
+      answeredElsewhere: l.answeredElsewhere,
+      settledStarts: [...l.conversations.values()],
+    }),
+  );
+  return { at: until, contacts };
+}
+
+/**
+ * Each contact's ledger: touches both ways, favours given and received, open promises and asks,
+ * cadence and whether the relationship is going quiet. A pure function of the logged messages,
+ * the threads built from them (for replies seen only in the user's own mail), settings and `now`.
+ * With `resume` (the fold of every message dated before its moment, `pauseLedger`), only the
+ * messages dated from that moment on are folded on top of it.
+ */
+export function buildLedger(
+  messages: Help[],
+  threads: ThreadView[],
+  settings: HelpSettings,
+  now: Date,
+  /** The thread key of each message (`buildThreads` fills it); a message not in it is a conversation of its own. */
+  membership: ReadonlyMap<string, string> = new Map(),
+  resume?: PausedLedger,
+): ContactLedger[] {
+  const ledgers = foldLedger(messages, threads, settings, membership, { resume });
+  // Mail that bounced never reached them: nothing in it was asked of them.
+  const undelivered = new Set<string>();
+  for (const t of threads) {
+    for (const c of t.contacts) {
+      const l = ledgers.get(c.address);
+      if (l && c.state === 'let-go') l.letGo = true;
+      if (c.state === 'bounced')
+        for (const h of c.history) undelivered.add(`${c.address} ${h.messageKey}`);
+    }
+  }
 
   const nowMs = now.getTime();
-  return [...ledgers.values()].map(({ touches, gaveAt: _, conversations, ...l }) => {
-    const starts = [...conversations.values()].sort((a, b) => a - b);
-    const gaps = starts.slice(1).map((t, i) => (t - (starts[i] ?? t)) / dayMs);
-    const rhythmDays =
-      starts.length >= rhythmConversations ? Math.max(1, Math.round(median(gaps))) : null;
-    // A cadence the user set wins; a learned rhythm only tightens the default, down to the floor.
-    const cadenceDays =
-      settings.cadences?.[l.address] !== undefined || rhythmDays === null
-        ? l.cadenceDays
-        : Math.min(l.cadenceDays, Math.max(rhythmFloorDays, rhythmDays));
-    const twoWay = l.touchesIn > 0 && l.touchesOut > 0;
-    const last = Math.max(...touches);
-    return {
-      ...l,
-      // An ask stays open while they have not written back (or answered elsewhere) since.
-      openAsks: l.openAsks.filter((a) => {
-        if (undelivered.has(`${l.address} ${a.messageKey}`)) return false;
-        const answered = [l.lastInAt, answeredElsewhere.get(l.address) ?? null].filter(
-          (at): at is string => at !== null && at > a.at,
-        );
-        return answered.length === 0;
-      }),
-      rhythmDays,
-      cadenceDays,
-      twoWay,
-      goingQuiet: twoWay && nowMs - last > cadenceDays * dayMs,
-    };
-  });
+  return [...ledgers.values()].map(
+    ({ gave: _g, lastTouch, answeredElsewhere, conversations, ...l }) => {
+      const starts = [...conversations.values()].sort((a, b) => a - b);
+      const gaps = starts.slice(1).map((t, i) => (t - (starts[i] ?? t)) / dayMs);
+      const rhythmDays =
+        starts.length >= rhythmConversations ? Math.max(1, Math.round(median(gaps))) : null;
+      // A cadence the user set wins; a learned rhythm only tightens the default, down to the floor.
+      const cadenceDays =
+        settings.cadences?.[l.address] !== undefined || rhythmDays === null
+          ? l.cadenceDays
+          : Math.min(l.cadenceDays, Math.max(rhythmFloorDays, rhythmDays));
+      const twoWay = l.touchesIn > 0 && l.touchesOut > 0;
+      const last = lastTouch ?? Number.NEGATIVE_INFINITY;
+      return {
+        ...l,
+        // An ask stays open while they have not written back (or answered elsewhere) since.
+        openAsks: l.openAsks.filter((a) => {
+          if (undelivered.has(`${l.address} ${a.messageKey}`)) return false;
+          const answered = [l.lastInAt, answeredElsewhere].filter(
+            (at): at is string => at !== null && at > a.at,
+          );
+          return answered.length === 0;
+        }),
+        rhythmDays,
+        cadenceDays,
+        twoWay,
+        goingQuiet: twoWay && nowMs - last > cadenceDays * dayMs,
+      };
+    },
+  );
 }
 
 /** How the reasons call someone: the first name, from "First Last" or "Last, First"; else the address. */

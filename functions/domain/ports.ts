@@ -3,6 +3,7 @@
  * Adapters (DynamoDB, S3, files, mailparser, the clock) implement them.
  */
 import type { Readable } from 'node:stream';
+import type { HistoryCheckpoint } from './history-checkpoint.ts';
 import type {
   Classification,
   InboundEnvelope,
@@ -115,6 +116,31 @@ export interface LedgerStore {
    * sent: whom a Cc'd reply's sender can really have been written to by that user.
    */
   recipientsOfSentMessages(userId: string, messageIds: string[]): Promise<string[]>;
+}
+
+/**
+ * A user's history checkpoint and the messages logged since it: what the views read instead of
+ * every message (docs/storage.md, "Views read what can still matter").
+ */
+export interface HistoryStore {
+  getCheckpoint(userId: string): Promise<HistoryCheckpoint | null>;
+  /** When the current checkpoint was built (its head alone), or null when there is none. */
+  checkpointBuiltAt(userId: string): Promise<string | null>;
+  /**
+   * Writes a checkpoint only if it is later than the one there (crash-safe: its chunks first, the
+   * head last). False when a later or equal one is there already.
+   */
+  putCheckpoint(userId: string, checkpoint: HistoryCheckpoint): Promise<boolean>;
+  /** The user's messages logged at or after `since`, with only what building threads reads. */
+  listThreadMessagesLoggedSince(userId: string, since: string): Promise<ThreadMessage[]>;
+  /**
+   * Messages a checkpoint now holds: out of the listing of recent messages, and expiring at
+   * `expiresAt` (the horizon), in one write each.
+   */
+  settleMessages(
+    userId: string,
+    messages: { messageKey: string; expiresAt: Date }[],
+  ): Promise<void>;
 }
 
 /** What a sent digest showed, kept so that `snooze 2` can be resolved days later. */

@@ -36,7 +36,10 @@ export const threadFields = [
   'references',
 ] as const satisfies readonly (keyof LoggedMessage)[];
 
-export type ThreadMessage = Pick<LoggedMessage, (typeof threadFields)[number]>;
+export type ThreadMessage = Pick<LoggedMessage, (typeof threadFields)[number]> & {
+  /** When the store wrote it (what a history checkpoint's `builtAt` is compared with), if known. */
+  loggedAt?: string;
+};
 
 /**
  * The messages givefirst knew of at `asOf`: dated and received by then. A moment in the past is

@@ -14,6 +14,7 @@ import { pacedMailer } from '#adapters/ses/paced-mailer.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import { makeSqsDigestQueue } from '#adapters/sqs/digest-queue.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
+import { makeRefreshHistory } from '#use-cases/read-history.ts';
 import { makeRunScheduler } from '#use-cases/run-scheduler.ts';
 import { makeSendDigest } from '#use-cases/send-digest.ts';
 
@@ -45,6 +46,7 @@ const runScheduler = makeRunScheduler({
     mailDomain: config.mailDomain,
     fromAddress: config.fromAddress,
     unsubscribeUrl: (token) => `${config.publicUrl}/unsubscribe?t=${token}`,
+    refreshHistory: makeRefreshHistory({ store, clock, logger }),
   }),
   fanOut: {
     queue: makeSqsDigestQueue({

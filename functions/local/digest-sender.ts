@@ -1,6 +1,7 @@
 import { makeSesClient } from '#adapters/aws-clients.ts';
 import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
+import { makeRefreshHistory } from '#use-cases/read-history.ts';
 import { makeSendDigest } from '#use-cases/send-digest.ts';
 import { localRegion } from './local-config.ts';
 import type { Services } from './services.ts';
@@ -32,6 +33,11 @@ export async function makeLocalDigestSender(
     logger: options.logger,
     mailDomain: options.mailDomain,
     unsubscribeUrl: (token) => `${options.publicUrl}/unsubscribe?t=${token}`,
+    refreshHistory: makeRefreshHistory({
+      store: services.store,
+      clock: options.clock,
+      logger: options.logger,
+    }),
   });
   return { sendDigest, close: () => ses.destroy() };
 }

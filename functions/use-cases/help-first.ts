@@ -7,9 +7,10 @@ import {
 } from '#domain/help-first.ts';
 import type { User } from '#domain/model.ts';
 import { oneRecordPerSentMail } from '#domain/one-record-per-sent-mail.ts';
-import type { Clock, LedgerStore, SteeringStore } from '#domain/ports.ts';
+import type { Clock, SteeringStore } from '#domain/ports.ts';
 import { cadencesOf, digestHistoryFrom, steerHelp, steerThreads } from '#domain/steering.ts';
 import { buildThreads, knownAt, type ThreadView } from '#domain/threads.ts';
+import { type HistorySource, readHistory } from './read-history.ts';
 
 export interface Relationships {
   ledger: ContactLedger[];
@@ -25,9 +26,10 @@ export interface Relationships {
  * A user's relationships at a moment: each contact's ledger, the threads, and Help first.
  *
  * Primary course:
- * 1. Read every message logged for the user (one Query, paged; only the fields the views read),
- *    keeping those dated and received by `asOf` (a past moment is judged as it was), and what
- *    their reply commands steered, with the digests they were sent lately.
+ * 1. Read the user's history (the checkpoint and the messages logged since, or every message;
+ *    only the fields the views read), keeping those dated and received by `asOf` (a past moment
+ *    is judged as it was), and what their reply commands steered, with the digests they were
+ *    sent lately.
  * 2. Build the threads (for replies seen in the user's own mail, let-go contacts, and which
  *    conversation each message belongs to), then apply the steering: done, dropped, revived,
  *    snoozed, and the three-digest let-go.
@@ -35,25 +37,25 @@ export interface Relationships {
  *    without the items the user marked done, dropped or snoozed.
  */
 export function makeRelationships(deps: {
-  store: Pick<LedgerStore, 'listThreadMessages'>;
+  store: HistorySource;
   steering?: Pick<SteeringStore, 'listSteers' | 'digestsSince'>;
   clock: Clock;
 }) {
   return async function relationships(user: User, asOf?: Date): Promise<Relationships> {
     const now = asOf ?? deps.clock();
     const { timeZone } = user;
-    const [stored, steerList, digests] = await Promise.all([
-      deps.store.listThreadMessages(user.userId),
+    const [history, steerList, digests] = await Promise.all([
+      readHistory(deps.store, user.userId, now),
       deps.steering?.listSteers(user.userId) ?? [],
       deps.steering?.digestsSince(user.userId, digestHistoryFrom(now, timeZone)) ?? [],
     ]);
-    const messages = oneRecordPerSentMail(knownAt(stored, now));
+    const messages = oneRecordPerSentMail(knownAt(history.messages, now));
     const steers = new Map(steerList.map((s) => [s.key, s]));
     const membership = new Map<string, string>();
     const built = buildThreads(messages, timeZone, now, membership);
     const { threads, quietlyLetGo } = steerThreads(built, steers, digests, now, timeZone);
     const settings = { timeZone, neverLog: user.neverLog, cadences: cadencesOf(steerList) };
-    const ledger = buildLedger(messages, threads, settings, now, membership);
+    const ledger = buildLedger(messages, threads, settings, now, membership, history.resume);
     const ranked = helpFirst(ledger, settings, now, Number.POSITIVE_INFINITY);
     const allHelp = steerHelp(ranked.items, steers, now, timeZone);
     const items = allHelp.slice(0, helpFirstLimit);

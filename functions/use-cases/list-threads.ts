@@ -1,14 +1,16 @@
 import type { User } from '#domain/model.ts';
 import { oneRecordPerSentMail } from '#domain/one-record-per-sent-mail.ts';
-import type { Clock, LedgerStore, SteeringStore } from '#domain/ports.ts';
+import type { Clock, SteeringStore } from '#domain/ports.ts';
 import { digestHistoryFrom, steerThreads } from '#domain/steering.ts';
 import { buildThreads, knownAt, type ThreadView } from '#domain/threads.ts';
+import { type HistorySource, readHistory } from './read-history.ts';
 
 /**
  * A user's threads and where each awaited reply stands.
  *
  * Primary course:
- * 1. Read every message logged for the user (one Query, paged), keeping those dated and received
+ * 1. Read the user's history (the checkpoint and the messages logged since, or every message),
+ *    keeping those dated and received
  *    by `asOf` (default: the clock): a past moment is judged as it was; and what their reply
  *    commands steered, with the digests they were sent lately.
  * 2. Build the threads and fold the nudge ladder of each (thread, contact), judged at `asOf` on
@@ -16,18 +18,22 @@ import { buildThreads, knownAt, type ThreadView } from '#domain/threads.ts';
  *    three-digest let-go).
  */
 export function makeListThreads(deps: {
-  store: Pick<LedgerStore, 'listThreadMessages'>;
+  store: HistorySource;
   steering?: Pick<SteeringStore, 'listSteers' | 'digestsSince'>;
   clock: Clock;
 }) {
   return async function listThreads(user: User, asOf?: Date): Promise<ThreadView[]> {
     const now = asOf ?? deps.clock();
-    const [stored, steers, digests] = await Promise.all([
-      deps.store.listThreadMessages(user.userId),
+    const [history, steers, digests] = await Promise.all([
+      readHistory(deps.store, user.userId, now),
       deps.steering?.listSteers(user.userId) ?? [],
       deps.steering?.digestsSince(user.userId, digestHistoryFrom(now, user.timeZone)) ?? [],
     ]);
-    const threads = buildThreads(oneRecordPerSentMail(knownAt(stored, now)), user.timeZone, now);
+    const threads = buildThreads(
+      oneRecordPerSentMail(knownAt(history.messages, now)),
+      user.timeZone,
+      now,
+    );
     if (!deps.steering) return threads;
     const byKey = new Map(steers.map((s) => [s.key, s]));
     return steerThreads(threads, byKey, digests, now, user.timeZone).threads;

@@ -20,6 +20,8 @@ export type SendDigestOutcome =
  *    was already begun today (a retry, a second scheduler), stop: never a second copy.
  * 3. Render it with its reply and unsubscribe tokens and send it.
  * 4. Record it sent (and the let-go people it named, so they are named once) or failed.
+ * 5. Whatever became of it, bring the user's history checkpoint up to now, so that tomorrow's
+ *    reads only what can still matter (a failure here is logged: the digest stands).
  */
 export function makeSendDigest(deps: {
   store: DigestStore;
@@ -35,9 +37,22 @@ export function makeSendDigest(deps: {
   /** The digest's From address. Defaults to digest@ the mail domain (the local stack). */
   fromAddress?: string;
   unsubscribeUrl: (token: string) => string;
+  /** Brings the user's history checkpoint up to now (`makeRefreshHistory`). */
+  refreshHistory?: (user: User) => Promise<void>;
 }) {
   const fromAddress = deps.fromAddress ?? `digest@${deps.mailDomain}`;
   return async function sendDigest(user: User): Promise<SendDigestOutcome> {
+    const outcome = await composeAndSend(user);
+    try {
+      await deps.refreshHistory?.(user);
+    } catch (error) {
+      const failure = error instanceof Error ? error.message : String(error);
+      deps.logger.warn('history checkpoint not refreshed', { userId: user.userId, failure });
+    }
+    return outcome;
+  };
+
+  async function composeAndSend(user: User): Promise<SendDigestOutcome> {
     const now = deps.clock();
     const relationships = await deps.relationships(user, now);
     // People the user let go themselves (`drop`) are not announced back to them.
@@ -109,5 +124,5 @@ export function makeSendDigest(deps: {
       deps.logger.error('digest not sent', { userId: user.userId, failure });
       return { status: 'failed', localDate: digest.date, failure };
     }
-  };
+  }
 }

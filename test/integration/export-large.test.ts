@@ -29,7 +29,11 @@ describe('export of a long history', () => {
     const client = makeDocumentClient({ region: 'local', endpoint: stack.dynamo.endpoint });
     try {
       const history = aMessageHistory(me.userId, { messages: 20_000, contacts: 2_000 });
-      await writeAll(client, stack.config.tableName, history.map(messageItem));
+      await writeAll(
+        client,
+        stack.config.tableName,
+        history.map((m) => messageItem(m)),
+      );
     } finally {
       client.destroy();
     }

@@ -75,6 +75,20 @@ describe('sending a digest', () => {
     expect(await sent()).toHaveLength(1);
   });
 
+  it('brings the history checkpoint up to now after each send, whatever its outcome', async () => {
+    const mine = await stack.services.store.getCheckpoint(me.userId);
+    const theirs = await stack.services.store.getCheckpoint(quiet.userId);
+    await sender.sendDigest(quiet);
+
+    expect(mine?.builtAt).toBe('2026-03-06T06:58:00.000Z');
+    expect(mine?.kept.map((m) => m.subject)).toEqual(['Lunch next week?']);
+    expect(theirs).toBeNull();
+    expect(await stack.services.store.getCheckpoint(quiet.userId)).toMatchObject({
+      builtAt: '2026-03-06T06:58:00.000Z',
+      kept: [],
+    });
+  });
+
   it('sends nothing when there is nothing to show', async () => {
     expect(await sender.sendDigest(quiet)).toMatchObject({ status: 'nothing-to-show' });
     expect(await sent()).toHaveLength(1);

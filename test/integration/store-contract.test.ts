@@ -3,15 +3,18 @@
  * It runs on dynalite (always) and on AWS's DynamoDB Local (when Java is present), so the embedded
  * stack and AWS cannot drift. Each test gets a fresh table on a shared server.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { DynamoOnboardingStore } from '#adapters/dynamodb/onboarding-store.ts';
 import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
 import { gsi2, keys, receiptRetentionDays } from '#adapters/dynamodb/table-design.ts';
+import type { HistoryCheckpoint } from '#domain/history-checkpoint.ts';
 import { userIdFor } from '#domain/ids.ts';
 import type { LoggedMessage } from '#domain/model.ts';
 import { replyAddressDays } from '#domain/reply-token.ts';
+import type { ThreadMessage } from '#domain/threads.ts';
 import {
   type RunningBackend,
   type StoreBackend,
@@ -875,6 +878,154 @@ function storeContract(backend: StoreBackend) {
       expect(said).toEqual({ timeZone: 'Europe/Berlin' });
       expect(await onboarding.welcomeOf('ada@example.com', '2026-03-06')).toBeNull();
       expect(afterExpiry).toBe(true);
+    });
+  });
+
+  describe('the history checkpoint', () => {
+    const aCheckpoint = (builtAt: string, kept: ThreadMessage[] = []): HistoryCheckpoint => ({
+      builtAt,
+      kept,
+      ledger: { at: '2025-02-01T00:00:00.000Z', contacts: [] },
+      settled: [],
+    });
+
+    test('lists the messages logged since a moment, until a checkpoint holds them', async () => {
+      // Prepare
+      const { store, clock, tableName } = await aStore('2025-03-03T12:00:00.000Z');
+      const first = aLoggedMessage({ messageId: 'first@mail.example.com' });
+      await store.saveLoggedMessage(first);
+      clock.advanceMinutes(10);
+      const second = aLoggedMessage({ messageId: 'second@mail.example.com' });
+      const third = aLoggedMessage({ messageId: 'third@mail.example.com' });
+      await store.saveLoggedMessage(second);
+      await store.saveLoggedMessage(third);
+
+      // Act
+      const since = await store.listThreadMessagesLoggedSince(
+        'user-ada',
+        '2025-03-03T12:05:00.000Z',
+      );
+      await store.settleMessages('user-ada', [
+        { messageKey: second.messageKey, expiresAt: new Date('2026-04-03T12:00:00.000Z') },
+      ]);
+      const after = await store.listThreadMessagesLoggedSince(
+        'user-ada',
+        '2025-03-03T12:05:00.000Z',
+      );
+      const item = await running.client.send(
+        new GetCommand({ TableName: tableName, Key: keys.message('user-ada', second.messageKey) }),
+      );
+
+      // Assess
+      expect(since.map((m) => m.messageId).sort()).toEqual([
+        'second@mail.example.com',
+        'third@mail.example.com',
+      ]);
+      expect(since[0]?.loggedAt).toBe('2025-03-03T12:10:00.000Z');
+      expect(after.map((m) => m.messageId)).toEqual(['third@mail.example.com']);
+      expect(item.Item?.GSI1PK).toBeUndefined();
+      expect(item.Item?.expiresAt).toBe(Date.parse('2026-04-03T12:00:00.000Z') / 1000);
+    });
+
+    test('a settled message is not read once past its expiry, though dynalite keeps it', async () => {
+      // Prepare
+      const { store, clock } = await aStore('2025-03-03T12:00:00.000Z');
+      const old = aLoggedMessage({ messageId: 'old@mail.example.com' });
+      await store.saveLoggedMessage(old);
+      await store.settleMessages('user-ada', [
+        { messageKey: old.messageKey, expiresAt: new Date('2025-03-10T12:00:00.000Z') },
+      ]);
+
+      // Act
+      const before = await store.listThreadMessages('user-ada');
+      clock.advanceDays(8);
+      const after = await store.listThreadMessages('user-ada');
+
+      // Assess
+      expect(before.map((m) => m.messageId)).toEqual(['old@mail.example.com']);
+      expect(after).toEqual([]);
+    });
+
+    test('settling a message deleted meanwhile writes nothing back', async () => {
+      // Prepare
+      const { store, tableName } = await aStore();
+
+      // Act
+      await store.settleMessages('user-ada', [
+        { messageKey: 'gone', expiresAt: new Date('2026-01-01T00:00:00.000Z') },
+      ]);
+      const item = await running.client.send(
+        new GetCommand({ TableName: tableName, Key: keys.message('user-ada', 'gone') }),
+      );
+
+      // Assess
+      expect(item.Item).toBeUndefined();
+    });
+
+    test('gives back the checkpoint written, an attribution date as a Date', async () => {
+      // Prepare
+      const { store } = await aStore();
+      const [kept] = (await (async () => {
+        await store.saveLoggedMessage(
+          aLoggedMessage({
+            messageId: 'quoted@mail.example.com',
+            attribution: {
+              name: 'Bob',
+              address: 'bob@example.com',
+              date: new Date('2025-03-02T18:04:00.000Z'),
+              line: 'On Sun, Bob wrote:',
+            },
+          }),
+        );
+        return store.listThreadMessages('user-ada');
+      })()) as [ThreadMessage];
+      const checkpoint = aCheckpoint('2025-03-03T12:00:00.000Z', [kept]);
+
+      // Act
+      const put = await store.putCheckpoint('user-ada', checkpoint);
+      const got = await store.getCheckpoint('user-ada');
+
+      // Assess
+      expect(put).toBe(true);
+      expect(got).toEqual(checkpoint);
+      expect(got?.kept[0]?.attribution?.date).toBeInstanceOf(Date);
+      expect(await store.getCheckpoint('user-grace')).toBeNull();
+    });
+
+    test('moves only forward, and keeps only the chunks of its head and the head it replaced', async () => {
+      // Prepare
+      const { store, tableName } = await aStore();
+      // Incompressible text, so the checkpoint spans chunks.
+      const noise = randomBytes(500_000).toString('base64');
+      const big = {
+        ...aCheckpoint('2025-03-03T12:00:00.000Z'),
+        settled: [{ bits: noise, count: 1, capacity: 4096, hashes: 8 }],
+      };
+      const later = aCheckpoint('2025-03-04T12:00:00.000Z');
+
+      // Act
+      const first = await store.putCheckpoint('user-ada', big);
+      const bigBack = await store.getCheckpoint('user-ada');
+      const second = await store.putCheckpoint('user-ada', later);
+      const stale = await store.putCheckpoint('user-ada', aCheckpoint('2025-03-03T18:00:00.000Z'));
+      const third = await store.putCheckpoint('user-ada', aCheckpoint('2025-03-05T12:00:00.000Z'));
+      const chunks = await running.client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :p AND begins_with(SK, :s)',
+          ExpressionAttributeValues: { ':p': 'USER#user-ada', ':s': 'CHECKPOINT#' },
+        }),
+      );
+
+      // Assess
+      expect([first, second, stale, third]).toEqual([true, true, false, true]);
+      expect(bigBack).toEqual(big);
+      expect(await store.checkpointBuiltAt('user-ada')).toBe('2025-03-05T12:00:00.000Z');
+      // The current chunk, and the one it replaced (a view may still be reading it).
+      expect(chunks.Items?.map((i) => (i.SK as string).slice(0, 35))).toEqual([
+        'CHECKPOINT#2025-03-04T12:00:00.000Z',
+        'CHECKPOINT#2025-03-05T12:00:00.000Z',
+      ]);
     });
   });
 

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { HistoryCheckpoint } from '#domain/history-checkpoint.ts';
 import type { InboundEnvelope, LoggedMessage, Outcome, User } from '#domain/model.ts';
 import type {
   AccountStore,
@@ -6,6 +7,7 @@ import type {
   DigestItemRef,
   DigestRecord,
   DigestStore,
+  HistoryStore,
   LedgerStore,
   RawMailStore,
   ReceiptRef,
@@ -19,6 +21,7 @@ import type { StopReason } from '#domain/sending-state.ts';
 import { DynamoAccountStore } from './account-store.ts';
 import { DynamoDigestStore } from './digest-store.ts';
 import { DynamoTable } from './dynamodb-table.ts';
+import { DynamoHistoryStore } from './history-store.ts';
 import { DynamoLedgerStore } from './ledger-store.ts';
 import { DynamoReceiptStore } from './receipt-store.ts';
 import { DynamoUserDeletion } from './user-deletion.ts';
@@ -38,11 +41,12 @@ export interface DynamoStoreOptions {
  * port (receipt-store, user-store, ledger-store, digest-store), each a row family of
  * docs/storage.md, composed here so that callers hold one store.
  */
-export class DynamoStore implements Store, UserDeletion, AccountStore {
+export class DynamoStore implements Store, HistoryStore, UserDeletion, AccountStore {
   readonly #receipts: ReceiptStore;
   readonly #users: UserStore;
   readonly #ledger: LedgerStore;
   readonly #digests: DigestStore;
+  readonly #history: HistoryStore;
   readonly #deletion: DynamoUserDeletion;
   readonly #account: AccountStore;
 
@@ -52,6 +56,7 @@ export class DynamoStore implements Store, UserDeletion, AccountStore {
     this.#users = new DynamoUserStore(table);
     this.#ledger = new DynamoLedgerStore(table, this.#receipts);
     this.#digests = new DynamoDigestStore(table);
+    this.#history = new DynamoHistoryStore(table);
     this.#deletion = new DynamoUserDeletion(table);
     this.#account = new DynamoAccountStore(table);
   }
@@ -141,6 +146,24 @@ export class DynamoStore implements Store, UserDeletion, AccountStore {
   }
   recipientsOfSentMessages(userId: string, messageIds: string[]) {
     return this.#ledger.recipientsOfSentMessages(userId, messageIds);
+  }
+
+  // ── the history checkpoint ────────────────────────────────────────────────
+
+  getCheckpoint(userId: string) {
+    return this.#history.getCheckpoint(userId);
+  }
+  checkpointBuiltAt(userId: string) {
+    return this.#history.checkpointBuiltAt(userId);
+  }
+  putCheckpoint(userId: string, checkpoint: HistoryCheckpoint) {
+    return this.#history.putCheckpoint(userId, checkpoint);
+  }
+  listThreadMessagesLoggedSince(userId: string, since: string) {
+    return this.#history.listThreadMessagesLoggedSince(userId, since);
+  }
+  settleMessages(userId: string, messages: { messageKey: string; expiresAt: Date }[]) {
+    return this.#history.settleMessages(userId, messages);
   }
 
   // ── digests ───────────────────────────────────────────────────────────────

@@ -4,7 +4,7 @@ import type { Attribution, LoggedMessage } from '#domain/model.ts';
 import type { LedgerStore, ReceiptStore, SaveResult } from '#domain/ports.ts';
 import { type ThreadMessage, threadFields } from '#domain/threads.ts';
 import { conditional, type DynamoTable, type Item } from './dynamodb-table.ts';
-import { keys, prefixes } from './table-design.ts';
+import { gsi1, keys, prefixes } from './table-design.ts';
 
 /** Of a long References header, the root and the latest few are what link a thread. */
 const keptReferences = (ids: string[]) =>
@@ -14,9 +14,16 @@ const keptReferences = (ids: string[]) =>
  * What is kept of a logged message: identity, links, dates, who, tags, what the rules found and a
  * short snippet; never the body. Threads and the nudge ladder are computed from these.
  */
-export function messageItem(m: LoggedMessage): Item {
+export function messageItem(
+  m: LoggedMessage,
+  /** When the store writes it: the item is in the user's `RECENT#` listing until a checkpoint holds it. */
+  loggedAt = m.receivedAt ?? m.sentAt,
+): Item {
   return {
     ...keys.message(m.userId, m.messageKey),
+    GSI1PK: gsi1.recent(m.userId),
+    GSI1SK: gsi1.recentEntry(loggedAt, m.messageKey),
+    loggedAt,
     ...m,
     references: keptReferences(m.references),
     attribution: m.attribution && {
@@ -30,6 +37,10 @@ function toLoggedMessage(item: Item): LoggedMessage {
   const {
     PK: _pk,
     SK: _sk,
+    GSI1PK: _gsi1pk,
+    GSI1SK: _gsi1sk,
+    loggedAt: _loggedAt,
+    expiresAt: _expiresAt,
     attribution,
     ...rest
   } = item as Item & {
@@ -46,16 +57,17 @@ function toLoggedMessage(item: Item): LoggedMessage {
 }
 
 /** The projection of message items that building threads needs (every name aliased: some are reserved). */
+const projected = [...threadFields, 'loggedAt', 'expiresAt'];
 export const threadProjection = {
-  ProjectionExpression: threadFields.map((_, i) => `#f${i}`).join(', '),
-  ExpressionAttributeNames: Object.fromEntries(threadFields.map((f, i) => [`#f${i}`, f])),
+  ProjectionExpression: projected.map((_, i) => `#f${i}`).join(', '),
+  ExpressionAttributeNames: Object.fromEntries(projected.map((f, i) => [`#f${i}`, f])),
 };
 
 /**
  * A thread message built field by field: decoded items have shapes of their own, and the views walk
  * tens of thousands of these, where one fixed shape makes every property read cheap (measured 2×).
  */
-function toThreadMessage(item: Item): ThreadMessage {
+export function toThreadMessage(item: Item): ThreadMessage {
   const m = item as unknown as ThreadMessage & { attribution: { date: string | null } | null };
   return {
     messageId: m.messageId,
@@ -86,6 +98,7 @@ function toThreadMessage(item: Item): ThreadMessage {
     inReplyTo: m.inReplyTo ?? [],
     references: m.references ?? [],
     signals: m.signals ?? {},
+    loggedAt: m.loggedAt,
   };
 }
 /**
@@ -132,7 +145,7 @@ export class DynamoLedgerStore implements LedgerStore {
       this.#t.db.send(
         new PutCommand({
           TableName: this.#t.name,
-          Item: messageItem(message),
+          Item: messageItem(message, this.#t.clock().toISOString()),
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       ),
@@ -158,7 +171,7 @@ export class DynamoLedgerStore implements LedgerStore {
       KeyConditionExpression: 'PK = :p AND begins_with(SK, :s)',
       ExpressionAttributeValues: { ':p': prefixes.user(userId), ':s': prefixes.messages },
     });
-    return items.map(toLoggedMessage);
+    return items.filter((item) => !this.#t.expired(item)).map(toLoggedMessage);
   }
 
   /** The user's messages with only what building threads reads: less to read, less to decode. */
@@ -168,7 +181,7 @@ export class DynamoLedgerStore implements LedgerStore {
       ExpressionAttributeValues: { ':p': prefixes.user(userId), ':s': prefixes.messages },
       ...threadProjection,
     });
-    return items.map(toThreadMessage);
+    return items.filter((item) => !this.#t.expired(item)).map(toThreadMessage);
   }
 
   async ownersOfMessages(messageIds: string[]): Promise<string[]> {

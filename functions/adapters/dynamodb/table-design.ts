@@ -43,6 +43,12 @@ export const keys = {
     SK: `CONFIRMED#${hour}`,
   }),
   schedulerCursor: () => ({ PK: 'SCHEDULER', SK: 'CURSOR' }),
+  /** The head of a user's history checkpoint: which generation of chunks is current. */
+  checkpointHead: (userId: string) => ({ PK: `USER#${userId}`, SK: 'CHECKPOINT' }),
+  checkpointChunk: (userId: string, generation: string, n: number) => ({
+    PK: `USER#${userId}`,
+    SK: `CHECKPOINT#${generation}#${n}`,
+  }),
   parkedReply: (messageKey: string, receiptId: string) => ({
     PK: `PARKED#${messageKey}`,
     SK: `RECEIPT#${receiptId}`,
@@ -64,6 +70,7 @@ export const prefixes = {
   steers: 'STEER#',
   digests: 'DIGEST#',
   allowedDomains: { PK: 'ALLOWED', SK: 'DOMAIN#' },
+  checkpointChunks: 'CHECKPOINT#',
 };
 
 /**
@@ -99,6 +106,9 @@ export const gsi1 = {
   failed: 'FAILED',
   /** Receipts begun and not finished yet, by the day they arrived (removed by their outcome). */
   inProgressOn: (day: string) => `INPROGRESS#${day}`,
+  /** A user's messages not yet held by their history checkpoint, by when they were logged. */
+  recent: (userId: string) => `RECENT#${userId}`,
+  recentEntry: (loggedAt: string, messageKey: string) => `${loggedAt}#${messageKey}`,
 };
 
 /** The table's definition, shared by the CDK stack and the local stack so they cannot drift. */

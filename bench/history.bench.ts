@@ -1,0 +1,197 @@
+// A digest's cost does not grow with years of history: the digest of a user with 200,000 messages
+// logged over 10 years against the same user with only their last 90 days, each read from a
+// checkpoint refreshed a day before (as after yesterday's digest) and the mail logged since. Items
+// read are what each response reports: Query ScannedCount, GetItem and BatchGetItem items.
+import { gzipSync } from 'node:zlib';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoStore, messageItem } from '#adapters/dynamodb/dynamodb-store.ts';
+import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
+import { toThreadMessage } from '#adapters/dynamodb/ledger-store.ts';
+import { composeDigest } from '#domain/digest.ts';
+import { buildCheckpoint } from '#domain/history-checkpoint.ts';
+import { shortKey } from '#domain/ids.ts';
+import type { LoggedMessage, User } from '#domain/model.ts';
+import { asked, received, sent, told } from '#test/builders/logged-message.ts';
+import { makeRelationships } from '#use-cases/help-first.ts';
+import { readHistory } from '#use-cases/read-history.ts';
+import { compare, report } from './measure.ts';
+import { benchClients, startDynaliteProcess, writeAll } from './support.ts';
+
+const table = 'bench';
+const years = 10;
+const total = Number(process.env.HISTORY_MESSAGES ?? 200_000);
+const contacts = 2_000;
+const now = new Date('2026-06-03T06:02:00.000Z');
+const builtAt = new Date(now.getTime() - 86_400_000);
+const tag = { by: 'tag' as const };
+
+/**
+ * Ten years of mail ending now: a thread every so often with one of `contacts` people in turn (the
+ * user asks, they answer, three more messages), one in a hundred never answered; some of the
+ * user's messages promise, thank, ask or give.
+ */
+function tenYears(userId: string): LoggedMessage[] {
+  const perThread = 5;
+  const threads = Math.ceil(total / perThread);
+  const span = years * 365 * 86_400_000;
+  const start = now.getTime() - span;
+  const every = span / threads;
+  const out: LoggedMessage[] = [];
+  for (let t = 0; t < threads; t++) {
+    const who = `p${t % contacts}@people${(t % contacts) % 97}.example`;
+    const root = `t${t}-0@mail.example.com`;
+    const at = (k: number) => new Date(start + t * every + k * 3_600_000 * 5).toISOString();
+    const base = { userId, subject: `Topic ${t}` };
+    const signals =
+      [{ promise: tag }, { thanks: tag }, { ask: tag }, { gave: tag }, {}, {}][t % 6] ?? {};
+    out.push(
+      sent(at(0), [asked(who, `Person ${t % contacts}`)], { ...base, messageId: root, signals }),
+    );
+    if (t % 100 === 7) continue;
+    for (let k = 1; k < perThread; k++) {
+      const id = `t${t}-${k}@mail.example.com`;
+      const links = { messageId: id, inReplyTo: [root], references: [root] };
+      const re = { ...base, ...links, subject: `Re: Topic ${t}` };
+      out.push(k % 2 === 1 ? received(at(k), who, re) : sent(at(k), [told(who)], re));
+    }
+  }
+  return out.filter((m) => m.sentAt <= now.toISOString()).slice(-total);
+}
+
+interface Counted {
+  store: DynamoStore;
+  itemsRead: () => number;
+  reset: () => void;
+  close: () => Promise<void>;
+}
+
+/** Items read per request, as each response reports them. */
+function countItemsRead(client: DynamoDBDocumentClient) {
+  let items = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const out = result.output as {
+        ScannedCount?: number;
+        Item?: unknown;
+        Responses?: Record<string, unknown[]>;
+      };
+      // The document client's commands run as the base client's (GetItem, BatchGetItem, Query).
+      const name = String(context.commandName);
+      if (name === 'QueryCommand') items += out.ScannedCount ?? 0;
+      if ((name === 'GetCommand' || name === 'GetItemCommand') && out.Item) items += 1;
+      if (name === 'BatchGetCommand' || name === 'BatchGetItemCommand')
+        for (const rows of Object.values(out.Responses ?? {})) items += rows.length;
+      return result;
+    },
+    { step: 'initialize', name: 'countItemsRead' },
+  );
+  return {
+    itemsRead: () => items,
+    reset: () => {
+      items = 0;
+    },
+  };
+}
+
+/**
+ * A user's messages in a dynalite of its own, as after yesterday's refresh: a checkpoint built a
+ * day ago; messages logged before it out of the recent listing (settled), those since still in it.
+ */
+async function seeded(user: User, messages: LoggedMessage[]): Promise<Counted & { bytes: number }> {
+  const dynamo = await startDynaliteProcess();
+  const { client, destroy } = benchClients(dynamo.endpoint);
+  await ensureTable(client, table);
+  const cut = builtAt.toISOString();
+  const items = messages.map((m) => {
+    const item = messageItem(m);
+    if ((item.loggedAt as string) >= cut) return item;
+    const { GSI1PK: _p, GSI1SK: _s, ...settled } = item;
+    return settled;
+  });
+  await writeAll(client, table, items, 16);
+  const store = new DynamoStore({ client, tableName: table, clock: () => now });
+  const before = messages
+    .filter((m) => (m.receivedAt ?? m.sentAt) < cut)
+    .map((m) => messageItem(m));
+  const { checkpoint } = buildCheckpoint({
+    messages: before.map(toThreadMessage),
+    previous: null,
+    timeZone: user.timeZone,
+    builtAt,
+  });
+  await store.putCheckpoint(user.userId, checkpoint);
+  const bytes = gzipSync(JSON.stringify(checkpoint)).length;
+  const counted = countItemsRead(client);
+  return {
+    store,
+    bytes,
+    ...counted,
+    close: async () => {
+      destroy();
+      await dynamo.close();
+    },
+  };
+}
+
+export async function run(): Promise<void> {
+  const email = 'me@example.com';
+  const user: User = {
+    userId: shortKey('user', email),
+    email,
+    aliases: [],
+    timeZone: 'Europe/Berlin',
+    digestAt: '08:00',
+    neverLog: [],
+    createdAt: '2016-06-01T09:00:00.000Z',
+  };
+  const all = tenYears(user.userId);
+  const since90 = new Date(now.getTime() - 90 * 86_400_000).toISOString();
+  const recent = all.filter((m) => m.sentAt >= since90);
+  const seedStarted = performance.now();
+  const long = await seeded(user, all);
+  const short = await seeded(user, recent);
+  const label = `${all.length} messages over ${years} years`;
+  report(`seeded ${label}, and their last 90 days`, {
+    messages: all.length,
+    last_90_days: recent.length,
+    seed_s: (performance.now() - seedStarted) / 1000,
+    checkpoint_gzip_kb: long.bytes / 1024,
+    checkpoint_90d_gzip_kb: short.bytes / 1024,
+  });
+  try {
+    const digestOf = (s: Counted) => async () => {
+      const relationships = makeRelationships({ store: s.store, clock: () => now });
+      return composeDigest({ user, relationships: await relationships(user, now), now });
+    };
+    // Older mail can still decide items (an old unanswered ask, a quiet friend): both are built.
+    const [a, b] = [await digestOf(long)(), await digestOf(short)()];
+    const readFrom = async (s: Counted) => (await readHistory(s.store, user.userId, now)).read;
+    report('digest items, years and last 90 days', {
+      years: a?.items.length ?? 0,
+      days: b?.items.length ?? 0,
+      years_read: await readFrom(long),
+      days_read: await readFrom(short),
+    });
+    long.reset();
+    short.reset();
+    await digestOf(long)();
+    await digestOf(short)();
+    const readLong = long.itemsRead();
+    const readShort = short.itemsRead();
+    const timed = await compare(9, 2, digestOf(long), digestOf(short));
+    report(
+      `digest, ${label} vs last 90 days: time`,
+      { years_ms: timed.subject, days_ms: timed.baseline, ratio: timed.ratio },
+      '<= 1.2x',
+    );
+    report(
+      `digest, ${label} vs last 90 days: items read`,
+      { years: readLong, days: readShort, ratio: readLong / readShort },
+      '<= 1.2x',
+    );
+  } finally {
+    await long.close();
+    await short.close();
+  }
+}

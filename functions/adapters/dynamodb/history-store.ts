@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { HistoryCheckpoint } from '#domain/history-checkpoint.ts';
+import type { HistoryStore } from '#domain/ports.ts';
+import type { ThreadMessage } from '#domain/threads.ts';
+import { conditional, type DynamoTable, epochSeconds, type Item } from './dynamodb-table.ts';
+import { threadProjection, toThreadMessage } from './ledger-store.ts';
+import { gsi1, indexNames, keys, prefixes } from './table-design.ts';
+
+/** Under DynamoDB's 400 KB item limit, with room for the keys. */
+export const checkpointChunkBytes = 350_000;
+/** UpdateItem requests in flight while settling messages. */
+const settleInFlight = 8;
+
+/** JSON dates come back as strings: an attribution's date is a Date again. */
+function revive(checkpoint: HistoryCheckpoint): HistoryCheckpoint {
+  for (const m of checkpoint.kept) {
+    const date = m.attribution?.date as unknown as string | null | undefined;
+    if (m.attribution) m.attribution.date = date ? new Date(date) : null;
+  }
+  return checkpoint;
+}
+
+/**
+ * A user's history checkpoint (gzip'd JSON in chunks under a generation, named by a head item that
+ * only moves forward) and the listing of the messages logged since (sparse GSI1 `RECENT#`).
+ */
+export class DynamoHistoryStore implements HistoryStore {
+  readonly #t: DynamoTable;
+
+  constructor(table: DynamoTable) {
+    this.#t = table;
+  }
+
+  async getCheckpoint(userId: string): Promise<HistoryCheckpoint | null> {
+    const head = await this.#t.db.send(
+      new GetCommand({
+        TableName: this.#t.name,
+        Key: keys.checkpointHead(userId),
+        ConsistentRead: true,
+      }),
+    );
+    if (!head.Item) return null;
+    const generation = head.Item.generation as string;
+    const count = head.Item.chunks as number;
+    const chunks = new Map<string, Uint8Array>();
+    let wanted = Array.from({ length: count }, (_, n) =>
+      keys.checkpointChunk(userId, generation, n),
+    );
+    while (wanted.length > 0) {
+      const batch = wanted.slice(0, 100);
+      const got = await this.#t.db.send(
+        new BatchGetCommand({
+          RequestItems: { [this.#t.name]: { Keys: batch, ConsistentRead: true } },
+        }),
+      );
+      for (const item of got.Responses?.[this.#t.name] ?? [])
+        chunks.set(item.SK as string, item.data as Uint8Array);
+      const unprocessed = (got.UnprocessedKeys?.[this.#t.name]?.Keys ?? []) as typeof batch;
+      wanted = [...unprocessed, ...wanted.slice(100)];
+    }
+    const parts = Array.from({ length: count }, (_, n) => {
+      const part = chunks.get(keys.checkpointChunk(userId, generation, n).SK);
+      if (!part) throw new Error(`checkpoint chunk ${n} of ${generation} is missing`);
+      return part;
+    });
+    return revive(JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')));
+  }
+
+  async putCheckpoint(userId: string, checkpoint: HistoryCheckpoint): Promise<boolean> {
+    const data = gzipSync(JSON.stringify(checkpoint));
+    const generation = `${checkpoint.builtAt}-${randomUUID().slice(0, 8)}`;
+    const chunks: Item[] = [];
+    for (let n = 0; n * checkpointChunkBytes < Math.max(1, data.length); n++) {
+      chunks.push({
+        ...keys.checkpointChunk(userId, generation, n),
+        data: data.subarray(n * checkpointChunkBytes, (n + 1) * checkpointChunkBytes),
+      });
+    }
+    await this.#write(chunks.map((Item) => ({ PutRequest: { Item } })));
+    let replaced: string | null = null;
+    const moved = await conditional(
+      this.#t.db
+        .send(
+          new PutCommand({
+            TableName: this.#t.name,
+            Item: {
+              ...keys.checkpointHead(userId),
+              builtAt: checkpoint.builtAt,
+              generation,
+              chunks: chunks.length,
+              bytes: data.length,
+            },
+            ConditionExpression: 'attribute_not_exists(PK) OR builtAt < :b',
+            ExpressionAttributeValues: { ':b': checkpoint.builtAt },
+            ReturnValues: 'ALL_OLD',
+          }),
+        )
+        .then((put) => {
+          replaced = (put.Attributes?.generation as string | undefined) ?? null;
+        }),
+    );
+    if (!moved) {
+      // A later checkpoint won: ours is no one's.
+      await this.#write(chunks.map((c) => ({ DeleteRequest: { Key: { PK: c.PK, SK: c.SK } } })));
+      return false;
+    }
+    // Chunks no head names (a crash's, those replaced before), but the ones just replaced: a view
+    // that read the head before this one may be reading them now. The next refresh deletes them.
+    const stale = await this.#t.queryAll({
+      KeyConditionExpression: 'PK = :p AND begins_with(SK, :s)',
+      ExpressionAttributeValues: {
+        ':p': keys.checkpointHead(userId).PK,
+        ':s': prefixes.checkpointChunks,
+      },
+      ProjectionExpression: 'PK, SK',
+    });
+    const generationOf = (sk: string) =>
+      sk.slice(prefixes.checkpointChunks.length, sk.lastIndexOf('#'));
+    // Only older generations: a later one may be written right now, its head not yet put.
+    await this.#write(
+      stale
+        .filter((i) => {
+          const of = generationOf(i.SK as string);
+          return of < generation && of !== replaced;
+        })
+        .map((i) => ({ DeleteRequest: { Key: { PK: i.PK, SK: i.SK } } })),
+    );
+    return true;
+  }
+
+  async checkpointBuiltAt(userId: string): Promise<string | null> {
+    const head = await this.#t.db.send(
+      new GetCommand({
+        TableName: this.#t.name,
+        Key: keys.checkpointHead(userId),
+        ProjectionExpression: 'builtAt',
+        ConsistentRead: true,
+      }),
+    );
+    return (head.Item?.builtAt as string | undefined) ?? null;
+  }
+
+  async listThreadMessagesLoggedSince(userId: string, since: string): Promise<ThreadMessage[]> {
+    const items = await this.#t.queryAll({
+      IndexName: indexNames.byGsi1,
+      KeyConditionExpression: 'GSI1PK = :p AND GSI1SK >= :s',
+      ExpressionAttributeValues: { ':p': gsi1.recent(userId), ':s': since },
+      ...threadProjection,
+    });
+    return items.filter((item) => !this.#t.expired(item)).map(toThreadMessage);
+  }
+
+  async settleMessages(
+    userId: string,
+    messages: { messageKey: string; expiresAt: Date }[],
+  ): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < messages.length) {
+        const m = messages[next++] as (typeof messages)[number];
+        // Only an item still there: a message deleted meanwhile is not written back as a stub.
+        await conditional(
+          this.#t.update({
+            Key: keys.message(userId, m.messageKey),
+            UpdateExpression: 'REMOVE GSI1PK, GSI1SK SET expiresAt = :e',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':e': epochSeconds(m.expiresAt) },
+          }),
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: settleInFlight }, worker));
+  }
+
+  async #write(requests: Record<string, unknown>[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += 25) {
+      let batch = requests.slice(i, i + 25);
+      while (batch.length > 0) {
+        const out = await this.#t.db.send(
+          new BatchWriteCommand({ RequestItems: { [this.#t.name]: batch } }),
+        );
+        batch = (out.UnprocessedItems?.[this.#t.name] ?? []) as typeof batch;
+      }
+    }
+  }
+}

@@ -1,0 +1,244 @@
+import { createHash } from 'node:crypto';
+import { type PausedLedger, pauseLedger } from './help-first.ts';
+import { oneRecordPerSentMail } from './one-record-per-sent-mail.ts';
+import { lateMailDays } from './retention.ts';
+import { buildThreads, type ThreadMessage } from './threads.ts';
+
+/**
+ * A history checkpoint: the fold of every message logged before `builtAt`, kept small. A view folds
+ * the kept messages and those logged since on top of the paused ledger, and gets what folding every
+ * message gives (docs/storage.md, "Views read what can still matter", has the proof).
+ */
+export interface HistoryCheckpoint {
+  /** Every message logged before this moment is in it (kept, or folded and dropped). */
+  builtAt: string;
+  /** The messages that can still change an answer, in the projection the views read. */
+  kept: ThreadMessage[];
+  /** Every contact's ledger folded over the messages dated before the settle line (`ledger.at`). */
+  ledger: PausedLedger;
+  /** Bloom filters of every id (logged or only referred to) of the messages dropped. */
+  settled: SettledIds[];
+}
+
+/**
+ * One Bloom filter of Message-IDs: `bits` in base64, `count` ids added of its `capacity`, `hashes`
+ * bit positions per id. Each filter holds twice the ids of the one before at half its false
+ * positives, so however many are added, a lookup is a false positive once in 10,000 at most.
+ */
+export interface SettledIds {
+  bits: string;
+  count: number;
+  capacity: number;
+  hashes: number;
+}
+
+const dayMs = 86_400_000;
+/** The first filter: this many ids at 0.005% false positives; each next one doubles and halves. */
+const firstCapacity = 4096;
+const firstFalsePositives = 0.00005;
+
+/** A new filter after `n` others. */
+function aFilter(n: number): { filter: SettledIds; bits: Buffer<ArrayBufferLike> } {
+  const capacity = firstCapacity * 2 ** n;
+  const p = firstFalsePositives / 2 ** n;
+  const perId = Math.ceil(-Math.log(p) / Math.LN2 ** 2);
+  const bytes = Math.ceil((capacity * perId) / 8);
+  const hashes = Math.max(1, Math.round(perId * Math.LN2));
+  return { filter: { bits: '', count: 0, capacity, hashes }, bits: Buffer.alloc(bytes) };
+}
+
+/** The settle line of a checkpoint built at `builtAt`: mail dated before it is folded for good. */
+export const settleLine = (builtAt: Date) =>
+  new Date(builtAt.getTime() - lateMailDays * dayMs).toISOString();
+
+/** The ids a message links by, as the threads fold reads them (garbled values are no links). */
+const idsOf = (m: ThreadMessage) => [
+  m.messageId,
+  ...[...m.inReplyTo, ...m.references].filter((id) => /^[^\s@]+@[^\s@]+$/.test(id)),
+];
+
+/** Two 32-bit hashes of an id, for double hashing. */
+function hashesOf(id: string): [number, number] {
+  const hash = createHash('sha256').update(id).digest();
+  return [hash.readUInt32BE(0), (hash.readUInt32BE(4) | 1) >>> 0];
+}
+
+function* positions([a, b]: [number, number], hashes: number, size: number): Generator<number> {
+  for (let i = 0; i < hashes; i++) yield (a + i * b) % size;
+}
+
+const isSet = (bits: Buffer, p: number) => ((bits[p >> 3] ?? 0) & (1 << (p & 7))) !== 0;
+
+function hasId(
+  filters: readonly SettledIds[],
+  decoded: Buffer<ArrayBufferLike>[],
+  id: string,
+): boolean {
+  const h = hashesOf(id);
+  return filters.some((f, i) => {
+    const bits = decoded[i] as Buffer;
+    for (const p of positions(h, f.hashes, bits.length * 8)) if (!isSet(bits, p)) return false;
+    return true;
+  });
+}
+
+function addIds(filters: SettledIds[], ids: Iterable<string>): SettledIds[] {
+  const out = filters.map((f) => ({ ...f }));
+  const decoded: Buffer<ArrayBufferLike>[] = out.map((f) => Buffer.from(f.bits, 'base64'));
+  for (const id of ids) {
+    if (hasId(out, decoded, id)) continue;
+    let last = out.at(-1);
+    if (!last || last.count >= last.capacity) {
+      const next = aFilter(out.length);
+      out.push(next.filter);
+      decoded.push(next.bits);
+      last = next.filter;
+    }
+    const bits = decoded.at(-1) as Buffer;
+    for (const p of positions(hashesOf(id), last.hashes, bits.length * 8))
+      bits[p >> 3] = (bits[p >> 3] ?? 0) | (1 << (p & 7));
+    last.count += 1;
+  }
+  out.forEach((f, i) => {
+    f.bits = (decoded[i] as Buffer).toString('base64');
+  });
+  return out;
+}
+
+/** The messages of a checkpoint and those logged since, once each, in key order (the store's). */
+export function withSince(kept: ThreadMessage[], since: ThreadMessage[]): ThreadMessage[] {
+  const byKey = new Map<string, ThreadMessage>();
+  for (const m of [...kept, ...since]) if (!byKey.has(m.messageKey)) byKey.set(m.messageKey, m);
+  return [...byKey.values()].sort((a, b) =>
+    a.messageKey < b.messageKey ? -1 : a.messageKey > b.messageKey ? 1 : 0,
+  );
+}
+
+/**
+ * Whether the messages logged since a checkpoint can be folded on it: none is dated before its
+ * settle line (very late mail), links to a message it dropped (a reply to a settled thread, or a
+ * false positive of the filter), links together conversations it kept apart (which would thread
+ * earlier mail again), or is the user's mail that kept mail dated before the settle line referred
+ * to. Otherwise the view reads every message.
+ */
+export function foldsOn(checkpoint: HistoryCheckpoint, since: ThreadMessage[]): boolean {
+  const kept = new Set(checkpoint.kept.map((m) => m.messageKey));
+  const added = since.filter((m) => !kept.has(m.messageKey));
+  // An id a kept message links by is no dropped message's (they would be one group): only the
+  // others are looked up in the filters.
+  const keptIds = new Set(checkpoint.kept.flatMap(idsOf));
+  const decoded = checkpoint.settled.map((f) => Buffer.from(f.bits, 'base64'));
+  const fits = added.every(
+    (m) =>
+      m.sentAt >= checkpoint.ledger.at &&
+      !idsOf(m).some((id) => !keptIds.has(id) && hasId(checkpoint.settled, decoded, id)),
+  );
+  if (!fits) return false;
+  // Mail the user sent that older kept mail referred to changes how that mail reads (a reference to
+  // a message the user had not logged counts as their reply): then earlier ladders change, and
+  // with them what mail the checkpoint dropped (a bounce) would have done to them.
+  const settledBy = new Date(Date.parse(checkpoint.ledger.at) - dayMs).toISOString();
+  const referredEarlier = new Set(
+    checkpoint.kept.filter((m) => m.sentAt < settledBy).flatMap((m) => idsOf(m).slice(1)),
+  );
+  if (added.some((m) => m.direction === 'out' && referredEarlier.has(m.messageId))) return false;
+  // The kept messages' link components, then those the new messages make: each new one may reach
+  // one kept component at most.
+  const links = new Groups();
+  for (const m of checkpoint.kept) for (const id of idsOf(m)) links.union(m.messageId, id);
+  const keptRoot = new Map<string, string>();
+  for (const m of checkpoint.kept) for (const id of idsOf(m)) keptRoot.set(id, links.find(id));
+  const joined = new Groups();
+  for (const m of added) for (const id of idsOf(m)) joined.union(`n ${m.messageId}`, `n ${id}`);
+  const reaches = new Map<string, string>();
+  for (const m of added) {
+    for (const id of idsOf(m)) {
+      const root = keptRoot.get(id);
+      if (root === undefined) continue;
+      const component = joined.find(`n ${id}`);
+      const before = reaches.get(component);
+      if (before !== undefined && before !== root) return false;
+      reaches.set(component, root);
+    }
+  }
+  return true;
+}
+
+/** Disjoint sets over strings. */
+class Groups {
+  readonly #parent = new Map<string, string>();
+  find(x: string): string {
+    let root = x;
+    while ((this.#parent.get(root) ?? root) !== root) root = this.#parent.get(root) as string;
+    this.#parent.set(x, root);
+    return root;
+  }
+  union(a: string, b: string): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.#parent.set(ra, rb);
+  }
+}
+
+const openStates = new Set(['waiting', 'due', 'bounced', 'let-go']);
+
+/**
+ * A new checkpoint at `builtAt` from the messages logged before it that `previous` does not hold
+ * folded (its kept messages and those logged since), or from every message when there is none.
+ *
+ * Primary course:
+ * 1. Build the threads as at `builtAt`, and group the messages: one thread is one group, messages
+ *    linked by their ids are one group, and a message that is evidence in a thread's ladder (a
+ *    bounce, a reply elsewhere) joins its group.
+ * 2. A group is settled when every message in it is dated a day or more before the settle line and
+ *    no ladder on it is waiting, due, bounced or let go; and none of it was logged at or after
+ *    `builtAt`. Its messages are dropped and their ids added to the filters; the rest are kept.
+ * 3. Pause the ledger at the settle line, on top of the previous one.
+ */
+export function buildCheckpoint(input: {
+  messages: ThreadMessage[];
+  previous: HistoryCheckpoint | null;
+  timeZone: string;
+  builtAt: Date;
+}): { checkpoint: HistoryCheckpoint; dropped: ThreadMessage[] } {
+  const { previous, timeZone, builtAt } = input;
+  const messages = withSince(input.messages, []);
+  const at = builtAt.toISOString();
+  const line = settleLine(builtAt);
+  const dropBefore = new Date(Date.parse(line) - dayMs).toISOString();
+
+  const folded = oneRecordPerSentMail(messages);
+  const membership = new Map<string, string>();
+  const threads = buildThreads(folded, timeZone, builtAt, membership);
+  const groups = new Groups();
+  for (const [messageKey, threadKey] of membership)
+    groups.union(`m ${messageKey}`, `t ${threadKey}`);
+  // Linked messages are one group even where no thread holds them (a bounce starts none).
+  for (const m of messages) for (const id of idsOf(m)) groups.union(`m ${m.messageKey}`, `i ${id}`);
+  const open = new Set<string>();
+  for (const t of threads) {
+    for (const c of t.contacts) {
+      for (const h of c.history) groups.union(`t ${t.threadKey}`, `m ${h.messageKey}`);
+    }
+  }
+  for (const t of threads) {
+    if (t.contacts.some((c) => openStates.has(c.state))) open.add(groups.find(`t ${t.threadKey}`));
+  }
+  for (const m of messages) {
+    if (m.sentAt >= dropBefore || (m.loggedAt !== undefined && m.loggedAt >= at))
+      open.add(groups.find(`m ${m.messageKey}`));
+  }
+  const kept: ThreadMessage[] = [];
+  const dropped: ThreadMessage[] = [];
+  for (const m of messages) (open.has(groups.find(`m ${m.messageKey}`)) ? kept : dropped).push(m);
+
+  const settling = {
+    messages: new Set(dropped.map((m) => m.messageKey)),
+    threads: new Set(
+      threads.filter((t) => !open.has(groups.find(`t ${t.threadKey}`))).map((t) => t.threadKey),
+    ),
+  };
+  const ledger = pauseLedger(folded, threads, membership, line, previous?.ledger, settling);
+  const settled = addIds(previous?.settled ?? [], dropped.flatMap(idsOf));
+  return { checkpoint: { builtAt: at, kept, ledger, settled }, dropped };
+}

@@ -1,0 +1,123 @@
+/**
+ * A user's views read from their history checkpoint give what reading every message gives, on the
+ * real store (dynalite): refreshed after a digest, with a late reply logged after it.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
+import type { LoggedMessage } from '#domain/model.ts';
+import type { Logger } from '#domain/ports.ts';
+import { type RunningBackend, storeBackends } from '#test/support/store-backends.ts';
+import {
+  aClock,
+  aLoggedMessage,
+  anIncomingMessage,
+  aUser,
+  awaiting,
+} from '#test/support/store-builders.ts';
+import { makeRelationships } from '#use-cases/help-first.ts';
+import { makeRefreshHistory, readHistory } from '#use-cases/read-history.ts';
+
+const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+const dynalite = storeBackends.find((b) => b.name === 'dynalite');
+
+describe('a history checkpoint on the store', () => {
+  let running: RunningBackend;
+  beforeAll(async () => {
+    running = await (dynalite as NonNullable<typeof dynalite>).start();
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+
+  test('the views read only what can still matter, and answer as from every message', async () => {
+    // Prepare
+    const tableName = await running.freshTable();
+    const clock = aClock('2025-01-06T09:00:00.000Z');
+    const store = new DynamoStore({ client: running.client, tableName, clock: clock.now });
+    const user = aUser();
+    const log = async (m: LoggedMessage, at: string) => {
+      clock.set(at);
+      await store.saveLoggedMessage({ ...m, receivedAt: at });
+    };
+    // A conversation long settled, one long unanswered, and a question a late reply answers.
+    await log(
+      aLoggedMessage({
+        messageId: 'lunch@mail.example.com',
+        sentAt: '2025-01-06T09:00:00.000Z',
+        contacts: [awaiting('bob@example.com')],
+      }),
+      '2025-01-06T09:01:00.000Z',
+    );
+    await log(
+      anIncomingMessage({
+        messageId: 'bob-yes@mail.bob.example',
+        sentAt: '2025-01-07T09:00:00.000Z',
+        inReplyTo: ['lunch@mail.example.com'],
+        references: ['lunch@mail.example.com'],
+      }),
+      '2025-01-07T09:01:00.000Z',
+    );
+    await log(
+      aLoggedMessage({
+        messageId: 'deck@mail.example.com',
+        subject: 'The deck',
+        sentAt: '2025-01-08T09:00:00.000Z',
+        contacts: [awaiting('carol@example.com')],
+      }),
+      '2025-01-08T09:01:00.000Z',
+    );
+    await log(
+      aLoggedMessage({
+        messageId: 'intro@mail.example.com',
+        subject: 'Intro to Acme',
+        sentAt: '2025-02-24T09:00:00.000Z',
+        contacts: [awaiting('dan@example.com')],
+      }),
+      '2025-02-24T09:01:00.000Z',
+    );
+    clock.set('2025-03-03T07:00:00.000Z');
+    await makeRefreshHistory({ store, clock: clock.now, logger: quiet })(user);
+    // Dan's reply, written on the 26th, reaches the log address after the checkpoint.
+    await log(
+      anIncomingMessage({
+        messageId: 'dan-yes@mail.dan.example',
+        from: 'dan@example.com',
+        contacts: [{ address: 'dan@example.com', name: 'Dan', role: 'from', awaited: false }],
+        sentAt: '2025-02-26T09:00:00.000Z',
+        inReplyTo: ['intro@mail.example.com'],
+        references: ['intro@mail.example.com'],
+      }),
+      '2025-03-03T08:00:00.000Z',
+    );
+    const now = new Date('2025-03-03T09:00:00.000Z');
+    clock.set(now.toISOString());
+    const everything = { listThreadMessages: (id: string) => store.listThreadMessages(id) };
+
+    // Act
+    const history = await readHistory(store, user.userId, now);
+    const fromCheckpoint = await makeRelationships({ store, clock: clock.now })(user);
+    const fromEverything = await makeRelationships({ store: everything, clock: clock.now })(user);
+
+    // Assess
+    expect(history.read).toBe('checkpoint');
+    // Bob's settled lunch is folded: Carol's open wait and Dan's thread are all that is read.
+    expect(history.messages.map((m) => m.messageId).sort()).toEqual([
+      'dan-yes@mail.dan.example',
+      'deck@mail.example.com',
+      'intro@mail.example.com',
+    ]);
+    const open = (r: typeof fromEverything) =>
+      r.threads.flatMap((t) =>
+        t.contacts
+          .filter((c) => c.state !== 'replied')
+          .map((c) => [t.threadKey, c.address, c.state]),
+      );
+    expect(open(fromCheckpoint)).toEqual(open(fromEverything));
+    expect(open(fromCheckpoint)).toEqual([[expect.any(String), 'carol@example.com', 'due']]);
+    expect(fromCheckpoint.ledger.sort((a, b) => (a.address < b.address ? -1 : 1))).toEqual(
+      fromEverything.ledger.sort((a, b) => (a.address < b.address ? -1 : 1)),
+    );
+    expect(fromCheckpoint.helpFirst).toEqual(fromEverything.helpFirst);
+    expect(await store.listThreadMessagesLoggedSince(user.userId, '')).toHaveLength(1);
+  });
+});

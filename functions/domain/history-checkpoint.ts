@@ -3,6 +3,7 @@ import { type PausedLedger, pauseLedger } from './help-first.ts';
 import { oneRecordPerSentMail } from './one-record-per-sent-mail.ts';
 import { lateMailDays } from './retention.ts';
 import { buildThreads, type ThreadMessage } from './threads.ts';
+import { namesContact, withoutContact } from './without-contact.ts';
 
 /**
  * A history checkpoint: the fold of every message logged before `builtAt`, kept small. A view folds
@@ -241,4 +242,27 @@ export function buildCheckpoint(input: {
   const ledger = pauseLedger(folded, threads, membership, line, previous?.ledger, settling);
   const settled = addIds(previous?.settled ?? [], dropped.flatMap(idsOf));
   return { checkpoint: { builtAt: at, kept, ledger, settled }, dropped };
+}
+
+/**
+ * A checkpoint without one contact, for `forget`: out of the folded ledger, and out of the kept
+ * messages as out of the logged ones (a message naming only them goes, one naming others too is
+ * kept without them).
+ */
+export function checkpointWithout(
+  checkpoint: HistoryCheckpoint,
+  address: string,
+): HistoryCheckpoint {
+  return {
+    ...checkpoint,
+    ledger: {
+      ...checkpoint.ledger,
+      contacts: checkpoint.ledger.contacts.filter((c) => c.address !== address),
+    },
+    kept: checkpoint.kept.flatMap((m) => {
+      if (!namesContact(m, address)) return [m];
+      const rewritten = withoutContact(m, address);
+      return rewritten ? [rewritten] : [];
+    }),
+  };
 }

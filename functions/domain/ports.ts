@@ -130,7 +130,14 @@ export interface HistoryStore {
    * Writes a checkpoint only if it is later than the one there (crash-safe: its chunks first, the
    * head last). False when a later or equal one is there already.
    */
-  putCheckpoint(userId: string, checkpoint: HistoryCheckpoint): Promise<boolean>;
+  putCheckpoint(
+    userId: string,
+    checkpoint: HistoryCheckpoint,
+    options?: {
+      /** Rewrites the checkpoint of that same `builtAt` (what `forget` does), not a later one. */
+      replacing?: boolean;
+    },
+  ): Promise<boolean>;
   /** The user's messages logged at or after `since`, with only what building threads reads. */
   listThreadMessagesLoggedSince(userId: string, since: string): Promise<ThreadMessage[]>;
   /**

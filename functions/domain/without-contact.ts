@@ -22,8 +22,12 @@ function scrub(text: string, address: string): string {
   return text.replace(addressPattern(address), forgottenMark);
 }
 
+/** What `forget` reads and rewrites of a message: a logged one, or what a history checkpoint keeps. */
+type Naming = Pick<LoggedMessage, 'contacts' | 'subject'> &
+  Partial<Pick<LoggedMessage, 'from' | 'attribution' | 'snippet'>>;
+
 /** Whether a logged message names an address anywhere it keeps one. */
-export function namesContact(message: LoggedMessage, address: string): boolean {
+export function namesContact(message: Naming, address: string): boolean {
   return (
     message.from === address ||
     message.contacts.some((c) => c.address === address) ||
@@ -40,7 +44,7 @@ export function namesContact(message: LoggedMessage, address: string): boolean {
  * their ledger and threads. Their address is taken out of the participants and the quoted
  * attribution, and replaced in the subject and the snippet; nothing else in an item names anyone.
  */
-export function withoutContact(message: LoggedMessage, address: string): LoggedMessage | null {
+export function withoutContact<M extends Naming>(message: M, address: string): M | null {
   const contacts = message.contacts.filter((c) => c.address !== address);
   if (contacts.length === 0 || message.from === address) return null;
   const attribution =
@@ -53,7 +57,7 @@ export function withoutContact(message: LoggedMessage, address: string): LoggedM
     contacts,
     attribution,
     subject: scrub(message.subject, address),
-    snippet: scrub(message.snippet, address),
+    ...(message.snippet === undefined ? {} : { snippet: scrub(message.snippet, address) }),
   };
 }
 

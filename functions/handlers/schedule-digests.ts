@@ -1,6 +1,6 @@
 // (primary adapter: EventBridge schedule) --> run scheduler --> send digest --> (DynamoDB, SES)
 import type { ScheduledEvent } from 'aws-lambda';
-import { makeDocumentClient, makeSesClient, makeSqsClient } from '#adapters/aws-clients.ts';
+import { makeDocumentClient, makeSqsClient } from '#adapters/aws-clients.ts';
 import { makeClock } from '#adapters/clock.ts';
 import { readSchedulerConfig } from '#adapters/config.ts';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
@@ -10,13 +10,9 @@ import {
   replyTokenKeysOf,
   replyTokensPerInvocation,
 } from '#adapters/secrets/secret-reply-tokens.ts';
-import { pacedMailer } from '#adapters/ses/paced-mailer.ts';
-import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import { makeSqsDigestQueue } from '#adapters/sqs/digest-queue.ts';
-import { makeRelationships } from '#use-cases/help-first.ts';
-import { makeRefreshHistory } from '#use-cases/read-history.ts';
 import { makeRunScheduler } from '#use-cases/run-scheduler.ts';
-import { makeSendDigest } from '#use-cases/send-digest.ts';
+import { makeDeployedSendDigest } from './shared/deployed-send-digest.ts';
 
 const config = readSchedulerConfig(process.env);
 const clock = makeClock('system');
@@ -30,23 +26,12 @@ const runScheduler = makeRunScheduler({
   // Up to INLINE_DIGEST_LIMIT due digests, this invocation sends them one after another; more go
   // on the digest queue, one message a user, to the SendDigests worker (docs/deploy.md, "What one
   // scheduler run can send").
-  sendDigest: makeSendDigest({
+  sendDigest: makeDeployedSendDigest(config, {
     store,
-    relationships: makeRelationships({ store, steering, clock }),
-    mailer: pacedMailer(
-      makeSesMailer({
-        ses: makeSesClient({ region: config.region }),
-        configurationSet: config.configurationSet,
-      }),
-      config.sesSendIntervalMs,
-    ),
+    steering,
     issueToken: replyTokens.tokens.issue,
     clock,
     logger,
-    mailDomain: config.mailDomain,
-    fromAddress: config.fromAddress,
-    unsubscribeUrl: (token) => `${config.publicUrl}/unsubscribe?t=${token}`,
-    refreshHistory: makeRefreshHistory({ store, clock, logger }),
   }),
   fanOut: {
     queue: makeSqsDigestQueue({

@@ -1,6 +1,6 @@
 // (primary adapter: SQS digest queue) --> send queued digest --> send digest --> (DynamoDB, SES)
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { makeDocumentClient, makeSesClient } from '#adapters/aws-clients.ts';
+import { makeDocumentClient } from '#adapters/aws-clients.ts';
 import { makeClock } from '#adapters/clock.ts';
 import { readDigestConfig } from '#adapters/config.ts';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
@@ -10,12 +10,9 @@ import {
   replyTokenKeysOf,
   replyTokensPerInvocation,
 } from '#adapters/secrets/secret-reply-tokens.ts';
-import { pacedMailer } from '#adapters/ses/paced-mailer.ts';
-import { makeSesMailer } from '#adapters/ses/ses-mailer.ts';
 import { readDigestMessage } from '#adapters/sqs/digest-queue.ts';
-import { makeRelationships } from '#use-cases/help-first.ts';
-import { makeSendDigest } from '#use-cases/send-digest.ts';
 import { makeSendQueuedDigest } from '#use-cases/send-queued-digest.ts';
+import { makeDeployedSendDigest } from './shared/deployed-send-digest.ts';
 
 const config = readDigestConfig(process.env);
 const clock = makeClock('system');
@@ -26,22 +23,12 @@ const steering = new DynamoSteeringStore({ client: dynamo, tableName: config.tab
 const replyTokens = replyTokensPerInvocation(replyTokenKeysOf(config, clock));
 const sendQueuedDigest = makeSendQueuedDigest({
   store,
-  sendDigest: makeSendDigest({
+  sendDigest: makeDeployedSendDigest(config, {
     store,
-    relationships: makeRelationships({ store, steering, clock }),
-    mailer: pacedMailer(
-      makeSesMailer({
-        ses: makeSesClient({ region: config.region }),
-        configurationSet: config.configurationSet,
-      }),
-      config.sesSendIntervalMs,
-    ),
+    steering,
     issueToken: replyTokens.tokens.issue,
     clock,
     logger,
-    mailDomain: config.mailDomain,
-    fromAddress: config.fromAddress,
-    unsubscribeUrl: (token) => `${config.publicUrl}/unsubscribe?t=${token}`,
   }),
   clock,
   logger,

@@ -2,6 +2,7 @@ import type { User } from '#domain/model.ts';
 import type {
   AccountStore,
   DigestStore,
+  HistoryStore,
   LedgerStore,
   Logger,
   Mailer,
@@ -18,6 +19,7 @@ import type { Relationships } from './help-first.ts';
 /** The account commands of reply mail, wired to one store: shared by the local stack and AWS. */
 export function makeAccountCommands(deps: {
   store: Pick<LedgerStore, 'listMessages'> &
+    Pick<HistoryStore, 'getCheckpoint' | 'putCheckpoint'> &
     AccountStore &
     Pick<DigestStore, 'letGoShown'> &
     UserDeletion;
@@ -31,6 +33,7 @@ export function makeAccountCommands(deps: {
     forget: makeForgetContact({
       ledger: deps.store,
       account: deps.store,
+      history: deps.store,
       rawMail: deps.rawMail,
       steering: deps.steering,
       digests: deps.store,

@@ -1,7 +1,9 @@
+import { checkpointWithout } from '#domain/history-checkpoint.ts';
 import type { User } from '#domain/model.ts';
 import type {
   AccountStore,
   DigestStore,
+  HistoryStore,
   LedgerStore,
   RawMailStore,
   SteeringStore,
@@ -38,7 +40,8 @@ export type ForgetContact = (user: User, address: string, now: Date) => Promise<
  * 3. Each message that names them: the raw mail and the receipt that logged it go (the mail as
  *    received names them too); then the message goes when they are its only contact, and is
  *    written again without them otherwise (its other contacts keep their ledger), the item last.
- * 4. The steers, the numbered items of past digests and the let-go names about them go.
+ * 4. The history checkpoint is rewritten without them; the steers, the numbered items of past
+ *    digests and the let-go names about them go.
  * Every step is idempotent: the same receipt run again after a crash, or another `forget` of the
  * same address, finishes the work.
  */
@@ -49,6 +52,8 @@ export function makeForgetContact(deps: {
   steering: Pick<SteeringStore, 'listSteers' | 'updateSettings' | 'digestsSince'>;
   digests: Pick<DigestStore, 'letGoShown'>;
   relationships: (user: User, asOf?: Date) => Promise<Relationships>;
+  /** The history checkpoint, which folds and keeps what it can of older mail. */
+  history?: Pick<HistoryStore, 'getCheckpoint' | 'putCheckpoint'>;
 }): ForgetContact {
   return async function forgetContact(user, address, now) {
     const wasNeverLogged = user.neverLog.includes(address);
@@ -67,6 +72,16 @@ export function makeForgetContact(deps: {
       const rewritten = withoutContact(message, address);
       if (rewritten) await deps.account.replaceMessage(rewritten);
       else await deps.account.removeMessage(user.userId, message.messageKey);
+    }
+
+    // The checkpoint folded their older mail into their ledger and keeps some of it: rewritten
+    // without them (read again if a refresh moved it meanwhile).
+    for (let tries = 0; deps.history && tries < 3; tries++) {
+      const checkpoint = await deps.history.getCheckpoint(user.userId);
+      if (!checkpoint) break;
+      const without = checkpointWithout(checkpoint, address);
+      if (JSON.stringify(without) === JSON.stringify(checkpoint)) break;
+      if (await deps.history.putCheckpoint(user.userId, without, { replacing: true })) break;
     }
 
     const steers = (await deps.steering.listSteers(user.userId))

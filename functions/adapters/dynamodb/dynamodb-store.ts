@@ -156,8 +156,8 @@ export class DynamoStore implements Store, HistoryStore, UserDeletion, AccountSt
   checkpointBuiltAt(userId: string) {
     return this.#history.checkpointBuiltAt(userId);
   }
-  putCheckpoint(userId: string, checkpoint: HistoryCheckpoint) {
-    return this.#history.putCheckpoint(userId, checkpoint);
+  putCheckpoint(userId: string, checkpoint: HistoryCheckpoint, options?: { replacing?: boolean }) {
+    return this.#history.putCheckpoint(userId, checkpoint, options);
   }
   listThreadMessagesLoggedSince(userId: string, since: string) {
     return this.#history.listThreadMessagesLoggedSince(userId, since);

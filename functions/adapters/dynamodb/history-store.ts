@@ -68,7 +68,11 @@ export class DynamoHistoryStore implements HistoryStore {
     return revive(JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')));
   }
 
-  async putCheckpoint(userId: string, checkpoint: HistoryCheckpoint): Promise<boolean> {
+  async putCheckpoint(
+    userId: string,
+    checkpoint: HistoryCheckpoint,
+    options: { replacing?: boolean } = {},
+  ): Promise<boolean> {
     const data = gzipSync(JSON.stringify(checkpoint));
     const generation = `${checkpoint.builtAt}-${randomUUID().slice(0, 8)}`;
     const chunks: Item[] = [];
@@ -92,7 +96,9 @@ export class DynamoHistoryStore implements HistoryStore {
               chunks: chunks.length,
               bytes: data.length,
             },
-            ConditionExpression: 'attribute_not_exists(PK) OR builtAt < :b',
+            ConditionExpression: options.replacing
+              ? 'builtAt = :b'
+              : 'attribute_not_exists(PK) OR builtAt < :b',
             ExpressionAttributeValues: { ':b': checkpoint.builtAt },
             ReturnValues: 'ALL_OLD',
           }),

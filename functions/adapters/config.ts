@@ -64,6 +64,20 @@ export interface SesNotificationConfig {
   region: string;
 }
 
+/** What every function that sends mail reads alike: the domain, the From address, the configuration set. */
+function readSender(vars: Record<'MAIL_DOMAIN' | 'FROM_ADDRESS' | 'CONFIGURATION_SET', string>) {
+  return {
+    mailDomain: required('MAIL_DOMAIN', vars.MAIL_DOMAIN, parseMailDomain, 'a domain name'),
+    fromAddress: required(
+      'FROM_ADDRESS',
+      vars.FROM_ADDRESS,
+      parseEmailAddress,
+      'a plain email address',
+    ),
+    configurationSet: vars.CONFIGURATION_SET,
+  };
+}
+
 export function readFunctionConfig(env: NodeJS.ProcessEnv): FunctionConfig {
   const vars = requireEnv(env, [
     'TABLE_NAME',
@@ -79,14 +93,7 @@ export function readFunctionConfig(env: NodeJS.ProcessEnv): FunctionConfig {
     tableName: vars.TABLE_NAME,
     rawMailBucket: vars.RAW_MAIL_BUCKET,
     rawMailPrefix: vars.RAW_MAIL_PREFIX,
-    mailDomain: required('MAIL_DOMAIN', vars.MAIL_DOMAIN, parseMailDomain, 'a domain name'),
-    fromAddress: required(
-      'FROM_ADDRESS',
-      vars.FROM_ADDRESS,
-      parseEmailAddress,
-      'a plain email address',
-    ),
-    configurationSet: vars.CONFIGURATION_SET,
+    ...readSender(vars),
     replyTokenKeysSecret: vars.REPLY_TOKEN_KEYS_SECRET,
     region: vars.AWS_REGION,
   };
@@ -105,14 +112,7 @@ export function readDigestConfig(env: NodeJS.ProcessEnv): DigestConfig {
   ]);
   return {
     tableName: vars.TABLE_NAME,
-    mailDomain: required('MAIL_DOMAIN', vars.MAIL_DOMAIN, parseMailDomain, 'a domain name'),
-    fromAddress: required(
-      'FROM_ADDRESS',
-      vars.FROM_ADDRESS,
-      parseEmailAddress,
-      'a plain email address',
-    ),
-    configurationSet: vars.CONFIGURATION_SET,
+    ...readSender(vars),
     publicUrl: required(
       'PUBLIC_URL',
       vars.PUBLIC_URL,

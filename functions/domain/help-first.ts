@@ -74,19 +74,22 @@ export interface HelpSettings {
  * A contact's ledger folded up to a moment and paused there: what folding the later messages on top
  * of it needs, and nothing else (a history checkpoint keeps it instead of the messages before).
  */
-export interface PausedContact {
-  address: string;
-  name: string;
-  touchesOut: number;
-  touchesIn: number;
-  lastOutAt: string | null;
-  lastInAt: string | null;
-  favoursGiven: number;
-  favoursReceived: number;
-  openPromises: SignalEvidence[];
-  /** Before they are checked against later replies. */
-  openAsks: SignalEvidence[];
-  owed: SignalEvidence | null;
+export interface PausedContact
+  extends Pick<
+    ContactLedger,
+    | 'address'
+    | 'name'
+    | 'touchesOut'
+    | 'touchesIn'
+    | 'lastOutAt'
+    | 'lastInAt'
+    | 'favoursGiven'
+    | 'favoursReceived'
+    | 'openPromises'
+    // Before they are checked against later replies.
+    | 'openAsks'
+    | 'owed'
+  > {
   /** The user gave to them at least once (an ask after that is no chance to give first). */
   gave: boolean;
   /** The latest touch either way (epoch ms), or null. */

@@ -1,35 +1,18 @@
 // (primary adapter: SQS digest queue) --> send queued digest --> send digest --> (DynamoDB, SES)
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { makeDocumentClient } from '#adapters/aws-clients.ts';
-import { makeClock } from '#adapters/clock.ts';
 import { readDigestConfig } from '#adapters/config.ts';
-import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
-import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
-import { makeLogger } from '#adapters/logger.ts';
-import {
-  replyTokenKeysOf,
-  replyTokensPerInvocation,
-} from '#adapters/secrets/secret-reply-tokens.ts';
 import { readDigestMessage } from '#adapters/sqs/digest-queue.ts';
 import { makeSendQueuedDigest } from '#use-cases/send-queued-digest.ts';
-import { makeDeployedSendDigest } from './shared/deployed-send-digest.ts';
+import { makeDeployedDigests } from './shared/deployed-digests.ts';
 
 const config = readDigestConfig(process.env);
-const clock = makeClock('system');
-const logger = makeLogger({ fn: 'send-digests' });
-const dynamo = makeDocumentClient({ region: config.region });
-const store = new DynamoStore({ client: dynamo, tableName: config.tableName, clock });
-const steering = new DynamoSteeringStore({ client: dynamo, tableName: config.tableName, clock });
-const replyTokens = replyTokensPerInvocation(replyTokenKeysOf(config, clock));
+const { clock, logger, store, replyTokens, sendDigest } = makeDeployedDigests(
+  config,
+  'send-digests',
+);
 const sendQueuedDigest = makeSendQueuedDigest({
   store,
-  sendDigest: makeDeployedSendDigest(config, {
-    store,
-    steering,
-    issueToken: replyTokens.tokens.issue,
-    clock,
-    logger,
-  }),
+  sendDigest,
   clock,
   logger,
 });

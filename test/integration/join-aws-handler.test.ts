@@ -7,6 +7,7 @@ import { DynamoOnboardingStore } from '#adapters/dynamodb/onboarding-store.ts';
 import type { Outcome } from '#domain/model.ts';
 import { type RunningSesEmulator, startSesEmulator } from '#local/ses-emulator.ts';
 import type { SentEmail } from '../support/digest-runner.ts';
+import { ingestFunctionEnv } from '../support/ingest-function-env.ts';
 import { startTestS3, type TestS3 } from '../support/s3-server.ts';
 import { startTestSecrets, type TestSecrets } from '../support/secrets-server.ts';
 import { startTestTable, type TestTable } from '../support/test-table.ts';
@@ -79,22 +80,19 @@ describe('joining by email through the AWS ingest handler', () => {
     secrets = await startTestSecrets({
       'givefirst/reply-token-keys': JSON.stringify({ signWith: 1, key1: 'b'.repeat(44) }),
     });
-    Object.assign(process.env, {
-      TABLE_NAME: table.tableName,
-      RAW_MAIL_BUCKET: 'raw-mail',
-      RAW_MAIL_PREFIX: 'inbound/',
-      MAIL_DOMAIN: mailDomain,
-      FROM_ADDRESS: `digest@${mailDomain}`,
-      CONFIGURATION_SET: 'givefirst',
-      REPLY_TOKEN_KEYS_SECRET: 'givefirst/reply-token-keys',
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-    });
+    Object.assign(
+      process.env,
+      ingestFunctionEnv({
+        tableName: table.tableName,
+        mailDomain,
+        endpoints: {
+          dynamodb: table.endpoint,
+          s3: s3.endpoint,
+          secretsManager: secrets.endpoint,
+          sesv2: ses.endpoint,
+        },
+      }),
+    );
     store = new DynamoStore({ client: table.client, tableName: table.tableName, clock });
     const onboarding = new DynamoOnboardingStore({
       client: table.client,

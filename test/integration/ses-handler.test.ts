@@ -7,6 +7,7 @@ import type { LoggedMessage } from '#domain/model.ts';
 import { buildThreads } from '#domain/threads.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
+import { ingestFunctionEnv } from '../support/ingest-function-env.ts';
 import { startTestS3, type TestS3 } from '../support/s3-server.ts';
 import { startTestSecrets, type TestSecrets } from '../support/secrets-server.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
@@ -43,21 +44,18 @@ describe('ingest handler on an SES receipt event, raw mail in S3', () => {
     secrets = await startTestSecrets({
       'givefirst/reply-token-keys': JSON.stringify({ signWith: 1, key1: 'a'.repeat(44) }),
     });
-    Object.assign(process.env, {
-      TABLE_NAME: table.tableName,
-      RAW_MAIL_BUCKET: 'raw-mail',
-      RAW_MAIL_PREFIX: 'inbound/',
-      MAIL_DOMAIN: mailDomain,
-      FROM_ADDRESS: `digest@${mailDomain}`,
-      CONFIGURATION_SET: 'givefirst',
-      REPLY_TOKEN_KEYS_SECRET: 'givefirst/reply-token-keys',
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-    });
+    Object.assign(
+      process.env,
+      ingestFunctionEnv({
+        tableName: table.tableName,
+        mailDomain,
+        endpoints: {
+          dynamodb: table.endpoint,
+          s3: s3.endpoint,
+          secretsManager: secrets.endpoint,
+        },
+      }),
+    );
     store = new DynamoStore({ client: table.client, tableName: table.tableName, clock });
     await makeRegisterUser({ users: store, clock })({
       email: 'me@example.com',

@@ -4,7 +4,13 @@ import { composeRaw } from '#adapters/ses/compose-raw.ts';
 import { makeExportData } from '#use-cases/export-data.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { compare, report } from './measure.ts';
-import { aMessageHistory, benchClients, startDynaliteProcess, writeAll } from './support.ts';
+import {
+  aBenchUser,
+  aMessageHistory,
+  benchClients,
+  startDynaliteProcess,
+  writeAll,
+} from './support.ts';
 
 const contacts = 2_000;
 const messagesWanted = 20_000;
@@ -20,15 +26,7 @@ export async function run(): Promise<void> {
     await ensureTable(client, 'bench');
     const clock = () => new Date('2026-06-01T08:00:00Z');
     const store = new DynamoStore({ client, tableName: 'bench', clock });
-    const user = {
-      userId: 'bench-user',
-      email: 'me@example.com',
-      aliases: [],
-      timeZone: 'Europe/Berlin',
-      digestAt: '08:00',
-      neverLog: [],
-      createdAt: clock().toISOString(),
-    };
+    const user = aBenchUser(clock());
     const messages = aMessageHistory(user.userId, { messages: messagesWanted, contacts });
     await writeAll(
       client,

@@ -14,20 +14,16 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { MailParser } from 'mailparser';
-import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
-import { silentLogger } from '#adapters/logger.ts';
-import { mailParserOptions, parseMail } from '#adapters/mail/parse-mail.ts';
+import { mailParserOptions } from '#adapters/mail/parse-mail.ts';
 import type { InboundEnvelope } from '#domain/model.ts';
 import { startDynalite } from '#local/dynalite-server.ts';
-import { makeIngestEmail } from '#use-cases/ingest-email.ts';
-import { makeRegisterUser } from '#use-cases/register-user.ts';
 import { compare, report } from './measure.ts';
 import {
+  aBenchIngest,
   aTypicalMessage,
   benchClients,
   countRequests,
-  MemoryRawMail,
   recordRequests,
   type SeenRequest,
 } from './support.ts';
@@ -75,20 +71,7 @@ export async function run(): Promise<void> {
   const { client, bare, destroy } = benchClients(dynamo.endpoint);
   try {
     await ensureTable(client, 'bench');
-    const clock = () => new Date('2026-03-02T12:00:00Z');
-    const store = new DynamoStore({ client, tableName: 'bench', clock });
-    await makeRegisterUser({ users: store, clock })({
-      email: 'me@example.com',
-      timeZone: 'Europe/Berlin',
-    });
-    const rawMail = new MemoryRawMail();
-    const ingest = makeIngestEmail({
-      store,
-      rawMail,
-      parseMail,
-      mailDomain: domain,
-      logger: silentLogger,
-    });
+    const { clock, rawMail, ingest } = await aBenchIngest(client, 'bench', domain);
     const requests = countRequests(client);
     let seq = 0;
     const envelopeFor = async (raw: string): Promise<InboundEnvelope> => {

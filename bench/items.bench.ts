@@ -8,19 +8,14 @@
 // and again for each index the item is in), and the CPU milliseconds of one ingest in this process.
 import { readFileSync } from 'node:fs';
 import { type AttributeValue, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
-import { silentLogger } from '#adapters/logger.ts';
-import { parseMail } from '#adapters/mail/parse-mail.ts';
 import type { InboundEnvelope } from '#domain/model.ts';
 import { corpusFiles, corpusPath, corpusRuns } from '#test/support/corpus-files.ts';
-import { makeIngestEmail } from '#use-cases/ingest-email.ts';
-import { makeRegisterUser } from '#use-cases/register-user.ts';
 import { median, report } from './measure.ts';
 import {
+  aBenchIngest,
   aTypicalMessage,
   benchClients,
-  MemoryRawMail,
   recordRequests,
   startDynaliteProcess,
 } from './support.ts';
@@ -105,20 +100,7 @@ export async function run(): Promise<void> {
   const { client, bare, destroy } = benchClients(dynamo.endpoint);
   try {
     await ensureTable(client, table);
-    const clock = () => new Date('2026-03-02T12:00:00Z');
-    const store = new DynamoStore({ client, tableName: table, clock });
-    await makeRegisterUser({ users: store, clock })({
-      email: 'me@example.com',
-      timeZone: 'Europe/Berlin',
-    });
-    const rawMail = new MemoryRawMail();
-    const ingest = makeIngestEmail({
-      store,
-      rawMail,
-      parseMail,
-      mailDomain: domain,
-      logger: silentLogger,
-    });
+    const { clock, rawMail, ingest } = await aBenchIngest(client, table, domain);
     const recorder = recordRequests(client);
     const read = async (key: Record<string, AttributeValue>) =>
       (await bare.send(new GetItemCommand({ TableName: table, Key: key }))).Item;

@@ -1,10 +1,14 @@
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
-import { threadProjection } from '#adapters/dynamodb/dynamodb-store.ts';
+import { DynamoStore, threadProjection } from '#adapters/dynamodb/dynamodb-store.ts';
 import { keys, prefixes } from '#adapters/dynamodb/table-design.ts';
-import type { LoggedMessage } from '#domain/model.ts';
+import { silentLogger } from '#adapters/logger.ts';
+import { parseMail } from '#adapters/mail/parse-mail.ts';
+import type { LoggedMessage, User } from '#domain/model.ts';
 import { asked, received, sent, told } from '#test/builders/logged-message.ts';
+import { makeIngestEmail } from '#use-cases/ingest-email.ts';
+import { makeRegisterUser } from '#use-cases/register-user.ts';
 
 /** Counts every request a client sends, by operation. */
 export function countRequests(client: DynamoDBDocumentClient) {
@@ -113,7 +117,9 @@ export function recordRequests(client: DynamoDBDocumentClient) {
   };
 }
 
-export { MemoryRawMail } from '#test/support/memory-raw-mail.ts';
+import { MemoryRawMail } from '#test/support/memory-raw-mail.ts';
+
+export { MemoryRawMail };
 
 const prose =
   'Thanks again for taking the time to walk me through the onboarding flow last week. I have been thinking about ' +
@@ -269,4 +275,37 @@ export function benchClients(endpoint: string) {
       bare.destroy();
     },
   };
+}
+
+/** The user whose history the view benches read: Berlin, digest at 08:00. */
+export function aBenchUser(createdAt: Date): User {
+  return {
+    userId: 'bench-user',
+    email: 'me@example.com',
+    aliases: [],
+    timeZone: 'Europe/Berlin',
+    digestAt: '08:00',
+    neverLog: [],
+    createdAt: createdAt.toISOString(),
+  };
+}
+
+/**
+ * The ingest the benches run: the real use case over a store with me@example.com registered (Berlin),
+ * raw mail in memory, at a fixed moment.
+ */
+export async function aBenchIngest(
+  client: DynamoDBDocumentClient,
+  table: string,
+  mailDomain: string,
+) {
+  const clock = () => new Date('2026-03-02T12:00:00Z');
+  const store = new DynamoStore({ client, tableName: table, clock });
+  await makeRegisterUser({ users: store, clock })({
+    email: 'me@example.com',
+    timeZone: 'Europe/Berlin',
+  });
+  const rawMail = new MemoryRawMail();
+  const ingest = makeIngestEmail({ store, rawMail, parseMail, mailDomain, logger: silentLogger });
+  return { clock, store, rawMail, ingest };
 }

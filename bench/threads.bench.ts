@@ -1,15 +1,16 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoStore, messageItem } from '#adapters/dynamodb/dynamodb-store.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeListThreads } from '#use-cases/list-threads.ts';
 import { compare, report } from './measure.ts';
 import {
+  aBenchUser,
   aMessageHistory,
   bareMessagesQuery,
   benchClients,
   countRequests,
   startDynaliteProcess,
+  writeAll,
 } from './support.ts';
 
 const contacts = 2_000;
@@ -22,25 +23,13 @@ export async function run(): Promise<void> {
     await ensureTable(client, 'bench');
     const clock = () => new Date('2026-06-01T08:00:00Z');
     const store = new DynamoStore({ client, tableName: 'bench', clock });
-    const user = {
-      userId: 'bench-user',
-      email: 'me@example.com',
-      aliases: [],
-      timeZone: 'Europe/Berlin',
-      digestAt: '08:00',
-      neverLog: [],
-      createdAt: clock().toISOString(),
-    };
+    const user = aBenchUser(clock());
     const messages = aMessageHistory(user.userId, { messages: messagesWanted, contacts });
-    for (let i = 0; i < messages.length; i += 25) {
-      await client.send(
-        new BatchWriteCommand({
-          RequestItems: {
-            bench: messages.slice(i, i + 25).map((m) => ({ PutRequest: { Item: messageItem(m) } })),
-          },
-        }),
-      );
-    }
+    await writeAll(
+      client,
+      'bench',
+      messages.map((m) => messageItem(m)),
+    );
     const listThreads = makeListThreads({ store, clock });
     const requests = countRequests(client);
     const threads = await listThreads(user);

@@ -21,7 +21,7 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
   bindRawMail,
@@ -274,43 +274,35 @@ export class StatelessStack extends Stack {
       created.addAlarmAction(new SnsAction(this.alarmTopic));
       this.alarms.push(created);
     };
+    /** A message on a failure or dead-letter queue: someone should look at the first one. */
+    const queueAlarm = (id: string, queue: IQueue, alarmDescription: string) =>
+      alarm(id, {
+        alarmDescription,
+        metric: queue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
 
-    alarm('IngestFailuresAlarm', {
-      alarmDescription:
-        'An inbound message failed to ingest after retries; its SES event is in the ingest failure queue.',
-      metric: this.ingestFailures.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    alarm('FailuresAlarm', {
-      alarmDescription:
-        'A scheduler run or an SES notification failed after retries; its event is in the failure queue.',
-      metric: this.failures.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    alarm('DigestDeadLettersAlarm', {
-      alarmDescription:
-        'A queued digest failed three times; its message (the user and the slot) is on the digest dead-letter queue.',
-      metric: this.digestScheduler.deadLetters.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    queueAlarm(
+      'IngestFailuresAlarm',
+      this.ingestFailures,
+      'An inbound message failed to ingest after retries; its SES event is in the ingest failure queue.',
+    );
+    queueAlarm(
+      'FailuresAlarm',
+      this.failures,
+      'A scheduler run or an SES notification failed after retries; its event is in the failure queue.',
+    );
+    queueAlarm(
+      'DigestDeadLettersAlarm',
+      this.digestScheduler.deadLetters,
+      'A queued digest failed three times; its message (the user and the slot) is on the digest dead-letter queue.',
+    );
     alarm('SchedulerFailingAlarm', {
       alarmDescription:
         'The digest scheduler failed two runs in a row: digests due in those slots are late.',

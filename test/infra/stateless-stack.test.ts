@@ -1,9 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { eachMapping, TraceMap } from '@jridgewell/trace-mapping';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.ts';
+import { repoRoot } from '../../infra/repo-paths.ts';
 import { deployment } from './context.ts';
 import { resolveCrossStackReferences } from './cross-stack.ts';
 
@@ -33,6 +36,34 @@ const ruleArn = fnJoin(
   account,
   ':receipt-rule-set/givefirst-inbound:receipt-rule/givefirst-store-then-ingest',
 );
+
+/**
+ * The IAM action each SDK command the functions' code makes needs; `null` for a command only the
+ * local stack makes (creating the table), which a deployed function never reaches.
+ */
+const actionOf: Record<string, string | null> = {
+  Get: 'dynamodb:GetItem',
+  Put: 'dynamodb:PutItem',
+  Update: 'dynamodb:UpdateItem',
+  Delete: 'dynamodb:DeleteItem',
+  Query: 'dynamodb:Query',
+  BatchGet: 'dynamodb:BatchGetItem',
+  BatchWrite: 'dynamodb:BatchWriteItem',
+  Scan: 'dynamodb:Scan',
+  CreateTable: null,
+  DescribeTable: null,
+  GetObject: 's3:GetObject',
+  // The raw-mail port's `put`: on AWS the receipt rule writes raw mail, and only the CLI's
+  // `ingest --aws` calls it, with the operator's credentials.
+  PutObject: null,
+  DeleteObject: 's3:DeleteObject',
+  SendEmail: 'ses:SendEmail',
+  GetSecretValue: 'secretsmanager:GetSecretValue',
+  SendMessageBatch: 'sqs:SendMessage',
+  SendMessage: 'sqs:SendMessage',
+  ReceiveMessage: 'sqs:ReceiveMessage',
+  DeleteMessage: 'sqs:DeleteMessage',
+};
 
 // Synthesised once, with the real esbuild bundles, and asset paths in the template metadata.
 describe('GivefirstStateless', () => {
@@ -218,6 +249,63 @@ describe('GivefirstStateless', () => {
           expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"|index\/\*/);
         }
       }
+    });
+    it('grants each function every AWS call its bundle can make (read from the bundle’s source map)', () => {
+      /**
+       * The commands in the source lines esbuild kept: a module can be in a bundle for one export
+       * while the client it also defines is shaken out (the worker reads digest messages with the
+       * queue's module but never sends to it).
+       */
+      const callsOf = (functionId: string): string[] => {
+        const asset = fn(functionId).Metadata?.['aws:asset:path'] as string;
+        const mapFile = join(assemblyDir, asset, 'index.mjs.map');
+        const map = new TraceMap(readFileSync(mapFile, 'utf8'), pathToFileURL(mapFile).href);
+        const kept = new Map<string, Set<number>>();
+        eachMapping(map, ({ source, originalLine }) => {
+          if (!source?.startsWith('file:')) return;
+          const file = fileURLToPath(source);
+          if (!file.startsWith(join(repoRoot, 'functions'))) return;
+          kept.set(file, (kept.get(file) ?? new Set()).add(originalLine));
+        });
+        const calls = new Set<string>();
+        for (const [file, lines] of kept) {
+          readFileSync(file, 'utf8')
+            .split('\n')
+            .forEach((text, i) => {
+              for (const [, command] of text.matchAll(/new (\w+)Command\(/g)) {
+                const action = actionOf[command as string];
+                if (action === undefined)
+                  throw new Error(`${file}: no IAM action known for ${command}Command`);
+                if (action && lines.has(i + 1)) calls.add(action);
+              }
+            });
+        }
+        return [...calls].sort();
+      };
+      const granted = (functionId: string) =>
+        new Set(statementsOf(functionId).flatMap((s) => [s.Action].flat()));
+      const missing = Object.fromEntries(
+        [ids.ingest, ids.digest, ids.worker, ids.unsubscribe, ids.notification].map((id) => [
+          id,
+          callsOf(id).filter((action) => !granted(id).has(action)),
+        ]),
+      );
+      // The store's port classes come whole into a bundle, methods these two never call included.
+      expect(missing).toEqual({
+        [ids.ingest]: [],
+        [ids.digest]: [],
+        [ids.worker]: [],
+        // Unsubscribing is one UpdateItem (`pauseDigests`).
+        [ids.unsubscribe]: [
+          'dynamodb:BatchGetItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+        ],
+        // A bounce finds the user (BatchGetItem, GetItem from an alias) and updates the profile.
+        [ids.notification]: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      });
     });
   });
 

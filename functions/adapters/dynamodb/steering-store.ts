@@ -172,12 +172,14 @@ export class DynamoSteeringStore implements SteeringStore {
         ':to': `${prefixes.digests}\uffff`,
       },
     });
-    return items.map(({ PK: _p, SK: _s, ...record }) => ({
-      finishedAt: null,
-      messageId: null,
-      failure: null,
-      ...(record as Omit<DigestRecord, 'finishedAt' | 'messageId' | 'failure'>),
-    }));
+    return items
+      .filter((i) => !this.#t.expired(i))
+      .map(({ PK: _p, SK: _s, expiresAt: _e, ...record }) => ({
+        finishedAt: null,
+        messageId: null,
+        failure: null,
+        ...(record as Omit<DigestRecord, 'finishedAt' | 'messageId' | 'failure'>),
+      }));
   }
 
   #query(input: {

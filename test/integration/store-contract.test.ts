@@ -409,6 +409,49 @@ function storeContract(backend: StoreBackend) {
       const messages = await store.listMessages('user-ada');
       expect(messages.map((m) => m.via).sort()).toEqual(['cc-reply', 'forward-inline']);
     });
+
+    test('stores a message without what its keys say and its usual values, and reads it back whole, as items written with them', async () => {
+      // Prepare
+      const { store, tableName } = await aStore();
+      const plain = aLoggedMessage({ messageId: 'plain@mail.example', subject: 'Plain' });
+      const unusual = aLoggedMessage({
+        messageId: 'unusual@mail.example',
+        subject: 'Unusual',
+        messageIdSource: 'derived',
+        dateSource: 'clamped',
+        asksSomething: true,
+        touchKey: 'touch-unusual',
+      });
+      const written = aLoggedMessage({ messageId: 'written@mail.example', subject: 'Whole' });
+      // An item as the store wrote them before: every field, the keys' values too.
+      await running.client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.message(written.userId, written.messageKey), ...written },
+        }),
+      );
+
+      // Act
+      await store.saveLoggedMessage(plain);
+      await store.saveLoggedMessage(unusual);
+
+      // Assess
+      const item = await running.client.send(
+        new GetCommand({ TableName: tableName, Key: keys.message(plain.userId, plain.messageKey) }),
+      );
+      for (const name of ['userId', 'messageKey', 'touchKey', 'messageIdSource', 'dateSource'])
+        expect(item.Item).not.toHaveProperty(name);
+      for (const name of ['kind', 'asksSomething', 'broadcast', 'window', 'signals', 'tags'])
+        expect(item.Item).not.toHaveProperty(name);
+      const bySubject = (a: { subject: string }, b: { subject: string }) =>
+        a.subject.localeCompare(b.subject);
+      expect((await store.listMessages(plain.userId)).sort(bySubject)).toEqual(
+        [plain, unusual, written].sort(bySubject),
+      );
+      expect(
+        (await store.listThreadMessages(plain.userId)).map((m) => m.messageKey).sort(),
+      ).toEqual([plain, unusual, written].map((m) => m.messageKey).sort());
+    });
   });
 
   describe('listMessages', () => {

@@ -844,6 +844,43 @@ function storeContract(backend: StoreBackend) {
     });
   });
 
+  describe('digest records', () => {
+    test('a record is read for 60 days, gone once its 62 days are over, and still found for forget until TTL removes it', async () => {
+      // Prepare
+      const { store, clock, tableName } = await aStore('2025-03-03T07:00:00.000Z');
+      const steering = new DynamoSteeringStore({
+        client: running.client,
+        tableName,
+        clock: clock.now,
+      });
+      const record = {
+        localDate: '2025-03-03',
+        subject: 'Digest',
+        startedAt: clock.now().toISOString(),
+        items: [],
+      };
+      await store.beginDigest('u1', record);
+
+      // Act
+      clock.advanceDays(60);
+      const onDay60 = {
+        record: await store.getDigest('u1', '2025-03-03'),
+        since: await steering.digestsSince('u1', '2025-03-03'),
+      };
+      clock.advanceDays(2);
+      const after62Days = {
+        record: await store.getDigest('u1', '2025-03-03'),
+        all: await steering.digestsSince('u1', '2000-01-01'),
+      };
+
+      // Assess
+      expect(onDay60.record).toMatchObject({ state: 'sending' });
+      expect(onDay60.since).toHaveLength(1);
+      expect(after62Days.record).toBeNull();
+      expect(after62Days.all.map((d) => d.localDate)).toEqual(['2025-03-03']);
+    });
+  });
+
   describe('joining by email', () => {
     async function anOnboardingStore() {
       const tableName = await running.freshTable();

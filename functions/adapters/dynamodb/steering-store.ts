@@ -172,14 +172,14 @@ export class DynamoSteeringStore implements SteeringStore {
         ':to': `${prefixes.digests}\uffff`,
       },
     });
-    return items
-      .filter((i) => !this.#t.expired(i))
-      .map(({ PK: _p, SK: _s, expiresAt: _e, ...record }) => ({
-        finishedAt: null,
-        messageId: null,
-        failure: null,
-        ...(record as Omit<DigestRecord, 'finishedAt' | 'messageId' | 'failure'>),
-      }));
+    // Expired records are not left out: none is in the views' 60 days (a record expires 62 days
+    // after it began), and `forget` must rewrite one that DynamoDB's TTL has not removed yet.
+    return items.map(({ PK: _p, SK: _s, expiresAt: _e, ...record }) => ({
+      finishedAt: null,
+      messageId: null,
+      failure: null,
+      ...(record as Omit<DigestRecord, 'finishedAt' | 'messageId' | 'failure'>),
+    }));
   }
 
   #query(input: {

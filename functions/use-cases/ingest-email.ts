@@ -345,7 +345,9 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
       // Another run of this receipt (the same delivery twice at once) finished it and deleted its
       // raw mail while this one read: its outcome is the answer.
       const finished =
-        error instanceof RawMailGoneError ? await store.getReceipt(receipt.receiptId) : null;
+        error instanceof RawMailGoneError
+          ? await store.getReceipt(receipt.receiptId).catch(() => null)
+          : null;
       if (finished?.outcome) return finished.outcome;
       const failure = error instanceof Error ? error.message : String(error);
       logger.error('ingest failed', { receiptId: receipt.receiptId, failure });

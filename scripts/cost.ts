@@ -4,6 +4,7 @@
 // where it comes from. Nothing here calls AWS.
 import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { digestRetentionDays } from '../functions/adapters/dynamodb/table-design.ts';
 import { historyHorizonMonths } from '../functions/domain/retention.ts';
 import { buildApp } from '../infra/build-app.ts';
 import { digestSending } from '../infra/constructs/digest-scheduler.ts';
@@ -24,7 +25,7 @@ const sesPerSentMail = 0.1 / 1000;
 const s3PerPut = 0.005 / 1000;
 /** S3 pricing page, S3 Standard: $0.0004 per 1,000 GET requests. */
 const s3PerGet = 0.0004 / 1000;
-/** S3 pricing page, S3 Standard storage, first 50 TB: $0.023 per GB-month. */
+/** S3 pricing page, S3 Standard storage, first 50 TB: $0.023 per GB-month (no minimum duration). */
 const s3PerGbMonth = 0.023;
 /** Lambda pricing page, Arm: $0.20 per 1M requests. */
 const lambdaPerRequest = 0.2 / 1_000_000;
@@ -68,25 +69,31 @@ const checkpointBytes = (month: number) =>
 /**
  * Item sizes in bytes by DynamoDB's rules (attribute names and values), measured on real items:
  * `npm run bench -- items` ingests the 127 loggable mails of the shared corpus and the typical 8 KB
- * message and reads back what the store wrote (message: median 841, p90 1,018, 11 of 127 over 1 KB;
- * Message-ID owners 60; receipt 365); `npm run bench -- digest-send` reads the digest record of a
- * 15-item digest (2,342) and the user profile (206).
+ * message and reads back what the store wrote (message: median 583, p90 787, none over 1 KB: the
+ * user id and message key are its keys only, and the usual values are left out; Message-ID owners
+ * 60; receipt 365); `npm run bench -- digest-send` reads the digest record of a 15-item digest
+ * (2,342) and the user profile (206).
  */
-const itemBytes = { message: 841, owners: 60, receipt: 365, digestRecord: 2342, userProfile: 206 };
+const itemBytes = { message: 583, owners: 60, receipt: 365, digestRecord: 2342, userProfile: 206 };
+/**
+ * Months a digest record is kept: `digestRetentionDays` (functions/adapters/dynamodb/table-design.ts),
+ * past the 60 days of records the steered views read. Records written before it have no expiry.
+ */
+const digestRecordMonths = digestRetentionDays / 30;
 /** DynamoDB's storage pricing counts 100 bytes of overhead per item (and index entry). */
 const itemOverheadBytes = 100;
 
 // ── what one event costs the functions (measured locally, or labelled as assumed) ────────────────
 /**
  * Write request units per logged message, `npm run bench -- items` (mean over 127 corpus mails:
- * 7.17): PutItem of the receipt and the message, UpdateItem of the Message-ID owners and of the
+ * 7.00, every message item under 1 KB): PutItem of the receipt and the message, UpdateItem of the Message-ID owners and of the
  * receipt; the receipt's put and update also write the in-progress index entry (GSI1, every
  * attribute projected), which the update removes, and the message's put its `RECENT#` entry (the
  * history listing). Then 2 more once a checkpoint holds the message: the update that settles it
  * (the item, and the index entry it removes). Reads: one BatchGetItem of two items
  * (`npm run bench -- ingest`), eventually consistent: half a unit each.
  */
-const wruMeasuredPerMessage = 7.17;
+const wruMeasuredPerMessage = 7.0;
 const wruPerMessage = wruMeasuredPerMessage + 2;
 const rruPerMessage = 2 * 0.5;
 /**
@@ -96,10 +103,10 @@ const rruPerMessage = 2 * 0.5;
 const ingestCpuMs = 11.1;
 /**
  * Waiting on AWS per ingest, assumed (in-region latencies cannot be measured offline): the S3 GET of
- * the raw mail 25 ms, and four DynamoDB round trips of 8 ms after it (the bench's five requests,
- * the first beside the parse).
+ * the raw mail 25 ms, four DynamoDB round trips of 8 ms after it (the bench's five requests, the
+ * first beside the parse), and the S3 DELETE of the raw mail once logged, 15 ms.
  */
-const ingestWaitMs = 25 + 4 * 8;
+const ingestWaitMs = 25 + 4 * 8 + 15;
 /** Lambda gives one vCPU at 1,769 MB, and CPU in proportion to memory below it. */
 const mbPerVcpu = 1769;
 /** Share of ingest invocations that start cold (assumed: mail arrives all day; containers stay warm). */
@@ -226,7 +233,8 @@ const ingestBilledMs = ingestCpuMs / vcpuShare(ingest.memoryGb) + ingestWaitMs;
 const coldLoadMs = coldLoadMsAtOneVcpu / vcpuShare(ingest.memoryGb);
 const digestMs = (messagesRead: number) =>
   (digestMsAt300 + (messagesRead - 300) * digestMsPerMessage) / vcpuShare(scheduler.memoryGb);
-const storedBytesPerMessage = itemBytes.message + itemBytes.owners + 2 * itemOverheadBytes;
+const storedBytesPerMessage = itemBytes.message + itemOverheadBytes;
+const ownersBytes = itemBytes.owners + itemOverheadBytes;
 
 const lines = (horizon: number): Line[] => [
   perUser(
@@ -268,13 +276,15 @@ const lines = (horizon: number): Line[] => [
     perUser: (users) => (idlePollsPerMonth * sqsPerRequest) / users,
   },
   perUser(
-    `S3 GET and ${rawMailDays}-day raw-mail storage`,
+    `S3 GET of each received mail, and its storage until logged (then deleted; refused mail is kept ${rawMailDays} days)`,
     false,
     messagesPerUser * s3PerGet +
-      ((messagesPerUser * messageKb * 1024) / gb) * (rawMailDays / 30) * s3PerGbMonth,
+      ((messagesPerUser * messageKb * 1024) / gb) *
+        (ingestBilledMs / 1000 / (30 * 86_400)) *
+        s3PerGbMonth,
   ),
   perUser(
-    `DynamoDB ingest writes and reads (${wruPerMessage} WRU a message: ${wruMeasuredPerMessage} measured at ingest, 2 to settle it; ${rruPerMessage} RRU)`,
+    `DynamoDB ingest writes and reads (${wruPerMessage.toFixed(2)} WRU a message: ${wruMeasuredPerMessage.toFixed(2)} measured at ingest, 2 to settle it; ${rruPerMessage} RRU)`,
     false,
     messagesPerUser * (wruPerMessage * dynamoPerWru + rruPerMessage * dynamoPerRru),
   ),
@@ -300,13 +310,18 @@ const lines = (horizon: number): Line[] => [
       digestsPerUser * (Math.ceil(checkpointBytes(month) / 1024) + 2) * dynamoPerWru,
   },
   {
-    what: `DynamoDB storage${pitr ? ' and PITR' : ''} (${storedBytesPerMessage} B a message kept, digest records kept)`,
+    what: `DynamoDB storage${pitr ? ' and PITR' : ''} (${storedBytesPerMessage} B a message kept, its owners item ${ownersBytes} B kept; digest records ${digestRetentionDays} days)`,
     floor: false,
     perUser: (_users, month) => {
       const bytes =
         messagesPerUser * keptMonths(month, horizon) * storedBytesPerMessage +
+        // The Message-ID owners item has no expiry: a Cc'd reply finds its owner through it.
+        messagesPerUser * month * ownersBytes +
+        // The receipt is kept as long as raw mail is, whatever became of the mail.
         messagesPerUser * (rawMailDays / 30) * (itemBytes.receipt + itemOverheadBytes) +
-        digestsPerUser * month * (itemBytes.digestRecord + itemOverheadBytes) +
+        digestsPerUser *
+          Math.min(month, digestRecordMonths) *
+          (itemBytes.digestRecord + itemOverheadBytes) +
         // The checkpoint, and the one it replaced until the next refresh deletes it.
         2 * (checkpointBytes(month) + itemOverheadBytes) +
         itemBytes.userProfile +

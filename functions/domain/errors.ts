@@ -6,6 +6,20 @@ export class UnreadableMailError extends Error {
   }
 }
 
+/**
+ * A receipt's raw mail is no longer stored: deleted once its mail was logged, or expired with the
+ * bucket's lifecycle. Nothing can be decided again from it.
+ */
+export class RawMailGoneError extends Error {
+  constructor(
+    readonly rawKey: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`raw mail ${rawKey} is no longer stored`, options);
+    this.name = 'RawMailGoneError';
+  }
+}
+
 /** Ingest stopped for a reason outside the message (storage down, say); the receipt is kept for redrive. */
 export class IngestFailedError extends Error {
   constructor(

@@ -6,7 +6,12 @@ import {
   sentTime,
 } from '#domain/build-logged-message.ts';
 import { classifyMessage } from '#domain/classify-message.ts';
-import { AnswersUnavailableError, IngestFailedError, UnreadableMailError } from '#domain/errors.ts';
+import {
+  AnswersUnavailableError,
+  IngestFailedError,
+  RawMailGoneError,
+  UnreadableMailError,
+} from '#domain/errors.ts';
 import { findForwardedMessage } from '#domain/forwarded-message.ts';
 import { normaliseMessageId } from '#domain/ids.ts';
 import { primaryInboundAddress } from '#domain/inbound-address.ts';
@@ -50,6 +55,11 @@ const maxLinksLookedUp = 10;
 
 export type IngestEmail = (envelope: InboundEnvelope) => Promise<Outcome>;
 
+/** What one run of a receipt learnt that outlives its outcome: whether the reply was parked. */
+interface Run {
+  parked: boolean;
+}
+
 /**
  * Ingest one received message.
  *
@@ -64,6 +74,9 @@ export type IngestEmail = (envelope: InboundEnvelope) => Promise<Outcome>;
  *    address: its owner comes from the Message-IDs it answers.
  * 5. Record the outcome: logged, duplicate, or rejected with a reason. Logging a message decides
  *    again any reply that had arrived before it.
+ * 6. Logged (or a duplicate), the raw mail is deleted: nothing reads it again. Rejected, failed or
+ *    parked mail keeps it for the days raw mail is kept, for redrive and for the message a parked
+ *    reply waits for.
  * A failure outside the message (storage down) marks the receipt failed, for redrive, and throws;
  * a process that dies leaves the receipt in progress, which redrive lists once it has stalled.
  */
@@ -84,6 +97,7 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     envelope: InboundEnvelope,
     reading: Promise<Read>,
     summary: ReceiptSummary,
+    run: Run,
   ): Promise<Outcome> {
     const target = primaryInboundAddress(envelope.recipients, mailDomain);
     if (!target || target.kind === 'elsewhere') {
@@ -118,7 +132,7 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     if (email.fromAmbiguity) return rejected('ambiguous-from', email.fromAmbiguity);
 
     const user = await store.findUserByAddress(email.from.address);
-    if (!user) return logReplyInCc(email, email.from, envelope);
+    if (!user) return logReplyInCc(email, email.from, envelope, run);
 
     const judgement = judgeSender({
       verdicts: envelope.verdicts,
@@ -239,6 +253,7 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     email: ParsedEmail,
     sender: Mailbox,
     envelope: InboundEnvelope,
+    run: Run,
   ): Promise<Outcome> {
     const answers = [...email.inReplyTo, ...email.references]
       .map(normaliseMessageId)
@@ -267,6 +282,7 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     if (!judgement.ok) return refuseSender(judgement);
     let owners = await ownersOf();
     if (owners.length === 0) {
+      run.parked = true;
       await store.parkReply(answers, envelope);
       // The message it answers may have been logged meanwhile, having looked for parked replies
       // before this one was parked: look once more now that it is.
@@ -303,11 +319,19 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     );
   }
 
-  /** Decides and records one receipt's outcome; `receipt` is the envelope as first recorded. */
-  async function process(receipt: InboundEnvelope, reading: Promise<Read>): Promise<Outcome> {
+  /**
+   * Decides and records one receipt's outcome; `receipt` is the envelope as first recorded. `run`
+   * says whether the receipt was parked, in this run or before it (a reply decided again).
+   */
+  async function process(
+    receipt: InboundEnvelope,
+    reading: Promise<Read>,
+    run: Run,
+  ): Promise<Outcome> {
     const summary: ReceiptSummary = {};
+    let outcome: Outcome;
     try {
-      const outcome = await decide(receipt, reading, summary);
+      outcome = await decide(receipt, reading, summary, run);
       await store.finishReceipt(receipt, outcome, summary);
       logger.info('inbound mail', {
         receiptId: receipt.receiptId,
@@ -317,13 +341,37 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
           ? { contacts: outcome.contacts, awaited: outcome.awaited }
           : {}),
       });
-      return outcome;
     } catch (error) {
+      // Another run of this receipt (the same delivery twice at once) finished it and deleted its
+      // raw mail while this one read: its outcome is the answer.
+      const finished =
+        error instanceof RawMailGoneError
+          ? await store.getReceipt(receipt.receiptId).catch(() => null)
+          : null;
+      if (finished?.outcome) return finished.outcome;
       const failure = error instanceof Error ? error.message : String(error);
       logger.error('ingest failed', { receiptId: receipt.receiptId, failure });
       await store.failReceipt(receipt, failure).catch(() => undefined);
       throw new IngestFailedError(receipt.receiptId, { cause: error });
     }
+    await dropRawMail(receipt, outcome, run);
+    return outcome;
+  }
+
+  /**
+   * A logged (or duplicate) receipt's raw mail is read by nothing again: its outcome answers every
+   * later copy of the delivery and every redrive, and what was logged is in the message items. A
+   * reply that was parked keeps it (it may be decided again under another Message-ID it answers,
+   * for another user) and expires with the bucket's lifecycle, as does raw mail whose delete failed.
+   */
+  async function dropRawMail(receipt: InboundEnvelope, outcome: Outcome, run: Run): Promise<void> {
+    if (run.parked || (outcome.status !== 'logged' && outcome.status !== 'duplicate')) return;
+    await rawMail.remove(receipt.rawKey).catch((error: unknown) => {
+      logger.warn('raw mail not deleted', {
+        receiptId: receipt.receiptId,
+        failure: error instanceof Error ? error.message : String(error),
+      });
+    });
   }
 
   /**
@@ -334,7 +382,9 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
   async function releaseParkedReplies(messageId: string): Promise<void> {
     for (const receiptId of await store.parkedReplies(messageId)) {
       const parked = await store.getReceipt(receiptId);
-      const outcome = parked ? await process(parked.envelope, read(parked.envelope.rawKey)) : null;
+      const outcome = parked
+        ? await process(parked.envelope, read(parked.envelope.rawKey), { parked: true })
+        : null;
       // Logged under a copy of the Message-ID by a user its sender was never written to, the reply
       // still has no owner and parked itself again: it waits on for the message it really answers.
       if (outcome?.status === 'rejected' && outcome.reason === 'unknown-sender') continue;
@@ -348,6 +398,6 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     const reading = read(envelope.rawKey);
     const receipt = await store.beginReceipt(envelope);
     if (receipt.outcome) return receipt.outcome;
-    return process(receipt.envelope, reading);
+    return process(receipt.envelope, reading, { parked: false });
   };
 }

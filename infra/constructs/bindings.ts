@@ -68,8 +68,9 @@ export function bindRawMail(fn: LambdaFunction, bucket: IBucket, prefix: string)
 }
 
 /**
- * Lets a function delete raw mail under the prefix: `delete my data` by reply removes the user's
- * raw mail at once instead of leaving it to the lifecycle rule. Objects only, never the bucket.
+ * Lets a function delete raw mail under the prefix: ingest deletes a message's raw mail once it is
+ * logged, and `delete my data` and `forget` by reply remove the user's at once, instead of leaving
+ * it to the lifecycle rule. Objects only, never the bucket.
  */
 export function grantRawMailDelete(fn: LambdaFunction, bucket: IBucket, prefix: string): void {
   fn.addToRolePolicy(

@@ -367,7 +367,7 @@ describe('GivefirstStateless', () => {
       ]);
     });
 
-    it('is the only function that may delete raw mail (delete my data), and only under inbound/', () => {
+    it('is the only function that may delete raw mail (once logged; delete my data, forget), and only under inbound/', () => {
       const deleting = Object.values(resources).filter(
         (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r).includes('s3:DeleteObject'),
       );

@@ -7,7 +7,11 @@ import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
 const domain = 'in.givefirst.test';
 
-/** Raw mail on the local disk expires as the bucket's lifecycle rule expires it on AWS: days, not months. */
+/**
+ * Raw mail on the local disk expires as the bucket's lifecycle rule expires it on AWS: days, not
+ * months. A logged message's is deleted at once (raw-mail-after-logging.test.ts): what the rule
+ * expires is the mail kept for redrive, here mail refused for now.
+ */
 describe('raw mail expiry on the local stack', () => {
   let stack: TestStack;
   let now = new Date('2026-03-02T09:00:00Z');
@@ -26,14 +30,21 @@ describe('raw mail expiry on the local stack', () => {
       { from: 'me@example.com', to: [`log@${domain}`] },
       aRawMessage({ to: 'Alice <alice@x.com>', subject }),
     );
+  const refused = (subject: string) =>
+    stack.sendRaw(
+      { from: 'stranger@z.com', to: [`log@${domain}`] },
+      aRawMessage({ from: 'Stranger <stranger@z.com>', to: 'Me <me@example.com>', subject }),
+    );
 
   beforeAll(async () => {
     stack = await startTestStack({ mailDomain: domain, clock: () => now });
     const added = await stack.services.registerUser({ email: 'me@example.com' });
     if (!added.ok) throw new Error(added.problems.join('; '));
     await log('Day 0');
+    await refused('Day 0');
     now = days(10);
     await log('Day 10');
+    await refused('Day 10');
   });
   afterAll(async () => {
     await stack?.stop();

@@ -4,6 +4,7 @@ import type { User } from '#domain/model.ts';
 import { localReplyTokens } from '#local/token-keys.ts';
 import { aRawMessage } from '../builders/raw-mail.ts';
 import { type SentEmail, startDigestRunner } from '../support/digest-runner.ts';
+import { scanTable } from '../support/scan-table.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
 const domain = 'in.givefirst.test';
@@ -66,6 +67,13 @@ describe('sending a digest', () => {
       state: 'sent',
       items: [expect.objectContaining({ number: 1, section: 'waiting', address: 'alice@x.com' })],
     });
+  });
+
+  it('keeps the digest record 62 days, past the 60 days of records the steered views read', async () => {
+    const items = await scanTable(stack.dynamo.endpoint, stack.config.tableName);
+    const record = items.find((i) => i.PK === `USER#${me.userId}` && i.SK === 'DIGEST#2026-03-06');
+
+    expect(record?.expiresAt).toBe(Date.parse('2026-05-07T07:00:00Z') / 1000);
   });
 
   it('never sends a second copy the same day, whatever retries', async () => {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent, SESReceiptStatus } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
@@ -107,6 +107,24 @@ describe('ingest handler on an SES receipt event, raw mail in S3', () => {
       ['alice@x.com', 1],
       ['bob@y.com', 1],
     ]);
+    // Logged, its raw mail is deleted: the deliveries after it are answered by the receipt.
+    const key = `inbound/${(await sesEvent()).Records[0]?.ses.mail.messageId}`;
+    await expect(
+      s3client.send(new GetObjectCommand({ Bucket: 'raw-mail', Key: key })),
+    ).rejects.toBeInstanceOf(NoSuchKey);
+  });
+
+  it('fails a receipt whose raw mail is no longer in the bucket, saying so, for redrive', async () => {
+    const event = await sesEvent();
+    const record = event.Records[0];
+    if (!record) throw new Error('fixture has no record');
+    record.ses.mail.messageId = 'never-stored';
+
+    await expect(handler(event)).rejects.toThrow(
+      /raw mail inbound\/never-stored is no longer stored/,
+    );
+    const failed = await store.listFailedReceipts(100);
+    expect(failed.map((r) => r.envelope.receiptId)).toContain('never-stored');
   });
 
   it('ends in exactly the records the local SMTP front door writes for the same mail', async () => {
@@ -276,6 +294,10 @@ describe('ingest handler on an SES receipt event, raw mail in S3', () => {
       });
 
       await expect(receiving).rejects.toThrow(/kept for redrive/);
+      const kept = await s3client.send(
+        new GetObjectCommand({ Bucket: 'raw-mail', Key: `inbound/attack-${seq - 1}` }),
+      );
+      expect(await kept.Body?.transformToString()).toContain('SES processing failed');
       const failed = await store.listFailedReceipts(100);
       expect(failed.map((r) => r.envelope.receiptId)).toContain(`attack-${seq - 1}`);
       const rejections = await store.listRejections({ days: 2, limit: 100 });

@@ -409,6 +409,49 @@ function storeContract(backend: StoreBackend) {
       const messages = await store.listMessages('user-ada');
       expect(messages.map((m) => m.via).sort()).toEqual(['cc-reply', 'forward-inline']);
     });
+
+    test('stores a message without what its keys say and its usual values, and reads it back whole, as items written with them', async () => {
+      // Prepare
+      const { store, tableName } = await aStore();
+      const plain = aLoggedMessage({ messageId: 'plain@mail.example', subject: 'Plain' });
+      const unusual = aLoggedMessage({
+        messageId: 'unusual@mail.example',
+        subject: 'Unusual',
+        messageIdSource: 'derived',
+        dateSource: 'clamped',
+        asksSomething: true,
+        touchKey: 'touch-unusual',
+      });
+      const written = aLoggedMessage({ messageId: 'written@mail.example', subject: 'Whole' });
+      // An item as the store wrote them before: every field, the keys' values too.
+      await running.client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.message(written.userId, written.messageKey), ...written },
+        }),
+      );
+
+      // Act
+      await store.saveLoggedMessage(plain);
+      await store.saveLoggedMessage(unusual);
+
+      // Assess
+      const item = await running.client.send(
+        new GetCommand({ TableName: tableName, Key: keys.message(plain.userId, plain.messageKey) }),
+      );
+      for (const name of ['userId', 'messageKey', 'touchKey', 'messageIdSource', 'dateSource'])
+        expect(item.Item).not.toHaveProperty(name);
+      for (const name of ['kind', 'asksSomething', 'broadcast', 'window', 'signals', 'tags'])
+        expect(item.Item).not.toHaveProperty(name);
+      const bySubject = (a: { subject: string }, b: { subject: string }) =>
+        a.subject.localeCompare(b.subject);
+      expect((await store.listMessages(plain.userId)).sort(bySubject)).toEqual(
+        [plain, unusual, written].sort(bySubject),
+      );
+      expect(
+        (await store.listThreadMessages(plain.userId)).map((m) => m.messageKey).sort(),
+      ).toEqual([plain, unusual, written].map((m) => m.messageKey).sort());
+    });
   });
 
   describe('listMessages', () => {
@@ -798,6 +841,43 @@ function storeContract(backend: StoreBackend) {
 
       // Assess
       expect([first, onLastDay, afterwards]).toEqual(['new', 'duplicate', 'new']);
+    });
+  });
+
+  describe('digest records', () => {
+    test('a record is read for 60 days, gone once its 62 days are over, and still found for forget until TTL removes it', async () => {
+      // Prepare
+      const { store, clock, tableName } = await aStore('2025-03-03T07:00:00.000Z');
+      const steering = new DynamoSteeringStore({
+        client: running.client,
+        tableName,
+        clock: clock.now,
+      });
+      const record = {
+        localDate: '2025-03-03',
+        subject: 'Digest',
+        startedAt: clock.now().toISOString(),
+        items: [],
+      };
+      await store.beginDigest('u1', record);
+
+      // Act
+      clock.advanceDays(60);
+      const onDay60 = {
+        record: await store.getDigest('u1', '2025-03-03'),
+        since: await steering.digestsSince('u1', '2025-03-03'),
+      };
+      clock.advanceDays(2);
+      const after62Days = {
+        record: await store.getDigest('u1', '2025-03-03'),
+        all: await steering.digestsSince('u1', '2000-01-01'),
+      };
+
+      // Assess
+      expect(onDay60.record).toMatchObject({ state: 'sending' });
+      expect(onDay60.since).toHaveLength(1);
+      expect(after62Days.record).toBeNull();
+      expect(after62Days.all.map((d) => d.localDate)).toEqual(['2025-03-03']);
     });
   });
 

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { RawMailGoneError } from '#domain/errors.ts';
 import type { RawMailStore } from '#domain/ports.ts';
 
 /** Raw mail kept in memory: tests and benchmarks that measure ingest rather than the disk. */
@@ -15,7 +16,7 @@ export class MemoryRawMail implements RawMailStore {
   }
   async open(key: string): Promise<Readable> {
     const raw = this.#items.get(key);
-    if (!raw) throw new Error(`no raw mail ${key}`);
+    if (!raw) throw new RawMailGoneError(key);
     return Readable.from([raw]);
   }
   async remove(key: string): Promise<void> {

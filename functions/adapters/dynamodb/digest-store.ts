@@ -3,8 +3,8 @@ import { DateTime } from 'luxon';
 import { slotMinutes, slotOf } from '#domain/digest-schedule.ts';
 import type { DigestRecord, DigestStore, DueUser } from '#domain/ports.ts';
 import type { StopReason } from '#domain/sending-state.ts';
-import { conditional, type DynamoTable } from './dynamodb-table.ts';
-import { gsi2, indexNames, keys, slotShards } from './table-design.ts';
+import { conditional, type DynamoTable, epochSeconds } from './dynamodb-table.ts';
+import { digestRetentionDays, gsi2, indexNames, keys, slotShards } from './table-design.ts';
 
 /** The UTC day after a yyyy-mm-dd day. */
 const nextUtcDay = (day: string) =>
@@ -42,7 +42,14 @@ export class DynamoDigestStore implements DigestStore {
       this.#t.db.send(
         new PutCommand({
           TableName: this.#t.name,
-          Item: { ...keys.digest(userId, record.localDate), ...record, state: 'sending' },
+          Item: {
+            ...keys.digest(userId, record.localDate),
+            ...record,
+            state: 'sending',
+            expiresAt: epochSeconds(
+              new Date(Date.parse(record.startedAt) + digestRetentionDays * 86_400_000),
+            ),
+          },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       ),
@@ -77,8 +84,8 @@ export class DynamoDigestStore implements DigestStore {
         ConsistentRead: true,
       }),
     );
-    if (!got.Item) return null;
-    const { PK: _pk, SK: _sk, ...record } = got.Item;
+    if (!got.Item || this.#t.expired(got.Item)) return null;
+    const { PK: _pk, SK: _sk, expiresAt: _expiresAt, ...record } = got.Item;
     return {
       finishedAt: null,
       messageId: null,

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { shortKey } from '#domain/ids.ts';
 import type { Attribution, LoggedMessage } from '#domain/model.ts';
@@ -11,27 +12,61 @@ const keptReferences = (ids: string[]) =>
   ids.length <= 21 ? ids : [ids[0] as string, ...ids.slice(-20)];
 
 /**
+ * Values most messages have, left out of their items and put back when read: a message item is
+ * stored for 13 months (with point-in-time recovery), and written with its index entry, so its
+ * bytes are paid for many times. Old items that carry them read the same.
+ */
+const usualValues = (): Partial<LoggedMessage> => ({
+  messageIdSource: 'header',
+  dateSource: 'header',
+  kind: 'personal',
+  asksSomething: false,
+  broadcast: false,
+  window: null,
+  outOfOffice: null,
+  attribution: null,
+  inReplyTo: [],
+  references: [],
+  signals: {},
+  tags: { kinds: [], window: null, unknown: [] },
+});
+
+/**
  * What is kept of a logged message: identity, links, dates, who, tags, what the rules found and a
- * short snippet; never the body. Threads and the nudge ladder are computed from these.
+ * short snippet; never the body. Threads and the nudge ladder are computed from these. The user id
+ * and the message key are the item's keys, not attributes too; the usual values are left out, and
+ * the touch key when it is the message key.
  */
 export function messageItem(
   m: LoggedMessage,
   /** When the store writes it: the item is in the user's `RECENT#` listing until a checkpoint holds it. */
   loggedAt = m.receivedAt ?? m.sentAt,
 ): Item {
-  return {
+  const { userId: _userId, messageKey: _messageKey, ...fields } = m;
+  const item: Item = {
     ...keys.message(m.userId, m.messageKey),
     GSI1PK: gsi1.recent(m.userId),
     GSI1SK: gsi1.recentEntry(loggedAt, m.messageKey),
     loggedAt,
-    ...m,
+    ...fields,
     references: keptReferences(m.references),
     attribution: m.attribution && {
       ...m.attribution,
       date: m.attribution.date?.toISOString() ?? null,
     },
   };
+  for (const [name, usual] of Object.entries(usualValues())) {
+    if (isDeepStrictEqual(item[name], usual)) delete item[name];
+  }
+  if (item.touchKey === m.messageKey) delete item.touchKey;
+  return item;
 }
+
+/** The user id and message key a message item is keyed by. */
+const idsOf = (item: Item) => ({
+  userId: String(item.PK).slice(prefixes.user('').length),
+  messageKey: String(item.SK).slice(prefixes.messages.length),
+});
 
 function toLoggedMessage(item: Item): LoggedMessage {
   const {
@@ -44,12 +79,14 @@ function toLoggedMessage(item: Item): LoggedMessage {
     attribution,
     ...rest
   } = item as Item & {
-    attribution: (Omit<Attribution, 'date'> & { date: string | null }) | null;
+    attribution?: (Omit<Attribution, 'date'> & { date: string | null }) | null;
   };
+  const ids = idsOf(item);
   return {
-    ...(rest as unknown as LoggedMessage),
-    // Messages logged before help-first signals existed have none.
-    signals: (rest.signals as LoggedMessage['signals'] | undefined) ?? {},
+    ...usualValues(),
+    ...ids,
+    ...(rest as unknown as Omit<LoggedMessage, 'userId' | 'messageKey'>),
+    touchKey: (rest.touchKey as string | undefined) ?? ids.messageKey,
     attribution: attribution
       ? { ...attribution, date: attribution.date ? new Date(attribution.date) : null }
       : null,
@@ -57,7 +94,7 @@ function toLoggedMessage(item: Item): LoggedMessage {
 }
 
 /** The projection of message items that building threads needs (every name aliased: some are reserved). */
-const projected = [...threadFields, 'loggedAt', 'expiresAt'];
+const projected = [...threadFields, 'SK', 'loggedAt', 'expiresAt'];
 export const threadProjection = {
   ProjectionExpression: projected.map((_, i) => `#f${i}`).join(', '),
   ExpressionAttributeNames: Object.fromEntries(projected.map((f, i) => [`#f${i}`, f])),
@@ -68,10 +105,11 @@ export const threadProjection = {
  * tens of thousands of these, where one fixed shape makes every property read cheap (measured 2×).
  */
 export function toThreadMessage(item: Item): ThreadMessage {
-  const m = item as unknown as ThreadMessage & { attribution: { date: string | null } | null };
+  const m = item as unknown as ThreadMessage & { attribution?: { date: string | null } | null };
   return {
     messageId: m.messageId,
-    messageKey: m.messageKey,
+    // Items written before the key was left out carry it; the sort key always does.
+    messageKey: m.messageKey ?? idsOf(item).messageKey,
     direction: m.direction,
     via: m.via,
     sentAt: m.sentAt,
@@ -84,8 +122,8 @@ export function toThreadMessage(item: Item): ThreadMessage {
       awaited: c.awaited,
     })),
     window: m.window ?? null,
-    broadcast: m.broadcast,
-    kind: m.kind,
+    broadcast: m.broadcast ?? false,
+    kind: m.kind ?? 'personal',
     outOfOffice: m.outOfOffice ?? null,
     attribution: m.attribution
       ? {

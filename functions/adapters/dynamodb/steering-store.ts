@@ -172,7 +172,9 @@ export class DynamoSteeringStore implements SteeringStore {
         ':to': `${prefixes.digests}\uffff`,
       },
     });
-    return items.map(({ PK: _p, SK: _s, ...record }) => ({
+    // Expired records are not left out: none is in the views' 60 days (a record expires 62 days
+    // after it began), and `forget` must rewrite one that DynamoDB's TTL has not removed yet.
+    return items.map(({ PK: _p, SK: _s, expiresAt: _e, ...record }) => ({
       finishedAt: null,
       messageId: null,
       failure: null,

@@ -1,5 +1,6 @@
 import { replyAddressDays } from '#domain/reply-token.ts';
 import { rawMailRetentionDays } from '#domain/retention.ts';
+import { digestHistoryDays } from '#domain/steering.ts';
 
 /**
  * The single table. Every access pattern and its key is listed in docs/storage.md;
@@ -78,6 +79,15 @@ export const prefixes = {
  * late is still known (and one later than that finds its token expired: "too old", nothing applied).
  */
 export const commandMailRetentionDays = replyAddressDays + 1;
+
+/**
+ * How long a digest record is kept after it began: past every read of it. The steered views read
+ * the records of the last `digestHistoryDays` local days (the three-digest let-go); a reply to a
+ * digest reads its record while the reply address lives (`replyAddressDays`, shorter); the
+ * once-a-day put reads it that day. Two days more than the 60: a local day begins up to a day
+ * before the moment its digest began, and a day across a clock change is 25 hours.
+ */
+export const digestRetentionDays = digestHistoryDays + 2;
 
 /** The slot index spreads each day's users over this many partitions, so no day is one hot key. */
 export const slotShards = 4;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DateTime } from 'luxon';
+import { RawMailGoneError } from '#domain/errors.ts';
 import type { RawMailStore } from '#domain/ports.ts';
 
 /** A raw mail key: `<source>/<yyyy-mm-dd of receipt, UTC>/<receipt id>.eml`. */
@@ -41,7 +42,9 @@ export class FsRawMailStore implements RawMailStore {
     const stream = createReadStream(this.#path(key));
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
-      stream.once('error', reject);
+      stream.once('error', (error: NodeJS.ErrnoException) =>
+        reject(error.code === 'ENOENT' ? new RawMailGoneError(key, { cause: error }) : error),
+      );
     });
     return stream;
   }

@@ -2,9 +2,11 @@ import type { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  NoSuchKey,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { RawMailGoneError } from '#domain/errors.ts';
 import type { RawMailStore } from '#domain/ports.ts';
 
 /** Raw mail in the S3 bucket SES writes to. Objects are streamed, never read whole. */
@@ -19,7 +21,11 @@ export class S3RawMailStore implements RawMailStore {
   }
 
   async open(key: string): Promise<Readable> {
-    const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    const object = await this.s3
+      .send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
+      .catch((error: unknown) => {
+        throw error instanceof NoSuchKey ? new RawMailGoneError(key, { cause: error }) : error;
+      });
     if (!object.Body) throw new Error(`raw mail ${key} has no body`);
     return object.Body as Readable;
   }

@@ -8,7 +8,7 @@ import { DynamoStore, messageItem } from '#adapters/dynamodb/dynamodb-store.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import { toThreadMessage } from '#adapters/dynamodb/ledger-store.ts';
 import { composeDigest } from '#domain/digest.ts';
-import { buildCheckpoint } from '#domain/history-checkpoint.ts';
+import { buildCheckpoint, settledIdsByShard } from '#domain/history-checkpoint.ts';
 import { shortKey } from '#domain/ids.ts';
 import type { LoggedMessage, User } from '#domain/model.ts';
 import { asked, received, sent, told } from '#test/builders/logged-message.ts';
@@ -114,13 +114,13 @@ async function seeded(user: User, messages: LoggedMessage[]): Promise<Counted & 
   const before = messages
     .filter((m) => (m.receivedAt ?? m.sentAt) < cut)
     .map((m) => messageItem(m));
-  const { checkpoint } = buildCheckpoint({
+  const { checkpoint, dropped } = buildCheckpoint({
     messages: before.map(toThreadMessage),
     previous: null,
     timeZone: user.timeZone,
     builtAt,
   });
-  await store.putCheckpoint(user.userId, checkpoint);
+  await store.putCheckpoint(user.userId, checkpoint, { settle: settledIdsByShard(dropped) });
   const bytes = gzipSync(JSON.stringify(checkpoint)).length;
   const counted = countItemsRead(client);
   return {

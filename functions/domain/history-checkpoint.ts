@@ -17,9 +17,14 @@ export interface HistoryCheckpoint {
   kept: ThreadMessage[];
   /** Every contact's ledger folded over the messages dated before the settle line (`ledger.at`). */
   ledger: PausedLedger;
-  /** Bloom filters of every id (logged or only referred to) of the messages dropped. */
-  settled: SettledIds[];
 }
+
+/**
+ * The settled ids: Bloom filters of every id (logged or only referred to) of the messages dropped,
+ * split by id into `settledShardCount` shards (`settledShardOf`), each its own run of filters. A
+ * view reads only the shards of the ids it looks up; a shard nothing was added to is `[]`.
+ */
+export type SettledShards = ReadonlyMap<number, SettledIds[]>;
 
 /**
  * One Bloom filter of Message-IDs: `bits` in base64, `count` ids added of its `capacity`, `hashes`
@@ -34,8 +39,13 @@ export interface SettledIds {
 }
 
 const dayMs = 86_400_000;
-/** The first filter: this many ids at 0.005% false positives; each next one doubles and halves. */
-const firstCapacity = 4096;
+/**
+ * How many shards the settled ids are split into: a view looks up a few dozen ids a day, so it reads
+ * a few dozen small shards (ten years of mail is about 50 ids a shard, one filter of 168 bytes).
+ */
+export const settledShardCount = 4096;
+/** A shard's first filter: this many ids at 0.005% false positives; each next one doubles and halves. */
+const firstCapacity = 64;
 const firstFalsePositives = 0.00005;
 
 /** A new filter after `n` others. */
@@ -58,11 +68,16 @@ const idsOf = (m: ThreadMessage) => [
   ...[...m.inReplyTo, ...m.references].filter((id) => /^[^\s@]+@[^\s@]+$/.test(id)),
 ];
 
+const sha256 = (id: string) => createHash('sha256').update(id).digest();
+
 /** Two 32-bit hashes of an id, for double hashing. */
 function hashesOf(id: string): [number, number] {
-  const hash = createHash('sha256').update(id).digest();
+  const hash = sha256(id);
   return [hash.readUInt32BE(0), (hash.readUInt32BE(4) | 1) >>> 0];
 }
+
+/** The shard of an id's filters: bits of its hash the filters do not use. */
+export const settledShardOf = (id: string) => sha256(id).readUInt32BE(8) % settledShardCount;
 
 function* positions([a, b]: [number, number], hashes: number, size: number): Generator<number> {
   for (let i = 0; i < hashes; i++) yield (a + i * b) % size;
@@ -83,7 +98,11 @@ function hasId(
   });
 }
 
-function addIds(filters: SettledIds[], ids: Iterable<string>): SettledIds[] {
+/** A shard's filters with these ids added (those it says it holds already are not added again). */
+export function withSettledIds(
+  filters: readonly SettledIds[],
+  ids: Iterable<string>,
+): SettledIds[] {
   const out = filters.map((f) => ({ ...f }));
   const decoded: Buffer<ArrayBufferLike>[] = out.map((f) => Buffer.from(f.bits, 'base64'));
   for (const id of ids) {
@@ -115,24 +134,51 @@ export function withSince(kept: ThreadMessage[], since: ThreadMessage[]): Thread
   );
 }
 
-/**
- * Whether the messages logged since a checkpoint can be folded on it: none is dated before its
- * settle line (very late mail), links to a message it dropped (a reply to a settled thread, or a
- * false positive of the filter), links together conversations it kept apart (which would thread
- * earlier mail again), or is the user's mail that kept mail dated before the settle line referred
- * to. Otherwise the view reads every message.
- */
-export function foldsOn(checkpoint: HistoryCheckpoint, since: ThreadMessage[]): boolean {
+/** The messages logged since a checkpoint that it does not keep, and the ids they are looked up by. */
+function lookups(checkpoint: HistoryCheckpoint, since: ThreadMessage[]) {
   const kept = new Set(checkpoint.kept.map((m) => m.messageKey));
   const added = since.filter((m) => !kept.has(m.messageKey));
   // An id a kept message links by is no dropped message's (they would be one group): only the
   // others are looked up in the filters.
   const keptIds = new Set(checkpoint.kept.flatMap(idsOf));
-  const decoded = checkpoint.settled.map((f) => Buffer.from(f.bits, 'base64'));
+  const lookedUp = (m: ThreadMessage) => idsOf(m).filter((id) => !keptIds.has(id));
+  return { added, lookedUp };
+}
+
+/**
+ * The settled-id shards `foldsOn` reads for these messages logged since the checkpoint: those of
+ * the ids they link by that no kept message links by. None when they link only to kept mail.
+ */
+export function settledShardsFor(checkpoint: HistoryCheckpoint, since: ThreadMessage[]): number[] {
+  const { added, lookedUp } = lookups(checkpoint, since);
+  return [...new Set(added.flatMap(lookedUp).map(settledShardOf))].sort((a, b) => a - b);
+}
+
+/**
+ * Whether the messages logged since a checkpoint can be folded on it: none is dated before its
+ * settle line (very late mail), links to a message it dropped (a reply to a settled thread, or a
+ * false positive of the filter), links together conversations it kept apart (which would thread
+ * earlier mail again), or is the user's mail that kept mail dated before the settle line referred
+ * to. Otherwise the view reads every message. `settled` holds at least the shards
+ * `settledShardsFor` names.
+ */
+export function foldsOn(
+  checkpoint: HistoryCheckpoint,
+  since: ThreadMessage[],
+  settled: SettledShards,
+): boolean {
+  const { added, lookedUp } = lookups(checkpoint, since);
+  const decoded = new Map<number, Buffer<ArrayBufferLike>[]>();
+  const settledHas = (id: string) => {
+    const shard = settledShardOf(id);
+    const filters = settled.get(shard);
+    if (!filters) throw new Error(`settled-id shard ${shard} was not read`);
+    const bits = decoded.get(shard) ?? filters.map((f) => Buffer.from(f.bits, 'base64'));
+    decoded.set(shard, bits);
+    return hasId(filters, bits, id);
+  };
   const fits = added.every(
-    (m) =>
-      m.sentAt >= checkpoint.ledger.at &&
-      !idsOf(m).some((id) => !keptIds.has(id) && hasId(checkpoint.settled, decoded, id)),
+    (m) => m.sentAt >= checkpoint.ledger.at && !lookedUp(m).some(settledHas),
   );
   if (!fits) return false;
   // Mail the user sent that older kept mail referred to changes how that mail reads (a reference to
@@ -193,7 +239,8 @@ const openStates = new Set(['waiting', 'due', 'bounced', 'let-go']);
  *    bounce, a reply elsewhere) joins its group.
  * 2. A group is settled when every message in it is dated a day or more before the settle line and
  *    no ladder on it is waiting, due, bounced or let go; and none of it was logged at or after
- *    `builtAt`. Its messages are dropped and their ids added to the filters; the rest are kept.
+ *    `builtAt`. Its messages are dropped (their ids go to the filters: `settledIdsByShard`); the
+ *    rest are kept.
  * 3. Pause the ledger at the settle line, on top of the previous one.
  */
 export function buildCheckpoint(input: {
@@ -240,8 +287,22 @@ export function buildCheckpoint(input: {
     ),
   };
   const ledger = pauseLedger(folded, threads, membership, line, previous?.ledger, settling);
-  const settled = addIds(previous?.settled ?? [], dropped.flatMap(idsOf));
-  return { checkpoint: { builtAt: at, kept, ledger, settled }, dropped };
+  return { checkpoint: { builtAt: at, kept, ledger }, dropped };
+}
+
+/**
+ * The ids the settled-id filters must hold once these messages are dropped, by shard: written before
+ * the checkpoint that dropped them (`withSettledIds`).
+ */
+export function settledIdsByShard(dropped: ThreadMessage[]): Map<number, string[]> {
+  const byShard = new Map<number, string[]>();
+  for (const id of new Set(dropped.flatMap(idsOf))) {
+    const shard = settledShardOf(id);
+    const ids = byShard.get(shard);
+    if (ids) ids.push(id);
+    else byShard.set(shard, [id]);
+  }
+  return byShard;
 }
 
 /**

@@ -3,7 +3,7 @@
  * Adapters (DynamoDB, S3, files, mailparser, the clock) implement them.
  */
 import type { Readable } from 'node:stream';
-import type { HistoryCheckpoint } from './history-checkpoint.ts';
+import type { HistoryCheckpoint, SettledShards } from './history-checkpoint.ts';
 import type {
   Classification,
   InboundEnvelope,
@@ -127,8 +127,14 @@ export interface HistoryStore {
   /** When the current checkpoint was built (its head alone), or null when there is none. */
   checkpointBuiltAt(userId: string): Promise<string | null>;
   /**
-   * Writes a checkpoint only if it is later than the one there (crash-safe: its chunks first, the
-   * head last). False when a later or equal one is there already.
+   * The settled-id filters of these shards (`settledShardOf`), `[]` for a shard none were added to.
+   * They only grow: a shard read after a refresh began may hold more ids than the checkpoint read
+   * dropped (a lookup that hits one reads every message, as a false positive does).
+   */
+  getSettledIds(userId: string, shards: number[]): Promise<SettledShards>;
+  /**
+   * Writes a checkpoint only if it is later than the one there (crash-safe: the settled ids and its
+   * chunks first, the head last). False when a later or equal one is there already.
    */
   putCheckpoint(
     userId: string,
@@ -136,6 +142,11 @@ export interface HistoryStore {
     options?: {
       /** Rewrites the checkpoint of that same `builtAt` (what `forget` does), not a later one. */
       replacing?: boolean;
+      /**
+       * Ids of the messages it dropped, by shard: added to the shards' filters before the head is
+       * put (`withSettledIds`); a shard that holds them all already is not written.
+       */
+      settle?: ReadonlyMap<number, string[]>;
     },
   ): Promise<boolean>;
   /** The user's messages logged at or after `since`, with only what building threads reads. */

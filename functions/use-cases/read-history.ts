@@ -1,6 +1,13 @@
 import { DateTime } from 'luxon';
 import type { PausedLedger } from '#domain/help-first.ts';
-import { buildCheckpoint, foldsOn, withSince } from '#domain/history-checkpoint.ts';
+import {
+  buildCheckpoint,
+  foldsOn,
+  type HistoryCheckpoint,
+  settledIdsByShard,
+  settledShardsFor,
+  withSince,
+} from '#domain/history-checkpoint.ts';
 import type { User } from '#domain/model.ts';
 import type { Clock, HistoryStore, LedgerStore, Logger } from '#domain/ports.ts';
 import { historyHorizonMonths } from '#domain/retention.ts';
@@ -16,8 +23,26 @@ export interface History {
 /** The store a view reads a history from; without the checkpoint's methods, every message. */
 export type HistorySource = Pick<LedgerStore, 'listThreadMessages'> &
   Partial<
-    Pick<HistoryStore, 'getCheckpoint' | 'checkpointBuiltAt' | 'listThreadMessagesLoggedSince'>
+    Pick<
+      HistoryStore,
+      'getCheckpoint' | 'checkpointBuiltAt' | 'listThreadMessagesLoggedSince' | 'getSettledIds'
+    >
   >;
+
+/**
+ * Whether the messages logged since a checkpoint fold on it, reading the settled-id shards of the
+ * ids they are looked up by (none when they link only to kept mail).
+ */
+async function foldsOnRead(
+  settledIds: HistoryStore['getSettledIds'],
+  userId: string,
+  checkpoint: HistoryCheckpoint,
+  since: ThreadMessage[],
+): Promise<boolean> {
+  const shards = settledShardsFor(checkpoint, since);
+  const settled = shards.length > 0 ? await settledIds(userId, shards) : new Map();
+  return foldsOn(checkpoint, since, settled);
+}
 
 /** A refresh reads again what was logged in the last two minutes (clocks differ; the index lags). */
 const refreshOverlapMs = 2 * 60_000;
@@ -28,7 +53,9 @@ const refreshOverlapMs = 2 * 60_000;
  * Primary course:
  * 1. Read the checkpoint and the messages logged since it (a Get and a BatchGetItem, one Query of
  *    the index, one Get of its head again: read again if a refresh moved it meanwhile).
- * 2. When they fold on it, those are the history, with the paused ledger.
+ * 2. When they fold on it (one BatchGetItem of the settled-id shards of the ids they link by, when
+ *    they link to mail the checkpoint does not keep), those are the history, with the paused
+ *    ledger.
  * 3. Otherwise (no checkpoint, a moment before it, very late mail, a reply to a settled thread):
  *    every message, as before, with the checkpoint's kept messages.
  */
@@ -37,11 +64,14 @@ export async function readHistory(
   userId: string,
   asOf: Date,
 ): Promise<History> {
-  let checkpoint = store.getCheckpoint ? await store.getCheckpoint(userId) : null;
+  let checkpoint =
+    store.getCheckpoint && store.getSettledIds ? await store.getCheckpoint(userId) : null;
   // A refresh that moved the checkpoint meanwhile may have taken what this read missed out of the
   // recent listing: read again (twice at most, then everything).
   for (let attempt = 0; checkpoint && attempt < 3; attempt++) {
-    if (!store.listThreadMessagesLoggedSince || asOf.toISOString() < checkpoint.builtAt) break;
+    const settledIds = store.getSettledIds?.bind(store);
+    if (!store.listThreadMessagesLoggedSince || !settledIds) break;
+    if (asOf.toISOString() < checkpoint.builtAt) break;
     const since = await store.listThreadMessagesLoggedSince(userId, checkpoint.builtAt);
     const still = store.checkpointBuiltAt
       ? (await store.checkpointBuiltAt(userId)) === checkpoint.builtAt
@@ -50,7 +80,7 @@ export async function readHistory(
       checkpoint = store.getCheckpoint ? await store.getCheckpoint(userId) : null;
       continue;
     }
-    if (foldsOn(checkpoint, since))
+    if (await foldsOnRead(settledIds, userId, checkpoint, since))
       return {
         messages: withSince(checkpoint.kept, since),
         resume: checkpoint.ledger,
@@ -70,8 +100,10 @@ export async function readHistory(
  * 1. Read the checkpoint and the messages logged since (or every message, when they do not fold
  *    on it or there is none).
  * 2. Fold them into a new checkpoint as of a moment just before this read began.
- * 3. Write it; then each message it now holds leaves the recent listing and expires at the
- *    horizon (a crash before leaves them listed, read again and counted once).
+ * 3. Write it: the ids of the messages it dropped into their settled-id shards (only the shards
+ *    that change), its chunks, then its head; then each message it now holds leaves the recent
+ *    listing and expires at the horizon (a crash before leaves them listed, read again and counted
+ *    once).
  */
 export function makeRefreshHistory(deps: {
   store: Pick<LedgerStore, 'listThreadMessages'> & HistoryStore;
@@ -86,7 +118,9 @@ export function makeRefreshHistory(deps: {
     const since = previous
       ? await store.listThreadMessagesLoggedSince(user.userId, previous.builtAt)
       : [];
-    const folds = previous !== null && foldsOn(previous, since);
+    const folds =
+      previous !== null &&
+      (await foldsOnRead(store.getSettledIds.bind(store), user.userId, previous, since));
     const read = folds ? since : await store.listThreadMessages(user.userId);
     const { checkpoint, dropped } = buildCheckpoint({
       messages: withSince(previous?.kept ?? [], read),
@@ -94,7 +128,8 @@ export function makeRefreshHistory(deps: {
       timeZone: user.timeZone,
       builtAt,
     });
-    if (!(await store.putCheckpoint(user.userId, checkpoint))) return;
+    const settle = settledIdsByShard(dropped);
+    if (!(await store.putCheckpoint(user.userId, checkpoint, { settle }))) return;
     const at = checkpoint.builtAt;
     const from = previous?.builtAt ?? '';
     const settled = read
@@ -109,6 +144,7 @@ export function makeRefreshHistory(deps: {
       read: folds ? 'since' : 'everything',
       kept: checkpoint.kept.length,
       dropped: dropped.length,
+      settledIdShards: settle.size,
       settled: settled.length,
     });
   };

@@ -4,7 +4,7 @@
  * stack and AWS cannot drift. Each test gets a fresh table on a shared server.
  */
 import { randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { DynamoOnboardingStore } from '#adapters/dynamodb/onboarding-store.ts';
@@ -886,7 +886,6 @@ function storeContract(backend: StoreBackend) {
       builtAt,
       kept,
       ledger: { at: '2025-02-01T00:00:00.000Z', contacts: [] },
-      settled: [],
     });
 
     test('lists the messages logged since a moment, until a checkpoint holds them', async () => {
@@ -992,6 +991,50 @@ function storeContract(backend: StoreBackend) {
       expect(await store.getCheckpoint('user-grace')).toBeNull();
     });
 
+    test('keeps the settled ids by shard, only adds to them, and leaves a shard unwritten when it holds them all', async () => {
+      // Prepare
+      const { store, tableName } = await aStore();
+      const count = async (shard: number) =>
+        ((await store.getSettledIds('user-ada', [shard])).get(shard) ?? []).reduce(
+          (n, f) => n + f.count,
+          0,
+        );
+      const shardKey = keys.settledIds('user-ada', 7);
+      const marked = async () =>
+        (await running.client.send(new GetCommand({ TableName: tableName, Key: shardKey }))).Item
+          ?.marked;
+
+      // Act
+      await store.putCheckpoint('user-ada', aCheckpoint('2025-03-03T12:00:00.000Z'), {
+        settle: new Map([[7, ['a@mail.example.com', 'b@mail.example.com']]]),
+      });
+      const first = await count(7);
+      await running.client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: shardKey,
+          UpdateExpression: 'SET marked = :t',
+          ExpressionAttributeValues: { ':t': true },
+        }),
+      );
+      await store.putCheckpoint('user-ada', aCheckpoint('2025-03-04T12:00:00.000Z'), {
+        settle: new Map([[7, ['b@mail.example.com']]]),
+      });
+      const unchanged = await marked();
+      // A later checkpoint lost the race: the ids it added stay (a view that hits one reads all).
+      await store.putCheckpoint('user-ada', aCheckpoint('2025-03-02T12:00:00.000Z'), {
+        settle: new Map([[7, ['c@mail.example.com']]]),
+      });
+
+      // Assess
+      expect(first).toBe(2);
+      expect(unchanged).toBe(true);
+      expect(await marked()).toBeUndefined();
+      expect(await count(7)).toBe(3);
+      expect(await store.getSettledIds('user-ada', [8])).toEqual(new Map([[8, []]]));
+      expect(await store.checkpointBuiltAt('user-ada')).toBe('2025-03-04T12:00:00.000Z');
+    });
+
     test('moves only forward, and keeps only the chunks of its head and the head it replaced', async () => {
       // Prepare
       const { store, tableName } = await aStore();
@@ -999,7 +1042,28 @@ function storeContract(backend: StoreBackend) {
       const noise = randomBytes(500_000).toString('base64');
       const big = {
         ...aCheckpoint('2025-03-03T12:00:00.000Z'),
-        settled: [{ bits: noise, count: 1, capacity: 4096, hashes: 8 }],
+        ledger: {
+          at: '2025-02-01T00:00:00.000Z',
+          contacts: [
+            {
+              address: 'bob@example.com',
+              name: noise,
+              touchesOut: 1,
+              touchesIn: 0,
+              lastOutAt: '2025-01-31T09:00:00.000Z',
+              lastInAt: null,
+              favoursGiven: 0,
+              favoursReceived: 0,
+              openPromises: [],
+              openAsks: [],
+              owed: null,
+              gave: false,
+              lastTouch: Date.parse('2025-01-31T09:00:00.000Z'),
+              answeredElsewhere: null,
+              settledStarts: [],
+            },
+          ],
+        },
       };
       const later = aCheckpoint('2025-03-04T12:00:00.000Z');
 

@@ -1,7 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { HistoryCheckpoint } from '#domain/history-checkpoint.ts';
+import {
+  type HistoryCheckpoint,
+  type SettledIds,
+  type SettledShards,
+  withSettledIds,
+} from '#domain/history-checkpoint.ts';
 import type { HistoryStore } from '#domain/ports.ts';
 import type { ThreadMessage } from '#domain/threads.ts';
 import { conditional, type DynamoTable, epochSeconds, type Item } from './dynamodb-table.ts';
@@ -12,6 +17,23 @@ import { gsi1, indexNames, keys, prefixes } from './table-design.ts';
 export const checkpointChunkBytes = 350_000;
 /** UpdateItem requests in flight while settling messages. */
 const settleInFlight = 8;
+/** Tries at adding ids to a shard another refresh is writing at the same time. */
+const shardTries = 5;
+
+/** A settled-id shard as stored: each filter's bits as binary, and a hash of them all. */
+const shardItem = (filters: SettledIds[]) => ({
+  filters: filters.map((f) => ({ ...f, bits: Buffer.from(f.bits, 'base64') })),
+  hash: contentHash(filters),
+});
+const contentHash = (filters: SettledIds[]) =>
+  createHash('sha256').update(JSON.stringify(filters)).digest('base64').slice(0, 22);
+const filtersOf = (item: Item | undefined): SettledIds[] =>
+  ((item?.filters ?? []) as (SettledIds & { bits: Uint8Array })[]).map((f) => ({
+    bits: Buffer.from(f.bits).toString('base64'),
+    count: Number(f.count),
+    capacity: Number(f.capacity),
+    hashes: Number(f.hashes),
+  }));
 
 /** JSON dates come back as strings: an attribution's date is a Date again. */
 function revive(checkpoint: HistoryCheckpoint): HistoryCheckpoint {
@@ -45,34 +67,71 @@ export class DynamoHistoryStore implements HistoryStore {
     const generation = head.Item.generation as string;
     const count = head.Item.chunks as number;
     const chunks = new Map<string, Uint8Array>();
-    let wanted = Array.from({ length: count }, (_, n) =>
-      keys.checkpointChunk(userId, generation, n),
+    const got = await this.#getAll(
+      Array.from({ length: count }, (_, n) => keys.checkpointChunk(userId, generation, n)),
     );
-    while (wanted.length > 0) {
-      const batch = wanted.slice(0, 100);
-      const got = await this.#t.db.send(
-        new BatchGetCommand({
-          RequestItems: { [this.#t.name]: { Keys: batch, ConsistentRead: true } },
-        }),
-      );
-      for (const item of got.Responses?.[this.#t.name] ?? [])
-        chunks.set(item.SK as string, item.data as Uint8Array);
-      const unprocessed = (got.UnprocessedKeys?.[this.#t.name]?.Keys ?? []) as typeof batch;
-      wanted = [...unprocessed, ...wanted.slice(100)];
-    }
+    for (const item of got) chunks.set(item.SK as string, item.data as Uint8Array);
     const parts = Array.from({ length: count }, (_, n) => {
       const part = chunks.get(keys.checkpointChunk(userId, generation, n).SK);
       if (!part) throw new Error(`checkpoint chunk ${n} of ${generation} is missing`);
       return part;
     });
-    return revive(JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')));
+    const checkpoint = JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8'));
+    // A checkpoint written before the settled ids were sharded holds its own filters: none here
+    // holds them, so it is no checkpoint (views read everything; the next refresh builds anew).
+    if ('settled' in checkpoint) return null;
+    return revive(checkpoint);
+  }
+
+  async getSettledIds(userId: string, shards: number[]): Promise<SettledShards> {
+    const got = await this.#getAll(shards.map((shard) => keys.settledIds(userId, shard)));
+    const bySk = new Map(got.map((item) => [item.SK as string, item]));
+    return new Map(
+      shards.map((shard) => [shard, filtersOf(bySk.get(keys.settledIds(userId, shard).SK))]),
+    );
+  }
+
+  /**
+   * Adds ids to their shards' filters: each shard read, the ids added, and put back only if it
+   * changed, and only if no one wrote it meanwhile (else read again): filters only ever grow.
+   */
+  async #settle(userId: string, settle: ReadonlyMap<number, string[]>): Promise<void> {
+    let pending = [...settle.keys()];
+    for (let tries = 0; pending.length > 0; tries++) {
+      if (tries === shardTries) throw new Error(`settled-id shards kept changing: ${pending}`);
+      const current = await this.getSettledIds(userId, pending);
+      const lost: number[] = [];
+      await this.#inFlight(pending, async (shard) => {
+        const before = current.get(shard) ?? [];
+        const after = withSettledIds(before, settle.get(shard) ?? []);
+        const hash = contentHash(after);
+        if (hash === contentHash(before)) return;
+        const written = await conditional(
+          this.#t.db.send(
+            new PutCommand({
+              TableName: this.#t.name,
+              Item: { ...keys.settledIds(userId, shard), ...shardItem(after) },
+              ConditionExpression:
+                before.length === 0 ? 'attribute_not_exists(PK)' : '#hash = :before',
+              ExpressionAttributeNames: before.length === 0 ? undefined : { '#hash': 'hash' },
+              ExpressionAttributeValues:
+                before.length === 0 ? undefined : { ':before': contentHash(before) },
+            }),
+          ),
+        );
+        if (!written) lost.push(shard);
+      });
+      pending = lost;
+    }
   }
 
   async putCheckpoint(
     userId: string,
     checkpoint: HistoryCheckpoint,
-    options: { replacing?: boolean } = {},
+    options: { replacing?: boolean; settle?: ReadonlyMap<number, string[]> } = {},
   ): Promise<boolean> {
+    // Ids first: a view of the head before this one that hits one it did not drop reads everything.
+    if (options.settle) await this.#settle(userId, options.settle);
     const data = gzipSync(JSON.stringify(checkpoint));
     const generation = `${checkpoint.builtAt}-${randomUUID().slice(0, 8)}`;
     const chunks: Item[] = [];
@@ -176,6 +235,37 @@ export class DynamoHistoryStore implements HistoryStore {
           }),
         );
       }
+    };
+    await Promise.all(Array.from({ length: settleInFlight }, worker));
+  }
+
+  /** Items by key, strongly consistent, in batches of 100 read at once (none for a key absent). */
+  async #getAll(keyList: { PK: string; SK: string }[]): Promise<Item[]> {
+    const batches: (typeof keyList)[] = [];
+    for (let i = 0; i < keyList.length; i += 100) batches.push(keyList.slice(i, i + 100));
+    const items: Item[] = [];
+    await Promise.all(
+      batches.map(async (batch) => {
+        let wanted = batch;
+        while (wanted.length > 0) {
+          const got = await this.#t.db.send(
+            new BatchGetCommand({
+              RequestItems: { [this.#t.name]: { Keys: wanted, ConsistentRead: true } },
+            }),
+          );
+          items.push(...(got.Responses?.[this.#t.name] ?? []));
+          wanted = (got.UnprocessedKeys?.[this.#t.name]?.Keys ?? []) as typeof batch;
+        }
+      }),
+    );
+    return items;
+  }
+
+  /** `each` over `xs`, a few at a time. */
+  async #inFlight<T>(xs: T[], each: (x: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < xs.length) await each(xs[next++] as T);
     };
     await Promise.all(Array.from({ length: settleInFlight }, worker));
   }

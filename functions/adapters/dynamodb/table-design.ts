@@ -49,6 +49,11 @@ export const keys = {
     PK: `USER#${userId}`,
     SK: `CHECKPOINT#${generation}#${n}`,
   }),
+  /** One shard of a user's settled-id filters: shared by every generation, it only grows. */
+  settledIds: (userId: string, shard: number) => ({
+    PK: `USER#${userId}`,
+    SK: `CHECKPOINT-IDS#${String(shard).padStart(4, '0')}`,
+  }),
   parkedReply: (messageKey: string, receiptId: string) => ({
     PK: `PARKED#${messageKey}`,
     SK: `RECEIPT#${receiptId}`,

@@ -162,7 +162,8 @@ export async function run(): Promise<void> {
   try {
     const digestOf = (s: Counted) => async () => {
       const relationships = makeRelationships({ store: s.store, clock: () => now });
-      return composeDigest({ user, relationships: await relationships(user, now), now });
+      const forDigest = { forDigest: true };
+      return composeDigest({ user, relationships: await relationships(user, now, forDigest), now });
     };
     // Older mail can still decide items (an old unanswered ask, a quiet friend): both are built.
     const [a, b] = [await digestOf(long)(), await digestOf(short)()];

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type PausedLedger, pauseLedger } from './help-first.ts';
+import {
+  defaultCadenceDays,
+  type PausedContact,
+  type PausedLedger,
+  pauseLedger,
+  staleAfterDays,
+} from './help-first.ts';
 import { oneRecordPerSentMail } from './one-record-per-sent-mail.ts';
 import { lateMailDays } from './retention.ts';
 import { buildThreads, type ThreadMessage } from './threads.ts';
@@ -15,9 +21,28 @@ export interface HistoryCheckpoint {
   builtAt: string;
   /** The messages that can still change an answer, in the projection the views read. */
   kept: ThreadMessage[];
-  /** Every contact's ledger folded over the messages dated before the settle line (`ledger.at`). */
+  /**
+   * Every hot contact's ledger folded over the messages dated before the settle line (`ledger.at`);
+   * the cold ones (`isCold`) are kept apart, read only when mail since names them.
+   */
   ledger: PausedLedger;
 }
+
+/**
+ * A cold contact's paused ledger, kept apart from the checkpoint, and the settle line of the
+ * checkpoint that first paused it so: a view of an earlier checkpoint cannot use it.
+ */
+export interface ColdContact {
+  contact: PausedContact;
+  since: string;
+}
+
+/**
+ * A contact no touch reached for this long before a checkpoint cannot be going quiet at any moment
+ * after it: past a cadence of at most `defaultCadenceDays`, an item nobody acted on for
+ * `staleAfterDays` drops out (a day each for rounding).
+ */
+export const coldAfterDays = defaultCadenceDays + staleAfterDays + 3;
 
 /**
  * The settled ids: Bloom filters of every id (logged or only referred to) of the messages dropped,
@@ -241,14 +266,15 @@ const openStates = new Set(['waiting', 'due', 'bounced', 'let-go']);
  *    no ladder on it is waiting, due, bounced or let go; and none of it was logged at or after
  *    `builtAt`. Its messages are dropped (their ids go to the filters: `settledIdsByShard`); the
  *    rest are kept.
- * 3. Pause the ledger at the settle line, on top of the previous one.
+ * 3. Pause the ledger at the settle line, on top of the previous one (with the cold contacts the
+ *    messages since name), and set apart the contacts that are cold (`isCold`).
  */
 export function buildCheckpoint(input: {
   messages: ThreadMessage[];
   previous: HistoryCheckpoint | null;
   timeZone: string;
   builtAt: Date;
-}): { checkpoint: HistoryCheckpoint; dropped: ThreadMessage[] } {
+}): { checkpoint: HistoryCheckpoint; dropped: ThreadMessage[]; cold: PausedContact[] } {
   const { previous, timeZone, builtAt } = input;
   const messages = withSince(input.messages, []);
   const at = builtAt.toISOString();
@@ -287,8 +313,86 @@ export function buildCheckpoint(input: {
     ),
   };
   const ledger = pauseLedger(folded, threads, membership, line, previous?.ledger, settling);
-  return { checkpoint: { builtAt: at, kept, ledger }, dropped };
+  const named = new Set(kept.flatMap((m) => m.contacts.map((c) => c.address)));
+  const hot: PausedContact[] = [];
+  const cold: PausedContact[] = [];
+  for (const c of ledger.contacts) (isCold(c, builtAt, named) ? cold : hot).push(c);
+  return { checkpoint: { builtAt: at, kept, ledger: { at: line, contacts: hot } }, dropped, cold };
 }
+
+/**
+ * Whether nothing Help first shows can come from a paused contact at any moment from `builtAt` on
+ * while no mail names them: no kept mail names them, no touch for `coldAfterDays` (they cannot be
+ * going quiet), and every promise, favour owed and ask is older than `staleAfterDays` (none can be
+ * shown). A cadence the user set longer than the default is read for them apart
+ * (`coldToRead`).
+ */
+function isCold(c: PausedContact, builtAt: Date, named: ReadonlySet<string>): boolean {
+  if (named.has(c.address)) return false;
+  const at = builtAt.getTime();
+  if (c.lastTouch !== null && c.lastTouch >= at - coldAfterDays * dayMs) return false;
+  const staleBefore = new Date(at - (staleAfterDays + 1) * dayMs).toISOString();
+  const evidence = [...c.openPromises, ...c.openAsks, ...(c.owed ? [c.owed] : [])];
+  return evidence.every((e) => e.at < staleBefore);
+}
+
+/**
+ * The cold contacts a view of the checkpoint reads: those the mail logged since names, and those
+ * given (contacts with a cadence longer than the default). The hot ones are in the checkpoint.
+ */
+export function coldToRead(
+  checkpoint: HistoryCheckpoint,
+  since: ThreadMessage[],
+  also: Iterable<string> = [],
+): string[] {
+  const hot = new Set(checkpoint.ledger.contacts.map((c) => c.address));
+  const named = [...since.flatMap((m) => m.contacts.map((c) => c.address)), ...also];
+  return [...new Set(named)].filter((address) => !hot.has(address)).sort();
+}
+
+/**
+ * The checkpoint with these cold contacts in its ledger (a hot one wins), or null when one was
+ * paused by a later checkpoint (written before its head: the view reads everything).
+ */
+export function withColdContacts(
+  checkpoint: HistoryCheckpoint,
+  cold: readonly ColdContact[],
+): HistoryCheckpoint | null {
+  if (cold.some((c) => c.since > checkpoint.ledger.at)) return null;
+  const hot = new Set(checkpoint.ledger.contacts.map((c) => c.address));
+  const more = cold.filter((c) => !hot.has(c.contact.address)).map((c) => c.contact);
+  if (more.length === 0) return checkpoint;
+  return {
+    ...checkpoint,
+    ledger: { ...checkpoint.ledger, contacts: [...checkpoint.ledger.contacts, ...more] },
+  };
+}
+
+/**
+ * A stored shard of cold contacts with those a new checkpoint paused cold (settle line `since`): a
+ * contact whose ledger is unchanged keeps its record, and no record is replaced by an older one.
+ * Null when nothing changed.
+ */
+export function withColdPaused(
+  stored: readonly ColdContact[],
+  cold: readonly PausedContact[],
+  since: string,
+): ColdContact[] | null {
+  const byAddress = new Map(stored.map((c) => [c.contact.address, c]));
+  let changed = false;
+  for (const contact of cold) {
+    const before = byAddress.get(contact.address);
+    if (before && (before.since > since || sameJson(before.contact, contact))) continue;
+    byAddress.set(contact.address, { contact, since });
+    changed = true;
+  }
+  if (!changed) return null;
+  return [...byAddress.values()].sort((a, b) =>
+    a.contact.address < b.contact.address ? -1 : a.contact.address > b.contact.address ? 1 : 0,
+  );
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * The ids the settled-id filters must hold once these messages are dropped, by shard: written before

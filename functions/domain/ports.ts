@@ -3,7 +3,8 @@
  * Adapters (DynamoDB, S3, files, mailparser, the clock) implement them.
  */
 import type { Readable } from 'node:stream';
-import type { HistoryCheckpoint, SettledShards } from './history-checkpoint.ts';
+import type { PausedContact } from './help-first.ts';
+import type { ColdContact, HistoryCheckpoint, SettledShards } from './history-checkpoint.ts';
 import type {
   Classification,
   InboundEnvelope,
@@ -147,8 +148,17 @@ export interface HistoryStore {
        * put (`withSettledIds`); a shard that holds them all already is not written.
        */
       settle?: ReadonlyMap<number, string[]>;
+      /**
+       * The contacts it paused cold (`buildCheckpoint`): written apart before the head is put, each
+       * shard of them only when it changes (`withColdPaused`).
+       */
+      cold?: readonly PausedContact[];
     },
   ): Promise<boolean>;
+  /** The cold contacts kept apart from the checkpoint: these addresses' (those there), or everyone's. */
+  getColdContacts(userId: string, addresses: string[] | 'everyone'): Promise<ColdContact[]>;
+  /** A contact out of the cold contacts (`forget`). */
+  forgetColdContact(userId: string, address: string): Promise<void>;
   /** The user's messages logged at or after `since`, with only what building threads reads. */
   listThreadMessagesLoggedSince(userId: string, since: string): Promise<ThreadMessage[]>;
   /**

@@ -1035,6 +1035,55 @@ function storeContract(backend: StoreBackend) {
       expect(await store.checkpointBuiltAt('user-ada')).toBe('2025-03-04T12:00:00.000Z');
     });
 
+    test('keeps cold contacts apart: by address or everyone, unchanged ones unwritten, forgotten ones gone', async () => {
+      // Prepare
+      const { store } = await aStore();
+      const contact = (address: string, touchesOut: number) => ({
+        address,
+        name: '',
+        touchesOut,
+        touchesIn: 1,
+        lastOutAt: '2024-01-31T09:00:00.000Z',
+        lastInAt: '2024-01-30T09:00:00.000Z',
+        favoursGiven: 0,
+        favoursReceived: 0,
+        openPromises: [],
+        openAsks: [],
+        owed: null,
+        gave: false,
+        lastTouch: Date.parse('2024-01-31T09:00:00.000Z'),
+        answeredElsewhere: null,
+        settledStarts: [Date.parse('2024-01-30T09:00:00.000Z')],
+      });
+      const first = aCheckpoint('2025-03-03T12:00:00.000Z');
+      const second = aCheckpoint('2025-03-04T12:00:00.000Z');
+      second.ledger.at = '2025-02-02T00:00:00.000Z';
+
+      // Act
+      await store.putCheckpoint('user-ada', first, {
+        cold: [contact('bob@example.com', 1), contact('cy@example.com', 2)],
+      });
+      await store.putCheckpoint('user-ada', second, {
+        cold: [contact('bob@example.com', 1), contact('cy@example.com', 3)],
+      });
+      const named = await store.getColdContacts('user-ada', ['bob@example.com', 'dee@example.com']);
+      const everyone = await store.getColdContacts('user-ada', 'everyone');
+      await store.forgetColdContact('user-ada', 'bob@example.com');
+      const after = await store.getColdContacts('user-ada', 'everyone');
+
+      // Assess
+      expect(named).toEqual([
+        { contact: contact('bob@example.com', 1), since: '2025-02-01T00:00:00.000Z' },
+      ]);
+      expect(
+        everyone.map((c) => [c.contact.address, c.contact.touchesOut, c.since]).sort(),
+      ).toEqual([
+        ['bob@example.com', 1, '2025-02-01T00:00:00.000Z'],
+        ['cy@example.com', 3, '2025-02-02T00:00:00.000Z'],
+      ]);
+      expect(after.map((c) => c.contact.address)).toEqual(['cy@example.com']);
+    });
+
     test('moves only forward, and keeps only the chunks of its head and the head it replaced', async () => {
       // Prepare
       const { store, tableName } = await aStore();

@@ -156,6 +156,12 @@ export class DynamoStore implements Store, HistoryStore, UserDeletion, AccountSt
   checkpointBuiltAt(userId: string) {
     return this.#history.checkpointBuiltAt(userId);
   }
+  getColdContacts(userId: string, addresses: string[] | 'everyone') {
+    return this.#history.getColdContacts(userId, addresses);
+  }
+  forgetColdContact(userId: string, address: string) {
+    return this.#history.forgetColdContact(userId, address);
+  }
   getSettledIds(userId: string, shards: number[]) {
     return this.#history.getSettledIds(userId, shards);
   }

@@ -1,10 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { PausedContact } from '#domain/help-first.ts';
 import {
+  type ColdContact,
   type HistoryCheckpoint,
   type SettledIds,
   type SettledShards,
+  withColdPaused,
   withSettledIds,
 } from '#domain/history-checkpoint.ts';
 import type { HistoryStore } from '#domain/ports.ts';
@@ -20,13 +23,23 @@ const settleInFlight = 8;
 /** Tries at adding ids to a shard another refresh is writing at the same time. */
 const shardTries = 5;
 
-/** A settled-id shard as stored: each filter's bits as binary, and a hash of them all. */
+/** A settled-id shard as stored: each filter's bits as binary. */
 const shardItem = (filters: SettledIds[]) => ({
   filters: filters.map((f) => ({ ...f, bits: Buffer.from(f.bits, 'base64') })),
-  hash: contentHash(filters),
 });
-const contentHash = (filters: SettledIds[]) =>
-  createHash('sha256').update(JSON.stringify(filters)).digest('base64').slice(0, 22);
+const contentHash = (content: unknown) =>
+  createHash('sha256').update(JSON.stringify(content)).digest('base64').slice(0, 22);
+/** How many shards the cold contacts are split into: a view reads those of the people mail since names. */
+const coldShards = 256;
+const coldShardOf = (address: string) =>
+  createHash('sha256').update(address).digest().readUInt32BE(0) % coldShards;
+/** A shard of cold contacts as stored: gzip'd JSON. */
+const coldItem = (cold: ColdContact[]) => ({
+  hash: contentHash(cold),
+  attributes: { data: gzipSync(JSON.stringify(cold)) },
+});
+const coldOf = (item: Item | undefined): ColdContact[] =>
+  item ? JSON.parse(gunzipSync(item.data as Uint8Array).toString('utf8')) : [];
 const filtersOf = (item: Item | undefined): SettledIds[] =>
   ((item?.filters ?? []) as (SettledIds & { bits: Uint8Array })[]).map((f) => ({
     bits: Buffer.from(f.bits).toString('base64'),
@@ -96,30 +109,98 @@ export class DynamoHistoryStore implements HistoryStore {
    * changed, and only if no one wrote it meanwhile (else read again): filters only ever grow.
    */
   async #settle(userId: string, settle: ReadonlyMap<number, string[]>): Promise<void> {
-    let pending = [...settle.keys()];
+    await this.#rewriteShards(
+      [...settle.keys()].map((shard) => keys.settledIds(userId, shard)),
+      (key, item) => {
+        const shard = Number(key.SK.slice(key.SK.indexOf('#') + 1));
+        const after = withSettledIds(filtersOf(item), settle.get(shard) ?? []);
+        return { hash: contentHash(after), attributes: shardItem(after) };
+      },
+    );
+  }
+
+  async getColdContacts(userId: string, addresses: string[] | 'everyone'): Promise<ColdContact[]> {
+    const items =
+      addresses === 'everyone'
+        ? await this.#t.queryAll({
+            KeyConditionExpression: 'PK = :p AND begins_with(SK, :s)',
+            ExpressionAttributeValues: {
+              ':p': keys.checkpointHead(userId).PK,
+              ':s': prefixes.coldContacts,
+            },
+          })
+        : await this.#getAll(
+            [...new Set(addresses.map(coldShardOf))].map((n) => keys.coldContacts(userId, n)),
+          );
+    const wanted = addresses === 'everyone' ? null : new Set(addresses);
+    return items.flatMap(coldOf).filter((c) => wanted === null || wanted.has(c.contact.address));
+  }
+
+  /**
+   * Writes the contacts a checkpoint paused cold into their shards: a shard only when its content
+   * changes, and only if no one wrote it meanwhile (else read again).
+   */
+  async #putCold(userId: string, cold: readonly PausedContact[], since: string): Promise<void> {
+    const byShard = new Map<number, PausedContact[]>();
+    for (const c of cold) {
+      const shard = coldShardOf(c.address);
+      byShard.set(shard, [...(byShard.get(shard) ?? []), c]);
+    }
+    await this.#rewriteShards(
+      [...byShard.keys()].map((n) => keys.coldContacts(userId, n)),
+      (key, item) => {
+        const shard = Number(key.SK.slice(key.SK.indexOf('#') + 1));
+        const after = withColdPaused(coldOf(item), byShard.get(shard) ?? [], since);
+        return after && coldItem(after);
+      },
+    );
+  }
+
+  async forgetColdContact(userId: string, address: string): Promise<void> {
+    await this.#rewriteShards([keys.coldContacts(userId, coldShardOf(address))], (_key, item) => {
+      const before = coldOf(item);
+      const after = before.filter((c) => c.contact.address !== address);
+      return after.length === before.length ? null : coldItem(after);
+    });
+  }
+
+  /**
+   * Shard items read, changed and put back, each only if its content hash moved, and only if no one
+   * wrote it since it was read (else it is read again).
+   */
+  async #rewriteShards(
+    keyList: { PK: string; SK: string }[],
+    next: (
+      key: { PK: string; SK: string },
+      item: Item | undefined,
+    ) => { hash: string; attributes: Item } | null,
+  ): Promise<void> {
+    let pending = keyList;
     for (let tries = 0; pending.length > 0; tries++) {
-      if (tries === shardTries) throw new Error(`settled-id shards kept changing: ${pending}`);
-      const current = await this.getSettledIds(userId, pending);
-      const lost: number[] = [];
-      await this.#inFlight(pending, async (shard) => {
-        const before = current.get(shard) ?? [];
-        const after = withSettledIds(before, settle.get(shard) ?? []);
-        const hash = contentHash(after);
-        if (hash === contentHash(before)) return;
+      if (tries === shardTries)
+        throw new Error(`checkpoint shards kept changing: ${pending.map((k) => k.SK)}`);
+      const bySk = new Map((await this.#getAll(pending)).map((i) => [i.SK as string, i]));
+      const lost: typeof pending = [];
+      await this.#inFlight(pending, async (key) => {
+        const item = bySk.get(key.SK);
+        const after = next(key, item);
+        if (!after || after.hash === item?.hash) return;
         const written = await conditional(
           this.#t.db.send(
             new PutCommand({
               TableName: this.#t.name,
-              Item: { ...keys.settledIds(userId, shard), ...shardItem(after) },
-              ConditionExpression:
-                before.length === 0 ? 'attribute_not_exists(PK)' : '#hash = :before',
-              ExpressionAttributeNames: before.length === 0 ? undefined : { '#hash': 'hash' },
-              ExpressionAttributeValues:
-                before.length === 0 ? undefined : { ':before': contentHash(before) },
+              Item: { ...key, ...after.attributes, hash: after.hash },
+              ...(item
+                ? {
+                    ConditionExpression: '#hash = :before',
+                    ExpressionAttributeNames: { '#hash': 'hash' },
+                    ExpressionAttributeValues: { ':before': item.hash },
+                  }
+                : { ConditionExpression: 'attribute_not_exists(PK)' }),
             }),
           ),
         );
-        if (!written) lost.push(shard);
+        if (!written) lost.push(key);
       });
       pending = lost;
     }
@@ -128,10 +209,13 @@ export class DynamoHistoryStore implements HistoryStore {
   async putCheckpoint(
     userId: string,
     checkpoint: HistoryCheckpoint,
-    options: { replacing?: boolean; settle?: ReadonlyMap<number, string[]> } = {},
+    options: Parameters<HistoryStore['putCheckpoint']>[2] = {},
   ): Promise<boolean> {
-    // Ids first: a view of the head before this one that hits one it did not drop reads everything.
+    // Ids first: a view of the head before this one that hits one it did not drop reads everything;
+    // cold contacts too: one it reads that this checkpoint paused is later than its own, and it
+    // reads everything.
     if (options.settle) await this.#settle(userId, options.settle);
+    if (options.cold) await this.#putCold(userId, options.cold, checkpoint.ledger.at);
     const data = gzipSync(JSON.stringify(checkpoint));
     const generation = `${checkpoint.builtAt}-${randomUUID().slice(0, 8)}`;
     const chunks: Item[] = [];

@@ -54,6 +54,11 @@ export const keys = {
     PK: `USER#${userId}`,
     SK: `CHECKPOINT-IDS#${String(shard).padStart(4, '0')}`,
   }),
+  /** One shard of a user's cold contacts: shared by every generation. */
+  coldContacts: (userId: string, shard: number) => ({
+    PK: `USER#${userId}`,
+    SK: `${prefixes.coldContacts}${String(shard).padStart(3, '0')}`,
+  }),
   parkedReply: (messageKey: string, receiptId: string) => ({
     PK: `PARKED#${messageKey}`,
     SK: `RECEIPT#${receiptId}`,
@@ -76,6 +81,7 @@ export const prefixes = {
   digests: 'DIGEST#',
   allowedDomains: { PK: 'ALLOWED', SK: 'DOMAIN#' },
   checkpointChunks: 'CHECKPOINT#',
+  coldContacts: 'CHECKPOINT-COLD#',
 };
 
 /**

@@ -46,8 +46,10 @@ export const coldAfterDays = defaultCadenceDays + staleAfterDays + 3;
 
 /**
  * The settled ids: Bloom filters of every id (logged or only referred to) of the messages dropped,
- * split by id into `settledShardCount` shards (`settledShardOf`), each its own run of filters. A
- * view reads only the shards of the ids it looks up; a shard nothing was added to is `[]`.
+ * split by id into shards (`settledShardOf`), each its own run of filters: the Message-IDs of the
+ * messages dropped in `settledShardCount` shards, and the ids they referred to that no message
+ * dropped with them had, in as many more. A view reads only the shards of the ids it looks up; a
+ * shard nothing was added to is `[]`.
  */
 export type SettledShards = ReadonlyMap<number, SettledIds[]>;
 
@@ -102,7 +104,8 @@ function hashesOf(id: string): [number, number] {
 }
 
 /** The shard of an id's filters: bits of its hash the filters do not use. */
-export const settledShardOf = (id: string) => sha256(id).readUInt32BE(8) % settledShardCount;
+export const settledShardOf = (id: string, of: 'logged' | 'referred') =>
+  (sha256(id).readUInt32BE(8) % settledShardCount) + (of === 'referred' ? settledShardCount : 0);
 
 function* positions([a, b]: [number, number], hashes: number, size: number): Generator<number> {
   for (let i = 0; i < hashes; i++) yield (a + i * b) % size;
@@ -159,14 +162,30 @@ export function withSince(kept: ThreadMessage[], since: ThreadMessage[]): Thread
   );
 }
 
-/** The messages logged since a checkpoint that it does not keep, and the ids they are looked up by. */
+/**
+ * The messages logged since a checkpoint that it does not keep, and the shards each of their ids is
+ * looked up in.
+ */
 function lookups(checkpoint: HistoryCheckpoint, since: ThreadMessage[]) {
   const kept = new Set(checkpoint.kept.map((m) => m.messageKey));
   const added = since.filter((m) => !kept.has(m.messageKey));
   // An id a kept message links by is no dropped message's (they would be one group): only the
-  // others are looked up in the filters.
+  // others are looked up in the filters. The Message-ID of a message logged since is no dropped
+  // message's either: that would be the same message (its key is the Message-ID's), dated as it
+  // was, before the settle line. So it is looked up only among the ids dropped mail referred to.
   const keptIds = new Set(checkpoint.kept.flatMap(idsOf));
-  const lookedUp = (m: ThreadMessage) => idsOf(m).filter((id) => !keptIds.has(id));
+  const addedIds = new Set(added.map((m) => m.messageId));
+  const lookedUp = (m: ThreadMessage) =>
+    idsOf(m)
+      .filter((id) => !keptIds.has(id))
+      .flatMap((id) =>
+        addedIds.has(id)
+          ? [{ id, shard: settledShardOf(id, 'referred') }]
+          : [
+              { id, shard: settledShardOf(id, 'logged') },
+              { id, shard: settledShardOf(id, 'referred') },
+            ],
+      );
   return { added, lookedUp };
 }
 
@@ -176,7 +195,8 @@ function lookups(checkpoint: HistoryCheckpoint, since: ThreadMessage[]) {
  */
 export function settledShardsFor(checkpoint: HistoryCheckpoint, since: ThreadMessage[]): number[] {
   const { added, lookedUp } = lookups(checkpoint, since);
-  return [...new Set(added.flatMap(lookedUp).map(settledShardOf))].sort((a, b) => a - b);
+  const shards = added.flatMap(lookedUp).map((l) => l.shard);
+  return [...new Set(shards)].sort((a, b) => a - b);
 }
 
 /**
@@ -194,8 +214,7 @@ export function foldsOn(
 ): boolean {
   const { added, lookedUp } = lookups(checkpoint, since);
   const decoded = new Map<number, Buffer<ArrayBufferLike>[]>();
-  const settledHas = (id: string) => {
-    const shard = settledShardOf(id);
+  const settledHas = ({ id, shard }: { id: string; shard: number }) => {
     const filters = settled.get(shard);
     if (!filters) throw new Error(`settled-id shard ${shard} was not read`);
     const bits = decoded.get(shard) ?? filters.map((f) => Buffer.from(f.bits, 'base64'));
@@ -395,17 +414,22 @@ export function withColdPaused(
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * The ids the settled-id filters must hold once these messages are dropped, by shard: written before
- * the checkpoint that dropped them (`withSettledIds`).
+ * The ids the settled-id filters must hold once these messages are dropped, by shard: their
+ * Message-IDs, and the ids they referred to that none of them had. Written before the checkpoint
+ * that dropped them (`withSettledIds`).
  */
 export function settledIdsByShard(dropped: ThreadMessage[]): Map<number, string[]> {
   const byShard = new Map<number, string[]>();
-  for (const id of new Set(dropped.flatMap(idsOf))) {
-    const shard = settledShardOf(id);
+  const add = (id: string, of: 'logged' | 'referred') => {
+    const shard = settledShardOf(id, of);
     const ids = byShard.get(shard);
     if (ids) ids.push(id);
     else byShard.set(shard, [id]);
-  }
+  };
+  const logged = new Set(dropped.map((m) => m.messageId));
+  for (const id of logged) add(id, 'logged');
+  for (const id of new Set(dropped.flatMap((m) => idsOf(m).slice(1))))
+    if (!logged.has(id)) add(id, 'referred');
   return byShard;
 }
 

@@ -7,13 +7,14 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStore, messageItem } from '#adapters/dynamodb/dynamodb-store.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import { toThreadMessage } from '#adapters/dynamodb/ledger-store.ts';
+import { silentLogger } from '#adapters/logger.ts';
 import { composeDigest } from '#domain/digest.ts';
-import { buildCheckpoint } from '#domain/history-checkpoint.ts';
+import { buildCheckpoint, settledIdsByShard, withSettledIds } from '#domain/history-checkpoint.ts';
 import { shortKey } from '#domain/ids.ts';
 import type { LoggedMessage, User } from '#domain/model.ts';
 import { asked, received, sent, told } from '#test/builders/logged-message.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
-import { readHistory } from '#use-cases/read-history.ts';
+import { makeRefreshHistory, readHistory } from '#use-cases/read-history.ts';
 import { compare, report } from './measure.ts';
 import { benchClients, startDynaliteProcess, writeAll } from './support.ts';
 
@@ -62,7 +63,46 @@ interface Counted {
   store: DynamoStore;
   itemsRead: () => number;
   reset: () => void;
+  /** Write units of the checkpoint's items put since the last reset (1 per KB, rounded up each). */
+  checkpointWriteUnits: () => number;
   close: () => Promise<void>;
+}
+
+/** An item's size as DynamoDB counts it, near enough: names and values, binary as its bytes. */
+function itemBytes(value: unknown): number {
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return 8;
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + itemBytes(v), 3);
+  if (typeof value === 'object')
+    return Object.entries(value as object).reduce(
+      (n, [k, v]) => n + Buffer.byteLength(k) + itemBytes(v),
+      3,
+    );
+  return 0;
+}
+
+/** Write units of the puts of a user's checkpoint items (its head, chunks and shards). */
+function countCheckpointWrites(client: DynamoDBDocumentClient) {
+  let units = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { Item?: { SK?: unknown } };
+      const name = String(context.commandName);
+      if ((name === 'PutCommand' || name === 'PutItemCommand') && input.Item) {
+        if (String(input.Item.SK).startsWith('CHECKPOINT'))
+          units += Math.ceil(itemBytes(input.Item) / 1024);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCheckpointWrites' },
+  );
+  return {
+    checkpointWriteUnits: () => units,
+    resetWrites: () => {
+      units = 0;
+    },
+  };
 }
 
 /** Items read per request, as each response reports them. */
@@ -98,7 +138,10 @@ function countItemsRead(client: DynamoDBDocumentClient) {
  * A user's messages in a dynalite of its own, as after yesterday's refresh: a checkpoint built a
  * day ago; messages logged before it out of the recent listing (settled), those since still in it.
  */
-async function seeded(user: User, messages: LoggedMessage[]): Promise<Counted & { bytes: number }> {
+async function seeded(
+  user: User,
+  messages: LoggedMessage[],
+): Promise<Counted & { bytes: number; coldBytes: number; settledBytes: number }> {
   const dynamo = await startDynaliteProcess();
   const { client, destroy } = benchClients(dynamo.endpoint);
   await ensureTable(client, table);
@@ -114,19 +157,32 @@ async function seeded(user: User, messages: LoggedMessage[]): Promise<Counted & 
   const before = messages
     .filter((m) => (m.receivedAt ?? m.sentAt) < cut)
     .map((m) => messageItem(m));
-  const { checkpoint } = buildCheckpoint({
+  const { checkpoint, dropped, cold } = buildCheckpoint({
     messages: before.map(toThreadMessage),
     previous: null,
     timeZone: user.timeZone,
     builtAt,
   });
-  await store.putCheckpoint(user.userId, checkpoint);
+  const settle = settledIdsByShard(dropped);
+  await store.putCheckpoint(user.userId, checkpoint, { settle, cold });
   const bytes = gzipSync(JSON.stringify(checkpoint)).length;
+  const coldBytes = gzipSync(JSON.stringify(cold)).length;
+  let settledBytes = 0;
+  for (const ids of settle.values())
+    for (const f of withSettledIds([], ids)) settledBytes += Buffer.from(f.bits, 'base64').length;
   const counted = countItemsRead(client);
+  const writes = countCheckpointWrites(client);
   return {
     store,
     bytes,
+    coldBytes,
+    settledBytes,
     ...counted,
+    checkpointWriteUnits: writes.checkpointWriteUnits,
+    reset: () => {
+      counted.reset();
+      writes.resetWrites();
+    },
     close: async () => {
       destroy();
       await dynamo.close();
@@ -158,11 +214,16 @@ export async function run(): Promise<void> {
     seed_s: (performance.now() - seedStarted) / 1000,
     checkpoint_gzip_kb: long.bytes / 1024,
     checkpoint_90d_gzip_kb: short.bytes / 1024,
+    cold_gzip_kb: long.coldBytes / 1024,
+    cold_90d_gzip_kb: short.coldBytes / 1024,
+    settled_ids_kb: long.settledBytes / 1024,
+    settled_ids_90d_kb: short.settledBytes / 1024,
   });
   try {
     const digestOf = (s: Counted) => async () => {
       const relationships = makeRelationships({ store: s.store, clock: () => now });
-      return composeDigest({ user, relationships: await relationships(user, now), now });
+      const forDigest = { forDigest: true };
+      return composeDigest({ user, relationships: await relationships(user, now, forDigest), now });
     };
     // Older mail can still decide items (an old unanswered ask, a quiet friend): both are built.
     const [a, b] = [await digestOf(long)(), await digestOf(short)()];
@@ -190,6 +251,23 @@ export async function run(): Promise<void> {
       { years: readLong, days: readShort, ratio: readLong / readShort },
       '<= 1.2x',
     );
+    // The refresh after the digest: what it writes of the checkpoint (the messages' settle aside).
+    const refreshOf = async (s: Counted) => {
+      s.reset();
+      const refresh = makeRefreshHistory({
+        store: s.store,
+        clock: () => now,
+        logger: silentLogger,
+      });
+      await refresh(user);
+      return s.checkpointWriteUnits();
+    };
+    const [wroteLong, wroteShort] = [await refreshOf(long), await refreshOf(short)];
+    report(`refresh after the digest, ${label} vs last 90 days: checkpoint write units`, {
+      years: wroteLong,
+      days: wroteShort,
+      ratio: wroteLong / wroteShort,
+    });
   } finally {
     await long.close();
     await short.close();

@@ -67,6 +67,25 @@ const messageHorizonMonths = historyHorizonMonths;
 const checkpointBytes = (month: number) =>
   messagesPerUser * 50 + messagesPerUser * Math.max(0, month - 1) * 4 + (50 + 20 * month) * 275;
 /**
+ * Write units of the refresh after each digest (docs/storage.md, "What each message costs"; the
+ * history bench, `npm run bench -- history`, counts them): the head (1); the chunks, which hold the
+ * kept messages (about 50 bytes gzip'd each, the last month's, roughly) and the hot contacts'
+ * ledger (about 275 bytes each), 1 unit a KB; deleting the chunks of the generation before that,
+ * billed on their size again; one settled-id shard per id dropped (1 unit each while under 1 KB:
+ * ASSUMED 1.5 ids a message, its Message-ID and, one time in two, an id it refers to that was never
+ * logged); one cold-contact shard per contact that went cold (ASSUMED: past the sixth month, the 20
+ * a month no longer written to, 1 unit each). Hot contacts ASSUMED: the first 50 and those of the
+ * last six months (20 a month), so at most 170, whatever the years. Settled ids and cold contacts
+ * already written are not written again.
+ */
+const refreshWriteUnits = (month: number) => {
+  const hotContacts = 50 + 20 * Math.min(month, 6);
+  const chunkKb = Math.ceil((messagesPerUser * 50 + hotContacts * 275) / 1024);
+  const idShards = Math.ceil((1.5 * messagesPerUser) / digestsPerUser);
+  const coldShards = month > 6 ? Math.ceil(20 / digestsPerUser) : 0;
+  return 1 + 2 * chunkKb + idShards + coldShards;
+};
+/**
  * Item sizes in bytes by DynamoDB's rules (attribute names and values), measured on real items:
  * `npm run bench -- items` ingests the 127 loggable mails of the shared corpus and the typical 8 KB
  * message and reads back what the store wrote (message: median 583, p90 787, none over 1 KB: the
@@ -304,10 +323,9 @@ const lines = (horizon: number): Line[] => [
     },
   },
   {
-    what: 'DynamoDB checkpoint rewrite after each digest (1 WRU a KB; the head; the chunk it replaced)',
+    what: `DynamoDB checkpoint refresh after each digest (${refreshWriteUnits(1)} WRU in month 1, ${refreshWriteUnits(24)} from month 7 on: the head, the hot chunks written and the older ones deleted, the settled-id and cold-contact shards that changed)`,
     floor: false,
-    perUser: (_users, month) =>
-      digestsPerUser * (Math.ceil(checkpointBytes(month) / 1024) + 2) * dynamoPerWru,
+    perUser: (_users, month) => digestsPerUser * refreshWriteUnits(month) * dynamoPerWru,
   },
   {
     what: `DynamoDB storage${pitr ? ' and PITR' : ''} (${storedBytesPerMessage} B a message kept, its owners item ${ownersBytes} B kept; digest records ${digestRetentionDays} days)`,

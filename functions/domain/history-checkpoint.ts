@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type PausedLedger, pauseLedger } from './help-first.ts';
+import {
+  defaultCadenceDays,
+  type PausedContact,
+  type PausedLedger,
+  pauseLedger,
+  staleAfterDays,
+} from './help-first.ts';
 import { oneRecordPerSentMail } from './one-record-per-sent-mail.ts';
 import { lateMailDays } from './retention.ts';
 import { buildThreads, type ThreadMessage } from './threads.ts';
@@ -15,11 +21,37 @@ export interface HistoryCheckpoint {
   builtAt: string;
   /** The messages that can still change an answer, in the projection the views read. */
   kept: ThreadMessage[];
-  /** Every contact's ledger folded over the messages dated before the settle line (`ledger.at`). */
+  /**
+   * Every hot contact's ledger folded over the messages dated before the settle line (`ledger.at`);
+   * the cold ones (`isCold`) are kept apart, read only when mail since names them.
+   */
   ledger: PausedLedger;
-  /** Bloom filters of every id (logged or only referred to) of the messages dropped. */
-  settled: SettledIds[];
 }
+
+/**
+ * A cold contact's paused ledger, kept apart from the checkpoint, and the settle line of the
+ * checkpoint that first paused it so: a view of an earlier checkpoint cannot use it.
+ */
+export interface ColdContact {
+  contact: PausedContact;
+  since: string;
+}
+
+/**
+ * A contact no touch reached for this long before a checkpoint cannot be going quiet at any moment
+ * after it: past a cadence of at most `defaultCadenceDays`, an item nobody acted on for
+ * `staleAfterDays` drops out (a day each for rounding).
+ */
+export const coldAfterDays = defaultCadenceDays + staleAfterDays + 3;
+
+/**
+ * The settled ids: Bloom filters of every id (logged or only referred to) of the messages dropped,
+ * split by id into shards (`settledShardOf`), each its own run of filters: the Message-IDs of the
+ * messages dropped in `settledShardCount` shards, and the ids they referred to that no message
+ * dropped with them had, in as many more. A view reads only the shards of the ids it looks up; a
+ * shard nothing was added to is `[]`.
+ */
+export type SettledShards = ReadonlyMap<number, SettledIds[]>;
 
 /**
  * One Bloom filter of Message-IDs: `bits` in base64, `count` ids added of its `capacity`, `hashes`
@@ -34,8 +66,13 @@ export interface SettledIds {
 }
 
 const dayMs = 86_400_000;
-/** The first filter: this many ids at 0.005% false positives; each next one doubles and halves. */
-const firstCapacity = 4096;
+/**
+ * How many shards the settled ids are split into: a view looks up a few dozen ids a day, so it reads
+ * a few dozen small shards (ten years of mail is about 50 ids a shard, one filter of 168 bytes).
+ */
+export const settledShardCount = 4096;
+/** A shard's first filter: this many ids at 0.005% false positives; each next one doubles and halves. */
+const firstCapacity = 64;
 const firstFalsePositives = 0.00005;
 
 /** A new filter after `n` others. */
@@ -58,11 +95,17 @@ const idsOf = (m: ThreadMessage) => [
   ...[...m.inReplyTo, ...m.references].filter((id) => /^[^\s@]+@[^\s@]+$/.test(id)),
 ];
 
+const sha256 = (id: string) => createHash('sha256').update(id).digest();
+
 /** Two 32-bit hashes of an id, for double hashing. */
 function hashesOf(id: string): [number, number] {
-  const hash = createHash('sha256').update(id).digest();
+  const hash = sha256(id);
   return [hash.readUInt32BE(0), (hash.readUInt32BE(4) | 1) >>> 0];
 }
+
+/** The shard of an id's filters: bits of its hash the filters do not use. */
+export const settledShardOf = (id: string, of: 'logged' | 'referred') =>
+  (sha256(id).readUInt32BE(8) % settledShardCount) + (of === 'referred' ? settledShardCount : 0);
 
 function* positions([a, b]: [number, number], hashes: number, size: number): Generator<number> {
   for (let i = 0; i < hashes; i++) yield (a + i * b) % size;
@@ -83,7 +126,11 @@ function hasId(
   });
 }
 
-function addIds(filters: SettledIds[], ids: Iterable<string>): SettledIds[] {
+/** A shard's filters with these ids added (those it says it holds already are not added again). */
+export function withSettledIds(
+  filters: readonly SettledIds[],
+  ids: Iterable<string>,
+): SettledIds[] {
   const out = filters.map((f) => ({ ...f }));
   const decoded: Buffer<ArrayBufferLike>[] = out.map((f) => Buffer.from(f.bits, 'base64'));
   for (const id of ids) {
@@ -116,23 +163,66 @@ export function withSince(kept: ThreadMessage[], since: ThreadMessage[]): Thread
 }
 
 /**
+ * The messages logged since a checkpoint that it does not keep, and the shards each of their ids is
+ * looked up in.
+ */
+function lookups(checkpoint: HistoryCheckpoint, since: ThreadMessage[]) {
+  const kept = new Set(checkpoint.kept.map((m) => m.messageKey));
+  const added = since.filter((m) => !kept.has(m.messageKey));
+  // An id a kept message links by is no dropped message's (they would be one group): only the
+  // others are looked up in the filters. The Message-ID of a message logged since is no dropped
+  // message's either: that would be the same message (its key is the Message-ID's), dated as it
+  // was, before the settle line. So it is looked up only among the ids dropped mail referred to.
+  const keptIds = new Set(checkpoint.kept.flatMap(idsOf));
+  const addedIds = new Set(added.map((m) => m.messageId));
+  const lookedUp = (m: ThreadMessage) =>
+    idsOf(m)
+      .filter((id) => !keptIds.has(id))
+      .flatMap((id) =>
+        addedIds.has(id)
+          ? [{ id, shard: settledShardOf(id, 'referred') }]
+          : [
+              { id, shard: settledShardOf(id, 'logged') },
+              { id, shard: settledShardOf(id, 'referred') },
+            ],
+      );
+  return { added, lookedUp };
+}
+
+/**
+ * The settled-id shards `foldsOn` reads for these messages logged since the checkpoint: those of
+ * the ids they link by that no kept message links by. None when they link only to kept mail.
+ */
+export function settledShardsFor(checkpoint: HistoryCheckpoint, since: ThreadMessage[]): number[] {
+  const { added, lookedUp } = lookups(checkpoint, since);
+  const shards = added.flatMap(lookedUp).map((l) => l.shard);
+  return [...new Set(shards)].sort((a, b) => a - b);
+}
+
+/**
  * Whether the messages logged since a checkpoint can be folded on it: none is dated before its
  * settle line (very late mail), links to a message it dropped (a reply to a settled thread, or a
  * false positive of the filter), links together conversations it kept apart (which would thread
  * earlier mail again), or is the user's mail that kept mail dated before the settle line referred
- * to. Otherwise the view reads every message.
+ * to. Otherwise the view reads every message. `settled` holds at least the shards
+ * `settledShardsFor` names.
  */
-export function foldsOn(checkpoint: HistoryCheckpoint, since: ThreadMessage[]): boolean {
-  const kept = new Set(checkpoint.kept.map((m) => m.messageKey));
-  const added = since.filter((m) => !kept.has(m.messageKey));
-  // An id a kept message links by is no dropped message's (they would be one group): only the
-  // others are looked up in the filters.
-  const keptIds = new Set(checkpoint.kept.flatMap(idsOf));
-  const decoded = checkpoint.settled.map((f) => Buffer.from(f.bits, 'base64'));
+export function foldsOn(
+  checkpoint: HistoryCheckpoint,
+  since: ThreadMessage[],
+  settled: SettledShards,
+): boolean {
+  const { added, lookedUp } = lookups(checkpoint, since);
+  const decoded = new Map<number, Buffer<ArrayBufferLike>[]>();
+  const settledHas = ({ id, shard }: { id: string; shard: number }) => {
+    const filters = settled.get(shard);
+    if (!filters) throw new Error(`settled-id shard ${shard} was not read`);
+    const bits = decoded.get(shard) ?? filters.map((f) => Buffer.from(f.bits, 'base64'));
+    decoded.set(shard, bits);
+    return hasId(filters, bits, id);
+  };
   const fits = added.every(
-    (m) =>
-      m.sentAt >= checkpoint.ledger.at &&
-      !idsOf(m).some((id) => !keptIds.has(id) && hasId(checkpoint.settled, decoded, id)),
+    (m) => m.sentAt >= checkpoint.ledger.at && !lookedUp(m).some(settledHas),
   );
   if (!fits) return false;
   // Mail the user sent that older kept mail referred to changes how that mail reads (a reference to
@@ -193,15 +283,17 @@ const openStates = new Set(['waiting', 'due', 'bounced', 'let-go']);
  *    bounce, a reply elsewhere) joins its group.
  * 2. A group is settled when every message in it is dated a day or more before the settle line and
  *    no ladder on it is waiting, due, bounced or let go; and none of it was logged at or after
- *    `builtAt`. Its messages are dropped and their ids added to the filters; the rest are kept.
- * 3. Pause the ledger at the settle line, on top of the previous one.
+ *    `builtAt`. Its messages are dropped (their ids go to the filters: `settledIdsByShard`); the
+ *    rest are kept.
+ * 3. Pause the ledger at the settle line, on top of the previous one (with the cold contacts the
+ *    messages since name), and set apart the contacts that are cold (`isCold`).
  */
 export function buildCheckpoint(input: {
   messages: ThreadMessage[];
   previous: HistoryCheckpoint | null;
   timeZone: string;
   builtAt: Date;
-}): { checkpoint: HistoryCheckpoint; dropped: ThreadMessage[] } {
+}): { checkpoint: HistoryCheckpoint; dropped: ThreadMessage[]; cold: PausedContact[] } {
   const { previous, timeZone, builtAt } = input;
   const messages = withSince(input.messages, []);
   const at = builtAt.toISOString();
@@ -240,8 +332,105 @@ export function buildCheckpoint(input: {
     ),
   };
   const ledger = pauseLedger(folded, threads, membership, line, previous?.ledger, settling);
-  const settled = addIds(previous?.settled ?? [], dropped.flatMap(idsOf));
-  return { checkpoint: { builtAt: at, kept, ledger, settled }, dropped };
+  const named = new Set(kept.flatMap((m) => m.contacts.map((c) => c.address)));
+  const hot: PausedContact[] = [];
+  const cold: PausedContact[] = [];
+  for (const c of ledger.contacts) (isCold(c, builtAt, named) ? cold : hot).push(c);
+  return { checkpoint: { builtAt: at, kept, ledger: { at: line, contacts: hot } }, dropped, cold };
+}
+
+/**
+ * Whether nothing Help first shows can come from a paused contact at any moment from `builtAt` on
+ * while no mail names them: no kept mail names them, no touch for `coldAfterDays` (they cannot be
+ * going quiet), and every promise, favour owed and ask is older than `staleAfterDays` (none can be
+ * shown). A cadence the user set longer than the default is read for them apart
+ * (`coldToRead`).
+ */
+function isCold(c: PausedContact, builtAt: Date, named: ReadonlySet<string>): boolean {
+  if (named.has(c.address)) return false;
+  const at = builtAt.getTime();
+  if (c.lastTouch !== null && c.lastTouch >= at - coldAfterDays * dayMs) return false;
+  const staleBefore = new Date(at - (staleAfterDays + 1) * dayMs).toISOString();
+  const evidence = [...c.openPromises, ...c.openAsks, ...(c.owed ? [c.owed] : [])];
+  return evidence.every((e) => e.at < staleBefore);
+}
+
+/**
+ * The cold contacts a view of the checkpoint reads: those the mail logged since names, and those
+ * given (contacts with a cadence longer than the default). The hot ones are in the checkpoint.
+ */
+export function coldToRead(
+  checkpoint: HistoryCheckpoint,
+  since: ThreadMessage[],
+  also: Iterable<string> = [],
+): string[] {
+  const hot = new Set(checkpoint.ledger.contacts.map((c) => c.address));
+  const named = [...since.flatMap((m) => m.contacts.map((c) => c.address)), ...also];
+  return [...new Set(named)].filter((address) => !hot.has(address)).sort();
+}
+
+/**
+ * The checkpoint with these cold contacts in its ledger (a hot one wins), or null when one was
+ * paused by a later checkpoint (written before its head: the view reads everything).
+ */
+export function withColdContacts(
+  checkpoint: HistoryCheckpoint,
+  cold: readonly ColdContact[],
+): HistoryCheckpoint | null {
+  if (cold.some((c) => c.since > checkpoint.ledger.at)) return null;
+  const hot = new Set(checkpoint.ledger.contacts.map((c) => c.address));
+  const more = cold.filter((c) => !hot.has(c.contact.address)).map((c) => c.contact);
+  if (more.length === 0) return checkpoint;
+  return {
+    ...checkpoint,
+    ledger: { ...checkpoint.ledger, contacts: [...checkpoint.ledger.contacts, ...more] },
+  };
+}
+
+/**
+ * A stored shard of cold contacts with those a new checkpoint paused cold (settle line `since`): a
+ * contact whose ledger is unchanged keeps its record, and no record is replaced by an older one.
+ * Null when nothing changed.
+ */
+export function withColdPaused(
+  stored: readonly ColdContact[],
+  cold: readonly PausedContact[],
+  since: string,
+): ColdContact[] | null {
+  const byAddress = new Map(stored.map((c) => [c.contact.address, c]));
+  let changed = false;
+  for (const contact of cold) {
+    const before = byAddress.get(contact.address);
+    if (before && (before.since > since || sameJson(before.contact, contact))) continue;
+    byAddress.set(contact.address, { contact, since });
+    changed = true;
+  }
+  if (!changed) return null;
+  return [...byAddress.values()].sort((a, b) =>
+    a.contact.address < b.contact.address ? -1 : a.contact.address > b.contact.address ? 1 : 0,
+  );
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The ids the settled-id filters must hold once these messages are dropped, by shard: their
+ * Message-IDs, and the ids they referred to that none of them had. Written before the checkpoint
+ * that dropped them (`withSettledIds`).
+ */
+export function settledIdsByShard(dropped: ThreadMessage[]): Map<number, string[]> {
+  const byShard = new Map<number, string[]>();
+  const add = (id: string, of: 'logged' | 'referred') => {
+    const shard = settledShardOf(id, of);
+    const ids = byShard.get(shard);
+    if (ids) ids.push(id);
+    else byShard.set(shard, [id]);
+  };
+  const logged = new Set(dropped.map((m) => m.messageId));
+  for (const id of logged) add(id, 'logged');
+  for (const id of new Set(dropped.flatMap((m) => idsOf(m).slice(1))))
+    if (!logged.has(id)) add(id, 'referred');
+  return byShard;
 }
 
 /**

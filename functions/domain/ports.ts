@@ -3,7 +3,8 @@
  * Adapters (DynamoDB, S3, files, mailparser, the clock) implement them.
  */
 import type { Readable } from 'node:stream';
-import type { HistoryCheckpoint } from './history-checkpoint.ts';
+import type { PausedContact } from './help-first.ts';
+import type { ColdContact, HistoryCheckpoint, SettledShards } from './history-checkpoint.ts';
 import type {
   Classification,
   InboundEnvelope,
@@ -127,8 +128,14 @@ export interface HistoryStore {
   /** When the current checkpoint was built (its head alone), or null when there is none. */
   checkpointBuiltAt(userId: string): Promise<string | null>;
   /**
-   * Writes a checkpoint only if it is later than the one there (crash-safe: its chunks first, the
-   * head last). False when a later or equal one is there already.
+   * The settled-id filters of these shards (`settledShardOf`), `[]` for a shard none were added to.
+   * They only grow: a shard read after a refresh began may hold more ids than the checkpoint read
+   * dropped (a lookup that hits one reads every message, as a false positive does).
+   */
+  getSettledIds(userId: string, shards: number[]): Promise<SettledShards>;
+  /**
+   * Writes a checkpoint only if it is later than the one there (crash-safe: the settled ids and its
+   * chunks first, the head last). False when a later or equal one is there already.
    */
   putCheckpoint(
     userId: string,
@@ -136,8 +143,22 @@ export interface HistoryStore {
     options?: {
       /** Rewrites the checkpoint of that same `builtAt` (what `forget` does), not a later one. */
       replacing?: boolean;
+      /**
+       * Ids of the messages it dropped, by shard: added to the shards' filters before the head is
+       * put (`withSettledIds`); a shard that holds them all already is not written.
+       */
+      settle?: ReadonlyMap<number, string[]>;
+      /**
+       * The contacts it paused cold (`buildCheckpoint`): written apart before the head is put, each
+       * shard of them only when it changes (`withColdPaused`).
+       */
+      cold?: readonly PausedContact[];
     },
   ): Promise<boolean>;
+  /** The cold contacts kept apart from the checkpoint: these addresses' (those there), or everyone's. */
+  getColdContacts(userId: string, addresses: string[] | 'everyone'): Promise<ColdContact[]>;
+  /** A contact out of the cold contacts (`forget`). */
+  forgetColdContact(userId: string, address: string): Promise<void>;
   /** The user's messages logged at or after `since`, with only what building threads reads. */
   listThreadMessagesLoggedSince(userId: string, since: string): Promise<ThreadMessage[]>;
   /**

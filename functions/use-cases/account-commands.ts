@@ -19,7 +19,7 @@ import type { Relationships } from './help-first.ts';
 /** The account commands of reply mail, wired to one store: shared by the local stack and AWS. */
 export function makeAccountCommands(deps: {
   store: Pick<LedgerStore, 'listMessages'> &
-    Pick<HistoryStore, 'getCheckpoint' | 'putCheckpoint'> &
+    Pick<HistoryStore, 'getCheckpoint' | 'putCheckpoint' | 'forgetColdContact'> &
     AccountStore &
     Pick<DigestStore, 'letGoShown'> &
     UserDeletion;

@@ -53,7 +53,7 @@ export function makeForgetContact(deps: {
   digests: Pick<DigestStore, 'letGoShown'>;
   relationships: (user: User, asOf?: Date) => Promise<Relationships>;
   /** The history checkpoint, which folds and keeps what it can of older mail. */
-  history?: Pick<HistoryStore, 'getCheckpoint' | 'putCheckpoint'>;
+  history?: Pick<HistoryStore, 'getCheckpoint' | 'putCheckpoint' | 'forgetColdContact'>;
 }): ForgetContact {
   return async function forgetContact(user, address, now) {
     const wasNeverLogged = user.neverLog.includes(address);
@@ -83,6 +83,8 @@ export function makeForgetContact(deps: {
       if (JSON.stringify(without) === JSON.stringify(checkpoint)) break;
       if (await deps.history.putCheckpoint(user.userId, without, { replacing: true })) break;
     }
+    // And out of the contacts it keeps apart (those no mail touched for half a year).
+    await deps.history?.forgetColdContact(user.userId, address);
 
     const steers = (await deps.steering.listSteers(user.userId))
       .map((s) => s.key)

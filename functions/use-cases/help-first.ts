@@ -1,6 +1,7 @@
 import {
   buildLedger,
   type ContactLedger,
+  defaultCadenceDays,
   type HelpItem,
   helpFirst,
   helpFirstLimit,
@@ -13,6 +14,7 @@ import { buildThreads, knownAt, type ThreadView } from '#domain/threads.ts';
 import { type HistorySource, readHistory } from './read-history.ts';
 
 export interface Relationships {
+  /** Every contact's ledger; for a digest (`forDigest`), those Help first can show and the hot ones. */
   ledger: ContactLedger[];
   threads: ThreadView[];
   helpFirst: { items: HelpItem[]; more: number };
@@ -29,7 +31,9 @@ export interface Relationships {
  * 1. Read the user's history (the checkpoint and the messages logged since, or every message;
  *    only the fields the views read), keeping those dated and received by `asOf` (a past moment
  *    is judged as it was), and what their reply commands steered, with the digests they were
- *    sent lately.
+ *    sent lately. For a digest, the checkpoint's cold contacts are read only where the mail since
+ *    names them or the user set them a cadence longer than the default: no other can be in Help
+ *    first.
  * 2. Build the threads (for replies seen in the user's own mail, let-go contacts, and which
  *    conversation each message belongs to), then apply the steering: done, dropped, revived,
  *    snoozed, and the three-digest let-go.
@@ -41,12 +45,22 @@ export function makeRelationships(deps: {
   steering?: Pick<SteeringStore, 'listSteers' | 'digestsSince'>;
   clock: Clock;
 }) {
-  return async function relationships(user: User, asOf?: Date): Promise<Relationships> {
+  return async function relationships(
+    user: User,
+    asOf?: Date,
+    options: { forDigest?: boolean } = {},
+  ): Promise<Relationships> {
     const now = asOf ?? deps.clock();
     const { timeZone } = user;
+    const steersRead = Promise.resolve(deps.steering?.listSteers(user.userId) ?? []);
+    const longer = steersRead.then((steers) =>
+      Object.entries(cadencesOf(steers))
+        .filter(([, days]) => days > defaultCadenceDays)
+        .map(([address]) => address),
+    );
     const [history, steerList, digests] = await Promise.all([
-      readHistory(deps.store, user.userId, now),
-      deps.steering?.listSteers(user.userId) ?? [],
+      readHistory(deps.store, user.userId, now, options.forDigest ? { also: longer } : 'everyone'),
+      steersRead,
       deps.steering?.digestsSince(user.userId, digestHistoryFrom(now, timeZone)) ?? [],
     ]);
     const messages = oneRecordPerSentMail(knownAt(history.messages, now));

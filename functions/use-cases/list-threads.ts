@@ -25,7 +25,8 @@ export function makeListThreads(deps: {
   return async function listThreads(user: User, asOf?: Date): Promise<ThreadView[]> {
     const now = asOf ?? deps.clock();
     const [history, steers, digests] = await Promise.all([
-      readHistory(deps.store, user.userId, now),
+      // Threads read no ledger: no cold contact but those the mail since names.
+      readHistory(deps.store, user.userId, now, { also: [] }),
       deps.steering?.listSteers(user.userId) ?? [],
       deps.steering?.digestsSince(user.userId, digestHistoryFrom(now, user.timeZone)) ?? [],
     ]);

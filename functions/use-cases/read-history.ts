@@ -1,6 +1,15 @@
 import { DateTime } from 'luxon';
 import type { PausedLedger } from '#domain/help-first.ts';
-import { buildCheckpoint, foldsOn, withSince } from '#domain/history-checkpoint.ts';
+import {
+  buildCheckpoint,
+  coldToRead,
+  foldsOn,
+  type HistoryCheckpoint,
+  settledIdsByShard,
+  settledShardsFor,
+  withColdContacts,
+  withSince,
+} from '#domain/history-checkpoint.ts';
 import type { User } from '#domain/model.ts';
 import type { Clock, HistoryStore, LedgerStore, Logger } from '#domain/ports.ts';
 import { historyHorizonMonths } from '#domain/retention.ts';
@@ -13,11 +22,58 @@ export interface History {
   read: 'checkpoint' | 'everything';
 }
 
+/** What a view reads of a checkpoint. */
+type CheckpointReads = Pick<
+  HistoryStore,
+  | 'getCheckpoint'
+  | 'checkpointBuiltAt'
+  | 'listThreadMessagesLoggedSince'
+  | 'getSettledIds'
+  | 'getColdContacts'
+>;
+
 /** The store a view reads a history from; without the checkpoint's methods, every message. */
-export type HistorySource = Pick<LedgerStore, 'listThreadMessages'> &
-  Partial<
-    Pick<HistoryStore, 'getCheckpoint' | 'checkpointBuiltAt' | 'listThreadMessagesLoggedSince'>
-  >;
+export type HistorySource = Pick<LedgerStore, 'listThreadMessages'> & Partial<CheckpointReads>;
+
+const readsCheckpoints = (store: HistorySource): store is HistorySource & CheckpointReads =>
+  store.getCheckpoint !== undefined &&
+  store.checkpointBuiltAt !== undefined &&
+  store.listThreadMessagesLoggedSince !== undefined &&
+  store.getSettledIds !== undefined &&
+  store.getColdContacts !== undefined;
+
+/**
+ * Whose ledger a view reads: everyone's (`contacts`, an export, a reply naming people), or only what
+ * Help first can show: the cold contacts the mail since names and those `also` gives (those whose
+ * cadence the user set longer than the default); the hot ones are in the checkpoint.
+ */
+export type ContactsRead = 'everyone' | { also: PromiseLike<Iterable<string>> | Iterable<string> };
+
+/**
+ * The checkpoint with the cold contacts a view reads, when the messages logged since fold on it
+ * (the settled-id shards of the ids they link by, read in the same round as the cold contacts);
+ * null when they do not, or a cold contact was paused by a later checkpoint.
+ */
+async function onCheckpoint(
+  store: Pick<HistoryStore, 'getSettledIds' | 'getColdContacts'>,
+  userId: string,
+  checkpoint: HistoryCheckpoint,
+  since: ThreadMessage[],
+  contacts: ContactsRead,
+): Promise<HistoryCheckpoint | null> {
+  const shards = settledShardsFor(checkpoint, since);
+  const cold = async () => {
+    if (contacts === 'everyone') return store.getColdContacts(userId, 'everyone');
+    const addresses = coldToRead(checkpoint, since, await contacts.also);
+    return addresses.length > 0 ? store.getColdContacts(userId, addresses) : [];
+  };
+  const [settled, coldContacts] = await Promise.all([
+    shards.length > 0 ? store.getSettledIds(userId, shards) : new Map(),
+    cold(),
+  ]);
+  if (!foldsOn(checkpoint, since, settled)) return null;
+  return withColdContacts(checkpoint, coldContacts);
+}
 
 /** A refresh reads again what was logged in the last two minutes (clocks differ; the index lags). */
 const refreshOverlapMs = 2 * 60_000;
@@ -28,7 +84,9 @@ const refreshOverlapMs = 2 * 60_000;
  * Primary course:
  * 1. Read the checkpoint and the messages logged since it (a Get and a BatchGetItem, one Query of
  *    the index, one Get of its head again: read again if a refresh moved it meanwhile).
- * 2. When they fold on it, those are the history, with the paused ledger.
+ * 2. Read the settled-id shards of the ids the mail since links by (none when it links only to kept
+ *    mail) and the cold contacts asked for, in one round. When the mail since folds on the
+ *    checkpoint, it is the history, with the paused ledger and those cold contacts.
  * 3. Otherwise (no checkpoint, a moment before it, very late mail, a reply to a settled thread):
  *    every message, as before, with the checkpoint's kept messages.
  */
@@ -36,26 +94,22 @@ export async function readHistory(
   store: HistorySource,
   userId: string,
   asOf: Date,
+  contacts: ContactsRead = 'everyone',
 ): Promise<History> {
-  let checkpoint = store.getCheckpoint ? await store.getCheckpoint(userId) : null;
+  const reads = readsCheckpoints(store) ? store : null;
+  let checkpoint = reads ? await reads.getCheckpoint(userId) : null;
   // A refresh that moved the checkpoint meanwhile may have taken what this read missed out of the
   // recent listing: read again (twice at most, then everything).
-  for (let attempt = 0; checkpoint && attempt < 3; attempt++) {
-    if (!store.listThreadMessagesLoggedSince || asOf.toISOString() < checkpoint.builtAt) break;
-    const since = await store.listThreadMessagesLoggedSince(userId, checkpoint.builtAt);
-    const still = store.checkpointBuiltAt
-      ? (await store.checkpointBuiltAt(userId)) === checkpoint.builtAt
-      : true;
-    if (!still) {
-      checkpoint = store.getCheckpoint ? await store.getCheckpoint(userId) : null;
+  for (let attempt = 0; reads && checkpoint && attempt < 3; attempt++) {
+    if (asOf.toISOString() < checkpoint.builtAt) break;
+    const since = await reads.listThreadMessagesLoggedSince(userId, checkpoint.builtAt);
+    if ((await reads.checkpointBuiltAt(userId)) !== checkpoint.builtAt) {
+      checkpoint = await reads.getCheckpoint(userId);
       continue;
     }
-    if (foldsOn(checkpoint, since))
-      return {
-        messages: withSince(checkpoint.kept, since),
-        resume: checkpoint.ledger,
-        read: 'checkpoint',
-      };
+    const read = await onCheckpoint(reads, userId, checkpoint, since, contacts);
+    if (read)
+      return { messages: withSince(read.kept, since), resume: read.ledger, read: 'checkpoint' };
     break;
   }
   const everything = await store.listThreadMessages(userId);
@@ -67,11 +121,13 @@ export async function readHistory(
  * matter. Idempotent and safe to run twice at once: the head moves only forward.
  *
  * Primary course:
- * 1. Read the checkpoint and the messages logged since (or every message, when they do not fold
- *    on it or there is none).
+ * 1. Read the checkpoint and the messages logged since, with the settled-id shards and the cold
+ *    contacts they need (or every message, when they do not fold on it or there is none).
  * 2. Fold them into a new checkpoint as of a moment just before this read began.
- * 3. Write it; then each message it now holds leaves the recent listing and expires at the
- *    horizon (a crash before leaves them listed, read again and counted once).
+ * 3. Write it: the ids of the messages it dropped into their settled-id shards and the contacts
+ *    it paused cold into theirs (only the shards that change), its chunks, then its head; then each message it now holds leaves the recent
+ *    listing and expires at the horizon (a crash before leaves them listed, read again and counted
+ *    once).
  */
 export function makeRefreshHistory(deps: {
   store: Pick<LedgerStore, 'listThreadMessages'> & HistoryStore;
@@ -86,15 +142,18 @@ export function makeRefreshHistory(deps: {
     const since = previous
       ? await store.listThreadMessagesLoggedSince(user.userId, previous.builtAt)
       : [];
-    const folds = previous !== null && foldsOn(previous, since);
+    // The cold contacts the mail since names are folded with it.
+    const on = previous && (await onCheckpoint(store, user.userId, previous, since, { also: [] }));
+    const folds = on !== null;
     const read = folds ? since : await store.listThreadMessages(user.userId);
-    const { checkpoint, dropped } = buildCheckpoint({
+    const { checkpoint, dropped, cold } = buildCheckpoint({
       messages: withSince(previous?.kept ?? [], read),
-      previous: folds ? previous : null,
+      previous: on,
       timeZone: user.timeZone,
       builtAt,
     });
-    if (!(await store.putCheckpoint(user.userId, checkpoint))) return;
+    const settle = settledIdsByShard(dropped);
+    if (!(await store.putCheckpoint(user.userId, checkpoint, { settle, cold }))) return;
     const at = checkpoint.builtAt;
     const from = previous?.builtAt ?? '';
     const settled = read
@@ -108,7 +167,10 @@ export function makeRefreshHistory(deps: {
       userId: user.userId,
       read: folds ? 'since' : 'everything',
       kept: checkpoint.kept.length,
+      hot: checkpoint.ledger.contacts.length,
+      cold: cold.length,
       dropped: dropped.length,
+      settledIdShards: settle.size,
       settled: settled.length,
     });
   };

@@ -28,6 +28,7 @@ export function makeSendDigest(deps: {
   relationships: (
     user: User,
     asOf?: Date,
+    options?: { forDigest?: boolean },
   ) => Promise<Omit<Relationships, 'quietlyLetGo' | 'allHelp'> & Partial<Relationships>>;
   mailer: Mailer;
   issueToken: (claims: TokenClaims) => string;
@@ -54,7 +55,7 @@ export function makeSendDigest(deps: {
 
   async function composeAndSend(user: User): Promise<SendDigestOutcome> {
     const now = deps.clock();
-    const relationships = await deps.relationships(user, now);
+    const relationships = await deps.relationships(user, now, { forDigest: true });
     // People the user let go themselves (`drop`) are not announced back to them.
     const shown = new Set([
       ...(await deps.store.letGoShown(user.userId)),

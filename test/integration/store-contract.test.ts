@@ -4,7 +4,7 @@
  * stack and AWS cannot drift. Each test gets a fresh table on a shared server.
  */
 import { randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { DynamoOnboardingStore } from '#adapters/dynamodb/onboarding-store.ts';
@@ -966,7 +966,6 @@ function storeContract(backend: StoreBackend) {
       builtAt,
       kept,
       ledger: { at: '2025-02-01T00:00:00.000Z', contacts: [] },
-      settled: [],
     });
 
     test('lists the messages logged since a moment, until a checkpoint holds them', async () => {
@@ -1072,6 +1071,99 @@ function storeContract(backend: StoreBackend) {
       expect(await store.getCheckpoint('user-grace')).toBeNull();
     });
 
+    test('keeps the settled ids by shard, only adds to them, and leaves a shard unwritten when it holds them all', async () => {
+      // Prepare
+      const { store, tableName } = await aStore();
+      const count = async (shard: number) =>
+        ((await store.getSettledIds('user-ada', [shard])).get(shard) ?? []).reduce(
+          (n, f) => n + f.count,
+          0,
+        );
+      const shardKey = keys.settledIds('user-ada', 7);
+      const marked = async () =>
+        (await running.client.send(new GetCommand({ TableName: tableName, Key: shardKey }))).Item
+          ?.marked;
+
+      // Act
+      await store.putCheckpoint('user-ada', aCheckpoint('2025-03-03T12:00:00.000Z'), {
+        settle: new Map([[7, ['a@mail.example.com', 'b@mail.example.com']]]),
+      });
+      const first = await count(7);
+      await running.client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: shardKey,
+          UpdateExpression: 'SET marked = :t',
+          ExpressionAttributeValues: { ':t': true },
+        }),
+      );
+      await store.putCheckpoint('user-ada', aCheckpoint('2025-03-04T12:00:00.000Z'), {
+        settle: new Map([[7, ['b@mail.example.com']]]),
+      });
+      const unchanged = await marked();
+      // A later checkpoint lost the race: the ids it added stay (a view that hits one reads all).
+      await store.putCheckpoint('user-ada', aCheckpoint('2025-03-02T12:00:00.000Z'), {
+        settle: new Map([[7, ['c@mail.example.com']]]),
+      });
+
+      // Assess
+      expect(first).toBe(2);
+      expect(unchanged).toBe(true);
+      expect(await marked()).toBeUndefined();
+      expect(await count(7)).toBe(3);
+      expect(await store.getSettledIds('user-ada', [8])).toEqual(new Map([[8, []]]));
+      expect(await store.checkpointBuiltAt('user-ada')).toBe('2025-03-04T12:00:00.000Z');
+    });
+
+    test('keeps cold contacts apart: by address or everyone, unchanged ones unwritten, forgotten ones gone', async () => {
+      // Prepare
+      const { store } = await aStore();
+      const contact = (address: string, touchesOut: number) => ({
+        address,
+        name: '',
+        touchesOut,
+        touchesIn: 1,
+        lastOutAt: '2024-01-31T09:00:00.000Z',
+        lastInAt: '2024-01-30T09:00:00.000Z',
+        favoursGiven: 0,
+        favoursReceived: 0,
+        openPromises: [],
+        openAsks: [],
+        owed: null,
+        gave: false,
+        lastTouch: Date.parse('2024-01-31T09:00:00.000Z'),
+        answeredElsewhere: null,
+        settledStarts: [Date.parse('2024-01-30T09:00:00.000Z')],
+      });
+      const first = aCheckpoint('2025-03-03T12:00:00.000Z');
+      const second = aCheckpoint('2025-03-04T12:00:00.000Z');
+      second.ledger.at = '2025-02-02T00:00:00.000Z';
+
+      // Act
+      await store.putCheckpoint('user-ada', first, {
+        cold: [contact('bob@example.com', 1), contact('cy@example.com', 2)],
+      });
+      await store.putCheckpoint('user-ada', second, {
+        cold: [contact('bob@example.com', 1), contact('cy@example.com', 3)],
+      });
+      const named = await store.getColdContacts('user-ada', ['bob@example.com', 'dee@example.com']);
+      const everyone = await store.getColdContacts('user-ada', 'everyone');
+      await store.forgetColdContact('user-ada', 'bob@example.com');
+      const after = await store.getColdContacts('user-ada', 'everyone');
+
+      // Assess
+      expect(named).toEqual([
+        { contact: contact('bob@example.com', 1), since: '2025-02-01T00:00:00.000Z' },
+      ]);
+      expect(
+        everyone.map((c) => [c.contact.address, c.contact.touchesOut, c.since]).sort(),
+      ).toEqual([
+        ['bob@example.com', 1, '2025-02-01T00:00:00.000Z'],
+        ['cy@example.com', 3, '2025-02-02T00:00:00.000Z'],
+      ]);
+      expect(after.map((c) => c.contact.address)).toEqual(['cy@example.com']);
+    });
+
     test('moves only forward, and keeps only the chunks of its head and the head it replaced', async () => {
       // Prepare
       const { store, tableName } = await aStore();
@@ -1079,7 +1171,28 @@ function storeContract(backend: StoreBackend) {
       const noise = randomBytes(500_000).toString('base64');
       const big = {
         ...aCheckpoint('2025-03-03T12:00:00.000Z'),
-        settled: [{ bits: noise, count: 1, capacity: 4096, hashes: 8 }],
+        ledger: {
+          at: '2025-02-01T00:00:00.000Z',
+          contacts: [
+            {
+              address: 'bob@example.com',
+              name: noise,
+              touchesOut: 1,
+              touchesIn: 0,
+              lastOutAt: '2025-01-31T09:00:00.000Z',
+              lastInAt: null,
+              favoursGiven: 0,
+              favoursReceived: 0,
+              openPromises: [],
+              openAsks: [],
+              owed: null,
+              gave: false,
+              lastTouch: Date.parse('2025-01-31T09:00:00.000Z'),
+              answeredElsewhere: null,
+              settledStarts: [],
+            },
+          ],
+        },
       };
       const later = aCheckpoint('2025-03-04T12:00:00.000Z');
 

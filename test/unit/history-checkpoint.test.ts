@@ -1,10 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildLedger, helpFirst, type PausedLedger } from '#domain/help-first.ts';
+import {
+  buildLedger,
+  defaultCadenceDays,
+  helpFirst,
+  type PausedLedger,
+} from '#domain/help-first.ts';
 import {
   buildCheckpoint,
+  type ColdContact,
+  coldToRead,
   foldsOn,
   type HistoryCheckpoint,
+  type SettledIds,
+  settledIdsByShard,
+  settledShardsFor,
+  withColdContacts,
+  withColdPaused,
+  withSettledIds,
   withSince,
 } from '#domain/history-checkpoint.ts';
 import type { LoggedMessage, Signals } from '#domain/model.ts';
@@ -13,7 +26,12 @@ import { buildThreads, knownAt, type ThreadMessage } from '#domain/threads.ts';
 import { asked, received, sent, told } from '#test/builders/logged-message.ts';
 
 const timeZone = 'Europe/Berlin';
-const settings = { timeZone, neverLog: [] as string[] };
+/** The user's settings: a cadence they set for one person, or none. */
+const settingsWith = (cadences: Record<string, number> = {}) => ({
+  timeZone,
+  neverLog: [] as string[],
+  cadences,
+});
 const dayMs = 86_400_000;
 const start = Date.parse('2025-01-06T08:00:00Z');
 const people = [
@@ -21,6 +39,8 @@ const people = [
   { address: 'ben@b.com', name: 'Ben Okafor' },
   { address: 'cy@c.com', name: 'Cy Park' },
   { address: 'dee@d.com', name: 'Dee Ross' },
+  { address: 'eve@e.com', name: 'Eve Stone' },
+  { address: 'fay@f.com', name: 'Fay Wong' },
 ];
 const subjects = ['Lunch next week?', 'The deck', 'Intro to Acme'];
 const signalOf: Record<string, Signals> = {
@@ -34,10 +54,11 @@ const signalOf: Record<string, Signals> = {
 /** One message of a random history, as drawn. */
 const aSpec = fc.record({
   kind: fc.constantFrom('out', 'out', 'out', 'in', 'in', 'bounce', 'away'),
-  person: fc.nat(3),
-  also: fc.option(fc.nat(3), { nil: null }),
+  person: fc.nat(5),
+  also: fc.option(fc.nat(5), { nil: null }),
   subject: fc.nat(2),
-  day: fc.nat(240),
+  // Most mail within eight months; some up to sixteen, so that people go cold and come back.
+  day: fc.oneof(fc.nat(240), fc.nat(240), fc.nat(480)),
   minute: fc.nat(600),
   replyTo: fc.option(fc.oneof(fc.nat(40), fc.constantFrom(-1, -2, -3)), { nil: null }),
   lateDays: fc.oneof(fc.constant(0), fc.constant(0), fc.nat(3), fc.nat(50)),
@@ -94,7 +115,12 @@ function history(specs: Spec[]): Logged[] {
 }
 
 /** What the views answer: the open pairs of every thread, the whole ledger and Help first. */
-function answers(messages: ThreadMessage[], now: Date, resume?: PausedLedger) {
+function answers(
+  messages: ThreadMessage[],
+  now: Date,
+  settings: ReturnType<typeof settingsWith>,
+  resume?: PausedLedger,
+) {
   const known = oneRecordPerSentMail(knownAt(messages, now));
   const membership = new Map<string, string>();
   const threads = buildThreads(known, timeZone, now, membership);
@@ -114,10 +140,38 @@ function answers(messages: ThreadMessage[], now: Date, resume?: PausedLedger) {
 const byKey = (ms: Logged[]) => withSince(ms, []);
 const loggedBy = (ms: Logged[], at: string) => byKey(ms.filter((m) => m.loggedAt < at));
 
-/** The checkpoints a user would have after refreshes at these moments. */
+/** What a view reads of the settled-id shards: those `settledShardsFor` names, and no other. */
+const shardsRead = (
+  settled: Map<number, SettledIds[]>,
+  cp: HistoryCheckpoint,
+  since: ThreadMessage[],
+) => new Map(settledShardsFor(cp, since).map((shard) => [shard, settled.get(shard) ?? []]));
+
+/** What a view reads of the cold contacts: those `coldToRead` names, and no other. */
+const coldRead = (
+  cold: readonly ColdContact[],
+  cp: HistoryCheckpoint,
+  since: ThreadMessage[],
+  also: string[] = [],
+) => {
+  const wanted = new Set(coldToRead(cp, since, also));
+  return withColdContacts(
+    cp,
+    cold.filter((c) => wanted.has(c.contact.address)),
+  );
+};
+
+/**
+ * The checkpoints a user would have after refreshes at these moments, and their settled-id shards
+ * and cold contacts as the store keeps them: ids are only ever added, whatever generation dropped
+ * them; a cold contact is written again only when its ledger changed.
+ */
 function refresh(all: Logged[], moments: Date[]) {
   let checkpoint: HistoryCheckpoint | null = null;
   let dropped = 0;
+  let wentCold = 0;
+  const settled = new Map<number, SettledIds[]>();
+  let cold: ColdContact[] = [];
   for (const builtAt of moments) {
     // The refresh reads for two minutes past `builtAt`: those messages are read again as "since".
     const readUntil = new Date(builtAt.getTime() + 120_000).toISOString();
@@ -125,31 +179,52 @@ function refresh(all: Logged[], moments: Date[]) {
     const since = previous
       ? byKey(all.filter((m) => m.loggedAt >= previous.builtAt && m.loggedAt < readUntil))
       : [];
-    const folds = previous !== null && foldsOn(previous, since);
+    const on =
+      previous !== null && foldsOn(previous, since, shardsRead(settled, previous, since))
+        ? coldRead(cold, previous, since)
+        : null;
     const built = buildCheckpoint({
-      messages: folds && previous ? withSince(previous.kept, since) : loggedBy(all, readUntil),
-      previous: folds ? previous : null,
+      messages: on ? withSince(on.kept, since) : loggedBy(all, readUntil),
+      previous: on,
       timeZone,
       builtAt,
     });
+    for (const [shard, ids] of settledIdsByShard(built.dropped))
+      settled.set(shard, withSettledIds(settled.get(shard) ?? [], ids));
+    cold = withColdPaused(cold, built.cold, built.checkpoint.ledger.at) ?? cold;
     checkpoint = built.checkpoint;
     dropped += built.dropped.length;
+    wentCold += built.cold.length;
   }
-  return { checkpoint, dropped };
+  return { checkpoint, dropped, wentCold, settled, cold };
 }
 
 describe('a history checkpoint', () => {
   it('gives the answers of the full fold, whatever the arrival order and the moments it was built', () => {
     let foldedOnCheckpoint = 0;
     let withDrops = 0;
+    let withCold = 0;
+    let coldLeftUnread = 0;
     fc.assert(
       fc.property(
         fc.array(aSpec, { minLength: 1, maxLength: 40 }),
-        fc.array(fc.nat(300), { minLength: 1, maxLength: 3 }),
-        fc.nat(120),
-        (specs, days, after) => {
+        fc.array(fc.oneof(fc.nat(300), fc.nat(600)), { minLength: 1, maxLength: 3 }),
+        // Views up to four months after the last refresh; some up to a year, for long cadences.
+        fc.oneof(fc.nat(120), fc.nat(120), fc.nat(360)),
+        fc.option(fc.record({ person: fc.nat(5), days: fc.constantFrom(20, 60, 150, 250, 400) }), {
+          nil: null,
+        }),
+        (specs, days, after, cadence) => {
           // Prepare
           const all = history(specs);
+          const cadences = cadence
+            ? { [(people[cadence.person] as (typeof people)[number]).address]: cadence.days }
+            : {};
+          const settings = settingsWith(cadences);
+          // A digest reads the cold contacts the mail since names and those with a longer cadence.
+          const longer = Object.keys(cadences).filter(
+            (a) => (cadences[a] ?? 0) > defaultCadenceDays,
+          );
           const moments = [...new Set(days)]
             .sort((a, b) => a - b)
             .map((d) => new Date(start + d * dayMs + 3_600_000));
@@ -157,23 +232,36 @@ describe('a history checkpoint', () => {
           const now = new Date(last.getTime() + after * dayMs + 7_200_000);
 
           // Act
-          const { checkpoint, dropped } = refresh(all, moments);
+          const { checkpoint, dropped, wentCold, settled, cold } = refresh(all, moments);
           const cp = checkpoint as HistoryCheckpoint;
           const since = byKey(
             all.filter((m) => m.loggedAt >= cp.builtAt && m.loggedAt <= now.toISOString()),
           );
-          const full = answers(byKey(all.filter((m) => m.loggedAt <= now.toISOString())), now);
+          const logged = byKey(all.filter((m) => m.loggedAt <= now.toISOString()));
+          const full = answers(logged, now, settings);
+          const everyone = withColdContacts(cp, cold) as HistoryCheckpoint;
+          const forDigest = coldRead(cold, cp, since, longer) as HistoryCheckpoint;
 
           // Assess
-          if (!foldsOn(cp, since)) return;
+          if (!foldsOn(cp, since, shardsRead(settled, cp, since))) return;
           foldedOnCheckpoint += 1;
           if (dropped > 0) withDrops += 1;
-          expect(answers(withSince(cp.kept, since), now, cp.ledger)).toEqual(full);
+          if (wentCold > 0) withCold += 1;
+          if (forDigest.ledger.contacts.length < everyone.ledger.contacts.length)
+            coldLeftUnread += 1;
+          expect(answers(withSince(cp.kept, since), now, settings, everyone.ledger)).toEqual(full);
+          const digest = answers(withSince(cp.kept, since), now, settings, forDigest.ledger);
+          expect({ open: digest.open, help: digest.help }).toEqual({
+            open: full.open,
+            help: full.help,
+          });
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 1000 },
     );
-    expect(foldedOnCheckpoint).toBeGreaterThan(300);
-    expect(withDrops).toBeGreaterThan(150);
+    expect(foldedOnCheckpoint).toBeGreaterThan(600);
+    expect(withDrops).toBeGreaterThan(300);
+    expect(withCold).toBeGreaterThan(100);
+    expect(coldLeftUnread).toBeGreaterThan(100);
   }, 120_000);
 });

@@ -156,7 +156,20 @@ export class DynamoStore implements Store, HistoryStore, UserDeletion, AccountSt
   checkpointBuiltAt(userId: string) {
     return this.#history.checkpointBuiltAt(userId);
   }
-  putCheckpoint(userId: string, checkpoint: HistoryCheckpoint, options?: { replacing?: boolean }) {
+  getColdContacts(userId: string, addresses: string[] | 'everyone') {
+    return this.#history.getColdContacts(userId, addresses);
+  }
+  forgetColdContact(userId: string, address: string) {
+    return this.#history.forgetColdContact(userId, address);
+  }
+  getSettledIds(userId: string, shards: number[]) {
+    return this.#history.getSettledIds(userId, shards);
+  }
+  putCheckpoint(
+    userId: string,
+    checkpoint: HistoryCheckpoint,
+    options?: Parameters<HistoryStore['putCheckpoint']>[2],
+  ) {
     return this.#history.putCheckpoint(userId, checkpoint, options);
   }
   listThreadMessagesLoggedSince(userId: string, since: string) {

@@ -1,7 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { HistoryCheckpoint } from '#domain/history-checkpoint.ts';
+import type { PausedContact } from '#domain/help-first.ts';
+import {
+  type ColdContact,
+  type HistoryCheckpoint,
+  type SettledIds,
+  type SettledShards,
+  withColdPaused,
+  withSettledIds,
+} from '#domain/history-checkpoint.ts';
 import type { HistoryStore } from '#domain/ports.ts';
 import type { ThreadMessage } from '#domain/threads.ts';
 import { conditional, type DynamoTable, epochSeconds, type Item } from './dynamodb-table.ts';
@@ -12,6 +20,33 @@ import { gsi1, indexNames, keys, prefixes } from './table-design.ts';
 export const checkpointChunkBytes = 350_000;
 /** UpdateItem requests in flight while settling messages. */
 const settleInFlight = 8;
+/** Tries at adding ids to a shard another refresh is writing at the same time. */
+const shardTries = 5;
+
+/** A settled-id shard as stored: each filter's bits as binary. */
+const shardItem = (filters: SettledIds[]) => ({
+  filters: filters.map((f) => ({ ...f, bits: Buffer.from(f.bits, 'base64') })),
+});
+const contentHash = (content: unknown) =>
+  createHash('sha256').update(JSON.stringify(content)).digest('base64').slice(0, 22);
+/** How many shards the cold contacts are split into: a view reads those of the people mail since names. */
+const coldShards = 256;
+const coldShardOf = (address: string) =>
+  createHash('sha256').update(address).digest().readUInt32BE(0) % coldShards;
+/** A shard of cold contacts as stored: gzip'd JSON. */
+const coldItem = (cold: ColdContact[]) => ({
+  hash: contentHash(cold),
+  attributes: { data: gzipSync(JSON.stringify(cold)) },
+});
+const coldOf = (item: Item | undefined): ColdContact[] =>
+  item ? JSON.parse(gunzipSync(item.data as Uint8Array).toString('utf8')) : [];
+const filtersOf = (item: Item | undefined): SettledIds[] =>
+  ((item?.filters ?? []) as (SettledIds & { bits: Uint8Array })[]).map((f) => ({
+    bits: Buffer.from(f.bits).toString('base64'),
+    count: Number(f.count),
+    capacity: Number(f.capacity),
+    hashes: Number(f.hashes),
+  }));
 
 /** JSON dates come back as strings: an attribution's date is a Date again. */
 function revive(checkpoint: HistoryCheckpoint): HistoryCheckpoint {
@@ -45,34 +80,142 @@ export class DynamoHistoryStore implements HistoryStore {
     const generation = head.Item.generation as string;
     const count = head.Item.chunks as number;
     const chunks = new Map<string, Uint8Array>();
-    let wanted = Array.from({ length: count }, (_, n) =>
-      keys.checkpointChunk(userId, generation, n),
+    const got = await this.#getAll(
+      Array.from({ length: count }, (_, n) => keys.checkpointChunk(userId, generation, n)),
     );
-    while (wanted.length > 0) {
-      const batch = wanted.slice(0, 100);
-      const got = await this.#t.db.send(
-        new BatchGetCommand({
-          RequestItems: { [this.#t.name]: { Keys: batch, ConsistentRead: true } },
-        }),
-      );
-      for (const item of got.Responses?.[this.#t.name] ?? [])
-        chunks.set(item.SK as string, item.data as Uint8Array);
-      const unprocessed = (got.UnprocessedKeys?.[this.#t.name]?.Keys ?? []) as typeof batch;
-      wanted = [...unprocessed, ...wanted.slice(100)];
-    }
+    for (const item of got) chunks.set(item.SK as string, item.data as Uint8Array);
     const parts = Array.from({ length: count }, (_, n) => {
       const part = chunks.get(keys.checkpointChunk(userId, generation, n).SK);
       if (!part) throw new Error(`checkpoint chunk ${n} of ${generation} is missing`);
       return part;
     });
-    return revive(JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')));
+    const checkpoint = JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8'));
+    // A checkpoint written before the settled ids were sharded holds its own filters: none here
+    // holds them, so it is no checkpoint (views read everything; the next refresh builds anew).
+    if ('settled' in checkpoint) return null;
+    return revive(checkpoint);
+  }
+
+  async getSettledIds(userId: string, shards: number[]): Promise<SettledShards> {
+    const got = await this.#getAll(shards.map((shard) => keys.settledIds(userId, shard)));
+    const bySk = new Map(got.map((item) => [item.SK as string, item]));
+    return new Map(
+      shards.map((shard) => [shard, filtersOf(bySk.get(keys.settledIds(userId, shard).SK))]),
+    );
+  }
+
+  /**
+   * Adds ids to their shards' filters: each shard read, the ids added, and put back only if it
+   * changed, and only if no one wrote it meanwhile (else read again): filters only ever grow.
+   */
+  async #settle(userId: string, settle: ReadonlyMap<number, string[]>): Promise<void> {
+    await this.#rewriteShards(
+      [...settle.keys()].map((shard) => keys.settledIds(userId, shard)),
+      (key, item) => {
+        const shard = Number(key.SK.slice(key.SK.indexOf('#') + 1));
+        const after = withSettledIds(filtersOf(item), settle.get(shard) ?? []);
+        return { hash: contentHash(after), attributes: shardItem(after) };
+      },
+    );
+  }
+
+  async getColdContacts(userId: string, addresses: string[] | 'everyone'): Promise<ColdContact[]> {
+    const items =
+      addresses === 'everyone'
+        ? await this.#t.queryAll({
+            KeyConditionExpression: 'PK = :p AND begins_with(SK, :s)',
+            ExpressionAttributeValues: {
+              ':p': keys.checkpointHead(userId).PK,
+              ':s': prefixes.coldContacts,
+            },
+          })
+        : await this.#getAll(
+            [...new Set(addresses.map(coldShardOf))].map((n) => keys.coldContacts(userId, n)),
+          );
+    const wanted = addresses === 'everyone' ? null : new Set(addresses);
+    return items.flatMap(coldOf).filter((c) => wanted === null || wanted.has(c.contact.address));
+  }
+
+  /**
+   * Writes the contacts a checkpoint paused cold into their shards: a shard only when its content
+   * changes, and only if no one wrote it meanwhile (else read again).
+   */
+  async #putCold(userId: string, cold: readonly PausedContact[], since: string): Promise<void> {
+    const byShard = new Map<number, PausedContact[]>();
+    for (const c of cold) {
+      const shard = coldShardOf(c.address);
+      byShard.set(shard, [...(byShard.get(shard) ?? []), c]);
+    }
+    await this.#rewriteShards(
+      [...byShard.keys()].map((n) => keys.coldContacts(userId, n)),
+      (key, item) => {
+        const shard = Number(key.SK.slice(key.SK.indexOf('#') + 1));
+        const after = withColdPaused(coldOf(item), byShard.get(shard) ?? [], since);
+        return after && coldItem(after);
+      },
+    );
+  }
+
+  async forgetColdContact(userId: string, address: string): Promise<void> {
+    await this.#rewriteShards([keys.coldContacts(userId, coldShardOf(address))], (_key, item) => {
+      const before = coldOf(item);
+      const after = before.filter((c) => c.contact.address !== address);
+      return after.length === before.length ? null : coldItem(after);
+    });
+  }
+
+  /**
+   * Shard items read, changed and put back, each only if its content hash moved, and only if no one
+   * wrote it since it was read (else it is read again).
+   */
+  async #rewriteShards(
+    keyList: { PK: string; SK: string }[],
+    next: (
+      key: { PK: string; SK: string },
+      item: Item | undefined,
+    ) => { hash: string; attributes: Item } | null,
+  ): Promise<void> {
+    let pending = keyList;
+    for (let tries = 0; pending.length > 0; tries++) {
+      if (tries === shardTries)
+        throw new Error(`checkpoint shards kept changing: ${pending.map((k) => k.SK)}`);
+      const bySk = new Map((await this.#getAll(pending)).map((i) => [i.SK as string, i]));
+      const lost: typeof pending = [];
+      await this.#inFlight(pending, async (key) => {
+        const item = bySk.get(key.SK);
+        const after = next(key, item);
+        if (!after || after.hash === item?.hash) return;
+        const written = await conditional(
+          this.#t.db.send(
+            new PutCommand({
+              TableName: this.#t.name,
+              Item: { ...key, ...after.attributes, hash: after.hash },
+              ...(item
+                ? {
+                    ConditionExpression: '#hash = :before',
+                    ExpressionAttributeNames: { '#hash': 'hash' },
+                    ExpressionAttributeValues: { ':before': item.hash },
+                  }
+                : { ConditionExpression: 'attribute_not_exists(PK)' }),
+            }),
+          ),
+        );
+        if (!written) lost.push(key);
+      });
+      pending = lost;
+    }
   }
 
   async putCheckpoint(
     userId: string,
     checkpoint: HistoryCheckpoint,
-    options: { replacing?: boolean } = {},
+    options: Parameters<HistoryStore['putCheckpoint']>[2] = {},
   ): Promise<boolean> {
+    // Ids first: a view of the head before this one that hits one it did not drop reads everything;
+    // cold contacts too: one it reads that this checkpoint paused is later than its own, and it
+    // reads everything.
+    if (options.settle) await this.#settle(userId, options.settle);
+    if (options.cold) await this.#putCold(userId, options.cold, checkpoint.ledger.at);
     const data = gzipSync(JSON.stringify(checkpoint));
     const generation = `${checkpoint.builtAt}-${randomUUID().slice(0, 8)}`;
     const chunks: Item[] = [];
@@ -176,6 +319,37 @@ export class DynamoHistoryStore implements HistoryStore {
           }),
         );
       }
+    };
+    await Promise.all(Array.from({ length: settleInFlight }, worker));
+  }
+
+  /** Items by key, strongly consistent, in batches of 100 read at once (none for a key absent). */
+  async #getAll(keyList: { PK: string; SK: string }[]): Promise<Item[]> {
+    const batches: (typeof keyList)[] = [];
+    for (let i = 0; i < keyList.length; i += 100) batches.push(keyList.slice(i, i + 100));
+    const items: Item[] = [];
+    await Promise.all(
+      batches.map(async (batch) => {
+        let wanted = batch;
+        while (wanted.length > 0) {
+          const got = await this.#t.db.send(
+            new BatchGetCommand({
+              RequestItems: { [this.#t.name]: { Keys: wanted, ConsistentRead: true } },
+            }),
+          );
+          items.push(...(got.Responses?.[this.#t.name] ?? []));
+          wanted = (got.UnprocessedKeys?.[this.#t.name]?.Keys ?? []) as typeof batch;
+        }
+      }),
+    );
+    return items;
+  }
+
+  /** `each` over `xs`, a few at a time. */
+  async #inFlight<T>(xs: T[], each: (x: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < xs.length) await each(xs[next++] as T);
     };
     await Promise.all(Array.from({ length: settleInFlight }, worker));
   }

@@ -50,6 +50,16 @@ export const keys = {
     PK: `USER#${userId}`,
     SK: `CHECKPOINT#${generation}#${n}`,
   }),
+  /** One shard of a user's settled-id filters: shared by every generation, it only grows. */
+  settledIds: (userId: string, shard: number) => ({
+    PK: `USER#${userId}`,
+    SK: `CHECKPOINT-IDS#${String(shard).padStart(4, '0')}`,
+  }),
+  /** One shard of a user's cold contacts: shared by every generation. */
+  coldContacts: (userId: string, shard: number) => ({
+    PK: `USER#${userId}`,
+    SK: `${prefixes.coldContacts}${String(shard).padStart(3, '0')}`,
+  }),
   parkedReply: (messageKey: string, receiptId: string) => ({
     PK: `PARKED#${messageKey}`,
     SK: `RECEIPT#${receiptId}`,
@@ -72,6 +82,7 @@ export const prefixes = {
   digests: 'DIGEST#',
   allowedDomains: { PK: 'ALLOWED', SK: 'DOMAIN#' },
   checkpointChunks: 'CHECKPOINT#',
+  coldContacts: 'CHECKPOINT-COLD#',
 };
 
 /**

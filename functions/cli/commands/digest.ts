@@ -59,7 +59,7 @@ export const digest: Command = (line, connected) =>
     const now = line.asOf ?? conn.clock();
     const digest = composeDigest({
       user,
-      relationships: await conn.services.relationships(user, now),
+      relationships: await conn.services.relationships(user, now, { forDigest: true }),
       now,
     });
     if (line.json || !digest) {

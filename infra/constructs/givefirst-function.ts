@@ -68,8 +68,10 @@ export const bundleAliases = {
   libmime: './node_modules/libmime/dist/cjs/libmime.js',
   '@aws-sdk/credential-provider-node': './functions/adapters/lambda-credentials.ts',
   he: './functions/adapters/mail/he-encode.ts',
-  // mailparser's linkifier, used only to make HTML from text, which givefirst never asks for.
+  // mailparser's linkifier, used only to make HTML from text, which givefirst never asks for, and
+  // the list of top-level domains mailparser hands it.
   'linkify-it': './functions/adapters/mail/linkify-unused.ts',
+  tlds: './functions/adapters/mail/linkify-unused.ts',
   ...besideAliases(),
 };
 

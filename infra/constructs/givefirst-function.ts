@@ -26,9 +26,34 @@ const defineRequireBanner =
  * mail in their charset arrives, and a mail in GBK or Shift_JIS decodes as before.
  */
 const iconvTables = './tables/*.json';
-const copyIconvTables = (inputDir: string, outputDir: string) => [
-  `if grep -q '"./tables/' "${outputDir}/index.mjs"; then cp -R "${inputDir}/node_modules/iconv-lite/encodings/tables" "${outputDir}/tables"; fi`,
-];
+
+/**
+ * Dependencies that a plain logged message never needs, each bundled into its own file beside the
+ * function's (`beside/<name>.cjs`) and loaded on first use: the package is replaced in the bundle
+ * by a module of the same shape that loads that file (functions/adapters/beside/). A cold start
+ * neither reads nor compiles them. By the package, the entry the file is built from.
+ */
+export const besideModules = {
+  // mailparser's HTML to text (htmlparser2, entities, selderee): only for mail without a text part.
+  'html-to-text': 'html-to-text',
+  // libmime's decoder of the Japanese charsets iconv-lite does not know (ISO-2022-JP and kin).
+  'encoding-japanese': 'encoding-japanese',
+  // The public suffix list: only for a DKIM signer when DMARC did not pass for the From domain.
+  tldts: 'tldts',
+  // nodemailer's MIME composer: only for answers with files attached (an export).
+  'nodemailer/lib/mail-composer': 'nodemailer/lib/mail-composer',
+} as const;
+
+const besideName = (pkg: string) => pkg.split('/').at(-1) as string;
+
+function besideAliases(): Record<string, string> {
+  return Object.fromEntries(
+    Object.keys(besideModules).map((pkg) => [
+      pkg,
+      `./functions/adapters/beside/${besideName(pkg)}.ts`,
+    ]),
+  );
+}
 
 /**
  * Module swaps, resolved from the repository root. mailparser imports libmime as ESM while
@@ -43,7 +68,40 @@ export const bundleAliases = {
   libmime: './node_modules/libmime/dist/cjs/libmime.js',
   '@aws-sdk/credential-provider-node': './functions/adapters/lambda-credentials.ts',
   he: './functions/adapters/mail/he-encode.ts',
+  // mailparser's linkifier, used only to make HTML from text, which givefirst never asks for, and
+  // the list of top-level domains mailparser hands it.
+  'linkify-it': './functions/adapters/mail/linkify-unused.ts',
+  tlds: './functions/adapters/mail/linkify-unused.ts',
+  ...besideAliases(),
 };
+
+/**
+ * The shell commands that build, beside a bundle, each module it loads from there (a bundle that
+ * never names one does without it), and copy iconv-lite's tables it reads. Run by CDK after
+ * bundling, and by the bundle bench after its own builds.
+ */
+export function besideCommands(inputDir: string, bundle: string): string[] {
+  const outputDir = bundle.slice(0, bundle.lastIndexOf('/'));
+  const esbuild = `"${inputDir}/node_modules/.bin/esbuild"`;
+  return [
+    `if grep -q '"./tables/' "${bundle}"; then cp -R "${inputDir}/node_modules/iconv-lite/encodings/tables" "${outputDir}/tables"; fi`,
+    ...Object.entries(besideModules).map(([pkg, entry]) => {
+      const file = `beside/${besideName(pkg)}.cjs`;
+      const args = [
+        '--bundle',
+        '--format=cjs',
+        '--platform=node',
+        `--target=${bundleOptions.target}`,
+        `--main-fields=${bundleOptions.mainFields.join(',')}`,
+        `--charset=${bundleOptions.charset}`,
+        '--minify',
+        '--log-level=warning',
+        `--outfile="${outputDir}/${file}"`,
+      ];
+      return `if grep -q '${file}' "${bundle}"; then (cd "${inputDir}" && ${esbuild} ${entry} ${args.join(' ')}); fi`;
+    }),
+  ];
+}
 
 /**
  * How every function is bundled, in esbuild's terms: the construct below hands these to esbuild
@@ -60,7 +118,7 @@ export const bundleOptions = {
   alias: bundleAliases,
   // Text as written, not \u-escaped: the charset tables and phrase lists are ~70 KB smaller.
   charset: 'utf8' as const,
-  external: [iconvTables],
+  external: [iconvTables, './beside/*.cjs'],
 };
 
 /** How long every function's logs are kept: long enough to look into last month's mail. */
@@ -80,7 +138,8 @@ export interface GivefirstFunctionProps
 
 /**
  * A givefirst Lambda function, its defaults set once: Node.js 22 on arm64, bundled offline by the
- * local esbuild into one minified ESM file with source maps, and its own log group with a
+ * local esbuild into one minified ESM file with source maps (with, beside it, the modules it loads
+ * only when needed: `besideModules`), and its own log group with a
  * retention.
  *
  * The AWS SDK v3 is bundled, not taken from the runtime: the function then runs the exact SDK
@@ -121,7 +180,8 @@ export class GivefirstFunction extends NodejsFunction {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: copyIconvTables,
+          afterBundling: (inputDir: string, outputDir: string) =>
+            besideCommands(inputDir, `${outputDir}/index.mjs`),
         },
         minify: bundleOptions.minify,
         sourceMap: true,

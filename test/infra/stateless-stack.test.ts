@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { eachMapping, TraceMap } from '@jridgewell/trace-mapping';
@@ -859,6 +860,31 @@ describe('GivefirstStateless', () => {
       expect(code(ids.digest)).not.toContain('GetObjectCommand');
       expect(code(ids.unsubscribe)).not.toContain(sesV2);
       expect(code(ids.notification)).not.toContain(secrets);
+    });
+
+    it('keep beside the ingest bundle, and load on first use, what a plain logged message never needs', () => {
+      const ingest = bundle(ids.ingest);
+      expect(readdirSync(ingest('beside')).sort()).toEqual([
+        'encoding-japanese.cjs',
+        'html-to-text.cjs',
+        'mail-composer.cjs',
+        'tldts.cjs',
+      ]);
+      for (const left of ['baseElements', 'blogspot', 'SJIS', 'keepBcc']) {
+        expect(code(ids.ingest)).not.toContain(left);
+      }
+      const beside = createRequire(ingest('index.mjs'));
+      expect(beside('./beside/html-to-text.cjs').htmlToText('<p>Hi <b>there</b></p>')).toBe(
+        'Hi there',
+      );
+      expect(
+        beside('./beside/tldts.cjs').getDomain('mail.alice.github.io', {
+          allowPrivateDomains: true,
+        }),
+      ).toBe('alice.github.io');
+      for (const id of [ids.digest, ids.unsubscribe, ids.notification]) {
+        expect(existsSync(bundle(id)('beside'))).toBe(false);
+      }
     });
   });
 });

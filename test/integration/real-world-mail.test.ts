@@ -75,6 +75,14 @@ describe('real-world mail through the local SMTP front door', () => {
         body: '你好，明天有空吗？',
       },
       {
+        charset: 'Big5',
+        transfer: '8bit',
+        name: '陳大文',
+        address: 'chan@example.tw',
+        subject: '會議時間',
+        body: '你好，明天有空嗎？',
+      },
+      {
         charset: 'KS_C_5601-1987',
         transfer: '8bit',
         name: '김철수',

@@ -1,5 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type DateLocale, findDate, readDate } from '#domain/text-dates.ts';
+import {
+  type DateLocale,
+  findDate,
+  findDateInLocales,
+  gmailAttributionDate,
+  readDate,
+} from '#domain/text-dates.ts';
 
 // These tests must pass whatever the host's zone: run them with TZ=UTC and TZ=Pacific/Chatham.
 
@@ -225,5 +232,76 @@ describe('findDate', () => {
     // Assess
     expect([english?.month, english?.day]).toEqual([12, 3]);
     expect([german?.month, german?.day]).toEqual([3, 12]);
+  });
+
+  it('reads the date of an English Gmail attribution as chrono does, without it', () => {
+    // Prepare
+    const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+    const months = [
+      'Jan',
+      'Feb',
+      'Mar',
+      'Apr',
+      'May',
+      'Jun',
+      'Jul',
+      'Aug',
+      'Sep',
+      'Oct',
+      'Nov',
+      'Dec',
+    ];
+    const senders = [
+      'Alice <alice@x.example>',
+      'Alice Smith <a@b.c>',
+      'Sgt Pepper <s@p.c>',
+      'Est <a@b.c>',
+      'PM Smith',
+      'Jan Smith <j@s.t>',
+      'Tomorrow <t@x.y>',
+      'Midnight',
+      'alice@b.c',
+      'Zoë <z@x.y>',
+      'Noon',
+      'Maria-José <m@x.y>',
+    ];
+    const attribution = fc
+      .record({
+        weekday: fc.constantFrom(...weekdays),
+        day: fc.oneof(fc.integer({ min: 0, max: 32 }).map(String), fc.constantFrom('01', '09')),
+        month: fc.constantFrom(...months),
+        year: fc.integer({ min: 1000, max: 9999 }),
+        hour: fc.oneof(fc.integer({ min: 0, max: 25 }).map(String), fc.constantFrom('00', '07')),
+        minute: fc.integer({ min: 0, max: 60 }).map((m) => String(m).padStart(2, '0')),
+        sender: fc.constantFrom(...senders),
+      })
+      .map(
+        (a) => `${a.weekday}, ${a.day} ${a.month} ${a.year} at ${a.hour}:${a.minute}, ${a.sender}`,
+      );
+    const reference = fc.option(
+      fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }),
+      {
+        nil: undefined,
+      },
+    );
+
+    fc.assert(
+      fc.property(attribution, reference, (text, at) => {
+        const options = { timeZone: 'Europe/London', ...(at ? { reference: at } : {}) };
+        // Act
+        const read = findDate(text, { ...options, locales: ['en'] });
+        // Assess
+        expect(read).toEqual(findDateInLocales(text, options, ['en']));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(
+      gmailAttributionDate('Fri, 27 Feb 2026 at 16:02, Alice <alice@x.example>'),
+    ).toMatchObject({
+      text: 'Fri, 27 Feb 2026 at 16:02',
+      day: 27,
+      month: 2,
+      weekday: 5,
+    });
   });
 });

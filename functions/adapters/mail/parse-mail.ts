@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import iconv from 'iconv-lite';
+// Before mailparser loads libmime: see the module.
+import './lazy-double-byte-tables.ts';
 import { type AddressObject, type EmailAddress, MailParser } from 'mailparser';
 import { UnreadableMailError } from '#domain/errors.ts';
 import {

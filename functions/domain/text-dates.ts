@@ -102,49 +102,31 @@ export function findDateInLocales(
   return dated ? withTimeAfter({ ...dated, weekday: dated.weekday ?? first.weekday }, text) : first;
 }
 
-const monthNames = [
-  'jan',
-  'feb',
-  'mar',
-  'apr',
-  'may',
-  'jun',
-  'jul',
-  'aug',
-  'sep',
-  'oct',
-  'nov',
-  'dec',
-];
-const weekdayNames = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-
 /**
  * The date as English Gmail writes it in a quote attribution ("Fri, 27 Feb 2026 at 16:02, Alice
  * <alice@x.com>"): at the start, followed by a comma and a name whose first word is too long to be a
- * zone (chrono reads "Fri, 27 Feb 2026 at 16:02, Sgt Pepper" in Singapore time). chrono reads it the same (test/unit/text-dates.test.ts compares the two over every month,
- * weekday, day and hour), but costs more than the rest of a message's rules: reading the most common
- * attribution without it keeps ingest's time near the parse's.
+ * zone (chrono reads "Fri, 27 Feb 2026 at 16:02, Sgt Pepper" in Singapore time). chrono reads it the
+ * same (test/unit/text-dates.test.ts compares the two over every month, weekday, day and hour), but
+ * costs more than the rest of a message's rules: the most common attribution is read by luxon with
+ * its one format instead, and anything luxon refuses (30 Feb, a weekday the date does not fall on)
+ * is left to chrono.
  */
 const gmailDate =
-  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([1-9]\d{3}) at (\d{1,2}):(\d{2})(?=, [A-Za-z]{5,}(?:[ <]|$))/;
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [1-9]\d{3} at \d{1,2}:\d{2}(?=, [A-Za-z]{5,}(?:[ <]|$))/;
+const gmailFormat = DateTime.buildFormatParser("EEE, d MMM yyyy 'at' H:mm", { locale: 'en-US' });
 
 export function gmailAttributionDate(text: string): FoundDate | null {
-  const match = gmailDate.exec(text);
-  if (!match) return null;
-  const [written, weekday = '', day = '', month = '', year = '', hour = '', minute = ''] = match;
-  const fields = {
-    year: Number(year),
-    month: monthNames.indexOf(month.toLowerCase()) + 1,
-    day: Number(day),
-    weekday: weekdayNames.indexOf(weekday.toLowerCase()) + 1,
-    hour: Number(hour),
-    minute: Number(minute),
-  };
-  // A day the month does not have ("30 Feb") or an hour past 23: left to chrono, which refuses it.
-  const calendar = new Date(Date.UTC(fields.year, fields.month - 1, fields.day));
-  if (calendar.getUTCDate() !== fields.day || fields.hour > 23 || fields.minute > 59) return null;
+  const written = gmailDate.exec(text)?.[0];
+  if (!written) return null;
+  const date = DateTime.fromFormatParser(written, gmailFormat, { locale: 'en-US', zone: 'utc' });
+  if (!date.isValid) return null;
   return {
-    ...fields,
+    year: date.year,
+    month: date.month,
+    day: date.day,
+    weekday: date.weekday,
+    hour: date.hour,
+    minute: date.minute,
     second: null,
     offsetMinutes: null,
     index: 0,

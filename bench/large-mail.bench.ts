@@ -3,7 +3,7 @@
 // ratio is the whole time; ratio_beyond_fixed sets aside what any message costs (fixed_ms, an 8 KB
 // message's ingest less its parse: DynamoDB round trips and the rules) and compares the per-MB slopes.
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -102,8 +102,15 @@ async function timePerMB(dir: string, sizeMB: number) {
         verdicts: { source: 'operator' },
       });
     }
-    // FsRawMailStore keeps a key as a file under raw-mail/: the bare parse reads that same file.
-    const fileOf = (i: number) => path.join(dataDir, 'raw-mail', envelopes[i]?.rawKey ?? '');
+    // FsRawMailStore keeps a key as a file under raw-mail/: the bare parse reads a copy of that
+    // same file, as ingest removes a logged message's raw mail.
+    const rawFile = (key: string) => path.join(dataDir, 'raw-mail', key);
+    const bareCopy = async (key: string) => {
+      await copyFile(rawFile(key), `${rawFile(key)}-bare`);
+      return `${rawFile(key)}-bare`;
+    };
+    const bareFiles = await Promise.all(envelopes.map((e) => bareCopy(e.rawKey)));
+    const fileOf = (i: number) => bareFiles[i] ?? '';
 
     // The fixed cost of a message whatever its size (DynamoDB round trips, the rules): an 8 KB
     // message's ingest against its parse, on the same wiring.
@@ -118,11 +125,12 @@ async function timePerMB(dir: string, sizeMB: number) {
         rawKey: key,
       });
     }
+    const smallFiles = await Promise.all(small.map((e) => bareCopy(e.rawKey)));
     const fixed = await compare(
       30,
       10,
       (i) => services.ingest(small[i] as InboundEnvelope),
-      (i) => bareParse(path.join(dataDir, 'raw-mail', small[i]?.rawKey ?? '')),
+      (i) => bareParse(smallFiles[i] ?? ''),
     );
 
     const result = await compare(

@@ -5,7 +5,11 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { digestRetentionDays } from '../functions/adapters/dynamodb/table-design.ts';
-import { historyHorizonMonths } from '../functions/domain/retention.ts';
+import {
+  checkpointRefreshDays,
+  checkpointRefreshMessages,
+  historyHorizonMonths,
+} from '../functions/domain/retention.ts';
 import { buildApp } from '../infra/build-app.ts';
 import { digestSending } from '../infra/constructs/digest-scheduler.ts';
 
@@ -67,7 +71,18 @@ const messageHorizonMonths = historyHorizonMonths;
 const checkpointBytes = (month: number) =>
   messagesPerUser * 50 + messagesPerUser * Math.max(0, month - 1) * 4 + (50 + 20 * month) * 275;
 /**
- * Write units of the refresh after each digest (docs/storage.md, "What each message costs"; the
+ * Refreshes a month: after a digest, once the checkpoint is `checkpointRefreshDays` (7) old, or
+ * `checkpointRefreshMessages` (200) messages behind (functions/domain/retention.ts); at this usage
+ * (140 messages a week) the age decides. Late mail that no longer folds makes one more, not counted.
+ */
+const refreshesPerMonth = Math.min(
+  digestsPerUser,
+  Math.max(30 / checkpointRefreshDays, messagesPerUser / checkpointRefreshMessages),
+);
+/** Messages a digest reads since the checkpoint: half a refresh interval's mail, on average. */
+const messagesReadPerDigest = messagesPerUser / refreshesPerMonth / 2;
+/**
+ * Write units of each refresh (docs/storage.md, "What each message costs"; the
  * history bench, `npm run bench -- history`, counts them): the head (1); the chunks, which hold the
  * kept messages (about 50 bytes gzip'd each, the last month's, roughly) and the hot contacts'
  * ledger (about 275 bytes each), 1 unit a KB; deleting the chunks of the generation before that,
@@ -81,8 +96,8 @@ const checkpointBytes = (month: number) =>
 const refreshWriteUnits = (month: number) => {
   const hotContacts = 50 + 20 * Math.min(month, 6);
   const chunkKb = Math.ceil((messagesPerUser * 50 + hotContacts * 275) / 1024);
-  const idShards = Math.ceil((1.5 * messagesPerUser) / digestsPerUser);
-  const coldShards = month > 6 ? Math.ceil(20 / digestsPerUser) : 0;
+  const idShards = Math.ceil((1.5 * messagesPerUser) / refreshesPerMonth);
+  const coldShards = month > 6 ? Math.ceil(20 / refreshesPerMonth) : 0;
   return 1 + 2 * chunkKb + idShards + coldShards;
 };
 /**
@@ -308,11 +323,10 @@ const lines = (horizon: number): Line[] => [
     messagesPerUser * (wruPerMessage * dynamoPerWru + rruPerMessage * dynamoPerRru),
   ),
   {
-    what: `DynamoDB digest writes and reads (${wruPerDigest} WRU; the checkpoint and the day's messages read)`,
+    what: `DynamoDB digest writes and reads (${wruPerDigest} WRU; the checkpoint and the ${Math.round(messagesReadPerDigest)} messages since it read, on average)`,
     floor: false,
     perUser: (_users, month) => {
-      const messagesRead = messagesPerUser / digestsPerUser;
-      const messageRru = Math.ceil((messagesRead * itemBytes.message) / 4096) * 0.5;
+      const messageRru = Math.ceil((messagesReadPerDigest * itemBytes.message) / 4096) * 0.5;
       // The head and its chunks, strongly consistent: 1 unit per 4 KB.
       const checkpointRru = 1 + Math.ceil(checkpointBytes(month) / 4096);
       return (
@@ -323,9 +337,9 @@ const lines = (horizon: number): Line[] => [
     },
   },
   {
-    what: `DynamoDB checkpoint refresh after each digest (${refreshWriteUnits(1)} WRU in month 1, ${refreshWriteUnits(24)} from month 7 on: the head, the hot chunks written and the older ones deleted, the settled-id and cold-contact shards that changed)`,
+    what: `DynamoDB checkpoint refresh, ${refreshesPerMonth.toFixed(1)} a month (${refreshWriteUnits(1)} WRU each in month 1, ${refreshWriteUnits(24)} from month 7 on: the head, the hot chunks written and the older ones deleted, the settled-id and cold-contact shards that changed)`,
     floor: false,
-    perUser: (_users, month) => digestsPerUser * refreshWriteUnits(month) * dynamoPerWru,
+    perUser: (_users, month) => refreshesPerMonth * refreshWriteUnits(month) * dynamoPerWru,
   },
   {
     what: `DynamoDB storage${pitr ? ' and PITR' : ''} (${storedBytesPerMessage} B a message kept, its owners item ${ownersBytes} B kept; digest records ${digestRetentionDays} days)`,

@@ -13,3 +13,11 @@ export const lateMailDays = 30;
 
 /** Once a history checkpoint holds a message, its item expires this many months after its date. */
 export const historyHorizonMonths = 13;
+
+/**
+ * A history checkpoint is built again after a digest once it is this many days old, or once this
+ * many messages were logged since it, or when the mail since no longer folds on it: each refresh
+ * writes what changed of it, and the views read the mail since anyway (docs/storage.md).
+ */
+export const checkpointRefreshDays = 7;
+export const checkpointRefreshMessages = 200;

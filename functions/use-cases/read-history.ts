@@ -12,7 +12,11 @@ import {
 } from '#domain/history-checkpoint.ts';
 import type { User } from '#domain/model.ts';
 import type { Clock, HistoryStore, LedgerStore, Logger } from '#domain/ports.ts';
-import { historyHorizonMonths } from '#domain/retention.ts';
+import {
+  checkpointRefreshDays,
+  checkpointRefreshMessages,
+  historyHorizonMonths,
+} from '#domain/retention.ts';
 import type { ThreadMessage } from '#domain/threads.ts';
 
 /** What the views fold: messages, and the paused ledger to fold them on when read from a checkpoint. */
@@ -118,7 +122,9 @@ export async function readHistory(
 
 /**
  * Brings a user's history checkpoint up to now, so that the next views read only what can still
- * matter. Idempotent and safe to run twice at once: the head moves only forward.
+ * matter: when there is none, when the mail since no longer folds on it, or when it is a week old
+ * or 200 messages behind (a refresh writes and settles; until then the views read the mail since).
+ * Idempotent and safe to run twice at once: the head moves only forward.
  *
  * Primary course:
  * 1. Read the checkpoint and the messages logged since, with the settled-id shards and the cold
@@ -134,6 +140,12 @@ export function makeRefreshHistory(deps: {
   clock: Clock;
   logger: Logger;
 }) {
+  /** Whether a checkpoint the mail since still folds on is old enough, or far enough behind, to build again. */
+  const due = (builtAt: string, loggedSince: number) =>
+    loggedSince >= checkpointRefreshMessages ||
+    DateTime.fromISO(builtAt).plus({ days: checkpointRefreshDays }) <=
+      DateTime.fromJSDate(deps.clock());
+
   return async function refreshHistory(user: User): Promise<void> {
     const { store } = deps;
     const builtAt = new Date(deps.clock().getTime() - refreshOverlapMs);
@@ -145,6 +157,7 @@ export function makeRefreshHistory(deps: {
     // The cold contacts the mail since names are folded with it.
     const on = previous && (await onCheckpoint(store, user.userId, previous, since, { also: [] }));
     const folds = on !== null;
+    if (previous && folds && !due(previous.builtAt, since.length)) return;
     const read = folds ? since : await store.listThreadMessages(user.userId);
     const { checkpoint, dropped, cold } = buildCheckpoint({
       messages: withSince(previous?.kept ?? [], read),

@@ -120,4 +120,49 @@ describe('a history checkpoint on the store', () => {
     expect(fromCheckpoint.helpFirst).toEqual(fromEverything.helpFirst);
     expect(await store.listThreadMessagesLoggedSince(user.userId, '')).toHaveLength(1);
   });
+
+  test('a digest builds the checkpoint again once it is a week old, 200 messages behind, or no longer folds', async () => {
+    // Prepare
+    const tableName = await running.freshTable();
+    const clock = aClock('2025-03-03T07:00:00.000Z');
+    const store = new DynamoStore({ client: running.client, tableName, clock: clock.now });
+    const user = aUser();
+    const refresh = makeRefreshHistory({ store, clock: clock.now, logger: quiet });
+    let n = 0;
+    const log = async (at: string, sentAt = at) => {
+      clock.set(at);
+      n++;
+      await store.saveLoggedMessage({
+        ...aLoggedMessage({
+          messageId: `m${n}@mail.example.com`,
+          subject: `Note ${n}`,
+          sentAt,
+          contacts: [awaiting(`p${n % 7}@example.com`)],
+        }),
+        receivedAt: at,
+      });
+    };
+    const builtAfter = async (at: string) => {
+      clock.set(at);
+      await refresh(user);
+      return store.checkpointBuiltAt(user.userId);
+    };
+    await log('2025-03-03T06:00:00.000Z');
+    const first = await builtAfter('2025-03-03T07:00:00.000Z');
+
+    // Act and assess: a day later, with a message since, the checkpoint stays.
+    await log('2025-03-04T06:00:00.000Z');
+    expect(await builtAfter('2025-03-04T07:00:00.000Z')).toBe(first);
+    // A week after it was built, it is built again.
+    const weekOld = await builtAfter('2025-03-10T07:00:00.000Z');
+    expect(weekOld).not.toBe(first);
+    // 200 messages since, the next day: built again.
+    for (let i = 0; i < 200; i++)
+      await log(`2025-03-10T08:${String(i % 60).padStart(2, '0')}:00.000Z`);
+    const behind = await builtAfter('2025-03-11T07:00:00.000Z');
+    expect(behind).not.toBe(weekOld);
+    // Mail dated two months back, logged the next day, does not fold on it: built again.
+    await log('2025-03-12T06:00:00.000Z', '2025-01-02T09:00:00.000Z');
+    expect(await builtAfter('2025-03-12T07:00:00.000Z')).not.toBe(behind);
+  });
 });

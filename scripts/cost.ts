@@ -347,8 +347,8 @@ const lines = (horizon: number): Line[] => [
     perUser: (_users, month) => {
       const bytes =
         messagesPerUser * keptMonths(month, horizon) * storedBytesPerMessage +
-        // The Message-ID owners item has no expiry: a Cc'd reply finds its owner through it.
-        messagesPerUser * month * ownersBytes +
+        // The Message-ID owners item expires the horizon after the message was logged.
+        messagesPerUser * Math.min(month, horizon) * ownersBytes +
         // The receipt is kept as long as raw mail is, whatever became of the mail.
         messagesPerUser * (rawMailDays / 30) * (itemBytes.receipt + itemOverheadBytes) +
         digestsPerUser *

@@ -573,6 +573,28 @@ function storeContract(backend: StoreBackend) {
       expect(owners.sort()).toEqual(['user-ada', 'user-grace']);
     });
 
+    test('forgets the owners the horizon after the message was logged (after its date, when that is later)', async () => {
+      // Prepare: one message logged the day it was sent; one, a year old, imported months later.
+      const { store, clock } = await aStore('2025-01-10T09:00:00.000Z');
+      const recent = aLoggedMessage({ userId: 'user-ada', sentAt: '2025-01-10T08:00:00.000Z' });
+      const imported = aLoggedMessage({ userId: 'user-ada', sentAt: '2024-01-10T08:00:00.000Z' });
+      await store.saveLoggedMessage(recent);
+      clock.set('2025-06-10T09:00:00.000Z');
+      await store.saveLoggedMessage(imported);
+      const ownersAt = async (at: string) => {
+        clock.set(at);
+        return [
+          (await store.ownersOfMessages([recent.messageId])).length,
+          (await store.ownersOfMessages([imported.messageId])).length,
+        ];
+      };
+
+      // Act and assess: 13 months after each was logged.
+      expect(await ownersAt('2026-02-10T08:59:00.000Z')).toEqual([1, 1]);
+      expect(await ownersAt('2026-02-10T09:00:00.000Z')).toEqual([0, 1]);
+      expect(await ownersAt('2026-07-10T09:00:00.000Z')).toEqual([0, 0]);
+    });
+
     test.each([
       { asked: 'an unknown Message-ID', ids: ['unknown@mail.example.com'] },
       { asked: 'no Message-ID', ids: [] },

@@ -1,10 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DateTime } from 'luxon';
 import { shortKey } from '#domain/ids.ts';
 import type { Attribution, LoggedMessage } from '#domain/model.ts';
 import type { LedgerStore, ReceiptStore, SaveResult } from '#domain/ports.ts';
+import { historyHorizonMonths } from '#domain/retention.ts';
 import { type ThreadMessage, threadFields } from '#domain/threads.ts';
-import { conditional, type DynamoTable, type Item } from './dynamodb-table.ts';
+import { conditional, type DynamoTable, epochSeconds, type Item } from './dynamodb-table.ts';
 import { gsi1, keys, prefixes } from './table-design.ts';
 
 /** Of a long References header, the root and the latest few are what link a thread. */
@@ -140,6 +142,16 @@ export function toThreadMessage(item: Item): ThreadMessage {
   };
 }
 /**
+ * When a Message-ID's owners item expires: the horizon after the message's date, or after it was
+ * logged when that is later (imported history). A Cc'd reply later than that finds no message item
+ * of a settled message either (docs/storage.md, "The horizon").
+ */
+const ownersExpiry = (sentAt: string, loggedAt: string) =>
+  DateTime.fromISO(sentAt > loggedAt ? sentAt : loggedAt)
+    .plus({ months: historyHorizonMonths })
+    .toJSDate();
+
+/**
  * Flags a Message-ID's owners item: replies are parked under it. Whoever logs that message next
  * learns it from its owner write (see saveLoggedMessage).
  */
@@ -172,10 +184,14 @@ export class DynamoLedgerStore implements LedgerStore {
    */
   async saveLoggedMessage(message: LoggedMessage): Promise<SaveResult> {
     const { userId, messageKey } = message;
+    const now = this.#t.clock().toISOString();
     const owners = await this.#t.update({
       Key: keys.messageOwners(messageKey),
-      UpdateExpression: 'ADD owners :u',
-      ExpressionAttributeValues: { ':u': new Set([userId]) },
+      UpdateExpression: 'ADD owners :u SET expiresAt = :e',
+      ExpressionAttributeValues: {
+        ':u': new Set([userId]),
+        ':e': epochSeconds(ownersExpiry(message.sentAt, now)),
+      },
       ReturnValues: 'ALL_NEW',
     });
     const repliesParked = owners.Attributes?.parked === true;
@@ -183,7 +199,7 @@ export class DynamoLedgerStore implements LedgerStore {
       this.#t.db.send(
         new PutCommand({
           TableName: this.#t.name,
-          Item: messageItem(message, this.#t.clock().toISOString()),
+          Item: messageItem(message, now),
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       ),
@@ -231,6 +247,7 @@ export class DynamoLedgerStore implements LedgerStore {
         ExpressionAttributeValues: { ':p': keys.messageOwners(shortKey(id)).PK },
       });
       for (const item of items) {
+        if (this.#t.expired(item)) continue;
         for (const owner of (item.owners as Set<string> | undefined) ?? []) owners.add(owner);
         if (typeof item.userId === 'string') owners.add(item.userId);
       }
@@ -245,11 +262,11 @@ export class DynamoLedgerStore implements LedgerStore {
         new GetCommand({
           TableName: this.#t.name,
           Key: keys.message(userId, shortKey(id)),
-          ProjectionExpression: '#d, #c',
+          ProjectionExpression: '#d, #c, expiresAt',
           ExpressionAttributeNames: { '#d': 'direction', '#c': 'contacts' },
         }),
       );
-      if (got.Item?.direction !== 'out') continue;
+      if (got.Item?.direction !== 'out' || this.#t.expired(got.Item)) continue;
       for (const c of got.Item.contacts as { address: string }[]) recipients.add(c.address);
     }
     return [...recipients];

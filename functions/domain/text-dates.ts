@@ -112,7 +112,7 @@ export function findDateInLocales(
  * is left to chrono.
  */
 const gmailDate =
-  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [1-9]\d{3} at \d{1,2}:\d{2}(?=, [A-Za-z]{5,}(?:[ <]|$))/;
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [1-9]\d{3} at (?:[01]?\d|2[0-3]):[0-5]\d(?=, [A-Za-z]{5,}(?:[ <]|$))/;
 const gmailFormat = DateTime.buildFormatParser("EEE, d MMM yyyy 'at' H:mm", { locale: 'en-US' });
 
 export function gmailAttributionDate(text: string): FoundDate | null {

@@ -17,6 +17,18 @@ export const rhythmFloorDays = 30;
 
 const dayMs = 86_400_000;
 
+/**
+ * Open promises or asks without those nobody acted on for `staleAfterDays` before `at`: they have
+ * dropped out of Help first for good, so a gift no longer fulfils them and a newer one is not
+ * hidden behind them.
+ */
+const withoutStale = (open: SignalEvidence[], at: string | number): SignalEvidence[] => {
+  const since = (typeof at === 'number' ? at : Date.parse(at)) - staleAfterDays * dayMs;
+  return open.every((e) => Date.parse(e.at) >= since)
+    ? open
+    : open.filter((e) => Date.parse(e.at) >= since);
+};
+
 /** What a signal in a message showed: when, in which message, by tag or by the user's own words. */
 export interface SignalEvidence {
   at: string;
@@ -301,6 +313,8 @@ function foldLedger(
     for (const c of targets(m)) {
       const l = ledgerOf(c.address, c.name);
       const { promise, thanks, ask, gave } = m.signals;
+      if (gave || promise) l.openPromises = withoutStale(l.openPromises, m.sentAt);
+      if (ask) l.openAsks = withoutStale(l.openAsks, m.sentAt);
       if (gave) {
         l.favoursGiven += 1;
         l.openPromises.shift();
@@ -359,8 +373,9 @@ export function pauseLedger(
       lastInAt: l.lastInAt,
       favoursGiven: l.favoursGiven,
       favoursReceived: l.favoursReceived,
-      openPromises: l.openPromises,
-      openAsks: l.openAsks,
+      // Those no view can show again (any view is on or after `until`).
+      openPromises: withoutStale(l.openPromises, until),
+      openAsks: withoutStale(l.openAsks, until),
       owed: l.owed,
       gave: l.gave,
       lastTouch: l.lastTouch,
@@ -415,8 +430,10 @@ export function buildLedger(
       const last = lastTouch ?? Number.NEGATIVE_INFINITY;
       return {
         ...l,
+        // Promises and asks nobody acted on for 90 days have dropped out.
+        openPromises: withoutStale(l.openPromises, nowMs),
         // An ask stays open while they have not written back (or answered elsewhere) since.
-        openAsks: l.openAsks.filter((a) => {
+        openAsks: withoutStale(l.openAsks, nowMs).filter((a) => {
           if (undelivered.has(`${l.address} ${a.messageKey}`)) return false;
           const answered = [l.lastInAt, answeredElsewhere].filter(
             (at): at is string => at !== null && at > a.at,

@@ -290,6 +290,33 @@ describe('Help first', () => {
     expect(help([promise], '2026-04-15T09:00:00Z').items).toEqual([]);
   });
 
+  it('shows a new promise or ask behind one that dropped out, and a gift keeps the new one', () => {
+    const old = [
+      to('dana@d.com', 'Dana', '2025-06-01T09:00:00Z', { promise: phrase("I'll send the deck") }),
+      to('dana@d.com', 'Dana', '2025-06-02T09:00:00Z', { ask: phrase('could you review it') }),
+    ];
+    const fresh = [
+      to('dana@d.com', 'Dana', '2026-03-01T09:00:00Z', { promise: phrase("I'll introduce you") }),
+      to('dana@d.com', 'Dana', '2026-03-02T09:00:00Z', { ask: phrase('could you advise me') }),
+    ];
+    const gift = to('dana@d.com', 'Dana', '2026-03-05T09:00:00Z', { gave: phrase('here it is') });
+
+    const before = help([...old, ...fresh], '2026-03-04T09:00:00Z');
+    const after = help([...old, ...fresh, gift], '2026-03-06T09:00:00Z');
+
+    // The year-old promise and ask are no longer open; the new ones are shown.
+    expect(
+      before.items.map((i) => [i.kind, i.evidence && 'at' in i.evidence && i.evidence.at]),
+    ).toEqual([
+      ['promise', '2026-03-01T09:00:00.000Z'],
+      ['give-before-ask', '2026-03-02T09:00:00.000Z'],
+    ]);
+    expect(before.ledger[0]?.openPromises).toHaveLength(1);
+    // The gift fulfils the promise still open, not the one that dropped out.
+    expect(after.ledger[0]?.openPromises).toEqual([]);
+    expect(after.items).toEqual([]);
+  });
+
   it('tells a promise by tag with its subject, and when', () => {
     const { items } = help(
       [

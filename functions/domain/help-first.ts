@@ -482,7 +482,11 @@ export function helpFirst(
   const never = (address: string) =>
     settings.neverLog.some((n) => n === address || n === `@${domainOf(address)}`);
   const fresh = (at: string) => now.getTime() - Date.parse(at) <= staleAfterDays * dayMs;
-  const candidates: (HelpItem & { letGo: boolean; rank: number })[] = [];
+  const candidates: (Omit<HelpItem, 'reason'> & {
+    describe: () => string;
+    letGo: boolean;
+    rank: number;
+  })[] = [];
   for (const l of ledgers) {
     if (never(l.address)) continue;
     const name = firstName(l);
@@ -492,7 +496,7 @@ export function helpFirst(
       candidates.push({
         ...base,
         kind: 'promise',
-        reason:
+        describe: () =>
           oldestPromise.signal.by === 'phrase'
             ? `You told ${name} "${oldestPromise.signal.phrase}" ${ago(oldestPromise.at, now, settings.timeZone)}.`
             : `You promised ${name} something in "${oldestPromise.subject}" ${ago(oldestPromise.at, now, settings.timeZone)}.`,
@@ -500,13 +504,15 @@ export function helpFirst(
         rank: Date.parse(oldestPromise.at),
       });
     }
-    if (l.owed && fresh(l.owed.at)) {
+    const owed = l.owed;
+    if (owed && fresh(owed.at)) {
       candidates.push({
         ...base,
         kind: 'favour-owed',
-        reason: `${name} helped you ${ago(l.owed.at, now, settings.timeZone)} (${quoted(l.owed)}) — a good moment to return the favour.`,
-        evidence: l.owed,
-        rank: Date.parse(l.owed.at),
+        describe: () =>
+          `${name} helped you ${ago(owed.at, now, settings.timeZone)} (${quoted(owed)}) — a good moment to return the favour.`,
+        evidence: owed,
+        rank: Date.parse(owed.at),
       });
     }
     const ask = l.openAsks[0];
@@ -514,7 +520,8 @@ export function helpFirst(
       candidates.push({
         ...base,
         kind: 'give-before-ask',
-        reason: `You asked ${name} for something (${quoted(ask)}); is there something you could offer ${name} while that's open?`,
+        describe: () =>
+          `You asked ${name} for something (${quoted(ask)}); is there something you could offer ${name} while that's open?`,
         evidence: ask,
         rank: Date.parse(ask.at),
       });
@@ -529,7 +536,8 @@ export function helpFirst(
         candidates.push({
           ...base,
           kind: 'going-quiet',
-          reason: `You and ${name} haven't written in ${span(quietDays)} (you usually do every ${span(l.cadenceDays)}).`,
+          describe: () =>
+            `You and ${name} haven't written in ${span(quietDays)} (you usually do every ${span(l.cadenceDays)}).`,
           evidence: { at: now.toISOString(), lastTouchAt, cadenceDays: l.cadenceDays },
           rank: -quietDays / l.cadenceDays,
         });
@@ -543,6 +551,17 @@ export function helpFirst(
       a.rank - b.rank ||
       (a.address < b.address ? -1 : 1),
   );
-  const items = candidates.slice(0, limit).map(({ letGo: _l, rank: _r, ...item }) => item);
+  // A reason is written when it is first read: a digest shows five of hundreds of candidates, and
+  // each "3 days ago" is date arithmetic in the user's zone.
+  const items = candidates.slice(0, limit).map(({ letGo: _l, rank: _r, describe, ...item }) => {
+    let reason: string | undefined;
+    return Object.defineProperty(item, 'reason', {
+      enumerable: true,
+      get: () => {
+        reason ??= describe();
+        return reason;
+      },
+    }) as HelpItem;
+  });
   return { items, more: Math.max(0, candidates.length - limit) };
 }

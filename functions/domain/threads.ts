@@ -173,6 +173,16 @@ export function buildThreads(
   membership?: Map<string, string>,
 ): ThreadView[] {
   const sorted = [...messages].sort(byDate);
+  // A thread's key is a hash of its first Message-ID, asked for once per message: hashed once.
+  const keys = new Map<string, string>();
+  const keyOf = (firstMessageId: string) => {
+    let key = keys.get(firstMessageId);
+    if (key === undefined) {
+      key = shortKey(firstMessageId);
+      keys.set(firstMessageId, key);
+    }
+    return key;
+  };
   const links = new Links();
   const userSent = new Set<string>();
   const referred = sorted.map(linksOf);
@@ -266,13 +276,13 @@ export function buildThreads(
       else bySubject.set(thread.normSubject, [thread]);
     }
     threadOf.set(root, thread);
-    membership?.set(m.messageKey, shortKey(thread.firstMessageId));
+    membership?.set(m.messageKey, keyOf(thread.firstMessageId));
     apply(thread, m, referred[i] ?? [], userSent, timeZone);
   });
 
   return result
     .map((t) => ({
-      threadKey: shortKey(t.firstMessageId),
+      threadKey: keyOf(t.firstMessageId),
       subject: t.subject,
       firstAt: t.firstAt,
       lastAt: t.lastAt,

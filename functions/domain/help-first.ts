@@ -144,6 +144,8 @@ type Building = ContactLedger & {
   answeredElsewhere: string | null;
   /** When each conversation with them started: thread key → first touch. */
   conversations: Map<string, number>;
+  /** When each conversation a checkpoint settled started (epoch ms): no later mail joins them. */
+  settledStarts: readonly number[];
 };
 
 /**
@@ -173,7 +175,7 @@ function foldLedger(
     a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : 0,
   );
   const ledgers = new Map<string, Building>();
-  for (const { settledStarts, ...p } of range.resume?.contacts ?? []) {
+  for (const p of range.resume?.contacts ?? []) {
     ledgers.set(p.address, {
       ...p,
       openPromises: [...p.openPromises],
@@ -183,7 +185,7 @@ function foldLedger(
       twoWay: false,
       goingQuiet: false,
       letGo: false,
-      conversations: new Map(settledStarts.map((t, i) => [`settled ${i}`, t])),
+      conversations: new Map(),
     });
   }
   const ledgerOf = (address: string, name: string) => {
@@ -210,6 +212,7 @@ function foldLedger(
         lastTouch: null,
         answeredElsewhere: null,
         conversations: new Map(),
+        settledStarts: [],
       };
       ledgers.set(address, l);
     }
@@ -380,7 +383,7 @@ export function pauseLedger(
       gave: l.gave,
       lastTouch: l.lastTouch,
       answeredElsewhere: l.answeredElsewhere,
-      settledStarts: [...l.conversations.values()],
+      settledStarts: [...l.settledStarts, ...l.conversations.values()],
     }),
   );
   return { at: until, contacts };
@@ -416,8 +419,8 @@ export function buildLedger(
 
   const nowMs = now.getTime();
   return [...ledgers.values()].map(
-    ({ gave: _g, lastTouch, answeredElsewhere, conversations, ...l }) => {
-      const starts = [...conversations.values()].sort((a, b) => a - b);
+    ({ gave: _g, lastTouch, answeredElsewhere, conversations, settledStarts, ...l }) => {
+      const starts = [...settledStarts, ...conversations.values()].sort((a, b) => a - b);
       const gaps = starts.slice(1).map((t, i) => (t - (starts[i] ?? t)) / dayMs);
       const rhythmDays =
         starts.length >= rhythmConversations ? Math.max(1, Math.round(median(gaps))) : null;

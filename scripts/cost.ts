@@ -62,14 +62,28 @@ const secretPerCall = 0.05 / 10_000;
  */
 const messageHorizonMonths = historyHorizonMonths;
 /**
- * The checkpoint a digest reads and then rewrites, by docs/storage.md's measured shares (the history
- * bench, `npm run bench -- history`): about 50 bytes gzip'd per message it keeps (the last month's,
- * roughly: the settle line is 30 days back), 4 bytes per message id it dropped, and about 275 bytes
- * per contact in the folded ledger. Contacts a user has written to by their `month`-th month are
- * ASSUMED: 50, and 20 more a month.
+ * Hot contacts by a user's `month`-th month: ASSUMED the first 50 and those written to in the last
+ * six months (20 a month), so at most 170, whatever the years; the others have gone cold.
  */
-const checkpointBytes = (month: number) =>
-  messagesPerUser * 50 + messagesPerUser * Math.max(0, month - 1) * 4 + (50 + 20 * month) * 275;
+const hotContacts = (month: number) => 50 + 20 * Math.min(month, 6);
+/**
+ * The checkpoint's head and chunks, which every view reads (gzip'd, by docs/storage.md's measured
+ * shares from the history bench, `npm run bench -- history`): about 50 bytes per message it keeps
+ * (the last month's, roughly: the settle line is 30 days back) and about 275 per hot contact.
+ */
+const checkpointBytes = (month: number) => messagesPerUser * 50 + hotContacts(month) * 275;
+/**
+ * What else of the checkpoint is stored, read only for what a view looks up: the settled-id shards
+ * (ASSUMED 1.5 ids a message; each of the 4,096 shards an id reached holds at least a 168-byte
+ * filter, about 330 bytes as an item with its base64 and names) and the cold contacts (275 bytes
+ * each, 20 a month from the seventh month on).
+ */
+const settledAndColdBytes = (month: number) => {
+  const ids = 1.5 * messagesPerUser * month;
+  const shardsReached = 4096 * (1 - Math.exp(-ids / 4096));
+  const cold = Math.max(0, 20 * (month - 6));
+  return shardsReached * 330 + Math.max(0, ids * 4 - shardsReached * 168) + cold * 275;
+};
 /**
  * Refreshes a month: after a digest, once the checkpoint is `checkpointRefreshDays` (7) old, or
  * `checkpointRefreshMessages` (200) messages behind (functions/domain/retention.ts); at this usage
@@ -89,13 +103,11 @@ const messagesReadPerDigest = messagesPerUser / refreshesPerMonth / 2;
  * billed on their size again; one settled-id shard per id dropped (1 unit each while under 1 KB:
  * ASSUMED 1.5 ids a message, its Message-ID and, one time in two, an id it refers to that was never
  * logged); one cold-contact shard per contact that went cold (ASSUMED: past the sixth month, the 20
- * a month no longer written to, 1 unit each). Hot contacts ASSUMED: the first 50 and those of the
- * last six months (20 a month), so at most 170, whatever the years. Settled ids and cold contacts
- * already written are not written again.
+ * a month no longer written to, 1 unit each). Hot contacts: `hotContacts`. Settled ids and cold
+ * contacts already written are not written again.
  */
 const refreshWriteUnits = (month: number) => {
-  const hotContacts = 50 + 20 * Math.min(month, 6);
-  const chunkKb = Math.ceil((messagesPerUser * 50 + hotContacts * 275) / 1024);
+  const chunkKb = Math.ceil(checkpointBytes(month) / 1024);
   const idShards = Math.ceil((1.5 * messagesPerUser) / refreshesPerMonth);
   const coldShards = month > 6 ? Math.ceil(20 / refreshesPerMonth) : 0;
   return 1 + 2 * chunkKb + idShards + coldShards;
@@ -354,8 +366,9 @@ const lines = (horizon: number): Line[] => [
         digestsPerUser *
           Math.min(month, digestRecordMonths) *
           (itemBytes.digestRecord + itemOverheadBytes) +
-        // The checkpoint, and the one it replaced until the next refresh deletes it.
+        // The checkpoint, and the one it replaced until the next refresh deletes it; its shards.
         2 * (checkpointBytes(month) + itemOverheadBytes) +
+        settledAndColdBytes(month) +
         itemBytes.userProfile +
         3 * itemOverheadBytes;
       return (bytes / gb) * (dynamoPerGbMonth + (pitr ? pitrPerGbMonth : 0));

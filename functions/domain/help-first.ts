@@ -12,6 +12,11 @@ export const staleAfterDays = 90;
 export const helpFirstLimit = 5;
 /** A contact's own rhythm counts once there are this many separate conversations (threads). */
 const rhythmConversations = 4;
+/**
+ * The rhythm is read from this many of the latest conversations: how often the two of you talk
+ * now, not ten years ago (and what a checkpoint keeps of a contact stays the same size).
+ */
+export const rhythmWindow = 12;
 /** A learned rhythm tightens the default cadence, never below this many days. */
 export const rhythmFloorDays = 30;
 
@@ -55,8 +60,9 @@ export interface ContactLedger {
   owed: SignalEvidence | null;
   cadenceDays: number;
   /**
-   * The median gap between the starts of separate conversations (threads) with them, once there
-   * are enough: replies within one conversation say nothing about how often the two of you talk.
+   * The median gap between the starts of separate conversations (threads) with them, the latest
+   * `rhythmWindow`, once there are enough: replies within one conversation say nothing about how
+   * often the two of you talk.
    */
   rhythmDays: number | null;
   twoWay: boolean;
@@ -383,7 +389,10 @@ export function pauseLedger(
       gave: l.gave,
       lastTouch: l.lastTouch,
       answeredElsewhere: l.answeredElsewhere,
-      settledStarts: [...l.settledStarts, ...l.conversations.values()],
+      // The latest starts are all a rhythm reads: mail logged later adds later ones or kept ones.
+      settledStarts: [...l.settledStarts, ...l.conversations.values()]
+        .sort((a, b) => a - b)
+        .slice(-rhythmWindow),
     }),
   );
   return { at: until, contacts };
@@ -420,7 +429,9 @@ export function buildLedger(
   const nowMs = now.getTime();
   return [...ledgers.values()].map(
     ({ gave: _g, lastTouch, answeredElsewhere, conversations, settledStarts, ...l }) => {
-      const starts = [...settledStarts, ...conversations.values()].sort((a, b) => a - b);
+      const starts = [...settledStarts, ...conversations.values()]
+        .sort((a, b) => a - b)
+        .slice(-rhythmWindow);
       const gaps = starts.slice(1).map((t, i) => (t - (starts[i] ?? t)) / dayMs);
       const rhythmDays =
         starts.length >= rhythmConversations ? Math.max(1, Math.round(median(gaps))) : null;

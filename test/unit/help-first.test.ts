@@ -187,6 +187,26 @@ describe('going quiet', () => {
     );
   });
 
+  it('reads the rhythm from the latest twelve conversations: how often you talk now', () => {
+    const day = 86_400_000;
+    const at = (t: number) => new Date(t).toISOString();
+    const start = Date.parse('2015-01-05T09:00:00Z');
+    // Fifteen conversations 300 days apart, then twelve 45 days apart, each its own thread.
+    const old = Array.from({ length: 15 }, (_, i) => start + i * 300 * day);
+    const lastOld = old.at(-1) as number;
+    const recent = Array.from({ length: 12 }, (_, i) => lastOld + (i + 1) * 45 * day);
+    const messages = [...old, ...recent].map((t, i) =>
+      i % 2
+        ? received(at(t), 'robin@r.com', { subject: `News ${i}` })
+        : toRobin(at(t), `Catching up ${i}`),
+    );
+
+    const { ledger } = help(messages, at((recent.at(-1) as number) + 10 * day));
+
+    // All 26 gaps would give 300 days (most of them are the old ones).
+    expect(ledger[0]).toMatchObject({ rhythmDays: 45, cadenceDays: 45 });
+  });
+
   it('tightens the cadence to the contact own rhythm when that is shorter', () => {
     const everySixWeeks = ['2025-06-01', '2025-07-13', '2025-08-24', '2025-10-05'].flatMap(
       (d, i) => (i % 2 ? [robinWrites(`${d}T09:00:00Z`)] : [toRobin(`${d}T09:00:00Z`)]),

@@ -18,8 +18,8 @@ import { gsi1, indexNames, keys, prefixes } from './table-design.ts';
 
 /** Under DynamoDB's 400 KB item limit, with room for the keys. */
 export const checkpointChunkBytes = 350_000;
-/** UpdateItem requests in flight while settling messages. */
-const settleInFlight = 8;
+/** Writes in flight at once: settling messages, checkpoint chunks and shards. */
+const writesInFlight = 8;
 /** Tries at adding ids to a shard another refresh is writing at the same time. */
 const shardTries = 5;
 
@@ -305,22 +305,17 @@ export class DynamoHistoryStore implements HistoryStore {
     userId: string,
     messages: { messageKey: string; expiresAt: Date }[],
   ): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < messages.length) {
-        const m = messages[next++] as (typeof messages)[number];
-        // Only an item still there: a message deleted meanwhile is not written back as a stub.
-        await conditional(
-          this.#t.update({
-            Key: keys.message(userId, m.messageKey),
-            UpdateExpression: 'REMOVE GSI1PK, GSI1SK SET expiresAt = :e',
-            ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeValues: { ':e': epochSeconds(m.expiresAt) },
-          }),
-        );
-      }
-    };
-    await Promise.all(Array.from({ length: settleInFlight }, worker));
+    await this.#inFlight(messages, async (m) => {
+      // Only an item still there: a message deleted meanwhile is not written back as a stub.
+      await conditional(
+        this.#t.update({
+          Key: keys.message(userId, m.messageKey),
+          UpdateExpression: 'REMOVE GSI1PK, GSI1SK SET expiresAt = :e',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':e': epochSeconds(m.expiresAt) },
+        }),
+      );
+    });
   }
 
   /** Items by key, strongly consistent, in batches of 100 read at once (none for a key absent). */
@@ -346,12 +341,12 @@ export class DynamoHistoryStore implements HistoryStore {
   }
 
   /** `each` over `xs`, a few at a time. */
-  async #inFlight<T>(xs: T[], each: (x: T) => Promise<void>): Promise<void> {
+  async #inFlight<T>(xs: readonly T[], each: (x: T) => Promise<void>): Promise<void> {
     let next = 0;
     const worker = async () => {
       while (next < xs.length) await each(xs[next++] as T);
     };
-    await Promise.all(Array.from({ length: settleInFlight }, worker));
+    await Promise.all(Array.from({ length: writesInFlight }, worker));
   }
 
   /**
@@ -364,20 +359,12 @@ export class DynamoHistoryStore implements HistoryStore {
       | { DeleteRequest: { Key: { PK: unknown; SK: unknown } } }
     )[],
   ): Promise<void> {
-    for (let i = 0; i < requests.length; i += 8) {
-      await Promise.all(
-        requests
-          .slice(i, i + 8)
-          .map((r) =>
-            'PutRequest' in r
-              ? this.#t.db.send(
-                  new PutCommand({ TableName: this.#t.name, Item: r.PutRequest.Item }),
-                )
-              : this.#t.db.send(
-                  new DeleteCommand({ TableName: this.#t.name, Key: r.DeleteRequest.Key }),
-                ),
-          ),
-      );
-    }
+    await this.#inFlight(requests, async (r) => {
+      await ('PutRequest' in r
+        ? this.#t.db.send(new PutCommand({ TableName: this.#t.name, Item: r.PutRequest.Item }))
+        : this.#t.db.send(
+            new DeleteCommand({ TableName: this.#t.name, Key: r.DeleteRequest.Key }),
+          ));
+    });
   }
 }

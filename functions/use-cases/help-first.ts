@@ -11,7 +11,7 @@ import { oneRecordPerSentMail } from '#domain/one-record-per-sent-mail.ts';
 import type { Clock, SteeringStore } from '#domain/ports.ts';
 import { cadencesOf, digestHistoryFrom, steerHelp, steerThreads } from '#domain/steering.ts';
 import { buildThreads, knownAt, type ThreadView } from '#domain/threads.ts';
-import { type HistorySource, readHistory } from './read-history.ts';
+import { type CheckpointViewed, type HistorySource, readHistory } from './read-history.ts';
 
 export interface Relationships {
   /** Every contact's ledger; for a digest (`forDigest`), those Help first can show and the hot ones. */
@@ -22,6 +22,8 @@ export interface Relationships {
   allHelp: HelpItem[];
   /** Let-go pairs the user let go themselves (`drop`): no footer names them. */
   quietlyLetGo: string[];
+  /** When the history was read from a checkpoint: what was read of it (`readHistory`). */
+  checkpoint?: CheckpointViewed;
 }
 
 /**
@@ -79,6 +81,7 @@ export function makeRelationships(deps: {
       helpFirst: { items, more: allHelp.length - items.length },
       allHelp,
       quietlyLetGo,
+      ...(history.checkpoint ? { checkpoint: history.checkpoint } : {}),
     };
   };
 }

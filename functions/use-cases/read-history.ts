@@ -24,6 +24,14 @@ export interface History {
   messages: ThreadMessage[];
   resume?: PausedLedger;
   read: 'checkpoint' | 'everything';
+  /** Read from a checkpoint: when it was built and how many messages were logged since. */
+  checkpoint?: CheckpointViewed;
+}
+
+/** What a view learnt of the checkpoint it folded on: enough to say whether a refresh is due. */
+export interface CheckpointViewed {
+  builtAt: string;
+  loggedSince: number;
 }
 
 /** What a view reads of a checkpoint. */
@@ -113,7 +121,12 @@ export async function readHistory(
     }
     const read = await onCheckpoint(reads, userId, checkpoint, since, contacts);
     if (read)
-      return { messages: withSince(read.kept, since), resume: read.ledger, read: 'checkpoint' };
+      return {
+        messages: withSince(read.kept, since),
+        resume: read.ledger,
+        read: 'checkpoint',
+        checkpoint: { builtAt: checkpoint.builtAt, loggedSince: since.length },
+      };
     break;
   }
   const everything = await store.listThreadMessages(userId);
@@ -146,7 +159,12 @@ export function makeRefreshHistory(deps: {
     DateTime.fromISO(builtAt).plus({ days: checkpointRefreshDays }) <=
       DateTime.fromJSDate(deps.clock());
 
-  return async function refreshHistory(user: User): Promise<void> {
+  /**
+   * `viewed`: what the view just built (the digest) read of the checkpoint, when it folded on it; if
+   * that says no refresh is due, nothing is read again.
+   */
+  return async function refreshHistory(user: User, viewed?: CheckpointViewed): Promise<void> {
+    if (viewed && !due(viewed.builtAt, viewed.loggedSince)) return;
     const { store } = deps;
     const builtAt = new Date(deps.clock().getTime() - refreshOverlapMs);
     const previous = await store.getCheckpoint(user.userId);

@@ -4,6 +4,7 @@ import type { User } from '#domain/model.ts';
 import type { Clock, DigestStore, Logger, Mailer } from '#domain/ports.ts';
 import { replyAddressDays, type TokenClaims } from '#domain/reply-token.ts';
 import type { Relationships } from './help-first.ts';
+import type { CheckpointViewed } from './read-history.ts';
 
 export type SendDigestOutcome =
   | { status: 'nothing-to-show'; localDate: string }
@@ -38,14 +39,19 @@ export function makeSendDigest(deps: {
   /** The digest's From address. Defaults to digest@ the mail domain (the local stack). */
   fromAddress?: string;
   unsubscribeUrl: (token: string) => string;
-  /** Brings the user's history checkpoint up to now (`makeRefreshHistory`). */
-  refreshHistory?: (user: User) => Promise<void>;
+  /**
+   * Brings the user's history checkpoint up to now (`makeRefreshHistory`), told what the digest
+   * read of it.
+   */
+  refreshHistory?: (user: User, viewed?: CheckpointViewed) => Promise<void>;
 }) {
   const fromAddress = deps.fromAddress ?? `digest@${deps.mailDomain}`;
   return async function sendDigest(user: User): Promise<SendDigestOutcome> {
-    const outcome = await composeAndSend(user);
+    const now = deps.clock();
+    const relationships = await deps.relationships(user, now, { forDigest: true });
+    const outcome = await composeAndSend(user, now, relationships);
     try {
-      await deps.refreshHistory?.(user);
+      await deps.refreshHistory?.(user, relationships.checkpoint);
     } catch (error) {
       const failure = error instanceof Error ? error.message : String(error);
       deps.logger.warn('history checkpoint not refreshed', { userId: user.userId, failure });
@@ -53,9 +59,11 @@ export function makeSendDigest(deps: {
     return outcome;
   };
 
-  async function composeAndSend(user: User): Promise<SendDigestOutcome> {
-    const now = deps.clock();
-    const relationships = await deps.relationships(user, now, { forDigest: true });
+  async function composeAndSend(
+    user: User,
+    now: Date,
+    relationships: Awaited<ReturnType<typeof deps.relationships>>,
+  ): Promise<SendDigestOutcome> {
     // People the user let go themselves (`drop`) are not announced back to them.
     const shown = new Set([
       ...(await deps.store.letGoShown(user.userId)),

@@ -165,4 +165,46 @@ describe('a history checkpoint on the store', () => {
     await log('2025-03-12T06:00:00.000Z', '2025-01-02T09:00:00.000Z');
     expect(await builtAfter('2025-03-12T07:00:00.000Z')).not.toBe(behind);
   });
+
+  test('a refresh told what the digest just read of a checkpoint not yet due reads nothing again', async () => {
+    // Prepare: a checkpoint, then a day's message since.
+    const tableName = await running.freshTable();
+    const clock = aClock('2025-03-03T06:00:00.000Z');
+    const store = new DynamoStore({ client: running.client, tableName, clock: clock.now });
+    const user = aUser();
+    await store.saveLoggedMessage({ ...aLoggedMessage(), receivedAt: clock.now().toISOString() });
+    clock.set('2025-03-03T07:00:00.000Z');
+    await makeRefreshHistory({ store, clock: clock.now, logger: quiet })(user);
+    clock.set('2025-03-04T06:00:00.000Z');
+    await store.saveLoggedMessage({
+      ...aLoggedMessage({ sentAt: '2025-03-04T05:00:00.000Z' }),
+      receivedAt: clock.now().toISOString(),
+    });
+    clock.set('2025-03-04T07:00:00.000Z');
+    let reads = 0;
+    // The store, counting reads of the checkpoint.
+    const counted = new Proxy(store, {
+      get(target, name) {
+        const value = Reflect.get(target, name, target);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (name === 'getCheckpoint') reads++;
+          return value.apply(target, args);
+        };
+      },
+    });
+    const refresh = makeRefreshHistory({ store: counted, clock: clock.now, logger: quiet });
+
+    // Act: the view the digest built, then the refresh told what it read, then one told nothing.
+    const viewed = (await readHistory(counted, user.userId, clock.now())).checkpoint;
+    const readByView = reads;
+    await refresh(user, viewed);
+    const readByToldRefresh = reads - readByView;
+    await refresh(user);
+
+    // Assess
+    expect(viewed).toEqual({ builtAt: '2025-03-03T06:58:00.000Z', loggedSince: 1 });
+    expect(readByToldRefresh).toBe(0);
+    expect(reads - readByView).toBe(1);
+  });
 });

@@ -30,3 +30,31 @@ export function aRawMessage(
   ].filter((h): h is string => h !== null);
   return `${headers.join('\r\n')}\r\n\r\n${(fields.body ?? 'Are you free for coffee on Thursday?').replace(/\r?\n/g, '\r\n')}\r\n`;
 }
+
+/**
+ * A question the user sends Alice ("Lunch next week?"), and Alice's reply to it with the log
+ * address in Cc (`log` is that address): a pair whose order and crashes the ingest tests vary.
+ */
+export function aLunchQuestionAndReply(log: string): { question: string; ccdReply: string } {
+  return {
+    question: aRawMessage({
+      from: 'Me <me@example.com>',
+      to: 'Alice <alice@x.com>',
+      subject: 'Lunch next week?',
+      date: 'Mon, 2 Mar 2026 10:15:00 +0100',
+      messageId: '<q-lunch@mail.example.com>',
+      body: 'Are you free for lunch on Tuesday?\n\nMe',
+    }),
+    ccdReply: aRawMessage({
+      from: 'Alice <alice@x.com>',
+      to: 'Me <me@example.com>',
+      cc: log,
+      subject: 'Re: Lunch next week?',
+      date: 'Tue, 3 Mar 2026 09:00:00 +0100',
+      messageId: '<r-lunch@mail.x.com>',
+      inReplyTo: '<q-lunch@mail.example.com>',
+      references: '<q-lunch@mail.example.com>',
+      body: 'Tuesday works.\n\nAlice',
+    }),
+  };
+}

@@ -15,7 +15,7 @@ import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
 import { makeListThreads } from '#use-cases/list-threads.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
-import { aRawMessage } from '../builders/raw-mail.ts';
+import { aLunchQuestionAndReply } from '../builders/raw-mail.ts';
 import { MemoryRawMail } from '../support/memory-raw-mail.ts';
 import { type CallSeen, crashingClient } from '../support/store-crashing-client.ts';
 import { startTestTable, type TestTable } from '../support/test-table.ts';
@@ -26,26 +26,7 @@ const asOf = new Date('2026-03-20T09:00:00Z');
 /** Each test runs the scenario once per request of the crashing ingest, each on a fresh table. */
 const crashRunsTimeoutMs = 180_000;
 
-const question = aRawMessage({
-  from: 'Me <me@example.com>',
-  to: 'Alice <alice@x.com>',
-  cc: 'Bob <bob@y.com>',
-  subject: 'Lunch next week?',
-  date: 'Mon, 2 Mar 2026 10:15:00 +0100',
-  messageId: '<q-lunch@mail.example.com>',
-  body: 'Are you free for lunch on Tuesday?\n\nMe',
-});
-const ccdReply = aRawMessage({
-  from: 'Alice <alice@x.com>',
-  to: 'Me <me@example.com>',
-  cc: log,
-  subject: 'Re: Lunch next week?',
-  date: 'Tue, 3 Mar 2026 09:00:00 +0100',
-  messageId: '<r-lunch@mail.x.com>',
-  inReplyTo: '<q-lunch@mail.example.com>',
-  references: '<q-lunch@mail.example.com>',
-  body: 'Tuesday works.\n\nAlice',
-});
+const { question, ccdReply } = aLunchQuestionAndReply(log);
 
 /** Each scenario: mail received before the one that crashes, the crashing one, and mail after. */
 const scenarios = [

@@ -17,31 +17,13 @@ import type { InboundEnvelope } from '#domain/model.ts';
 import type { RawMailStore } from '#domain/ports.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
 import { makeRegisterUser } from '#use-cases/register-user.ts';
-import { aRawMessage } from '../builders/raw-mail.ts';
+import { aLunchQuestionAndReply, aRawMessage } from '../builders/raw-mail.ts';
 import { startTestTable, type TestTable } from '../support/test-table.ts';
 
 const domain = 'in.givefirst.test';
 const log = `log@${domain}`;
 
-const question = aRawMessage({
-  from: 'Me <me@example.com>',
-  to: 'Alice <alice@x.com>',
-  subject: 'Lunch next week?',
-  date: 'Mon, 2 Mar 2026 10:15:00 +0100',
-  messageId: '<q-lunch@mail.example.com>',
-  body: 'Are you free for lunch on Tuesday?\n\nMe',
-});
-const ccdReply = aRawMessage({
-  from: 'Alice <alice@x.com>',
-  to: 'Me <me@example.com>',
-  cc: log,
-  subject: 'Re: Lunch next week?',
-  date: 'Tue, 3 Mar 2026 09:00:00 +0100',
-  messageId: '<r-lunch@mail.x.com>',
-  inReplyTo: '<q-lunch@mail.example.com>',
-  references: '<q-lunch@mail.example.com>',
-  body: 'Tuesday works.\n\nAlice',
-});
+const { question, ccdReply } = aLunchQuestionAndReply(log);
 const fromStranger = aRawMessage({
   from: 'Stranger <stranger@z.com>',
   to: 'Me <me@example.com>',

@@ -148,11 +148,56 @@ type Building = ContactLedger & {
   gave: boolean;
   lastTouch: number | null;
   answeredElsewhere: string | null;
-  /** When each conversation with them started: thread key → first touch. */
-  conversations: Map<string, number>;
+  /** When each conversation with them started: thread key → first touch (null: none yet). */
+  conversations: Map<string, number> | null;
   /** When each conversation a checkpoint settled started (epoch ms): no later mail joins them. */
   settledStarts: readonly number[];
 };
+
+/** A contact nothing was folded for yet. */
+const nobody: Omit<PausedContact, 'address' | 'name'> = {
+  touchesOut: 0,
+  touchesIn: 0,
+  lastOutAt: null,
+  lastInAt: null,
+  favoursGiven: 0,
+  favoursReceived: 0,
+  openPromises: [],
+  openAsks: [],
+  owed: null,
+  gave: false,
+  lastTouch: null,
+  answeredElsewhere: null,
+  settledStarts: [],
+};
+
+/**
+ * A contact's ledger being folded, from where it was paused: one literal of one shape (a digest
+ * folds thousands of them; a spread of the parsed checkpoint's record is several times slower).
+ */
+const building = (p: PausedContact, cadenceDays: number): Building => ({
+  address: p.address,
+  name: p.name,
+  touchesOut: p.touchesOut,
+  touchesIn: p.touchesIn,
+  lastOutAt: p.lastOutAt,
+  lastInAt: p.lastInAt,
+  favoursGiven: p.favoursGiven,
+  favoursReceived: p.favoursReceived,
+  openPromises: p.openPromises.length > 0 ? [...p.openPromises] : [],
+  openAsks: p.openAsks.length > 0 ? [...p.openAsks] : [],
+  owed: p.owed,
+  cadenceDays,
+  rhythmDays: null,
+  twoWay: false,
+  goingQuiet: false,
+  letGo: false,
+  gave: p.gave,
+  lastTouch: p.lastTouch,
+  answeredElsewhere: p.answeredElsewhere,
+  conversations: null,
+  settledStarts: p.settledStarts,
+});
 
 /**
  * The ledger fold: messages dated in [`from`, `until`) in date order (with the replies seen in the
@@ -181,45 +226,15 @@ function foldLedger(
     a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : 0,
   );
   const ledgers = new Map<string, Building>();
-  for (const p of range.resume?.contacts ?? []) {
-    ledgers.set(p.address, {
-      ...p,
-      openPromises: [...p.openPromises],
-      openAsks: [...p.openAsks],
-      cadenceDays: settings.cadences?.[p.address] ?? defaultCadenceDays,
-      rhythmDays: null,
-      twoWay: false,
-      goingQuiet: false,
-      letGo: false,
-      conversations: new Map(),
-    });
-  }
+  for (const p of range.resume?.contacts ?? [])
+    ledgers.set(p.address, building(p, settings.cadences?.[p.address] ?? defaultCadenceDays));
   const ledgerOf = (address: string, name: string) => {
     let l = ledgers.get(address);
     if (!l) {
-      l = {
-        address,
-        name,
-        touchesOut: 0,
-        touchesIn: 0,
-        lastOutAt: null,
-        lastInAt: null,
-        favoursGiven: 0,
-        favoursReceived: 0,
-        openPromises: [],
-        openAsks: [],
-        owed: null,
-        cadenceDays: settings.cadences?.[address] ?? defaultCadenceDays,
-        rhythmDays: null,
-        twoWay: false,
-        goingQuiet: false,
-        letGo: false,
-        gave: false,
-        lastTouch: null,
-        answeredElsewhere: null,
-        conversations: new Map(),
-        settledStarts: [],
-      };
+      l = building(
+        { ...nobody, address, name },
+        settings.cadences?.[address] ?? defaultCadenceDays,
+      );
       ledgers.set(address, l);
     }
     if (!l.name && name) l.name = name;
@@ -234,6 +249,7 @@ function foldLedger(
   const converse = (l: Building, at: string, messageKey: string) => {
     const t = Date.parse(at);
     const conversation = membership.get(messageKey) ?? messageKey;
+    l.conversations ??= new Map();
     const start = l.conversations.get(conversation);
     if (start === undefined || t < start) l.conversations.set(conversation, t);
   };
@@ -282,11 +298,13 @@ function foldLedger(
 
   // A resumed fold checks the asks it was handed again: mail logged since may have joined their
   // conversation to one where they had already answered (never the other way).
-  for (const l of range.resume ? ledgers.values() : [])
+  for (const l of range.resume ? ledgers.values() : []) {
+    if (l.openAsks.length === 0) continue;
     l.openAsks = l.openAsks.filter(
       (a) =>
         !instructionInExchange({ messageKey: a.messageKey, sentAt: a.at }, l.address, a.signal),
     );
+  }
 
   const outKeys = new Set<string>();
   for (const m of sorted) {
@@ -390,7 +408,7 @@ export function pauseLedger(
       lastTouch: l.lastTouch,
       answeredElsewhere: l.answeredElsewhere,
       // The latest starts are all a rhythm reads: mail logged later adds later ones or kept ones.
-      settledStarts: [...l.settledStarts, ...l.conversations.values()]
+      settledStarts: [...l.settledStarts, ...(l.conversations?.values() ?? [])]
         .sort((a, b) => a - b)
         .slice(-rhythmWindow),
     }),
@@ -426,41 +444,57 @@ export function buildLedger(
     }
   }
 
+  const rhythmOf = (l: Building) => {
+    // A paused contact's starts are stored in order.
+    const starts = (
+      l.conversations
+        ? [...l.settledStarts, ...l.conversations.values()].sort((a, b) => a - b)
+        : l.settledStarts
+    ).slice(-rhythmWindow);
+    if (starts.length < rhythmConversations) return null;
+    const gaps = starts.slice(1).map((t, i) => (t - (starts[i] ?? t)) / dayMs);
+    return Math.max(1, Math.round(median(gaps)));
+  };
   const nowMs = now.getTime();
-  return [...ledgers.values()].map(
-    ({ gave: _g, lastTouch, answeredElsewhere, conversations, settledStarts, ...l }) => {
-      const starts = [...settledStarts, ...conversations.values()]
-        .sort((a, b) => a - b)
-        .slice(-rhythmWindow);
-      const gaps = starts.slice(1).map((t, i) => (t - (starts[i] ?? t)) / dayMs);
-      const rhythmDays =
-        starts.length >= rhythmConversations ? Math.max(1, Math.round(median(gaps))) : null;
-      // A cadence the user set wins; a learned rhythm only tightens the default, down to the floor.
-      const cadenceDays =
-        settings.cadences?.[l.address] !== undefined || rhythmDays === null
-          ? l.cadenceDays
-          : Math.min(l.cadenceDays, Math.max(rhythmFloorDays, rhythmDays));
-      const twoWay = l.touchesIn > 0 && l.touchesOut > 0;
-      const last = lastTouch ?? Number.NEGATIVE_INFINITY;
-      return {
-        ...l,
-        // Promises and asks nobody acted on for 90 days have dropped out.
-        openPromises: withoutStale(l.openPromises, nowMs),
-        // An ask stays open while they have not written back (or answered elsewhere) since.
-        openAsks: withoutStale(l.openAsks, nowMs).filter((a) => {
-          if (undelivered.has(`${l.address} ${a.messageKey}`)) return false;
-          const answered = [l.lastInAt, answeredElsewhere].filter(
-            (at): at is string => at !== null && at > a.at,
-          );
-          return answered.length === 0;
-        }),
-        rhythmDays,
-        cadenceDays,
-        twoWay,
-        goingQuiet: twoWay && nowMs - last > cadenceDays * dayMs,
-      };
-    },
-  );
+  return Array.from(ledgers.values(), (l): ContactLedger => {
+    const rhythmDays = rhythmOf(l);
+    // A cadence the user set wins; a learned rhythm only tightens the default, down to the floor.
+    const cadenceDays =
+      settings.cadences?.[l.address] !== undefined || rhythmDays === null
+        ? l.cadenceDays
+        : Math.min(l.cadenceDays, Math.max(rhythmFloorDays, rhythmDays));
+    const twoWay = l.touchesIn > 0 && l.touchesOut > 0;
+    const last = l.lastTouch ?? Number.NEGATIVE_INFINITY;
+    const { lastInAt, answeredElsewhere } = l;
+    return {
+      address: l.address,
+      name: l.name,
+      touchesOut: l.touchesOut,
+      touchesIn: l.touchesIn,
+      lastOutAt: l.lastOutAt,
+      lastInAt,
+      favoursGiven: l.favoursGiven,
+      favoursReceived: l.favoursReceived,
+      // Promises and asks nobody acted on for 90 days have dropped out.
+      openPromises: withoutStale(l.openPromises, nowMs),
+      // An ask stays open while they have not written back (or answered elsewhere) since.
+      openAsks:
+        l.openAsks.length === 0
+          ? l.openAsks
+          : withoutStale(l.openAsks, nowMs).filter(
+              (a) =>
+                !undelivered.has(`${l.address} ${a.messageKey}`) &&
+                !(lastInAt !== null && lastInAt > a.at) &&
+                !(answeredElsewhere !== null && answeredElsewhere > a.at),
+            ),
+      owed: l.owed,
+      cadenceDays,
+      rhythmDays,
+      twoWay,
+      goingQuiet: twoWay && nowMs - last > cadenceDays * dayMs,
+      letGo: l.letGo,
+    };
+  });
 }
 
 /** How the reasons call someone: the first name, from "First Last" or "Last, First"; else the address. */
@@ -494,7 +528,9 @@ export function helpFirst(
   limit = helpFirstLimit,
 ): { items: HelpItem[]; more: number } {
   const never = (address: string) =>
+    settings.neverLog.length > 0 &&
     settings.neverLog.some((n) => n === address || n === `@${domainOf(address)}`);
+  const nowAt = now.toISOString();
   const fresh = (at: string) => now.getTime() - Date.parse(at) <= staleAfterDays * dayMs;
   const candidates: (Omit<HelpItem, 'reason'> & {
     describe: () => string;
@@ -503,7 +539,7 @@ export function helpFirst(
   })[] = [];
   for (const l of ledgers) {
     if (never(l.address)) continue;
-    const name = firstName(l);
+    const name = () => firstName(l);
     const base = { address: l.address, name: l.name, letGo: l.letGo };
     const oldestPromise = l.openPromises[0];
     if (oldestPromise && fresh(oldestPromise.at)) {
@@ -512,8 +548,8 @@ export function helpFirst(
         kind: 'promise',
         describe: () =>
           oldestPromise.signal.by === 'phrase'
-            ? `You told ${name} "${oldestPromise.signal.phrase}" ${ago(oldestPromise.at, now, settings.timeZone)}.`
-            : `You promised ${name} something in "${oldestPromise.subject}" ${ago(oldestPromise.at, now, settings.timeZone)}.`,
+            ? `You told ${name()} "${oldestPromise.signal.phrase}" ${ago(oldestPromise.at, now, settings.timeZone)}.`
+            : `You promised ${name()} something in "${oldestPromise.subject}" ${ago(oldestPromise.at, now, settings.timeZone)}.`,
         evidence: oldestPromise,
         rank: Date.parse(oldestPromise.at),
       });
@@ -524,7 +560,7 @@ export function helpFirst(
         ...base,
         kind: 'favour-owed',
         describe: () =>
-          `${name} helped you ${ago(owed.at, now, settings.timeZone)} (${quoted(owed)}) — a good moment to return the favour.`,
+          `${name()} helped you ${ago(owed.at, now, settings.timeZone)} (${quoted(owed)}) — a good moment to return the favour.`,
         evidence: owed,
         rank: Date.parse(owed.at),
       });
@@ -535,15 +571,15 @@ export function helpFirst(
         ...base,
         kind: 'give-before-ask',
         describe: () =>
-          `You asked ${name} for something (${quoted(ask)}); is there something you could offer ${name} while that's open?`,
+          `You asked ${name()} for something (${quoted(ask)}); is there something you could offer ${name()} while that's open?`,
         evidence: ask,
         rank: Date.parse(ask.at),
       });
     }
-    const lastTouchAt = [l.lastOutAt, l.lastInAt]
-      .filter((x): x is string => x !== null)
-      .sort()
-      .at(-1);
+    const lastTouchAt =
+      l.lastInAt !== null && (l.lastOutAt === null || l.lastInAt > l.lastOutAt)
+        ? l.lastInAt
+        : l.lastOutAt;
     if (l.goingQuiet && lastTouchAt) {
       const quietDays = Math.floor((now.getTime() - Date.parse(lastTouchAt)) / dayMs);
       if (quietDays - l.cadenceDays <= staleAfterDays) {
@@ -551,8 +587,8 @@ export function helpFirst(
           ...base,
           kind: 'going-quiet',
           describe: () =>
-            `You and ${name} haven't written in ${span(quietDays)} (you usually do every ${span(l.cadenceDays)}).`,
-          evidence: { at: now.toISOString(), lastTouchAt, cadenceDays: l.cadenceDays },
+            `You and ${name()} haven't written in ${span(quietDays)} (you usually do every ${span(l.cadenceDays)}).`,
+          evidence: { at: nowAt, lastTouchAt, cadenceDays: l.cadenceDays },
           rank: -quietDays / l.cadenceDays,
         });
       }

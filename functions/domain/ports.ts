@@ -300,6 +300,11 @@ export interface Steer {
   droppedAt?: string | null;
   /** `revive`: a let-go pair brought back at this instant. */
   revivedAt?: string | null;
+  /**
+   * A due pair shown on three digests with nothing done about it: let go at this instant (the
+   * digest that found it so records it), for good, past the digest records the rule counts.
+   */
+  letGoAt?: string | null;
   /** `cadence`: the contact's keep-in-touch cadence. */
   cadenceDays?: number | null;
 }

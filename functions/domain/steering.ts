@@ -13,7 +13,10 @@ import type { ThreadContactView, ThreadView } from './threads.ts';
 
 /** A due item shown on this many digests with nothing done about it is let go. */
 export const digestsBeforeLettingGo = 3;
-/** The digests read for that rule: no due stage lasts longer without a nudge. */
+/**
+ * The digests read for that rule. A pair it let go is recorded (`letGoAt`, `SteeredThreads.lettingGo`)
+ * and stays let go once those digests are past this window.
+ */
 export const digestHistoryDays = 60;
 
 /** The key of each thing a command can steer. */
@@ -31,6 +34,12 @@ export interface SteeredThreads {
   threads: ThreadView[];
   /** Let-go pairs the user let go themselves: never named in a footer. */
   quietlyLetGo: string[];
+  /**
+   * Pairs the three-digest rule lets go that no record says so yet: the digest records them
+   * (`Steer.letGoAt`), or they would come back once the digests that showed them are past
+   * `digestHistoryDays`.
+   */
+  lettingGo: { threadKey: string; address: string }[];
 }
 
 /** The latest of some ISO instants or dates (null when none). */
@@ -53,6 +62,7 @@ function asOf(s: Steer | undefined, now: Date): Steer | undefined {
     doneAt: known(s.doneAt),
     droppedAt: known(s.droppedAt),
     revivedAt: known(s.revivedAt),
+    letGoAt: known(s.letGoAt),
   };
 }
 
@@ -69,6 +79,7 @@ export function steerThreads(
 ): SteeredThreads {
   const today = localDate(now, timeZone);
   const quietlyLetGo: string[] = [];
+  const lettingGo: SteeredThreads['lettingGo'] = [];
   // The days each (thread, contact) was shown on a digest before today (a failed send showed nothing).
   const shownOn = new Map<string, string[]>();
   for (const d of digests) {
@@ -114,16 +125,27 @@ export function steerThreads(
       s?.snoozedUntil,
       revived ? localDate(new Date(revived), timeZone) : null,
     );
+    // Let go by the rule in this stage before: for good (a nudge since starts a new stage).
+    const letGoAt = s?.letGoAt;
+    if (
+      letGoAt &&
+      (!revived || letGoAt >= revived) &&
+      (!from || localDate(new Date(letGoAt), timeZone) >= from)
+    )
+      return { ...c, state: 'let-go', reason: null };
     const days = shownOn.get(`${t.threadKey} ${c.address}`) ?? [];
     const shown = days.filter((day) => !from || day >= from).length;
-    if (shown >= digestsBeforeLettingGo) return { ...c, state: 'let-go', reason: null };
+    if (shown >= digestsBeforeLettingGo) {
+      lettingGo.push({ threadKey: t.threadKey, address: c.address });
+      return { ...c, state: 'let-go', reason: null };
+    }
     return revivedNow ? { ...c, state: 'due', reason: reasons.revived } : c;
   };
   const steered = threads.map((t) => {
     const contacts = t.contacts.map((c) => steerContact(t, c));
     return contacts.every((c, i) => c === t.contacts[i]) ? t : { ...t, contacts };
   });
-  return { threads: steered, quietlyLetGo };
+  return { threads: steered, quietlyLetGo, lettingGo };
 }
 
 /** When a Help-first item's evidence happened: what a later `done` must be after. */

@@ -27,6 +27,7 @@ export async function makeLocalDigestSender(
   const sendDigest = makeSendDigest({
     store: services.store,
     relationships: services.relationships,
+    steering: services.steering,
     mailer: makeSesMailer({ ses }),
     issueToken: (claims) => tokens.issue(claims),
     clock: options.clock,

@@ -9,7 +9,13 @@ import {
 import type { User } from '#domain/model.ts';
 import { oneRecordPerSentMail } from '#domain/one-record-per-sent-mail.ts';
 import type { Clock, SteeringStore } from '#domain/ports.ts';
-import { cadencesOf, digestHistoryFrom, steerHelp, steerThreads } from '#domain/steering.ts';
+import {
+  cadencesOf,
+  digestHistoryFrom,
+  type SteeredThreads,
+  steerHelp,
+  steerThreads,
+} from '#domain/steering.ts';
 import { buildThreads, knownAt, type ThreadView } from '#domain/threads.ts';
 import { type CheckpointViewed, type HistorySource, readHistory } from './read-history.ts';
 
@@ -22,6 +28,8 @@ export interface Relationships {
   allHelp: HelpItem[];
   /** Let-go pairs the user let go themselves (`drop`): no footer names them. */
   quietlyLetGo: string[];
+  /** Pairs the three-digest rule lets go at `asOf` that no record says so yet (the digest records them). */
+  lettingGo: SteeredThreads['lettingGo'];
   /** When the history was read from a checkpoint: what was read of it (`readHistory`). */
   checkpoint?: CheckpointViewed;
 }
@@ -69,7 +77,13 @@ export function makeRelationships(deps: {
     const steers = new Map(steerList.map((s) => [s.key, s]));
     const membership = new Map<string, string>();
     const built = buildThreads(messages, timeZone, now, membership);
-    const { threads, quietlyLetGo } = steerThreads(built, steers, digests, now, timeZone);
+    const { threads, quietlyLetGo, lettingGo } = steerThreads(
+      built,
+      steers,
+      digests,
+      now,
+      timeZone,
+    );
     const settings = { timeZone, neverLog: user.neverLog, cadences: cadencesOf(steerList) };
     const ledger = buildLedger(messages, threads, settings, now, membership, history.resume);
     const ranked = helpFirst(ledger, settings, now, Number.POSITIVE_INFINITY);
@@ -81,6 +95,7 @@ export function makeRelationships(deps: {
       helpFirst: { items, more: allHelp.length - items.length },
       allHelp,
       quietlyLetGo,
+      lettingGo,
       ...(history.checkpoint ? { checkpoint: history.checkpoint } : {}),
     };
   };

@@ -1,8 +1,9 @@
 import { renderDigest } from '#adapters/email/render-digest.ts';
 import { composeDigest } from '#domain/digest.ts';
 import type { User } from '#domain/model.ts';
-import type { Clock, DigestStore, Logger, Mailer } from '#domain/ports.ts';
+import type { Clock, DigestStore, Logger, Mailer, SteeringStore } from '#domain/ports.ts';
 import { replyAddressDays, type TokenClaims } from '#domain/reply-token.ts';
+import { steerKeys } from '#domain/steering.ts';
 import type { Relationships } from './help-first.ts';
 import type { CheckpointViewed } from './read-history.ts';
 
@@ -16,7 +17,9 @@ export type SendDigestOutcome =
  * Send one user's digest for their local day, at most once.
  *
  * Primary course:
- * 1. Compose it from the user's relationships (nothing to show: no email).
+ * 1. Read the user's relationships; record the pairs the three-digest rule lets go today, so
+ *    they stay let go once those digests are past the records it counts (a failure is logged: the
+ *    next digest records them again). Compose the digest (nothing to show: no email).
  * 2. Record, conditionally, that today's digest is being sent, with the items it numbers; if one
  *    was already begun today (a retry, a second scheduler), stop: never a second copy.
  * 3. Render it with its reply and unsubscribe tokens and send it.
@@ -30,7 +33,11 @@ export function makeSendDigest(deps: {
     user: User,
     asOf?: Date,
     options?: { forDigest?: boolean },
-  ) => Promise<Omit<Relationships, 'quietlyLetGo' | 'allHelp'> & Partial<Relationships>>;
+  ) => Promise<
+    Omit<Relationships, 'quietlyLetGo' | 'allHelp' | 'lettingGo'> & Partial<Relationships>
+  >;
+  /** Where the pairs the three-digest rule let go are recorded. */
+  steering?: Pick<SteeringStore, 'steer'>;
   mailer: Mailer;
   issueToken: (claims: TokenClaims) => string;
   clock: Clock;
@@ -49,6 +56,7 @@ export function makeSendDigest(deps: {
   return async function sendDigest(user: User): Promise<SendDigestOutcome> {
     const now = deps.clock();
     const relationships = await deps.relationships(user, now, { forDigest: true });
+    await recordLettingGo(user, now, relationships.lettingGo ?? []);
     const outcome = await composeAndSend(user, now, relationships);
     try {
       await deps.refreshHistory?.(user, relationships.checkpoint);
@@ -58,6 +66,23 @@ export function makeSendDigest(deps: {
     }
     return outcome;
   };
+
+  async function recordLettingGo(
+    user: User,
+    now: Date,
+    pairs: NonNullable<Relationships['lettingGo']>,
+  ): Promise<void> {
+    const { steering } = deps;
+    if (!steering || pairs.length === 0) return;
+    const letGoAt = now.toISOString();
+    try {
+      for (const { threadKey, address } of pairs)
+        await steering.steer(user.userId, { key: steerKeys.pair(threadKey, address), letGoAt });
+    } catch (error) {
+      const failure = error instanceof Error ? error.message : String(error);
+      deps.logger.warn('let-go not recorded', { userId: user.userId, failure });
+    }
+  }
 
   async function composeAndSend(
     user: User,

@@ -11,7 +11,9 @@ const log = `log@${domain}`;
 /**
  * The ladder's last rule over two replayed weeks: a due item shown on three digests with nothing
  * done about it is let go, and the next digest names the person once in its footer. Hanna (Berlin)
- * asks Frank on Monday 2 March and Gina on Wednesday 4 March, and never nudges either.
+ * asks Frank on Monday 2 March and Gina on Wednesday 4 March, and never nudges either. Then four
+ * more months of mornings: once the digests that showed them are past those the rule reads, they
+ * stay let go.
  */
 describe('a due item shown on three digests is let go', () => {
   let stack: TestStack;
@@ -20,6 +22,7 @@ describe('a due item shown on three digests is let go', () => {
   let me: User;
   let runner: Awaited<ReturnType<typeof startDigestRunner>>;
   const byDay = new Map<string, SentEmail>();
+  let record0309: Awaited<ReturnType<TestStack['services']['store']['getDigest']>> = null;
 
   beforeAll(async () => {
     stack = await startTestStack({ mailDomain: domain, clock });
@@ -57,7 +60,15 @@ describe('a due item shown on three digests is let go', () => {
       for (const email of emails.slice(seen)) byDay.set(now.toISOString().slice(0, 10), email);
       seen = emails.length;
     }
-  }, 120_000);
+    record0309 = await stack.services.store.getDigest(me.userId, '2026-03-09');
+    for (let day = 14; day < 140; day += 5) {
+      now = new Date(Date.parse('2026-03-01T09:30:00Z') + day * 86_400_000);
+      await runner.runScheduler();
+      const emails = await runner.sent();
+      for (const email of emails.slice(seen)) byDay.set(now.toISOString().slice(0, 10), email);
+      seen = emails.length;
+    }
+  }, 240_000);
 
   afterAll(async () => {
     runner?.close();
@@ -72,7 +83,7 @@ describe('a due item shown on three digests is let go', () => {
   const footer = (day: string) =>
     (byDay.get(day)?.body.text ?? '').split('\n').find((l) => l.startsWith("We'll stop")) ?? null;
 
-  it('shows Frank on three digests, then lets him go', () => {
+  it('shows Frank on three digests, then lets him go, for good', () => {
     expect([...byDay.keys()]).toEqual([
       '2026-03-05',
       '2026-03-06',
@@ -91,13 +102,22 @@ describe('a due item shown on three digests is let go', () => {
     expect(footer('2026-03-11')).toBeNull();
   });
 
-  it('keeps each digest record with the items it numbered', async () => {
-    const record = await stack.services.store.getDigest(me.userId, '2026-03-09');
-    expect(record?.items.map((i) => i.address)).toEqual(['frank@f.de', 'gina@g.de']);
+  it('keeps each digest record with the items it numbered', () => {
+    expect(record0309?.items.map((i) => i.address)).toEqual(['frank@f.de', 'gina@g.de']);
   });
 
   it('lets Gina go after her third digest too, with no digest left to send', async () => {
     const threads = await stack.services.listThreads(me, new Date('2026-03-13T12:00:00Z'));
+    const states = threads.flatMap((t) => t.contacts.map((c) => `${c.address}:${c.state}`));
+    expect(states.sort()).toEqual(['frank@f.de:let-go', 'gina@g.de:let-go']);
+  });
+
+  it('records each let-go, so the threads still say so months later', async () => {
+    const steers = await stack.services.steering.listSteers(me.userId);
+    expect(steers.filter((s) => s.letGoAt).map((s) => s.key.split(' ').at(-1))).toEqual(
+      expect.arrayContaining(['frank@f.de', 'gina@g.de']),
+    );
+    const threads = await stack.services.listThreads(me, new Date('2026-07-15T12:00:00Z'));
     const states = threads.flatMap((t) => t.contacts.map((c) => `${c.address}:${c.state}`));
     expect(states.sort()).toEqual(['frank@f.de:let-go', 'gina@g.de:let-go']);
   });

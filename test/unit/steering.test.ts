@@ -170,6 +170,54 @@ describe('steerThreads', () => {
     expect(stateAfter(thread, null, shown.slice(0, 2))).toBe('due');
   });
 
+  it('names the pairs the three digests let go that no record says so yet, and only those', () => {
+    // Prepare
+    const [recorded, fresh] = [aThread(), aThread()];
+    const shown = ['2026-03-05', '2026-03-06', '2026-03-09'].flatMap((d) => [
+      aDigestShowing(recorded, d),
+      aDigestShowing(fresh, d),
+    ]);
+    const steers = steersOf({ key: pairKey(recorded), letGoAt: '2026-03-10T06:00:00.000Z' });
+
+    // Act
+    const { threads, lettingGo } = steerThreads([recorded, fresh], steers, shown, now, zone);
+
+    // Assess
+    expect(threads.map((t) => t.contacts[0]?.state)).toEqual(['let-go', 'let-go']);
+    expect(lettingGo).toEqual([
+      { threadKey: fresh.threadKey, address: fresh.contacts[0]?.address },
+    ]);
+  });
+
+  it('keeps a recorded let-go when the digests that showed it are no longer read', () => {
+    // Prepare: let go on 10 March; two months later no digest record of that stage is read.
+    const thread = aThread();
+    const steer = { key: pairKey(thread), letGoAt: '2026-03-10T06:00:00.000Z' };
+    const later = new Date('2026-05-20T07:00:00Z');
+
+    // Act
+    const after = steerThreads([thread], steersOf(steer), [], later, zone);
+    const before = steerThreads([thread], steersOf(steer), [], now, zone);
+
+    // Assess
+    expect(after.threads[0]?.contacts[0]?.state).toBe('let-go');
+    expect(after.lettingGo).toEqual([]);
+    // A past moment before the record is judged without it.
+    expect(stateAfter(thread, { letGoAt: '2026-03-11T06:00:00.000Z' })).toBe('due');
+    expect(before.threads[0]?.contacts[0]?.state).toBe('let-go');
+  });
+
+  it('lets a revive, or a nudge that starts a new due stage, win over a recorded let-go', () => {
+    // Prepare
+    const letGoAt = '2026-03-06T06:00:00.000Z';
+    const nudged = aThread({ contacts: [aDueContact({ nudges: 1, dueOn: '2026-03-09' })] });
+
+    // Act, Assess
+    expect(stateAfter(aThread(), { letGoAt, revivedAt: '2026-03-09T10:00:00.000Z' })).toBe('due');
+    expect(stateAfter(nudged, { letGoAt })).toBe('due');
+    expect(stateAfter(aThread(), { letGoAt })).toBe('let-go');
+  });
+
   it('counts neither failed digests, nor digests before the due date or before a snooze ended', () => {
     // Prepare
     const thread = aThread();

@@ -31,6 +31,7 @@ export function makeDeployedDigests(config: DigestConfig, fn: string) {
   const sendDigest = makeSendDigest({
     store,
     relationships: makeRelationships({ store, steering, clock }),
+    steering,
     mailer: pacedMailer(
       makeSesMailer({
         ses: makeSesClient({ region: config.region }),

@@ -218,6 +218,8 @@ function foldLedger(
      * date, because mail logged later can still join their threads.
      */
     settling?: { messages: ReadonlySet<string>; threads: ReadonlySet<string> };
+    /** Threads whose messages `resume` folded already (a checkpoint's frozen ones). */
+    folded?: ReadonlySet<string>;
   },
 ): Map<string, Building> {
   const from = range.resume?.at ?? '';
@@ -278,10 +280,13 @@ function foldLedger(
     if (m.direction === 'in' && sender && m.kind === 'personal')
       wrote(sender.address, m.messageKey, m.sentAt);
   }
-  for (const t of threads)
+  const foldedAlready = (t: ThreadView) => range.folded?.has(t.threadKey) ?? false;
+  for (const t of threads) {
+    if (foldedAlready(t)) continue;
     for (const c of t.contacts)
       for (const h of c.history)
         if (h.what.startsWith('replied')) wrote(c.address, h.messageKey, h.at);
+  }
   /**
    * An ask by the user's words that names no help ("Perfect, please book it.") sent on a thread
    * where they had already answered is an instruction inside an exchange, not a favour asked.
@@ -361,7 +366,7 @@ function foldLedger(
   // Replies seen only in the user's own mail (a quoted reply, an answered Message-ID) are touches in.
   // A wait closed as answered elsewhere ("thanks for the call") is no touch, but the ask was heard.
   for (const t of threads) {
-    if (!settlingThread(t.threadKey)) continue;
+    if (!settlingThread(t.threadKey) || foldedAlready(t)) continue;
     for (const c of t.contacts) {
       const l = ledgerOf(c.address, c.name);
       for (const h of c.history) {
@@ -431,8 +436,13 @@ export function buildLedger(
   /** The thread key of each message (`buildThreads` fills it); a message not in it is a conversation of its own. */
   membership: ReadonlyMap<string, string> = new Map(),
   resume?: PausedLedger,
+  /** Threads `resume` folded the messages of (a checkpoint's frozen ones): read for their states only. */
+  folded?: ReadonlySet<string>,
 ): ContactLedger[] {
-  const ledgers = foldLedger(messages, threads, settings, membership, { resume });
+  const ledgers = foldLedger(messages, threads, settings, membership, {
+    ...(resume ? { resume } : {}),
+    ...(folded ? { folded } : {}),
+  });
   // Mail that bounced never reached them: nothing in it was asked of them.
   const undelivered = new Set<string>();
   for (const t of threads) {

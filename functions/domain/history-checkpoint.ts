@@ -8,7 +8,12 @@ import {
 } from './help-first.ts';
 import { oneRecordPerSentMail } from './one-record-per-sent-mail.ts';
 import { lateMailDays } from './retention.ts';
-import { buildThreads, type ThreadMessage } from './threads.ts';
+import {
+  buildThreads,
+  subjectFallbackDays,
+  type ThreadMessage,
+  type ThreadView,
+} from './threads.ts';
 import { namesContact, withoutContact } from './without-contact.ts';
 
 /**
@@ -21,6 +26,14 @@ export interface HistoryCheckpoint {
   builtAt: string;
   /** The messages that can still change an answer, in the projection the views read. */
   kept: ThreadMessage[];
+  /**
+   * Threads still open that no mail can change but mail linked to them (which reads everything)
+   * or a bounce to an address still awaited on them: every pair due, let go, answered or never
+   * awaited, and all their mail dated before `frozenLine` (no later mail can join them by subject).
+   * Kept as the views built them; their messages are folded and dropped. Absent in checkpoints
+   * written before.
+   */
+  frozen?: ThreadView[];
   /**
    * Every hot contact's ledger folded over the messages dated before the settle line (`ledger.at`);
    * the cold ones (`isCold`) are kept apart, read only when mail since names them.
@@ -88,6 +101,28 @@ function aFilter(n: number): { filter: SettledIds; bits: Buffer<ArrayBufferLike>
 /** The settle line of a checkpoint built at `builtAt`: mail dated before it is folded for good. */
 export const settleLine = (builtAt: Date) =>
   new Date(builtAt.getTime() - lateMailDays * dayMs).toISOString();
+
+/**
+ * Before this line, an open thread whose pairs can only stay as they are is frozen: mail folded on
+ * the checkpoint is dated from its settle line on, too late to join it by subject.
+ */
+const frozenLine = (builtAt: Date) =>
+  new Date(Date.parse(settleLine(builtAt)) - (subjectFallbackDays + 1) * dayMs).toISOString();
+
+/** Pair states no time can change: only mail about the pair can. */
+const frozenStates = new Set(['due', 'let-go', 'replied', 'idle']);
+
+/** The threads of a checkpoint's views, built from its messages, with its frozen ones in order. */
+export function withFrozen(
+  threads: ThreadView[],
+  frozen: readonly ThreadView[] = [],
+): ThreadView[] {
+  if (frozen.length === 0) return threads;
+  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...threads, ...frozen].sort(
+    (a, b) => compare(b.lastAt, a.lastAt) || compare(a.threadKey, b.threadKey),
+  );
+}
 
 /** The ids a message links by, as the threads fold reads them (garbled values are no links). */
 const idsOf = (m: ThreadMessage) => [
@@ -225,6 +260,17 @@ export function foldsOn(
     (m) => m.sentAt >= checkpoint.ledger.at && !lookedUp(m).some(settledHas),
   );
   if (!fits) return false;
+  // A bounce is news for every wait on the addresses it names, frozen ones too.
+  const awaitedFrozen = new Set(
+    (checkpoint.frozen ?? []).flatMap((t) =>
+      t.contacts.filter((c) => c.state === 'due' || c.state === 'let-go').map((c) => c.address),
+    ),
+  );
+  if (
+    awaitedFrozen.size > 0 &&
+    added.some((m) => m.kind === 'bounce' && m.contacts.some((c) => awaitedFrozen.has(c.address)))
+  )
+    return false;
   // Mail the user sent that older kept mail referred to changes how that mail reads (a reference to
   // a message the user had not logged counts as their reply): then earlier ladders change, and
   // with them what mail the checkpoint dropped (a bounce) would have done to them.
@@ -308,35 +354,55 @@ export function buildCheckpoint(input: {
     groups.union(`m ${messageKey}`, `t ${threadKey}`);
   // Linked messages are one group even where no thread holds them (a bounce starts none).
   for (const m of messages) for (const id of idsOf(m)) groups.union(`m ${m.messageKey}`, `i ${id}`);
-  const open = new Set<string>();
-  for (const t of threads) {
-    for (const c of t.contacts) {
+  // A message that is evidence in a thread's ladder (a bounce, a reply elsewhere) joins its group.
+  for (const t of threads)
+    for (const c of t.contacts)
       for (const h of c.history) groups.union(`t ${t.threadKey}`, `m ${h.messageKey}`);
-    }
-  }
+  // Groups a thread still open keeps; those only mail about them can change may freeze.
+  const open = new Set<string>();
+  const unfreezable = new Set<string>();
   for (const t of threads) {
-    if (t.contacts.some((c) => openStates.has(c.state))) open.add(groups.find(`t ${t.threadKey}`));
+    const group = groups.find(`t ${t.threadKey}`);
+    if (t.contacts.some((c) => openStates.has(c.state))) open.add(group);
+    if (t.contacts.some((c) => !frozenStates.has(c.state))) unfreezable.add(group);
   }
+  // Recent mail, and mail logged since this checkpoint, keeps its group whatever its state.
+  const freezeBefore = frozenLine(builtAt);
   for (const m of messages) {
-    if (m.sentAt >= dropBefore || (m.loggedAt !== undefined && m.loggedAt >= at))
-      open.add(groups.find(`m ${m.messageKey}`));
+    const group = groups.find(`m ${m.messageKey}`);
+    if (m.sentAt >= dropBefore || (m.loggedAt !== undefined && m.loggedAt >= at)) open.add(group);
+    if (m.sentAt >= freezeBefore || (m.loggedAt !== undefined && m.loggedAt >= at))
+      unfreezable.add(group);
   }
+  const frozenGroup = (group: string) => open.has(group) && !unfreezable.has(group);
   const kept: ThreadMessage[] = [];
   const dropped: ThreadMessage[] = [];
-  for (const m of messages) (open.has(groups.find(`m ${m.messageKey}`)) ? kept : dropped).push(m);
+  for (const m of messages) {
+    const group = groups.find(`m ${m.messageKey}`);
+    (open.has(group) && !frozenGroup(group) ? kept : dropped).push(m);
+  }
+  const frozenNow = threads.filter((t) => frozenGroup(groups.find(`t ${t.threadKey}`)));
 
   const settling = {
     messages: new Set(dropped.map((m) => m.messageKey)),
     threads: new Set(
-      threads.filter((t) => !open.has(groups.find(`t ${t.threadKey}`))).map((t) => t.threadKey),
+      threads
+        .filter((t) => {
+          const group = groups.find(`t ${t.threadKey}`);
+          return !open.has(group) || frozenGroup(group);
+        })
+        .map((t) => t.threadKey),
     ),
   };
   const ledger = pauseLedger(folded, threads, membership, line, previous?.ledger, settling);
+  const frozen = [...(previous?.frozen ?? []), ...frozenNow];
   const named = new Set(kept.flatMap((m) => m.contacts.map((c) => c.address)));
   const hot: PausedContact[] = [];
   const cold: PausedContact[] = [];
   for (const c of ledger.contacts) (isCold(c, builtAt, named) ? cold : hot).push(c);
-  return { checkpoint: { builtAt: at, kept, ledger: { at: line, contacts: hot } }, dropped, cold };
+  const checkpoint: HistoryCheckpoint = { builtAt: at, kept, ledger: { at: line, contacts: hot } };
+  if (frozen.length > 0) checkpoint.frozen = withFrozen([], frozen);
+  return { checkpoint, dropped, cold };
 }
 
 /**
@@ -434,16 +500,22 @@ export function settledIdsByShard(dropped: ThreadMessage[]): Map<number, string[
 }
 
 /**
- * A checkpoint without one contact, for `forget`: out of the folded ledger, and out of the kept
+ * A checkpoint without one contact, for `forget`: out of the folded ledger, out of the kept
  * messages as out of the logged ones (a message naming only them goes, one naming others too is
- * kept without them).
+ * kept without them), and out of the frozen threads (a thread awaiting no one else goes).
  */
 export function checkpointWithout(
   checkpoint: HistoryCheckpoint,
   address: string,
 ): HistoryCheckpoint {
+  const frozen = (checkpoint.frozen ?? []).flatMap((t) => {
+    if (!t.contacts.some((c) => c.address === address)) return [t];
+    const contacts = t.contacts.filter((c) => c.address !== address);
+    return contacts.length > 0 ? [{ ...t, contacts }] : [];
+  });
   return {
     ...checkpoint,
+    ...(checkpoint.frozen ? { frozen } : {}),
     ledger: {
       ...checkpoint.ledger,
       contacts: checkpoint.ledger.contacts.filter((c) => c.address !== address),

@@ -6,6 +6,7 @@ import {
   helpFirst,
   helpFirstLimit,
 } from '#domain/help-first.ts';
+import { withFrozen } from '#domain/history-checkpoint.ts';
 import type { User } from '#domain/model.ts';
 import { oneRecordPerSentMail } from '#domain/one-record-per-sent-mail.ts';
 import type { Clock, SteeringStore } from '#domain/ports.ts';
@@ -76,7 +77,8 @@ export function makeRelationships(deps: {
     const messages = oneRecordPerSentMail(knownAt(history.messages, now));
     const steers = new Map(steerList.map((s) => [s.key, s]));
     const membership = new Map<string, string>();
-    const built = buildThreads(messages, timeZone, now, membership);
+    const frozen = history.frozen ?? [];
+    const built = withFrozen(buildThreads(messages, timeZone, now, membership), frozen);
     const { threads, quietlyLetGo, lettingGo } = steerThreads(
       built,
       steers,
@@ -85,7 +87,16 @@ export function makeRelationships(deps: {
       timeZone,
     );
     const settings = { timeZone, neverLog: user.neverLog, cadences: cadencesOf(steerList) };
-    const ledger = buildLedger(messages, threads, settings, now, membership, history.resume);
+    const folded = new Set(frozen.map((t) => t.threadKey));
+    const ledger = buildLedger(
+      messages,
+      threads,
+      settings,
+      now,
+      membership,
+      history.resume,
+      folded,
+    );
     const ranked = helpFirst(ledger, settings, now, Number.POSITIVE_INFINITY);
     const allHelp = steerHelp(ranked.items, steers, now, timeZone);
     const items = allHelp.slice(0, helpFirstLimit);

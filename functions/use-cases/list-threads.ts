@@ -1,3 +1,4 @@
+import { withFrozen } from '#domain/history-checkpoint.ts';
 import type { User } from '#domain/model.ts';
 import { oneRecordPerSentMail } from '#domain/one-record-per-sent-mail.ts';
 import type { Clock, SteeringStore } from '#domain/ports.ts';
@@ -30,10 +31,9 @@ export function makeListThreads(deps: {
       deps.steering?.listSteers(user.userId) ?? [],
       deps.steering?.digestsSince(user.userId, digestHistoryFrom(now, user.timeZone)) ?? [],
     ]);
-    const threads = buildThreads(
-      oneRecordPerSentMail(knownAt(history.messages, now)),
-      user.timeZone,
-      now,
+    const threads = withFrozen(
+      buildThreads(oneRecordPerSentMail(knownAt(history.messages, now)), user.timeZone, now),
+      history.frozen,
     );
     if (!deps.steering) return threads;
     const byKey = new Map(steers.map((s) => [s.key, s]));

@@ -17,12 +17,14 @@ import {
   checkpointRefreshMessages,
   historyHorizonMonths,
 } from '#domain/retention.ts';
-import type { ThreadMessage } from '#domain/threads.ts';
+import type { ThreadMessage, ThreadView } from '#domain/threads.ts';
 
 /** What the views fold: messages, and the paused ledger to fold them on when read from a checkpoint. */
 export interface History {
   messages: ThreadMessage[];
   resume?: PausedLedger;
+  /** The checkpoint's frozen threads (`HistoryCheckpoint.frozen`), when read from it. */
+  frozen?: ThreadView[];
   read: 'checkpoint' | 'everything';
   /** Read from a checkpoint: when it was built and how many messages were logged since. */
   checkpoint?: CheckpointViewed;
@@ -124,6 +126,7 @@ export async function readHistory(
       return {
         messages: withSince(read.kept, since),
         resume: read.ledger,
+        frozen: read.frozen ?? [],
         read: 'checkpoint',
         checkpoint: { builtAt: checkpoint.builtAt, loggedSince: since.length },
       };

@@ -9,6 +9,7 @@ import {
 import {
   buildCheckpoint,
   type ColdContact,
+  checkpointWithout,
   coldToRead,
   foldsOn,
   type HistoryCheckpoint,
@@ -17,12 +18,13 @@ import {
   settledShardsFor,
   withColdContacts,
   withColdPaused,
+  withFrozen,
   withSettledIds,
   withSince,
 } from '#domain/history-checkpoint.ts';
 import type { LoggedMessage, Signals } from '#domain/model.ts';
 import { oneRecordPerSentMail } from '#domain/one-record-per-sent-mail.ts';
-import { buildThreads, knownAt, type ThreadMessage } from '#domain/threads.ts';
+import { buildThreads, knownAt, type ThreadMessage, type ThreadView } from '#domain/threads.ts';
 import { asked, received, sent, told } from '#test/builders/logged-message.ts';
 
 const timeZone = 'Europe/Berlin';
@@ -120,11 +122,13 @@ function answers(
   now: Date,
   settings: ReturnType<typeof settingsWith>,
   resume?: PausedLedger,
+  frozen: ThreadView[] = [],
 ) {
   const known = oneRecordPerSentMail(knownAt(messages, now));
   const membership = new Map<string, string>();
-  const threads = buildThreads(known, timeZone, now, membership);
-  const ledger = buildLedger(known, threads, settings, now, membership, resume);
+  const threads = withFrozen(buildThreads(known, timeZone, now, membership), frozen);
+  const folded = new Set(frozen.map((t) => t.threadKey));
+  const ledger = buildLedger(known, threads, settings, now, membership, resume, folded);
   const open = threads.flatMap((t) =>
     t.contacts
       .filter((c) => c.state !== 'replied' && c.state !== 'idle')
@@ -205,6 +209,7 @@ describe('a history checkpoint', () => {
     let withDrops = 0;
     let withCold = 0;
     let coldLeftUnread = 0;
+    let withFrozenThreads = 0;
     fc.assert(
       fc.property(
         fc.array(aSpec, { minLength: 1, maxLength: 40 }),
@@ -249,8 +254,10 @@ describe('a history checkpoint', () => {
           if (wentCold > 0) withCold += 1;
           if (forDigest.ledger.contacts.length < everyone.ledger.contacts.length)
             coldLeftUnread += 1;
-          expect(answers(withSince(cp.kept, since), now, settings, everyone.ledger)).toEqual(full);
-          const digest = answers(withSince(cp.kept, since), now, settings, forDigest.ledger);
+          if ((cp.frozen ?? []).length > 0) withFrozenThreads += 1;
+          const kept = withSince(cp.kept, since);
+          expect(answers(kept, now, settings, everyone.ledger, cp.frozen)).toEqual(full);
+          const digest = answers(kept, now, settings, forDigest.ledger, cp.frozen);
           expect({ open: digest.open, help: digest.help }).toEqual({
             open: full.open,
             help: full.help,
@@ -263,5 +270,79 @@ describe('a history checkpoint', () => {
     expect(withDrops).toBeGreaterThan(300);
     expect(withCold).toBeGreaterThan(100);
     expect(coldLeftUnread).toBeGreaterThan(100);
+    expect(withFrozenThreads).toBeGreaterThan(50);
   }, 120_000);
+});
+
+describe('a wait nobody answered, months old', () => {
+  // Ana was asked on 6 January and never answered; Ben answered his the same day.
+  const ask = sent('2025-01-06T08:00:00.000Z', [asked('ana@a.com', 'Ana Lima')], {
+    messageId: 'ask@mail.example.com',
+    subject: 'Lunch next week?',
+  });
+  const other = sent('2025-01-06T09:00:00.000Z', [asked('ben@b.com', 'Ben Okafor')], {
+    messageId: 'deck@mail.example.com',
+    subject: 'The deck',
+  });
+  const answer = received('2025-01-06T10:00:00.000Z', 'ben@b.com', {
+    messageId: 'deck-re@mail.example.com',
+    subject: 'Re: The deck',
+    inReplyTo: ['deck@mail.example.com'],
+    references: ['deck@mail.example.com'],
+  });
+  const logged = [ask, other, answer].map((m) => {
+    const { userId: _u, ...rest } = { ...m, loggedAt: m.sentAt };
+    return rest as unknown as Logged;
+  });
+  const builtAt = new Date('2025-05-20T08:00:00Z');
+  const { checkpoint, dropped } = buildCheckpoint({
+    messages: byKey(logged),
+    previous: null,
+    timeZone,
+    builtAt,
+  });
+  const shards = (since: ThreadMessage[]) => {
+    const settled = new Map<number, SettledIds[]>();
+    for (const [shard, ids] of settledIdsByShard(dropped))
+      settled.set(shard, withSettledIds([], ids));
+    return shardsRead(settled, checkpoint, since);
+  };
+
+  it('is kept as its thread, not its messages, and still shows as due', () => {
+    // Act
+    const now = new Date('2025-05-21T08:00:00Z');
+    const view = answers([], now, settingsWith(), checkpoint.ledger, checkpoint.frozen);
+
+    // Assess
+    expect(checkpoint.kept).toEqual([]);
+    expect(dropped).toHaveLength(3);
+    expect(checkpoint.frozen?.map((t) => t.subject)).toEqual(['Lunch next week?']);
+    expect(view).toEqual(answers(byKey(logged), now, settingsWith()));
+    expect(view.open.map((c) => `${c.address}:${c.state}`)).toEqual(['ana@a.com:due']);
+  });
+
+  it('has the views read everything when her reply, or a bounce from her address, comes in', () => {
+    // Prepare
+    const reply = received('2025-05-22T08:00:00.000Z', 'ana@a.com', {
+      messageId: 'ask-re@mail.example.com',
+      subject: 'Re: Lunch next week?',
+      inReplyTo: ['ask@mail.example.com'],
+      references: ['ask@mail.example.com'],
+    });
+    const bounce = {
+      ...received('2025-05-22T08:00:00.000Z', 'ana@a.com'),
+      kind: 'bounce' as const,
+    };
+    const unrelated = received('2025-05-22T08:00:00.000Z', 'cy@c.com', { subject: 'Hello' });
+
+    // Act, Assess
+    for (const late of [reply, bounce])
+      expect(foldsOn(checkpoint, [late], shards([late]))).toBe(false);
+    expect(foldsOn(checkpoint, [unrelated], shards([unrelated]))).toBe(true);
+  });
+
+  it('leaves the checkpoint when she is forgotten', () => {
+    expect(checkpointWithout(checkpoint, 'ana@a.com').frozen).toEqual([]);
+    expect(checkpointWithout(checkpoint, 'ben@b.com').frozen).toEqual(checkpoint.frozen);
+  });
 });

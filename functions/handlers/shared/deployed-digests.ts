@@ -2,7 +2,7 @@
 import { makeDocumentClient, makeSesClient } from '#adapters/aws-clients.ts';
 import { makeClock } from '#adapters/clock.ts';
 import type { DigestConfig } from '#adapters/config.ts';
-import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
+import { digestFunctionsStore } from '#adapters/dynamodb/digest-functions-store.ts';
 import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
 import { makeLogger } from '#adapters/logger.ts';
 import {
@@ -25,7 +25,7 @@ export function makeDeployedDigests(config: DigestConfig, fn: string) {
   const clock = makeClock('system');
   const logger = makeLogger({ fn });
   const dynamo = makeDocumentClient({ region: config.region });
-  const store = new DynamoStore({ client: dynamo, tableName: config.tableName, clock });
+  const store = digestFunctionsStore({ client: dynamo, tableName: config.tableName, clock });
   const steering = new DynamoSteeringStore({ client: dynamo, tableName: config.tableName, clock });
   const replyTokens = replyTokensPerInvocation(replyTokenKeysOf(config, clock));
   const sendDigest = makeSendDigest({

@@ -64,13 +64,18 @@ export function makeRelationships(deps: {
     const now = asOf ?? deps.clock();
     const { timeZone } = user;
     const steersRead = Promise.resolve(deps.steering?.listSteers(user.userId) ?? []);
-    const longer = steersRead.then((steers) =>
-      Object.entries(cadencesOf(steers))
-        .filter(([, days]) => days > defaultCadenceDays)
-        .map(([address]) => address),
-    );
+    const longer = options.forDigest
+      ? steersRead.then((steers) =>
+          Object.entries(cadencesOf(steers))
+            .filter(([, days]) => days > defaultCadenceDays)
+            .map(([address]) => address),
+        )
+      : null;
+    // Its failure is the steers' own, which the Promise.all below reports; unhandled here, it would
+    // stop the process.
+    longer?.catch(() => {});
     const [history, steerList, digests] = await Promise.all([
-      readHistory(deps.store, user.userId, now, options.forDigest ? { also: longer } : 'everyone'),
+      readHistory(deps.store, user.userId, now, longer ? { also: longer } : 'everyone'),
       steersRead,
       deps.steering?.digestsSince(user.userId, digestHistoryFrom(now, timeZone)) ?? [],
     ]);

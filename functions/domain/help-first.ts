@@ -542,19 +542,20 @@ export function helpFirst(
     settings.neverLog.some((n) => n === address || n === `@${domainOf(address)}`);
   const nowAt = now.toISOString();
   const fresh = (at: string) => now.getTime() - Date.parse(at) <= staleAfterDays * dayMs;
-  const candidates: (Omit<HelpItem, 'reason'> & {
+  const candidates: {
+    l: ContactLedger;
+    kind: HelpKind;
+    evidence: HelpItem['evidence'];
     describe: () => string;
-    letGo: boolean;
     rank: number;
-  })[] = [];
+  }[] = [];
   for (const l of ledgers) {
     if (never(l.address)) continue;
     const name = () => firstName(l);
-    const base = { address: l.address, name: l.name, letGo: l.letGo };
     const oldestPromise = l.openPromises[0];
     if (oldestPromise && fresh(oldestPromise.at)) {
       candidates.push({
-        ...base,
+        l,
         kind: 'promise',
         describe: () =>
           oldestPromise.signal.by === 'phrase'
@@ -567,7 +568,7 @@ export function helpFirst(
     const owed = l.owed;
     if (owed && fresh(owed.at)) {
       candidates.push({
-        ...base,
+        l,
         kind: 'favour-owed',
         describe: () =>
           `${name()} helped you ${ago(owed.at, now, settings.timeZone)} (${quoted(owed)}) — a good moment to return the favour.`,
@@ -578,7 +579,7 @@ export function helpFirst(
     const ask = l.openAsks[0];
     if (ask && fresh(ask.at)) {
       candidates.push({
-        ...base,
+        l,
         kind: 'give-before-ask',
         describe: () =>
           `You asked ${name()} for something (${quoted(ask)}); is there something you could offer ${name()} while that's open?`,
@@ -594,7 +595,7 @@ export function helpFirst(
       const quietDays = Math.floor((now.getTime() - Date.parse(lastTouchAt)) / dayMs);
       if (quietDays - l.cadenceDays <= staleAfterDays) {
         candidates.push({
-          ...base,
+          l,
           kind: 'going-quiet',
           describe: () =>
             `You and ${name()} haven't written in ${span(quietDays)} (you usually do every ${span(l.cadenceDays)}).`,
@@ -606,15 +607,16 @@ export function helpFirst(
   }
   candidates.sort(
     (a, b) =>
-      Number(a.letGo) - Number(b.letGo) ||
+      Number(a.l.letGo) - Number(b.l.letGo) ||
       order[a.kind] - order[b.kind] ||
       a.rank - b.rank ||
-      (a.address < b.address ? -1 : 1),
+      (a.l.address < b.l.address ? -1 : 1),
   );
   // A reason is written when it is first read: a digest shows five of hundreds of candidates, and
   // each "3 days ago" is date arithmetic in the user's zone.
-  const items = candidates.slice(0, limit).map(({ letGo: _l, rank: _r, describe, ...item }) => {
+  const items = candidates.slice(0, limit).map(({ l, kind, evidence, describe }) => {
     let reason: string | undefined;
+    const item = { address: l.address, name: l.name, kind, evidence };
     return Object.defineProperty(item, 'reason', {
       enumerable: true,
       get: () => {

@@ -138,8 +138,9 @@ function targets(m: Help) {
   return to.length > 0 ? to : m.contacts;
 }
 
+/** The median of numbers (sorted in place). */
 const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = xs.sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 };
@@ -462,7 +463,9 @@ export function buildLedger(
         : l.settledStarts
     ).slice(-rhythmWindow);
     if (starts.length < rhythmConversations) return null;
-    const gaps = starts.slice(1).map((t, i) => (t - (starts[i] ?? t)) / dayMs);
+    const gaps: number[] = [];
+    for (let i = 1; i < starts.length; i++)
+      gaps.push(((starts[i] as number) - (starts[i - 1] as number)) / dayMs);
     return Math.max(1, Math.round(median(gaps)));
   };
   const nowMs = now.getTime();

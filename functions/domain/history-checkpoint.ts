@@ -13,6 +13,7 @@ import {
   subjectFallbackDays,
   type ThreadMessage,
   type ThreadView,
+  threadOrder,
 } from './threads.ts';
 import { namesContact, withoutContact } from './without-contact.ts';
 
@@ -118,10 +119,7 @@ export function withFrozen(
   frozen: readonly ThreadView[] = [],
 ): ThreadView[] {
   if (frozen.length === 0) return threads;
-  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...threads, ...frozen].sort(
-    (a, b) => compare(b.lastAt, a.lastAt) || compare(a.threadKey, b.threadKey),
-  );
+  return [...threads, ...frozen].sort(threadOrder);
 }
 
 /** The ids a message links by, as the threads fold reads them (garbled values are no links). */
@@ -509,8 +507,8 @@ export function checkpointWithout(
   address: string,
 ): HistoryCheckpoint {
   const frozen = (checkpoint.frozen ?? []).flatMap((t) => {
-    if (!t.contacts.some((c) => c.address === address)) return [t];
     const contacts = t.contacts.filter((c) => c.address !== address);
+    if (contacts.length === t.contacts.length) return [t];
     return contacts.length > 0 ? [{ ...t, contacts }] : [];
   });
   return {

@@ -117,6 +117,10 @@ class Links {
 /** Plain code-unit order: ISO times and keys sort correctly so, and far faster than a collation. */
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The order threads are listed in: latest mail first, then by key. */
+export const threadOrder = (a: ThreadView, b: ThreadView) =>
+  compare(b.lastAt, a.lastAt) || compare(a.threadKey, b.threadKey);
+
 /**
  * The Message-IDs a message refers to. A garbled value ("In-Reply-To: (none)", "undefined") is no
  * id: it would join every message that carries it into one thread.
@@ -296,7 +300,7 @@ export function buildThreads(
           history: p.ladder.history,
         })),
     }))
-    .sort((a, b) => compare(b.lastAt, a.lastAt) || compare(a.threadKey, b.threadKey));
+    .sort(threadOrder);
 }
 
 /** One message's effect on its thread, in date order. */

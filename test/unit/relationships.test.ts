@@ -2,21 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { messageItem } from '#adapters/dynamodb/dynamodb-store.ts';
 import { toThreadMessage } from '#adapters/dynamodb/ledger-store.ts';
 import { buildCheckpoint } from '#domain/history-checkpoint.ts';
-import type { User } from '#domain/model.ts';
 import type { Steer } from '#domain/ports.ts';
 import { steerKeys } from '#domain/steering.ts';
 import { asked, sent } from '#test/builders/logged-message.ts';
+import { aUser } from '#test/builders/user.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 
-const user: User = {
-  userId: 'u1',
-  email: 'me@example.com',
-  aliases: [],
-  timeZone: 'Europe/Berlin',
-  digestAt: '08:00',
-  neverLog: [],
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
+const user = aUser();
 const clock = () => new Date('2026-03-10T07:00:00Z');
 
 describe('relationships when the store fails', () => {

@@ -84,7 +84,8 @@ export function stripControls(s: string): string {
   return s.replace(loneSurrogate, '\ufffd').replace(controls, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/** Made on first use: making one costs a few milliseconds, and loading the module must not. */
+let graphemes: Intl.Segmenter | undefined;
 
 /**
  * At most `max` user-perceived characters, cut between grapheme clusters (never inside a
@@ -96,6 +97,7 @@ export function truncate(s: string, max: number): string {
   let count = 0;
   let keep = 0;
   let over = false;
+  graphemes ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
   for (const { segment, index } of graphemes.segment(s)) {
     const end = index + segment.length;
     count += 1;

@@ -17,11 +17,12 @@ export type DateLocale = 'en' | 'de' | 'fr' | 'es';
 
 export const dateLocales: readonly DateLocale[] = ['en', 'de', 'fr', 'es'];
 
-const parsers: Record<DateLocale, chrono.Chrono> = {
-  en: chrono.en.casual,
-  de: chrono.de.casual,
-  fr: chrono.fr.casual,
-  es: chrono.es.casual,
+/** Each read when first needed: a bundle loads chrono only then (functions/adapters/beside/). */
+const parsers: Record<DateLocale, () => chrono.Chrono> = {
+  en: () => chrono.en.casual,
+  de: () => chrono.de.casual,
+  fr: () => chrono.fr.casual,
+  es: () => chrono.es.casual,
 };
 
 /** The fields of a date as a text gives them; what it leaves out is null. */
@@ -113,11 +114,13 @@ export function findDateInLocales(
  */
 const gmailDate =
   /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [1-9]\d{3} at (?:[01]?\d|2[0-3]):[0-5]\d(?=, [A-Za-z]{5,}(?:[ <]|$))/;
-const gmailFormat = DateTime.buildFormatParser("EEE, d MMM yyyy 'at' H:mm", { locale: 'en-US' });
+/** Built when first read (about a millisecond): a message quoting no such date never does. */
+let gmailFormat: ReturnType<typeof DateTime.buildFormatParser> | undefined;
 
 export function gmailAttributionDate(text: string): FoundDate | null {
   const written = gmailDate.exec(text)?.[0];
   if (!written) return null;
+  gmailFormat ??= DateTime.buildFormatParser("EEE, d MMM yyyy 'at' H:mm", { locale: 'en-US' });
   const date = DateTime.fromFormatParser(written, gmailFormat, { locale: 'en-US', zone: 'utc' });
   if (!date.isValid) return null;
   return {
@@ -228,7 +231,8 @@ function chronoDates(text: string, locale: DateLocale, options: FindDateOptions)
   const reference = options.reference
     ? hostReference(options.reference, options.timeZone)
     : noReference;
-  return parsers[locale].parse(text, reference).flatMap((result) => {
+  const parser = parsers[locale]();
+  return parser.parse(text, reference).flatMap((result) => {
     const start = fieldsOf(result.start);
     const yearWritten = start.year !== null && spellsYear(result.text, start.year);
     // Without a reference, a year the text does not write came from the dummy reference: relative.

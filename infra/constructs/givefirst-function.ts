@@ -42,6 +42,8 @@ export const besideModules = {
   tldts: 'tldts',
   // nodemailer's MIME composer: only for answers with files attached (an export).
   'nodemailer/lib/mail-composer': 'nodemailer/lib/mail-composer',
+  // chrono-node's date parsers, four locales: only for a date luxon's one format did not read.
+  'chrono-node': './functions/adapters/beside/chrono-locales.ts',
 } as const;
 
 const besideName = (pkg: string) => pkg.split('/').at(-1) as string;

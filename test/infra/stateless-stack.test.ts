@@ -865,6 +865,7 @@ describe('GivefirstStateless', () => {
     it('keep beside the ingest bundle, and load on first use, what a plain logged message never needs', () => {
       const ingest = bundle(ids.ingest);
       expect(readdirSync(ingest('beside')).sort()).toEqual([
+        'chrono-node.cjs',
         'encoding-japanese.cjs',
         'html-to-text.cjs',
         'mail-composer.cjs',
@@ -882,6 +883,9 @@ describe('GivefirstStateless', () => {
           allowPrivateDomains: true,
         }),
       ).toBe('alice.github.io');
+      const [date] = beside('./beside/chrono-node.cjs').de.casual.parse('am 3. März 2026 um 10:15');
+      expect(date.start.get('month')).toBe(3);
+      expect(date.start.get('hour')).toBe(10);
       for (const id of [ids.digest, ids.unsubscribe, ids.notification]) {
         expect(existsSync(bundle(id)('beside'))).toBe(false);
       }

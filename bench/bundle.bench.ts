@@ -147,12 +147,12 @@ async function sdkOnlyBundle(directory: string, name: string, lines: readonly st
  */
 const candidates: { name: string; options: BuildOptions; chosen?: true }[] = [
   {
-    name: 'as deployed (module fields first, he replaced by its encode, four modules beside it)',
+    name: 'as deployed (module fields first, he replaced by its encode, five modules beside it)',
     options: {},
     chosen: true,
   },
   {
-    name: 'one file, nothing kept beside it (html-to-text, charsets, tldts, MIME composer inside)',
+    name: 'one file, nothing kept beside it (html-to-text, charsets, tldts, MIME composer, chrono inside)',
     options: {
       alias: Object.fromEntries(
         Object.entries(bundleOptions.alias).filter(([k]) => !(k in besideModules)),

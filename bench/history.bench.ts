@@ -4,6 +4,7 @@
 // read are what each response reports: Query ScannedCount, GetItem and BatchGetItem items.
 import { gzipSync } from 'node:zlib';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { encodeCheckpoint } from '#adapters/dynamodb/checkpoint-codec.ts';
 import { DynamoStore, messageItem } from '#adapters/dynamodb/dynamodb-store.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import { toThreadMessage } from '#adapters/dynamodb/ledger-store.ts';
@@ -166,7 +167,7 @@ async function seeded(
   });
   const settle = settledIdsByShard(dropped);
   await store.putCheckpoint(user.userId, checkpoint, { settle, cold });
-  const bytes = gzipSync(JSON.stringify(checkpoint)).length;
+  const bytes = gzipSync(encodeCheckpoint(checkpoint)).length;
   const coldBytes = gzipSync(JSON.stringify(cold)).length;
   let settledBytes = 0;
   for (const ids of settle.values())

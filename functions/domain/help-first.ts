@@ -156,7 +156,7 @@ type Building = ContactLedger & {
 };
 
 /** A contact nothing was folded for yet. */
-const nobody: Omit<PausedContact, 'address' | 'name'> = {
+export const nobody: Omit<PausedContact, 'address' | 'name'> = {
   touchesOut: 0,
   touchesIn: 0,
   lastOutAt: null,

@@ -10,6 +10,7 @@ import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { DynamoOnboardingStore } from '#adapters/dynamodb/onboarding-store.ts';
 import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
 import { gsi2, keys, receiptRetentionDays } from '#adapters/dynamodb/table-design.ts';
+import { nobody } from '#domain/help-first.ts';
 import type { HistoryCheckpoint } from '#domain/history-checkpoint.ts';
 import { userIdFor } from '#domain/ids.ts';
 import type { LoggedMessage } from '#domain/model.ts';
@@ -1063,7 +1064,7 @@ function storeContract(backend: StoreBackend) {
       expect(item.Item).toBeUndefined();
     });
 
-    test('gives back the checkpoint written, an attribution date as a Date', async () => {
+    test('gives back the checkpoint written, an attribution date as a Date, each paused contact whole', async () => {
       // Prepare
       const { store } = await aStore();
       const [kept] = (await (async () => {
@@ -1081,6 +1082,24 @@ function storeContract(backend: StoreBackend) {
         return store.listThreadMessages('user-ada');
       })()) as [ThreadMessage];
       const checkpoint = aCheckpoint('2025-03-03T12:00:00.000Z', [kept]);
+      const quiet = { address: 'dee@example.com', name: 'Dee', ...nobody };
+      checkpoint.ledger.contacts.push(quiet, {
+        ...quiet,
+        address: 'bob@example.com',
+        touchesOut: 4,
+        lastOutAt: '2025-01-02T10:00:00.000Z',
+        lastTouch: Date.parse('2025-01-02T10:00:00.000Z'),
+        owed: {
+          at: '2025-01-02T10:00:00.000Z',
+          messageKey: 'k1',
+          subject: 'Intro',
+          signal: { by: 'tag' },
+        },
+        settledStarts: [
+          Date.parse('2024-03-01T09:30:00.000Z'),
+          Date.parse('2024-09-01T17:45:12.000Z'),
+        ],
+      });
 
       // Act
       const put = await store.putCheckpoint('user-ada', checkpoint);

@@ -12,6 +12,7 @@ import {
 } from '#domain/history-checkpoint.ts';
 import type { HistoryStore } from '#domain/ports.ts';
 import type { ThreadMessage } from '#domain/threads.ts';
+import { decodeCheckpoint, decodeCold, encodeCheckpoint, encodeCold } from './checkpoint-codec.ts';
 import { conditional, type DynamoTable, epochSeconds, type Item } from './dynamodb-table.ts';
 import { threadProjection, toThreadMessage } from './ledger-store.ts';
 import { gsi1, indexNames, keys, prefixes } from './table-design.ts';
@@ -33,13 +34,13 @@ const contentHash = (content: unknown) =>
 const coldShards = 256;
 const coldShardOf = (address: string) =>
   createHash('sha256').update(address).digest().readUInt32BE(0) % coldShards;
-/** A shard of cold contacts as stored: gzip'd JSON. */
+/** A shard of cold contacts as stored: gzip'd JSON (checkpoint-codec.ts). */
 const coldItem = (cold: ColdContact[]) => ({
   hash: contentHash(cold),
-  attributes: { data: gzipSync(JSON.stringify(cold)) },
+  attributes: { data: gzipSync(encodeCold(cold)) },
 });
 const coldOf = (item: Item | undefined): ColdContact[] =>
-  item ? JSON.parse(gunzipSync(item.data as Uint8Array).toString('utf8')) : [];
+  item ? decodeCold(gunzipSync(item.data as Uint8Array).toString('utf8')) : [];
 const filtersOf = (item: Item | undefined): SettledIds[] =>
   ((item?.filters ?? []) as (SettledIds & { bits: Uint8Array })[]).map((f) => ({
     bits: Buffer.from(f.bits).toString('base64'),
@@ -47,15 +48,6 @@ const filtersOf = (item: Item | undefined): SettledIds[] =>
     capacity: Number(f.capacity),
     hashes: Number(f.hashes),
   }));
-
-/** JSON dates come back as strings: an attribution's date is a Date again. */
-function revive(checkpoint: HistoryCheckpoint): HistoryCheckpoint {
-  for (const m of checkpoint.kept) {
-    const date = m.attribution?.date as unknown as string | null | undefined;
-    if (m.attribution) m.attribution.date = date ? new Date(date) : null;
-  }
-  return checkpoint;
-}
 
 /**
  * A user's history checkpoint (gzip'd JSON in chunks under a generation, named by a head item that
@@ -89,11 +81,11 @@ export class DynamoHistoryStore implements HistoryStore {
       if (!part) throw new Error(`checkpoint chunk ${n} of ${generation} is missing`);
       return part;
     });
-    const checkpoint = JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8'));
+    const checkpoint = decodeCheckpoint(gunzipSync(Buffer.concat(parts)).toString('utf8'));
     // A checkpoint written before the settled ids were sharded holds its own filters: none here
     // holds them, so it is no checkpoint (views read everything; the next refresh builds anew).
     if ('settled' in checkpoint) return null;
-    return revive(checkpoint);
+    return checkpoint;
   }
 
   async getSettledIds(userId: string, shards: number[]): Promise<SettledShards> {
@@ -216,7 +208,7 @@ export class DynamoHistoryStore implements HistoryStore {
     // reads everything.
     if (options.settle) await this.#settle(userId, options.settle);
     if (options.cold) await this.#putCold(userId, options.cold, checkpoint.ledger.at);
-    const data = gzipSync(JSON.stringify(checkpoint));
+    const data = gzipSync(encodeCheckpoint(checkpoint));
     const generation = `${checkpoint.builtAt}-${randomUUID().slice(0, 8)}`;
     const chunks: Item[] = [];
     for (let n = 0; n * checkpointChunkBytes < Math.max(1, data.length); n++) {

@@ -81,7 +81,10 @@ export class DynamoHistoryStore implements HistoryStore {
       if (!part) throw new Error(`checkpoint chunk ${n} of ${generation} is missing`);
       return part;
     });
-    const checkpoint = decodeCheckpoint(gunzipSync(Buffer.concat(parts)).toString('utf8'));
+    // One chunk (most checkpoints) is unzipped as it came; the output in few large pieces.
+    const zipped = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
+    const json = gunzipSync(zipped, { chunkSize: 256 * 1024 }).toString('utf8');
+    const checkpoint = decodeCheckpoint(json);
     // A checkpoint written before the settled ids were sharded holds its own filters: none here
     // holds them, so it is no checkpoint (views read everything; the next refresh builds anew).
     if ('settled' in checkpoint) return null;

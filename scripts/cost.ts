@@ -67,22 +67,28 @@ const messageHorizonMonths = historyHorizonMonths;
  */
 const hotContacts = (month: number) => 50 + 20 * Math.min(month, 6);
 /**
- * The checkpoint's head and chunks, which every view reads (gzip'd, by docs/storage.md's measured
- * shares from the history bench, `npm run bench -- history`): about 50 bytes per message it keeps
- * (the last month's, roughly: the settle line is 30 days back) and about 275 per hot contact.
+ * A paused contact's ledger, gzip'd, in the checkpoint or a cold-contact shard: 42 bytes measured in
+ * the history bench (`npm run bench -- history`, 2,000 contacts of a full rhythm window each), whose
+ * names and addresses are much alike; ASSUMED 60 for real ones.
  */
-const checkpointBytes = (month: number) => messagesPerUser * 50 + hotContacts(month) * 275;
+const contactBytes = 60;
+/**
+ * The checkpoint's head and chunks, which every view reads (gzip'd, by docs/storage.md's measured
+ * shares from the history bench): about 50 bytes per message it keeps (the last month's, roughly:
+ * the settle line is 30 days back) and `contactBytes` per hot contact.
+ */
+const checkpointBytes = (month: number) => messagesPerUser * 50 + hotContacts(month) * contactBytes;
 /**
  * What else of the checkpoint is stored, read only for what a view looks up: the settled-id shards
  * (ASSUMED 1.5 ids a message; each of the 4,096 shards an id reached holds at least a 168-byte
- * filter, about 330 bytes as an item with its base64 and names) and the cold contacts (275 bytes
- * each, 20 a month from the seventh month on).
+ * filter, about 330 bytes as an item with its base64 and names) and the cold contacts
+ * (`contactBytes` each, 20 a month from the seventh month on).
  */
 const settledAndColdBytes = (month: number) => {
   const ids = 1.5 * messagesPerUser * month;
   const shardsReached = 4096 * (1 - Math.exp(-ids / 4096));
   const cold = Math.max(0, 20 * (month - 6));
-  return shardsReached * 330 + Math.max(0, ids * 4 - shardsReached * 168) + cold * 275;
+  return shardsReached * 330 + Math.max(0, ids * 4 - shardsReached * 168) + cold * contactBytes;
 };
 /**
  * Refreshes a month: after a digest, once the checkpoint is `checkpointRefreshDays` (7) old, or
@@ -99,7 +105,7 @@ const messagesReadPerDigest = messagesPerUser / refreshesPerMonth / 2;
  * Write units of each refresh (docs/storage.md, "What each message costs"; the
  * history bench, `npm run bench -- history`, counts them): the head (1); the chunks, which hold the
  * kept messages (about 50 bytes gzip'd each, the last month's, roughly) and the hot contacts'
- * ledger (about 275 bytes each), 1 unit a KB; deleting the chunks of the generation before that,
+ * ledger (`contactBytes` each), 1 unit a KB; deleting the chunks of the generation before that,
  * billed on their size again; one settled-id shard per id dropped (1 unit each while under 1 KB:
  * ASSUMED 1.5 ids a message, its Message-ID and, one time in two, an id it refers to that was never
  * logged); one cold-contact shard per contact that went cold (ASSUMED: past the sixth month, the 20

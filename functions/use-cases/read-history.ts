@@ -13,9 +13,9 @@ import {
 import type { User } from '#domain/model.ts';
 import type { Clock, HistoryStore, LedgerStore, Logger } from '#domain/ports.ts';
 import {
+  afterHorizon,
   checkpointRefreshDays,
   checkpointRefreshMessages,
-  historyHorizonMonths,
 } from '#domain/retention.ts';
 import type { ThreadMessage, ThreadView } from '#domain/threads.ts';
 
@@ -194,7 +194,7 @@ export function makeRefreshHistory(deps: {
       .filter((m) => m.loggedAt !== undefined && m.loggedAt >= from && m.loggedAt < at)
       .map((m) => ({
         messageKey: m.messageKey,
-        expiresAt: DateTime.fromISO(m.sentAt).plus({ months: historyHorizonMonths }).toJSDate(),
+        expiresAt: afterHorizon(m.sentAt),
       }));
     await store.settleMessages(user.userId, settled);
     deps.logger.info('history checkpoint refreshed', {

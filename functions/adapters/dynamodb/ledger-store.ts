@@ -1,10 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DateTime } from 'luxon';
 import { shortKey } from '#domain/ids.ts';
 import type { Attribution, LoggedMessage } from '#domain/model.ts';
 import type { LedgerStore, ReceiptStore, SaveResult } from '#domain/ports.ts';
-import { historyHorizonMonths } from '#domain/retention.ts';
+import { afterHorizon } from '#domain/retention.ts';
 import { type ThreadMessage, threadFields } from '#domain/threads.ts';
 import { conditional, type DynamoTable, epochSeconds, type Item } from './dynamodb-table.ts';
 import { gsi1, keys, prefixes } from './table-design.ts';
@@ -147,9 +146,7 @@ export function toThreadMessage(item: Item): ThreadMessage {
  * of a settled message either (docs/storage.md, "The horizon").
  */
 const ownersExpiry = (sentAt: string, loggedAt: string) =>
-  DateTime.fromISO(sentAt > loggedAt ? sentAt : loggedAt)
-    .plus({ months: historyHorizonMonths })
-    .toJSDate();
+  afterHorizon(sentAt > loggedAt ? sentAt : loggedAt);
 
 /**
  * Flags a Message-ID's owners item: replies are parked under it. Whoever logs that message next

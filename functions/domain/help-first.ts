@@ -528,6 +528,41 @@ const order: Record<HelpKind, number> = {
   'going-quiet': 3,
 };
 
+/** A contact Help first may show: its ledger, what for, its evidence and where it ranks. */
+interface Candidate {
+  l: ContactLedger;
+  kind: HelpKind;
+  evidence: SignalEvidence;
+  rank: number;
+}
+
+/** A going-quiet candidate: how long since the last touch, in whole days. */
+interface QuietCandidate extends Omit<Candidate, 'evidence'> {
+  kind: 'going-quiet';
+  evidence: { at: string; lastTouchAt: string; cadenceDays: number };
+  quietDays: number;
+}
+
+/** The friendly reason of an item, written only for the items shown. */
+function reasonOf(c: Candidate | QuietCandidate, now: Date, timeZone: string): string {
+  const name = firstName(c.l);
+  if (c.kind === 'going-quiet') {
+    const { quietDays, l } = c as QuietCandidate;
+    return `You and ${name} haven't written in ${span(quietDays)} (you usually do every ${span(l.cadenceDays)}).`;
+  }
+  const e = c.evidence as SignalEvidence;
+  switch (c.kind) {
+    case 'promise':
+      return e.signal.by === 'phrase'
+        ? `You told ${name} "${e.signal.phrase}" ${ago(e.at, now, timeZone)}.`
+        : `You promised ${name} something in "${e.subject}" ${ago(e.at, now, timeZone)}.`;
+    case 'favour-owed':
+      return `${name} helped you ${ago(e.at, now, timeZone)} (${quoted(e)}) — a good moment to return the favour.`;
+    default:
+      return `You asked ${name} for something (${quoted(e)}); is there something you could offer ${name} while that's open?`;
+  }
+}
+
 /**
  * Help first: the people to give to before asking anyone for anything, each with a friendly
  * reason and its evidence. Promises first (oldest first), then favours owed, then give-before-ask,
@@ -544,66 +579,42 @@ export function helpFirst(
     settings.neverLog.length > 0 &&
     settings.neverLog.some((n) => n === address || n === `@${domainOf(address)}`);
   const nowAt = now.toISOString();
-  const fresh = (at: string) => now.getTime() - Date.parse(at) <= staleAfterDays * dayMs;
-  const candidates: {
-    l: ContactLedger;
-    kind: HelpKind;
-    evidence: HelpItem['evidence'];
-    describe: () => string;
-    rank: number;
-  }[] = [];
+  const nowMs = now.getTime();
+  const fresh = (at: string) => nowMs - Date.parse(at) <= staleAfterDays * dayMs;
+  // Plain records, no closure per contact: a digest looks at thousands of them.
+  const candidates: (Candidate | QuietCandidate)[] = [];
   for (const l of ledgers) {
     if (never(l.address)) continue;
-    const name = () => firstName(l);
     const oldestPromise = l.openPromises[0];
     if (oldestPromise && fresh(oldestPromise.at)) {
       candidates.push({
         l,
         kind: 'promise',
-        describe: () =>
-          oldestPromise.signal.by === 'phrase'
-            ? `You told ${name()} "${oldestPromise.signal.phrase}" ${ago(oldestPromise.at, now, settings.timeZone)}.`
-            : `You promised ${name()} something in "${oldestPromise.subject}" ${ago(oldestPromise.at, now, settings.timeZone)}.`,
         evidence: oldestPromise,
         rank: Date.parse(oldestPromise.at),
       });
     }
     const owed = l.owed;
     if (owed && fresh(owed.at)) {
-      candidates.push({
-        l,
-        kind: 'favour-owed',
-        describe: () =>
-          `${name()} helped you ${ago(owed.at, now, settings.timeZone)} (${quoted(owed)}) — a good moment to return the favour.`,
-        evidence: owed,
-        rank: Date.parse(owed.at),
-      });
+      candidates.push({ l, kind: 'favour-owed', evidence: owed, rank: Date.parse(owed.at) });
     }
     const ask = l.openAsks[0];
     if (ask && fresh(ask.at)) {
-      candidates.push({
-        l,
-        kind: 'give-before-ask',
-        describe: () =>
-          `You asked ${name()} for something (${quoted(ask)}); is there something you could offer ${name()} while that's open?`,
-        evidence: ask,
-        rank: Date.parse(ask.at),
-      });
+      candidates.push({ l, kind: 'give-before-ask', evidence: ask, rank: Date.parse(ask.at) });
     }
     const lastTouchAt =
       l.lastInAt !== null && (l.lastOutAt === null || l.lastInAt > l.lastOutAt)
         ? l.lastInAt
         : l.lastOutAt;
     if (l.goingQuiet && lastTouchAt) {
-      const quietDays = Math.floor((now.getTime() - Date.parse(lastTouchAt)) / dayMs);
+      const quietDays = Math.floor((nowMs - Date.parse(lastTouchAt)) / dayMs);
       if (quietDays - l.cadenceDays <= staleAfterDays) {
         candidates.push({
           l,
           kind: 'going-quiet',
-          describe: () =>
-            `You and ${name()} haven't written in ${span(quietDays)} (you usually do every ${span(l.cadenceDays)}).`,
           evidence: { at: nowAt, lastTouchAt, cadenceDays: l.cadenceDays },
           rank: -quietDays / l.cadenceDays,
+          quietDays,
         });
       }
     }
@@ -617,13 +628,13 @@ export function helpFirst(
   );
   // A reason is written when it is first read: a digest shows five of hundreds of candidates, and
   // each "3 days ago" is date arithmetic in the user's zone.
-  const items = candidates.slice(0, limit).map(({ l, kind, evidence, describe }) => {
+  const items = candidates.slice(0, limit).map((c) => {
     let reason: string | undefined;
-    const item = { address: l.address, name: l.name, kind, evidence };
+    const item = { address: c.l.address, name: c.l.name, kind: c.kind, evidence: c.evidence };
     return Object.defineProperty(item, 'reason', {
       enumerable: true,
       get: () => {
-        reason ??= describe();
+        reason ??= reasonOf(c, now, settings.timeZone);
         return reason;
       },
     }) as HelpItem;

@@ -67,17 +67,20 @@ const messageHorizonMonths = historyHorizonMonths;
  */
 const hotContacts = (month: number) => 50 + 20 * Math.min(month, 6);
 /**
- * A paused contact's ledger, gzip'd, in the checkpoint or a cold-contact shard: 42 bytes measured in
- * the history bench (`npm run bench -- history`, 2,000 contacts of a full rhythm window each), whose
- * names and addresses are much alike; ASSUMED 60 for real ones.
+ * A paused contact's ledger in the checkpoint's chunks (Brotli): 33 bytes measured in the history
+ * bench (`npm run bench -- history`, 2,000 contacts of a full rhythm window each), whose names and
+ * addresses are much alike; ASSUMED 45 for real ones (and in a cold-contact shard, gzip'd).
  */
-const contactBytes = 60;
+const contactBytes = 45;
+/** A kept message's share of the checkpoint's chunks: 38 bytes measured there; ASSUMED 40. */
+const keptMessageBytes = 40;
 /**
- * The checkpoint's head and chunks, which every view reads (gzip'd, by docs/storage.md's measured
- * shares from the history bench): about 50 bytes per message it keeps (the last month's, roughly:
- * the settle line is 30 days back) and `contactBytes` per hot contact.
+ * The checkpoint's head and chunks, which every view reads (compressed, by the measured shares
+ * above): `keptMessageBytes` per message it keeps (the last month's, roughly: the settle line is 30
+ * days back) and `contactBytes` per hot contact.
  */
-const checkpointBytes = (month: number) => messagesPerUser * 50 + hotContacts(month) * contactBytes;
+const checkpointBytes = (month: number) =>
+  messagesPerUser * keptMessageBytes + hotContacts(month) * contactBytes;
 /**
  * What else of the checkpoint is stored, read only for what a view looks up: the settled-id shards
  * (ASSUMED 1.5 ids a message; each of the 4,096 shards an id reached holds at least a 168-byte
@@ -104,7 +107,7 @@ const messagesReadPerDigest = messagesPerUser / refreshesPerMonth / 2;
 /**
  * Write units of each refresh (docs/storage.md, "What each message costs"; the
  * history bench, `npm run bench -- history`, counts them): the head (1); the chunks, which hold the
- * kept messages (about 50 bytes gzip'd each, the last month's, roughly) and the hot contacts'
+ * kept messages (`keptMessageBytes` each, the last month's, roughly) and the hot contacts'
  * ledger (`contactBytes` each), 1 unit a KB; deleting the chunks of the generation before that,
  * billed on their size again; one settled-id shard per id dropped (1 unit each while under 1 KB:
  * ASSUMED 1.5 ids a message, its Message-ID and, one time in two, an id it refers to that was never

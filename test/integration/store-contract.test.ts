@@ -4,6 +4,7 @@
  * stack and AWS cannot drift. Each test gets a fresh table on a shared server.
  */
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
@@ -1110,6 +1111,44 @@ function storeContract(backend: StoreBackend) {
       expect(got).toEqual(checkpoint);
       expect(got?.kept[0]?.attribution?.date).toBeInstanceOf(Date);
       expect(await store.getCheckpoint('user-grace')).toBeNull();
+    });
+
+    test('reads a checkpoint written gzip’d, with its contacts whole, as before', async () => {
+      // Prepare
+      const { store, tableName } = await aStore();
+      const checkpoint = aCheckpoint('2025-03-03T12:00:00.000Z');
+      checkpoint.ledger.contacts.push({
+        ...{ address: 'bob@example.com', name: 'Bob', ...nobody },
+        touchesIn: 2,
+        settledStarts: [Date.parse('2024-03-01T09:30:00.000Z')],
+      });
+      const generation = '2025-03-03T12:00:00.000Z-0ld0ld00';
+      await running.client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...keys.checkpointChunk('user-ada', generation, 0),
+            data: gzipSync(JSON.stringify(checkpoint)),
+          },
+        }),
+      );
+      await running.client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...keys.checkpointHead('user-ada'),
+            builtAt: checkpoint.builtAt,
+            generation,
+            chunks: 1,
+          },
+        }),
+      );
+
+      // Act
+      const got = await store.getCheckpoint('user-ada');
+
+      // Assess
+      expect(got).toEqual(checkpoint);
     });
 
     test('keeps the settled ids by shard, only adds to them, and leaves a shard unwritten when it holds them all', async () => {

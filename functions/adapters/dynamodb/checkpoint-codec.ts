@@ -1,3 +1,4 @@
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync } from 'node:zlib';
 import { nobody, type PausedContact } from '#domain/help-first.ts';
 import type { ColdContact, HistoryCheckpoint } from '#domain/history-checkpoint.ts';
 
@@ -99,3 +100,35 @@ export const decodeCold = (json: string): ColdContact[] =>
     contact: unpackContact(contact),
     since,
   }));
+
+/**
+ * How a checkpoint's chunks are compressed, named on its head: Brotli at quality 6 (the ten-year
+ * bench checkpoint 137 KB against gzip's 191, unpacked as fast, packed in about 26 ms a refresh
+ * against 15): fewer bytes for every view to read and for each refresh to write and delete. A head
+ * that names none was written gzip'd, before.
+ */
+export const checkpointCompression = 'br';
+
+export function compressCheckpoint(checkpoint: HistoryCheckpoint): Buffer {
+  const json = Buffer.from(encodeCheckpoint(checkpoint), 'utf8');
+  return brotliCompressSync(json, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: 6,
+      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      [constants.BROTLI_PARAM_SIZE_HINT]: json.length,
+    },
+  });
+}
+
+export function decompressCheckpoint(
+  data: Uint8Array,
+  compression: string | undefined,
+): ReturnType<typeof decodeCheckpoint> {
+  // The JSON in a few large pieces, not many of 16 KB.
+  const options = { chunkSize: 256 * 1024 };
+  const json =
+    compression === checkpointCompression
+      ? brotliDecompressSync(data, options)
+      : gunzipSync(data, options);
+  return decodeCheckpoint(json.toString('utf8'));
+}

@@ -12,7 +12,13 @@ import {
 } from '#domain/history-checkpoint.ts';
 import type { HistoryStore } from '#domain/ports.ts';
 import type { ThreadMessage } from '#domain/threads.ts';
-import { decodeCheckpoint, decodeCold, encodeCheckpoint, encodeCold } from './checkpoint-codec.ts';
+import {
+  checkpointCompression,
+  compressCheckpoint,
+  decodeCold,
+  decompressCheckpoint,
+  encodeCold,
+} from './checkpoint-codec.ts';
 import { conditional, type DynamoTable, epochSeconds, type Item } from './dynamodb-table.ts';
 import { threadProjection, toThreadMessage } from './ledger-store.ts';
 import { gsi1, indexNames, keys, prefixes } from './table-design.ts';
@@ -81,10 +87,9 @@ export class DynamoHistoryStore implements HistoryStore {
       if (!part) throw new Error(`checkpoint chunk ${n} of ${generation} is missing`);
       return part;
     });
-    // One chunk (most checkpoints) is unzipped as it came; the output in few large pieces.
-    const zipped = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
-    const json = gunzipSync(zipped, { chunkSize: 256 * 1024 }).toString('utf8');
-    const checkpoint = decodeCheckpoint(json);
+    // One chunk (most checkpoints) is unpacked as it came.
+    const packed = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
+    const checkpoint = decompressCheckpoint(packed, head.Item.compression as string | undefined);
     // A checkpoint written before the settled ids were sharded holds its own filters: none here
     // holds them, so it is no checkpoint (views read everything; the next refresh builds anew).
     if ('settled' in checkpoint) return null;
@@ -211,7 +216,7 @@ export class DynamoHistoryStore implements HistoryStore {
     // reads everything.
     if (options.settle) await this.#settle(userId, options.settle);
     if (options.cold) await this.#putCold(userId, options.cold, checkpoint.ledger.at);
-    const data = gzipSync(encodeCheckpoint(checkpoint));
+    const data = compressCheckpoint(checkpoint);
     const generation = `${checkpoint.builtAt}-${randomUUID().slice(0, 8)}`;
     const chunks: Item[] = [];
     for (let n = 0; n * checkpointChunkBytes < Math.max(1, data.length); n++) {
@@ -233,6 +238,7 @@ export class DynamoHistoryStore implements HistoryStore {
               generation,
               chunks: chunks.length,
               bytes: data.length,
+              compression: checkpointCompression,
             },
             ConditionExpression: options.replacing
               ? 'builtAt = :b'

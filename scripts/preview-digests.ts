@@ -4,9 +4,9 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { renderDigest } from '#adapters/email/render-digest.ts';
 import { composeDigest, type DigestSource } from '#domain/digest.ts';
 import type { HelpItem } from '#domain/help-first.ts';
+import { renderDigest } from '#domain/render-digest.ts';
 import {
   aDueContact,
   aGoingQuietItem,

@@ -1,7 +1,7 @@
-import { renderDigest } from '#adapters/email/render-digest.ts';
 import { composeDigest } from '#domain/digest.ts';
 import type { User } from '#domain/model.ts';
 import type { Clock, DigestStore, Logger, Mailer, SteeringStore } from '#domain/ports.ts';
+import { renderDigest } from '#domain/render-digest.ts';
 import { replyAddressDays, type TokenClaims } from '#domain/reply-token.ts';
 import { steerKeys } from '#domain/steering.ts';
 import type { Relationships } from './help-first.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderDigest } from '#adapters/email/render-digest.ts';
 import { composeDigest } from '#domain/digest.ts';
 import type { LoggedMessage, User } from '#domain/model.ts';
+import { renderDigest } from '#domain/render-digest.ts';
 import type { ThreadContactView, ThreadView } from '#domain/threads.ts';
 import { aComposedMessage } from '#test/support/test-dns.ts';
 import { startTestStack, type TestStack } from '#test/support/test-stack.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandsMarker } from '#adapters/email/render-digest.ts';
 import type { User } from '#domain/model.ts';
+import { commandsMarker } from '#domain/render-digest.ts';
 import { localReplyTokens } from '#local/token-keys.ts';
 import { aRawMessage } from '../builders/raw-mail.ts';
 import { type SentEmail, startDigestRunner } from '../support/digest-runner.ts';

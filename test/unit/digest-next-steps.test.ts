@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderDigest } from '#adapters/email/render-digest.ts';
 import { composeDigest } from '#domain/digest.ts';
+import { renderDigest } from '#domain/render-digest.ts';
 import {
   aDueContact,
   aHelpItem,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { commandsLine, commandsMarker, renderDigest } from '#adapters/email/render-digest.ts';
 import { composeDigest, type Digest } from '#domain/digest.ts';
 import { escapeHtml } from '#domain/escape-html.ts';
+import { commandsLine, commandsMarker, renderDigest } from '#domain/render-digest.ts';
 import {
   aDueContact,
   aGoingQuietItem,

@@ -66,7 +66,7 @@ export const digest: Command = (line, connected) =>
       print(line, { user: user.email, digest }, () => 'nothing to show: no digest would be sent');
       return 0;
     }
-    const { renderDigest } = await import('#adapters/email/render-digest.ts');
+    const { renderDigest } = await import('#domain/render-digest.ts');
     const rendered = renderDigest(digest, {
       replyAddress: `reply+TOKEN@${conn.mailDomain}`,
       unsubscribeUrl: `${publicUrl(conn)}/unsubscribe?t=TOKEN`,

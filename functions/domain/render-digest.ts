@@ -1,4 +1,4 @@
-import { commandsMarker } from '#domain/commands-marker.ts';
+import { commandsMarker } from './commands-marker.ts';
 import {
   type Digest,
   type DigestItem,
@@ -6,8 +6,8 @@ import {
   type LetGoPerson,
   letGoNamesLimit,
   stripControls,
-} from '#domain/digest.ts';
-import { escapeHtml } from '#domain/escape-html.ts';
+} from './digest.ts';
+import { escapeHtml } from './escape-html.ts';
 
 /**
  * The first line of the digest's footer: the reply-command reader ignores it and everything after

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
-import type { User } from '#domain/model.ts';
+import type { Outcome, User } from '#domain/model.ts';
 import type { DeletedUser, DeleteUserOptions, RawMailStore } from '#domain/ports.ts';
 import { rawMailRetentionDays } from '#domain/retention.ts';
 import { conditional, type DynamoTable, type Item } from './dynamodb-table.ts';
@@ -133,7 +133,11 @@ export class DynamoUserDeletion {
   }
 }
 
-/** A receipt's raw mail, then the receipt (which is how the raw mail is found). */
+/**
+ * A receipt's raw mail, then the receipt (which is how the raw mail is found). Raw mail is counted
+ * only when it was kept: ingest deleted that of a logged message or a duplicate already (it is
+ * removed again all the same, in case that failed).
+ */
 export async function dropReceipt(
   table: DynamoTable,
   receiptId: string,
@@ -141,13 +145,15 @@ export async function dropReceipt(
 ): Promise<{ receipt: number; rawMail: number }> {
   const key = keys.receipt(receiptId);
   const got = await table.db.send(
-    new GetCommand({ TableName: table.name, Key: key, ProjectionExpression: 'rawKey' }),
+    new GetCommand({ TableName: table.name, Key: key, ProjectionExpression: 'rawKey, outcome' }),
   );
   if (!got.Item) return { receipt: 0, rawMail: 0 };
   const rawKey = got.Item.rawKey as string | undefined;
+  const status = (got.Item.outcome as Outcome | undefined)?.status;
   if (rawKey) await rawMail.remove(rawKey);
   await table.db.send(new DeleteCommand({ TableName: table.name, Key: key }));
-  return { receipt: 1, rawMail: rawKey ? 1 : 0 };
+  const kept = rawKey !== undefined && status !== 'logged' && status !== 'duplicate';
+  return { receipt: 1, rawMail: kept ? 1 : 0 };
 }
 
 /**

@@ -200,6 +200,14 @@ async function assetBytes(bundle: string): Promise<number> {
   return bytes;
 }
 
+/**
+ * Loads of each bundle and of its SDK-only one, alternated, whose medians are compared: a load is a
+ * fresh process, and on a shared machine single loads vary by half (7 rounds printed ratios from
+ * 1.44 to 1.69 for the same ingest bundle within a minute).
+ */
+const loadRounds = 15;
+const candidateRounds = 9;
+
 /** Milliseconds a fresh node process spends importing the module (module scope included). */
 async function loadTime(file: string): Promise<number> {
   const script = `const t=performance.now();await import(${JSON.stringify(`file://${file}`)});console.log(performance.now()-t)`;
@@ -222,7 +230,7 @@ export async function run(): Promise<void> {
       const sdkImported = /from\s*["']@aws-sdk\//.test(text);
       const a: number[] = [];
       const b: number[] = [];
-      for (let i = 0; i < 7; i++) {
+      for (let i = 0; i < loadRounds; i++) {
         a.push(await loadTime(bundle));
         b.push(await loadTime(sdkOnly));
       }
@@ -250,7 +258,7 @@ export async function run(): Promise<void> {
         const bundle = await candidateBundle(inRepo, candidate.options, i);
         const a: number[] = [];
         const b: number[] = [];
-        for (let k = 0; k < 5; k++) {
+        for (let k = 0; k < candidateRounds; k++) {
           a.push(await loadTime(bundle));
           b.push(await loadTime(sdkOnly));
         }

@@ -12,6 +12,7 @@ import type {
   Outcome,
   ParsedEmail,
   User,
+  Verdicts,
 } from './model.ts';
 import type { StopReason } from './sending-state.ts';
 import type { ThreadMessage } from './threads.ts';
@@ -26,6 +27,12 @@ export interface Logger {
 
 /** Turns raw MIME into what the rules need, streaming; attachments are drained, never kept. */
 export type ParseMail = (raw: Readable) => Promise<ParsedEmail>;
+
+/**
+ * The sender checks (DKIM, DMARC) run again on a message's raw mail, long after it was received:
+ * SPF, which needs the connecting client, is not among them.
+ */
+export type JudgeAgain = (raw: Readable) => Promise<Verdicts>;
 
 export interface RawMailStore {
   /** Stores a raw message under a key, streaming. */

@@ -45,6 +45,10 @@ export function aligned(signingDomain: string, fromDomain: string): boolean {
 /** Verdicts that say a check could not run (a DNS timeout or SERVFAIL), not that it failed. */
 const temporary = new Set(['TEMPERROR', 'PROCESSING_FAILED']);
 
+/** Whether one of the sender checks (DMARC, DKIM, SPF) could not run, rather than passed or failed. */
+export const checksCouldNotRun = (verdicts: Verdicts): boolean =>
+  [verdicts.dmarc, verdicts.dkim, verdicts.spf].some((v) => temporary.has(upper(v)));
+
 /** The domain part of an address in the one spelling givefirst compares (lower-case, punycode). */
 const asciiDomainOf = (address: string) => domainOf(normaliseAddress(address));
 
@@ -115,10 +119,7 @@ export function judgeSender(input: {
       const signer = signers.find((d) => aligned(d, fromDomain));
       if (signer)
         return { ok: true, because: `DKIM pass for ${signer}, aligned with ${fromDomain}` };
-      const unavailable = [verdicts.dmarc, verdicts.dkim, verdicts.spf].some((v) =>
-        temporary.has(upper(v)),
-      );
-      if (unavailable) {
+      if (checksCouldNotRun(verdicts)) {
         return {
           ok: false,
           reason: 'sender-check-unavailable',

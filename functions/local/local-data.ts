@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { DNSResolver } from 'mailauth';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import type { Clock, Logger } from '#domain/ports.ts';
@@ -19,7 +20,14 @@ export interface OpenLocalData {
  */
 export async function openLocalData(
   config: LocalConfig,
-  options: { clock: Clock; logger: Logger; inMemory?: boolean; port?: number },
+  options: {
+    clock: Clock;
+    logger: Logger;
+    inMemory?: boolean;
+    port?: number;
+    /** The DNS sender checks run again on (functions/local/services.ts); the system's unless given. */
+    resolver?: DNSResolver;
+  },
 ): Promise<OpenLocalData> {
   await mkdir(config.dataDir, { recursive: true });
   const dynamo = await startDynalite({
@@ -41,6 +49,7 @@ export async function openLocalData(
     mailDomain: config.mailDomain,
     clock: options.clock,
     logger: options.logger,
+    ...(options.resolver ? { resolver: options.resolver } : {}),
   });
   return {
     dynamo,

@@ -105,6 +105,7 @@ export async function startLocalStack(
     logger,
     port: config.dynamoPort,
     ...(options.inMemory ? { inMemory: true } : {}),
+    ...(options.resolver ? { resolver: options.resolver } : {}),
   });
   const { dynamo, services } = data;
   const started: { close(): Promise<void> }[] = [data];

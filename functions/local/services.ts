@@ -1,11 +1,19 @@
 import path from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DNSResolver } from 'mailauth';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { DynamoOnboardingStore } from '#adapters/dynamodb/onboarding-store.ts';
 import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
 import { parseMail } from '#adapters/mail/parse-mail.ts';
 import { FsRawMailStore } from '#adapters/raw-mail/fs-raw-mail-store.ts';
-import type { Clock, Logger, OnboardingStore, RawMailStore, SteeringStore } from '#domain/ports.ts';
+import type {
+  Clock,
+  JudgeAgain,
+  Logger,
+  OnboardingStore,
+  RawMailStore,
+  SteeringStore,
+} from '#domain/ports.ts';
 import type { HandleReply } from '#use-cases/handle-reply.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeIngestEmail } from '#use-cases/ingest-email.ts';
@@ -24,6 +32,8 @@ export function makeServices<Raw extends RawMailStore>(options: {
   mailDomain: string;
   clock: Clock;
   logger: Logger;
+  /** Sender checks run again for a redrive of mail whose checks could not run (ingest-email.ts). */
+  judgeAgain?: JudgeAgain;
 }) {
   const { store, steering, onboarding, rawMail } = options;
   /** The ingest use case; the running stack adds reply commands and joining, which need a mailer. */
@@ -38,6 +48,7 @@ export function makeServices<Raw extends RawMailStore>(options: {
       parseMail,
       mailDomain: options.mailDomain,
       logger: options.logger,
+      ...(options.judgeAgain ? { judgeAgain: options.judgeAgain } : {}),
       ...answers,
     });
   const ingest = makeIngest();
@@ -77,6 +88,17 @@ export function openStores(options: {
   };
 }
 
+/**
+ * mailauth's DKIM and DMARC checks run again on a message's raw mail, for a redrive (`judgeAgain`):
+ * loaded only then, as most commands never need it. `resolver` is the system's DNS unless given.
+ */
+export function judgeAgainWithMailauth(mailDomain: string, resolver?: DNSResolver): JudgeAgain {
+  return async (raw) => {
+    const { makeMailauthVerdicts } = await import('#adapters/mail/mailauth-verdicts.ts');
+    return makeMailauthVerdicts({ mta: mailDomain, ...(resolver ? { resolver } : {}) })(raw, {});
+  };
+}
+
 /** The use cases wired to local adapters: shared by the local stack, the CLI and the tests. */
 export function makeLocalServices(options: {
   client: DynamoDBDocumentClient;
@@ -85,6 +107,8 @@ export function makeLocalServices(options: {
   mailDomain: string;
   clock: Clock;
   logger: Logger;
+  /** The DNS the checks run again for a redrive ask (tests give their own). */
+  resolver?: DNSResolver;
 }): LocalServices {
   return makeServices({
     ...openStores(options),
@@ -92,6 +116,7 @@ export function makeLocalServices(options: {
     mailDomain: options.mailDomain,
     clock: options.clock,
     logger: options.logger,
+    judgeAgain: judgeAgainWithMailauth(options.mailDomain, options.resolver),
   });
 }
 

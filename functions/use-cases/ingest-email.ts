@@ -28,10 +28,18 @@ import {
   type User,
 } from '#domain/model.ts';
 import { isDeliveryFailureText, readOutOfOffice } from '#domain/out-of-office.ts';
-import type { Logger, ParseMail, RawMailStore, ReceiptSummary, Store } from '#domain/ports.ts';
+import type {
+  JudgeAgain,
+  Logger,
+  ParseMail,
+  RawMailStore,
+  ReceiptRecord,
+  ReceiptSummary,
+  Store,
+} from '#domain/ports.ts';
 import { topmostAttribution } from '#domain/reply-attribution.ts';
 import { rawMailRetentionDays } from '#domain/retention.ts';
-import { judgeSender, refuseSender } from '#domain/sender-auth.ts';
+import { checksCouldNotRun, judgeSender, refuseSender } from '#domain/sender-auth.ts';
 import type { HandleReply } from './handle-reply.ts';
 import type { Welcome } from './join.ts';
 import type { NoteUnknownTags } from './note-unknown-tags.ts';
@@ -48,6 +56,12 @@ export interface IngestEmailDeps {
   noteUnknownTags?: NoteUnknownTags;
   /** Mail to `start@D` (join.ts; it refuses all when no domain is allowed); without it, kept for redrive. */
   welcome?: Welcome;
+  /**
+   * The sender checks run again on the raw mail of a receipt that failed because they could not
+   * run (locally and from the operator's command line: mailauth). Without it (on AWS, where SES's
+   * verdicts are all there are) such a receipt fails again until someone can judge it.
+   */
+  judgeAgain?: JudgeAgain;
 }
 
 /** A Cc'd reply's owner is looked up by at most this many of the Message-IDs it answers (the latest). */
@@ -392,12 +406,34 @@ export function makeIngestEmail(deps: IngestEmailDeps): IngestEmail {
     }
   }
 
+  /**
+   * The envelope a receipt is judged on. One that failed because its sender checks could not run
+   * (SES's PROCESSING_FAILED, a DNS timeout), run again (a redrive), has them run again on its raw
+   * mail where `judgeAgain` can, the spam and virus verdicts it came with kept: its stored verdicts
+   * never change, so it would fail on every redrive, and its raw mail expire unjudged.
+   */
+  async function judgedEnvelope(receipt: ReceiptRecord): Promise<InboundEnvelope> {
+    const { envelope } = receipt;
+    if (!deps.judgeAgain || receipt.failure === null || !checksCouldNotRun(envelope.verdicts))
+      return envelope;
+    // Raw mail that is gone is said so by the parse.
+    const raw = await deps.rawMail.open(envelope.rawKey).catch(() => null);
+    if (!raw) return envelope;
+    const { spam, virus } = envelope.verdicts;
+    // Checks that cannot run now either leave it as it was: failed, for a later redrive.
+    const verdicts = await deps.judgeAgain(raw).catch(() => envelope.verdicts);
+    return {
+      ...envelope,
+      verdicts: { ...verdicts, ...(spam ? { spam } : {}), ...(virus ? { virus } : {}) },
+    };
+  }
+
   return async function ingestEmail(envelope) {
     // The raw mail is read and parsed while the receipt is recorded (S3 and DynamoDB in parallel);
     // a receipt that already has its outcome discards the parse.
     const reading = read(envelope.rawKey);
     const receipt = await store.beginReceipt(envelope);
     if (receipt.outcome) return receipt.outcome;
-    return process(receipt.envelope, reading, { parked: false });
+    return process(await judgedEnvelope(receipt), reading, { parked: false });
   };
 }

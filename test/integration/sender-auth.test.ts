@@ -304,3 +304,97 @@ describe('sender authentication, AWS runtime: SES verdicts and SES Authenticatio
     expect(statusOf(outcome)).toBe(expected);
   });
 });
+
+describe('a message whose sender checks could not run, redriven: the checks run again on its raw mail', () => {
+  let stack: TestStack;
+  let event: SESEvent;
+  // The DNS of the redrive: example.com's key as before, and one domain whose DNS is still down.
+  const downKey = aSigningDomain('down.example');
+  const redriveDns = aTestDns({
+    keys: [exampleKey, downKey],
+    txt: { '_dmarc.example.com': 'v=DMARC1; p=none' },
+    failing: { 'test._domainkey.down.example': 'ETIMEOUT', '_dmarc.down.example': 'ETIMEOUT' },
+  });
+
+  beforeAll(async () => {
+    stack = await startTestStack({
+      mailDomain: domain,
+      resolver: redriveDns,
+      clock: 'fixed:2026-03-02T12:00:00Z',
+    });
+    await stack.services.registerUser({ email: 'me@example.com' });
+    await stack.services.registerUser({ email: 'me@down.example' });
+    event = JSON.parse(
+      await readFile(new URL('../fixtures/ses-lambda-event.json', import.meta.url), 'utf8'),
+    );
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  let seq = 0;
+  /** An SES delivery whose DKIM and DMARC checks could not run (PROCESSING_FAILED). */
+  async function unjudged(raw: Buffer, spam = 'PASS') {
+    const record = structuredClone(event.Records[0]);
+    if (!record) throw new Error('fixture has no record');
+    const messageId = `ses-unjudged-${seq++}`;
+    record.ses.mail.messageId = messageId;
+    const status = (s: string): SESReceiptStatus => ({ status: s as SESReceiptStatus['status'] });
+    Object.assign(record.ses.receipt, {
+      dmarcVerdict: status('PROCESSING_FAILED'),
+      dkimVerdict: status('PROCESSING_FAILED'),
+      spfVerdict: status('PASS'),
+      spamVerdict: status(spam),
+      virusVerdict: status('PASS'),
+      recipients: [log],
+    });
+    const stored = `Authentication-Results: amazonses.com; dkim=temperror; dmarc=temperror\r\n${raw}`;
+    await stack.services.rawMail.put(`inbound/${messageId}`, Buffer.from(stored));
+    return envelopeFromSesRecord(record, 'inbound/');
+  }
+  const failedIds = async () =>
+    (await stack.services.store.listFailedReceipts(100)).map((r) => r.envelope.receiptId);
+  const question = (subject: string, from = 'Me <me@example.com>') => aQuestion({ subject, from });
+
+  it.each<[string, () => Promise<Buffer>, string]>([
+    [
+      'signed by the From domain: logged',
+      () => aComposedMessage(question('R signed'), exampleKey),
+      'logged',
+    ],
+    [
+      'not signed: rejected, with the reason',
+      () => aComposedMessage(question('R unsigned')),
+      'rejected: sender-not-authenticated',
+    ],
+  ])('%s', async (_, compose, expected) => {
+    const envelope = await unjudged(await compose());
+    await expect(stack.services.ingest(envelope)).rejects.toThrow(/kept for redrive/);
+    expect(await failedIds()).toContain(envelope.receiptId);
+
+    const redriven = await stack.services.ingest(envelope);
+
+    expect(statusOf(redriven)).toBe(expected);
+    expect(await failedIds()).not.toContain(envelope.receiptId);
+    // Answered from then on by its outcome, checks not run again.
+    expect(statusOf(await stack.services.ingest(envelope))).toBe(expected);
+  });
+
+  it('keeps SES’s spam verdict: a spam FAIL is refused whatever the checks now say', async () => {
+    const envelope = await unjudged(await aComposedMessage(question('R spam'), exampleKey), 'FAIL');
+
+    const outcome = await stack.services.ingest(envelope);
+
+    expect(statusOf(outcome)).toBe('rejected: spam');
+  });
+
+  it('fails again, still kept for redrive, while the checks still cannot run', async () => {
+    const envelope = await unjudged(
+      await aComposedMessage(question('R still down', 'Me <me@down.example>'), downKey),
+    );
+    await expect(stack.services.ingest(envelope)).rejects.toThrow(/kept for redrive/);
+
+    await expect(stack.services.ingest(envelope)).rejects.toThrow(/kept for redrive/);
+    expect(await failedIds()).toContain(envelope.receiptId);
+  });
+});

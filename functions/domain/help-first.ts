@@ -628,16 +628,18 @@ export function helpFirst(
   );
   // A reason is written when it is first read: a digest shows five of hundreds of candidates, and
   // each "3 days ago" is date arithmetic in the user's zone.
-  const items = candidates.slice(0, limit).map((c) => {
+  const items = candidates.slice(0, limit).map((c): HelpItem => {
     let reason: string | undefined;
-    const item = { address: c.l.address, name: c.l.name, kind: c.kind, evidence: c.evidence };
-    return Object.defineProperty(item, 'reason', {
-      enumerable: true,
-      get: () => {
+    return {
+      address: c.l.address,
+      name: c.l.name,
+      kind: c.kind,
+      evidence: c.evidence,
+      get reason() {
         reason ??= reasonOf(c, now, settings.timeZone);
         return reason;
       },
-    }) as HelpItem;
+    };
   });
   return { items, more: Math.max(0, candidates.length - limit) };
 }

@@ -88,10 +88,12 @@ function lettingGo(pair: PairLadder, at: Date, timeZone: string): boolean {
   );
 }
 
+/** Writes what an event did into the pair's history. */
+const note = (pair: PairLadder, event: PairEvent, what: string) =>
+  pair.history.push({ at: event.at.toISOString(), what, messageKey: event.messageKey });
+
 /** Applies one event (in date order) to a pair. Returns the same object, changed. */
 export function applyEvent(pair: PairLadder, event: PairEvent, timeZone: string): PairLadder {
-  const note = (what: string) =>
-    pair.history.push({ at: event.at.toISOString(), what, messageKey: event.messageKey });
   if (lettingGo(pair, event.at, timeZone)) {
     pair.active = false;
     pair.letGo = true;
@@ -103,7 +105,7 @@ export function applyEvent(pair: PairLadder, event: PairEvent, timeZone: string)
         pair.letGo = false;
         pair.bounced = false;
         pair.replied = true;
-        note(`replied (${event.how})`);
+        note(pair, event, `replied (${event.how})`);
       }
       return pair;
     case 'away':
@@ -112,21 +114,21 @@ export function applyEvent(pair: PairLadder, event: PairEvent, timeZone: string)
       if (event.returnsOn) {
         const back = firstBusinessDayAfter(event.returnsOn);
         if (pair.dueOn === null || back > pair.dueOn) pair.dueOn = back;
-        note(`out of office until ${event.returnsOn}`);
+        note(pair, event, `out of office until ${event.returnsOn}`);
       } else {
-        note('out of office (no return date)');
+        note(pair, event, 'out of office (no return date)');
       }
       return pair;
     case 'bounced':
       if (!pair.active || pair.bounced) return pair;
       pair.bounced = true;
-      note("your mail didn't arrive (the address bounced)");
+      note(pair, event, "your mail didn't arrive (the address bounced)");
       return pair;
     case 'moved':
       if (!pair.bounced) return pair;
       pair.active = false;
       pair.bounced = false;
-      note(`reached at a new address (${event.address})`);
+      note(pair, event, `reached at a new address (${event.address})`);
       return pair;
     case 'wrote': {
       // Writing again to an address that bounced reaches no one: no nudge, nothing restarts.
@@ -135,16 +137,16 @@ export function applyEvent(pair: PairLadder, event: PairEvent, timeZone: string)
         const today = localDate(event.at, timeZone);
         if (today < pair.dueOn) {
           pair.dueOn = dueDate(event.at, timeZone, event.window ?? pair.window ?? nudgeWindow);
-          note('wrote again before the window was over: window restarted');
+          note(pair, event, 'wrote again before the window was over: window restarted');
         } else if (!event.awaited) {
           // "Thanks for the call", "got it": they answered some other way; the wait is over.
           pair.active = false;
           pair.replied = true;
-          note('answered elsewhere (you wrote after it was due and asked nothing)');
+          note(pair, event, 'answered elsewhere (you wrote after it was due and asked nothing)');
         } else {
           pair.nudges += 1;
           pair.dueOn = dueDate(event.at, timeZone, nudgeWindow);
-          note(pair.nudges === 1 ? 'nudged once' : `nudged ${pair.nudges} times`);
+          note(pair, event, pair.nudges === 1 ? 'nudged once' : `nudged ${pair.nudges} times`);
         }
         return pair;
       }
@@ -156,7 +158,7 @@ export function applyEvent(pair: PairLadder, event: PairEvent, timeZone: string)
       pair.window = event.window;
       pair.awayUntil = null;
       pair.dueOn = dueDate(event.at, timeZone, event.window);
-      note('asked; awaiting a reply');
+      note(pair, event, 'asked; awaiting a reply');
       return pair;
     }
   }

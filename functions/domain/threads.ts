@@ -303,7 +303,22 @@ export function buildThreads(
     .sort(threadOrder);
 }
 
-/** One message's effect on its thread, in date order. */
+/** The pair of a thread with one contact, touched at `at` (started when it is the first touch). */
+function pairOf(thread: Thread, at: Date, address: string, name: string): Pair {
+  let pair = thread.pairs.get(address);
+  if (!pair) {
+    pair = { name, ladder: startPair(), lastTouch: at.getTime() };
+    thread.pairs.set(address, pair);
+  }
+  if (!pair.name && name) pair.name = name;
+  pair.lastTouch = Math.max(pair.lastTouch, at.getTime());
+  return pair;
+}
+
+/**
+ * One message's effect on its thread, in date order. (Helpers take the thread rather than close
+ * over it: a view applies thousands of messages.)
+ */
 function apply(
   thread: Thread,
   m: ThreadMessage,
@@ -314,39 +329,34 @@ function apply(
   const at = new Date(m.sentAt);
   thread.messages += 1;
   if (m.sentAt > thread.lastAt) thread.lastAt = m.sentAt;
-  const pairOf = (address: string, name: string): Pair => {
-    let pair = thread.pairs.get(address);
-    if (!pair) {
-      pair = { name, ladder: startPair(), lastTouch: at.getTime() };
-      thread.pairs.set(address, pair);
-    }
-    if (!pair.name && name) pair.name = name;
-    pair.lastTouch = Math.max(pair.lastTouch, at.getTime());
-    return pair;
-  };
-  const event = (address: string, name: string, e: PairEvent) => {
-    applyEvent(pairOf(address, name).ladder, e, timeZone);
-  };
 
   if (m.direction === 'in') {
     const sender = m.contacts[0];
     if (!sender) return;
     if (m.kind === 'personal') {
-      event(sender.address, sender.name, {
-        kind: 'replied',
-        at,
-        how: via[m.via],
-        messageKey: m.messageKey,
-      });
+      applyEvent(
+        pairOf(thread, at, sender.address, sender.name).ladder,
+        {
+          kind: 'replied',
+          at,
+          how: via[m.via],
+          messageKey: m.messageKey,
+        },
+        timeZone,
+      );
     } else if (m.kind === 'auto-reply' && m.outOfOffice) {
-      event(sender.address, sender.name, {
-        kind: 'away',
-        at,
-        returnsOn: m.outOfOffice.returnsOn,
-        messageKey: m.messageKey,
-      });
+      applyEvent(
+        pairOf(thread, at, sender.address, sender.name).ladder,
+        {
+          kind: 'away',
+          at,
+          returnsOn: m.outOfOffice.returnsOn,
+          messageKey: m.messageKey,
+        },
+        timeZone,
+      );
     } else {
-      pairOf(sender.address, sender.name);
+      pairOf(thread, at, sender.address, sender.name);
     }
     return;
   }
@@ -360,12 +370,16 @@ function apply(
       pair?.ladder.since &&
       m.attribution.date.getTime() > Date.parse(pair.ladder.since)
     ) {
-      event(address, pair.name, {
-        kind: 'replied',
-        at,
-        how: `your message quotes their reply ("${m.attribution.line.slice(0, 80)}")`,
-        messageKey: m.messageKey,
-      });
+      applyEvent(
+        pairOf(thread, at, address, pair.name).ladder,
+        {
+          kind: 'replied',
+          at,
+          how: `your message quotes their reply ("${m.attribution.line.slice(0, 80)}")`,
+          messageKey: m.messageKey,
+        },
+        timeZone,
+      );
     }
   }
   const known = thread.lastOutIds;
@@ -379,27 +393,35 @@ function apply(
         ? normaliseAddress(m.attribution.address)
         : attributed(m.attribution, thread.pairs);
     if (only && (quoted === null || quoted === only[0])) {
-      event(only[0], only[1].name, {
-        kind: 'replied',
-        at,
-        how: 'your message answers a message of theirs you had not logged',
-        messageKey: m.messageKey,
-      });
+      applyEvent(
+        pairOf(thread, at, only[0], only[1].name).ladder,
+        {
+          kind: 'replied',
+          at,
+          how: 'your message answers a message of theirs you had not logged',
+          messageKey: m.messageKey,
+        },
+        timeZone,
+      );
     }
   }
   thread.lastOutIds = [m.messageId, ...referred];
 
   for (const c of m.contacts) {
     if (c.role === 'to' && !m.broadcast) {
-      event(c.address, c.name, {
-        kind: 'wrote',
-        at,
-        awaited: c.awaited,
-        window: c.awaited ? m.window : null,
-        messageKey: m.messageKey,
-      });
+      applyEvent(
+        pairOf(thread, at, c.address, c.name).ladder,
+        {
+          kind: 'wrote',
+          at,
+          awaited: c.awaited,
+          window: c.awaited ? m.window : null,
+          messageKey: m.messageKey,
+        },
+        timeZone,
+      );
     } else {
-      pairOf(c.address, c.name);
+      pairOf(thread, at, c.address, c.name);
     }
   }
 }

@@ -5,7 +5,6 @@ import type { Attribution, LoggedMessage } from './model.ts';
 import {
   applyEvent,
   type Evidence,
-  type PairEvent,
   type PairLadder,
   type PairStatus,
   pairStatus,

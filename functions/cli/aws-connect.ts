@@ -16,7 +16,7 @@ import { makeClock } from '#adapters/clock.ts';
 import { silentLogger } from '#adapters/logger.ts';
 import { S3RawMailStore } from '#adapters/raw-mail/s3-raw-mail-store.ts';
 import { makeIngestFailureQueue } from '#adapters/sqs/ingest-failure-queue.ts';
-import { judgeAgainWithMailauth, makeServices, openStores } from '#local/services.ts';
+import { mailauthChecks, makeServices, openStores } from '#local/services.ts';
 import { rawMailPrefix } from '../../infra/raw-mail.ts';
 import { UsageError } from './command-line.ts';
 import type { Connection } from './connect.ts';
@@ -72,7 +72,7 @@ export async function connectAws(target: AwsTarget): Promise<Connection> {
       clock,
       logger: silentLogger,
       // SES's verdicts cannot be asked again; a redrive from here runs the checks itself.
-      judgeAgain: judgeAgainWithMailauth(outputs.MailDomain),
+      judgeAgain: mailauthChecks(outputs.MailDomain),
     }),
     clock,
     mailDomain: outputs.MailDomain,

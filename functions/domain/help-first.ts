@@ -528,29 +528,31 @@ const order: Record<HelpKind, number> = {
   'going-quiet': 3,
 };
 
-/** A contact Help first may show: its ledger, what for, its evidence and where it ranks. */
-interface Candidate {
+/** A contact Help first may show for a signal: its ledger, what for, its evidence and rank. */
+interface SignalCandidate {
   l: ContactLedger;
-  kind: HelpKind;
+  kind: Exclude<HelpKind, 'going-quiet'>;
   evidence: SignalEvidence;
   rank: number;
 }
 
-/** A going-quiet candidate: how long since the last touch, in whole days. */
-interface QuietCandidate extends Omit<Candidate, 'evidence'> {
+/** A contact going quiet, with how long since the last touch in whole days. */
+interface QuietCandidate {
+  l: ContactLedger;
   kind: 'going-quiet';
   evidence: { at: string; lastTouchAt: string; cadenceDays: number };
+  rank: number;
   quietDays: number;
 }
 
+type Candidate = SignalCandidate | QuietCandidate;
+
 /** The friendly reason of an item, written only for the items shown. */
-function reasonOf(c: Candidate | QuietCandidate, now: Date, timeZone: string): string {
+function reasonOf(c: Candidate, now: Date, timeZone: string): string {
   const name = firstName(c.l);
-  if (c.kind === 'going-quiet') {
-    const { quietDays, l } = c as QuietCandidate;
-    return `You and ${name} haven't written in ${span(quietDays)} (you usually do every ${span(l.cadenceDays)}).`;
-  }
-  const e = c.evidence as SignalEvidence;
+  if (c.kind === 'going-quiet')
+    return `You and ${name} haven't written in ${span(c.quietDays)} (you usually do every ${span(c.l.cadenceDays)}).`;
+  const e = c.evidence;
   switch (c.kind) {
     case 'promise':
       return e.signal.by === 'phrase'
@@ -582,7 +584,7 @@ export function helpFirst(
   const nowMs = now.getTime();
   const fresh = (at: string) => nowMs - Date.parse(at) <= staleAfterDays * dayMs;
   // Plain records, no closure per contact: a digest looks at thousands of them.
-  const candidates: (Candidate | QuietCandidate)[] = [];
+  const candidates: Candidate[] = [];
   for (const l of ledgers) {
     if (never(l.address)) continue;
     const oldestPromise = l.openPromises[0];

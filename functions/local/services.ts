@@ -4,6 +4,7 @@ import type { DNSResolver } from 'mailauth';
 import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { DynamoOnboardingStore } from '#adapters/dynamodb/onboarding-store.ts';
 import { DynamoSteeringStore } from '#adapters/dynamodb/steering-store.ts';
+import type { ComputeVerdicts } from '#adapters/mail/mailauth-verdicts.ts';
 import { parseMail } from '#adapters/mail/parse-mail.ts';
 import { FsRawMailStore } from '#adapters/raw-mail/fs-raw-mail-store.ts';
 import type {
@@ -89,13 +90,18 @@ export function openStores(options: {
 }
 
 /**
- * mailauth's DKIM and DMARC checks run again on a message's raw mail, for a redrive (`judgeAgain`):
- * loaded only then, as most commands never need it. `resolver` is the system's DNS unless given.
+ * mailauth's DKIM and DMARC checks on a message's raw mail, without the SMTP client (so no SPF):
+ * for `givefirst ingest` of files, and for a redrive of mail whose checks could not run
+ * (`judgeAgain`). mailauth is loaded by the first check, as most commands never make one.
+ * `resolver` is the system's DNS unless given.
  */
-export function judgeAgainWithMailauth(mailDomain: string, resolver?: DNSResolver): JudgeAgain {
+export function mailauthChecks(mailDomain: string, resolver?: DNSResolver): JudgeAgain {
+  let checks: Promise<ComputeVerdicts> | undefined;
   return async (raw) => {
-    const { makeMailauthVerdicts } = await import('#adapters/mail/mailauth-verdicts.ts');
-    return makeMailauthVerdicts({ mta: mailDomain, ...(resolver ? { resolver } : {}) })(raw, {});
+    checks ??= import('#adapters/mail/mailauth-verdicts.ts').then(({ makeMailauthVerdicts }) =>
+      makeMailauthVerdicts({ mta: mailDomain, ...(resolver ? { resolver } : {}) }),
+    );
+    return (await checks)(raw, {});
   };
 }
 
@@ -116,7 +122,7 @@ export function makeLocalServices(options: {
     mailDomain: options.mailDomain,
     clock: options.clock,
     logger: options.logger,
-    judgeAgain: judgeAgainWithMailauth(options.mailDomain, options.resolver),
+    judgeAgain: mailauthChecks(options.mailDomain, options.resolver),
   });
 }
 

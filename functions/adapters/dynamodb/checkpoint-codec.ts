@@ -6,16 +6,14 @@ import type { ColdContact, HistoryCheckpoint } from '#domain/history-checkpoint.
  * The JSON a checkpoint and the cold contacts are stored as. A paused contact leaves out every field
  * that holds what a contact nothing was folded for holds (no touches, no favours, nothing open), and
  * writes when its settled conversations started as steps from one to the next (`starts`: the first
- * an epoch millisecond, then the milliseconds between, which gzip finds far more alike): the
- * ten-year bench user's checkpoint is a third smaller gzip'd, and every view reads, unzips and
- * parses it. Read back, each contact is whole again; a contact written whole (before this) reads as
- * it was.
+ * an epoch millisecond, then the milliseconds between, which compress far better): the ten-year
+ * bench user's checkpoint is a third smaller, and every view reads, unpacks and parses it. Read
+ * back, each contact is whole again; a contact written whole (before this) reads as it was.
  */
 type Packed = Partial<PausedContact> &
   Pick<PausedContact, 'address' | 'name'> & { starts?: number[] };
 
 const fields = Object.keys(nobody) as (keyof typeof nobody)[];
-const defaults = nobody as Record<string, unknown>;
 
 const isDefault = (value: unknown, fallback: unknown) =>
   value === fallback || (Array.isArray(value) && value.length === 0 && Array.isArray(fallback));
@@ -43,7 +41,7 @@ export function packContact(contact: PausedContact): Packed {
   const packed: Record<string, unknown> = { address: contact.address, name: contact.name };
   for (const field of fields) {
     const value = contact[field];
-    if (isDefault(value, defaults[field])) continue;
+    if (isDefault(value, nobody[field])) continue;
     const steps = field === 'settledStarts' ? stepsOf(value as number[]) : null;
     if (steps) packed.starts = steps;
     else packed[field] = value;

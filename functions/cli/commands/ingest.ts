@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { base32 } from '#domain/ids.ts';
 import type { Outcome, Verdicts } from '#domain/model.ts';
+import { mailauthChecks } from '#local/services.ts';
 import { UsageError } from '../command-line.ts';
 import { outcomeLine, print } from '../output.ts';
 import { withAnswers } from '../with-answers.ts';
@@ -33,14 +34,11 @@ async function checkFiles(files: string[]): Promise<void> {
 
 export const ingest: Command = async (line, connected) => {
   await checkFiles(line.operands);
-  // Without --trust-sender the usual checks apply: DKIM and DMARC from DNS (no SMTP client, so no SPF).
-  const authenticate = line.trustSender
-    ? undefined
-    : (await import('#adapters/mail/mailauth-verdicts.ts')).makeMailauthVerdicts;
   return connected((conn) =>
     withAnswers(conn, async (ingestEmail) => {
       const to = line.to ?? `log@${conn.mailDomain}`;
-      const verdictsOf = authenticate?.({ mta: conn.mailDomain });
+      // Without --trust-sender the usual checks apply: DKIM and DMARC from DNS (no SMTP client, so no SPF).
+      const verdictsOf = line.trustSender ? undefined : mailauthChecks(conn.mailDomain);
       const ingestFile = async (file: string): Promise<Outcome> => {
         const raw = await readFile(file);
         const receivedAt = conn.clock();
@@ -48,7 +46,7 @@ export const ingest: Command = async (line, connected) => {
         const rawKey = `cli/${receivedAt.toISOString().slice(0, 10)}/${receiptId}.eml`;
         await conn.services.rawMail.put(rawKey, raw);
         const verdicts: Verdicts = verdictsOf
-          ? await verdictsOf(await conn.services.rawMail.open(rawKey), {})
+          ? await verdictsOf(await conn.services.rawMail.open(rawKey))
           : { source: 'operator' };
         return ingestEmail({
           receiptId,

@@ -1,9 +1,12 @@
+import { isAscii } from 'node:buffer';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  compressCheckpoint,
   decodeCheckpoint,
   decodeCold,
+  decompressCheckpoint,
   encodeCheckpoint,
   encodeCold,
 } from '#adapters/dynamodb/checkpoint-codec.ts';
@@ -91,6 +94,40 @@ describe('checkpoint codec: the JSON a checkpoint and the cold contacts are stor
     };
     const written = JSON.stringify(aCheckpoint([contact]));
     expect(decodeCheckpoint(written)).toEqual(aCheckpoint([contact]));
+  });
+
+  it('writes every character beyond ASCII escaped, and reads back the very same text', () => {
+    // Any text a name or a subject may hold: accents, emoji (a surrogate pair), a lone surrogate.
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 12 }),
+      fc.constantFrom('José Müller', 'Zoë 🎉', 'Re: café – “done”', '\uD800 half', '€\u2028\u0085'),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(text, text), { maxLength: 4 }), (pairs) => {
+        const contacts = pairs.map(
+          ([name, subject], n): PausedContact => ({
+            ...{ address: `p${n}@x.com`, name, ...nobody },
+            openAsks: [
+              { at: '2026-01-02T03:04:05.000Z', messageKey: 'k', subject, signal: { by: 'tag' } },
+            ],
+          }),
+        );
+        const checkpoint = aCheckpoint(contacts);
+        const stored = compressCheckpoint(checkpoint);
+        expect(isAscii(Buffer.from(encodeCheckpoint(checkpoint), 'latin1'))).toBe(true);
+        expect(decompressCheckpoint(stored, 'br')).toEqual(checkpoint);
+        const cold = contacts.map((contact) => ({ contact, since: '2026-03-01T00:00:00.000Z' }));
+        expect(isAscii(Buffer.from(encodeCold(cold), 'latin1'))).toBe(true);
+        expect(decodeCold(encodeCold(cold))).toEqual(cold);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads a checkpoint written as UTF-8 (before it was escaped to ASCII) as it was', () => {
+    const contact: PausedContact = { address: 'jose@x.com', name: 'José 🎉', ...nobody };
+    const written = gzipSync(Buffer.from(JSON.stringify(aCheckpoint([contact])), 'utf8'));
+    expect(decompressCheckpoint(written, undefined)).toEqual(aCheckpoint([contact]));
   });
 
   it('writes a contact with years of conversations in a third less, gzip’d', () => {

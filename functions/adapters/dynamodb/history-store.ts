@@ -18,6 +18,7 @@ import {
   decodeCold,
   decompressCheckpoint,
   encodeCold,
+  textOf,
 } from './checkpoint-codec.ts';
 import { conditional, type DynamoTable, epochSeconds, type Item } from './dynamodb-table.ts';
 import { threadProjection, toThreadMessage } from './ledger-store.ts';
@@ -46,7 +47,7 @@ const coldItem = (cold: ColdContact[]) => ({
   attributes: { data: gzipSync(encodeCold(cold)) },
 });
 const coldOf = (item: Item | undefined): ColdContact[] =>
-  item ? decodeCold(gunzipSync(item.data as Uint8Array).toString('utf8')) : [];
+  item ? decodeCold(textOf(gunzipSync(item.data as Uint8Array))) : [];
 const filtersOf = (item: Item | undefined): SettledIds[] =>
   ((item?.filters ?? []) as (SettledIds & { bits: Uint8Array })[]).map((f) => ({
     bits: Buffer.from(f.bits).toString('base64'),

@@ -203,16 +203,25 @@ export async function run(): Promise<void> {
     neverLog: [],
     createdAt: '2016-06-01T09:00:00.000Z',
   };
-  const all = tenYears(user.userId);
-  const since90 = new Date(now.getTime() - 90 * 86_400_000).toISOString();
-  const recent = all.filter((m) => m.sentAt >= since90);
+  // The generated mail is let go once written: the digests are timed in a process holding only
+  // their own work, as a function's is, not 200,000 messages it made to seed the tables.
+  const seed = async () => {
+    const all = tenYears(user.userId);
+    const since90 = new Date(now.getTime() - 90 * 86_400_000).toISOString();
+    const recent = all.filter((m) => m.sentAt >= since90);
+    return {
+      long: await seeded(user, all),
+      short: await seeded(user, recent),
+      messages: all.length,
+      recent: recent.length,
+    };
+  };
   const seedStarted = performance.now();
-  const long = await seeded(user, all);
-  const short = await seeded(user, recent);
-  const label = `${all.length} messages over ${years} years`;
+  const { long, short, messages, recent } = await seed();
+  const label = `${messages} messages over ${years} years`;
   report(`seeded ${label}, and their last 90 days`, {
-    messages: all.length,
-    last_90_days: recent.length,
+    messages,
+    last_90_days: recent,
     seed_s: (performance.now() - seedStarted) / 1000,
     checkpoint_kb: long.bytes / 1024,
     checkpoint_90d_kb: short.bytes / 1024,
@@ -242,7 +251,7 @@ export async function run(): Promise<void> {
     await digestOf(short)();
     const readLong = long.itemsRead();
     const readShort = short.itemsRead();
-    const timed = await compare(9, 2, digestOf(long), digestOf(short));
+    const timed = await compare(15, 3, digestOf(long), digestOf(short));
     report(
       `digest, ${label} vs last 90 days: time`,
       { years_ms: timed.subject, days_ms: timed.baseline, ratio: timed.ratio },

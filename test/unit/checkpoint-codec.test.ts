@@ -9,6 +9,7 @@ import {
   decompressCheckpoint,
   encodeCheckpoint,
   encodeCold,
+  packContact,
 } from '#adapters/dynamodb/checkpoint-codec.ts';
 import { nobody, type PausedContact, type SignalEvidence } from '#domain/help-first.ts';
 import type { HistoryCheckpoint } from '#domain/history-checkpoint.ts';
@@ -84,6 +85,30 @@ describe('checkpoint codec: the JSON a checkpoint and the cold contacts are stor
       ),
     ).ledger.contacts;
     expect(Object.keys(bare as PausedContact)).toEqual(Object.keys(busy as PausedContact));
+  });
+
+  it('writes the contacts as columns, one a packed field, with no field name a contact', () => {
+    const ann: PausedContact = { address: 'ann@x.com', name: 'Ann', ...nobody, touchesIn: 2 };
+    const bob: PausedContact = { address: 'bob@x.com', name: 'Bob', ...nobody, gave: true };
+    const written = JSON.parse(encodeCheckpoint(aCheckpoint([ann, bob])));
+    expect(written.ledger.contacts).toBeUndefined();
+    expect(written.ledger.columns.address).toEqual(['ann@x.com', 'bob@x.com']);
+    expect(written.ledger.columns.touchesIn).toEqual([2, null]);
+    expect(written.ledger.columns.gave).toEqual([null, true]);
+    expect(decodeCheckpoint(JSON.stringify(written)).ledger.contacts).toEqual([ann, bob]);
+  });
+
+  it('reads a checkpoint written with a packed contact a row (before columns) as it was', () => {
+    const contact: PausedContact = {
+      ...{ address: 'bob@x.com', name: 'Bob', ...nobody },
+      touchesIn: 2,
+      settledStarts: [1_591_289_940_000, 1_607_057_940_000],
+    };
+    const rows = {
+      ...aCheckpoint([]),
+      ledger: { at: '2026-03-01T00:00:00.000Z', contacts: [packContact(contact)] },
+    };
+    expect(decodeCheckpoint(JSON.stringify(rows))).toEqual(aCheckpoint([contact]));
   });
 
   it('reads a checkpoint written with whole contacts (before they were packed) as it was', () => {

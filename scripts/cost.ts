@@ -67,11 +67,16 @@ const messageHorizonMonths = historyHorizonMonths;
  */
 const hotContacts = (month: number) => 50 + 20 * Math.min(month, 6);
 /**
- * A paused contact's ledger in the checkpoint's chunks (Brotli): 33 bytes measured in the history
- * bench (`npm run bench -- history`, 2,000 contacts of a full rhythm window each), whose names and
- * addresses are much alike; ASSUMED 45 for real ones (and in a cold-contact shard, gzip'd).
+ * A paused contact's ledger in the checkpoint's chunks (Brotli, the contacts in columns): 20 bytes
+ * measured on the history bench's ten-year user (2,000 contacts of a full rhythm window each), whose
+ * names and addresses are much alike; ASSUMED 28 for real ones.
  */
-const contactBytes = 45;
+const contactBytes = 28;
+/**
+ * A cold contact in its shard (gzip'd, a contact a row): 33 bytes measured for a packed contact a
+ * row in the chunks before they were columns; ASSUMED 45 for real ones.
+ */
+const coldContactBytes = 45;
 /** A kept message's share of the checkpoint's chunks: 38 bytes measured there; ASSUMED 40. */
 const keptMessageBytes = 40;
 /**
@@ -85,13 +90,13 @@ const checkpointBytes = (month: number) =>
  * What else of the checkpoint is stored, read only for what a view looks up: the settled-id shards
  * (ASSUMED 1.5 ids a message; each of the 4,096 shards an id reached holds at least a 168-byte
  * filter, about 330 bytes as an item with its base64 and names) and the cold contacts
- * (`contactBytes` each, 20 a month from the seventh month on).
+ * (`coldContactBytes` each, 20 a month from the seventh month on).
  */
 const settledAndColdBytes = (month: number) => {
   const ids = 1.5 * messagesPerUser * month;
   const shardsReached = 4096 * (1 - Math.exp(-ids / 4096));
   const cold = Math.max(0, 20 * (month - 6));
-  return shardsReached * 330 + Math.max(0, ids * 4 - shardsReached * 168) + cold * contactBytes;
+  return shardsReached * 330 + Math.max(0, ids * 4 - shardsReached * 168) + cold * coldContactBytes;
 };
 /**
  * Refreshes a month: after a digest, once the checkpoint is `checkpointRefreshDays` (7) old, or

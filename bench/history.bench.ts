@@ -31,8 +31,11 @@ const tag = { by: 'tag' as const };
 /**
  * Ten years of mail ending now: a thread every so often with one of `contacts` people in turn (the
  * user asks, they answer, three more messages), one in a hundred never answered; some of the
- * user's messages promise, thank, ask or give.
+ * user's messages promise, thank, ask or give. One person in fifty has a name beyond ASCII, as
+ * real names are: the checkpoint is read as real ones are.
  */
+const nameOf = (n: number) => (n % 50 === 0 ? `Zoë Müller ${n}` : `Person ${n}`);
+
 function tenYears(userId: string): LoggedMessage[] {
   const perThread = 5;
   const threads = Math.ceil(total / perThread);
@@ -48,7 +51,7 @@ function tenYears(userId: string): LoggedMessage[] {
     const signals =
       [{ promise: tag }, { thanks: tag }, { ask: tag }, { gave: tag }, {}, {}][t % 6] ?? {};
     out.push(
-      sent(at(0), [asked(who, `Person ${t % contacts}`)], { ...base, messageId: root, signals }),
+      sent(at(0), [asked(who, nameOf(t % contacts))], { ...base, messageId: root, signals }),
     );
     if (t % 100 === 7) continue;
     for (let k = 1; k < perThread; k++) {

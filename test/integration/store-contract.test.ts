@@ -1113,6 +1113,31 @@ function storeContract(backend: StoreBackend) {
       expect(await store.getCheckpoint('user-grace')).toBeNull();
     });
 
+    test('reads a checkpoint of a later layout than it knows as none, and a refresh replaces it', async () => {
+      // Prepare: a head written by newer code (before a rollback), naming a layout to come.
+      const { store, tableName } = await aStore();
+      const later = aCheckpoint('2025-03-03T12:00:00.000Z');
+      await store.putCheckpoint('user-ada', later);
+      await running.client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.checkpointHead('user-ada'),
+          UpdateExpression: 'SET layout = :l',
+          ExpressionAttributeValues: { ':l': 99 },
+        }),
+      );
+
+      // Act
+      const unread = await store.getCheckpoint('user-ada');
+      const next = aCheckpoint('2025-03-04T12:00:00.000Z');
+      const put = await store.putCheckpoint('user-ada', next);
+
+      // Assess
+      expect(unread).toBeNull();
+      expect(put).toBe(true);
+      expect(await store.getCheckpoint('user-ada')).toEqual(next);
+    });
+
     test('reads a checkpoint written gzip’d, with its contacts whole, as before', async () => {
       // Prepare
       const { store, tableName } = await aStore();

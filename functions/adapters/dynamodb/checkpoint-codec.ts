@@ -160,6 +160,15 @@ export const decodeCold = (json: string): ColdContact[] =>
  */
 export const checkpointCompression = 'br';
 
+/**
+ * The layout of a checkpoint's JSON, named on its head: 2 for contacts in columns and all-ASCII
+ * text; a head that names none holds a contact a row. A head naming a later layout was written by
+ * newer code (the code before a rollback, or a function not yet updated during a deploy): this code
+ * reads it as no checkpoint (the views read every message, the next refresh writes this layout)
+ * rather than fail on what it cannot read.
+ */
+export const checkpointLayout = 2;
+
 export function compressCheckpoint(checkpoint: HistoryCheckpoint): Buffer {
   const json = Buffer.from(encodeCheckpoint(checkpoint), 'latin1');
   return brotliCompressSync(json, {

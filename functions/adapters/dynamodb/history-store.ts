@@ -14,6 +14,7 @@ import type { HistoryStore } from '#domain/ports.ts';
 import type { ThreadMessage } from '#domain/threads.ts';
 import {
   checkpointCompression,
+  checkpointLayout,
   compressCheckpoint,
   decodeCold,
   decompressCheckpoint,
@@ -76,6 +77,7 @@ export class DynamoHistoryStore implements HistoryStore {
       }),
     );
     if (!head.Item) return null;
+    if (Number(head.Item.layout ?? 1) > checkpointLayout) return null;
     const generation = head.Item.generation as string;
     const count = head.Item.chunks as number;
     const chunks = new Map<string, Uint8Array>();
@@ -240,6 +242,7 @@ export class DynamoHistoryStore implements HistoryStore {
               chunks: chunks.length,
               bytes: data.length,
               compression: checkpointCompression,
+              layout: checkpointLayout,
             },
             ConditionExpression: options.replacing
               ? 'builtAt = :b'

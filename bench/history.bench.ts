@@ -4,7 +4,7 @@
 // read are what each response reports: Query ScannedCount, GetItem and BatchGetItem items.
 import { gzipSync } from 'node:zlib';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { compressCheckpoint } from '#adapters/dynamodb/checkpoint-codec.ts';
+import { compressCheckpoint, encodeCold } from '#adapters/dynamodb/checkpoint-codec.ts';
 import { DynamoStore, messageItem } from '#adapters/dynamodb/dynamodb-store.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import { toThreadMessage } from '#adapters/dynamodb/ledger-store.ts';
@@ -28,14 +28,14 @@ const now = new Date('2026-06-03T06:02:00.000Z');
 const builtAt = new Date(now.getTime() - 86_400_000);
 const tag = { by: 'tag' as const };
 
+const nameOf = (n: number) => (n % 50 === 0 ? `Zoë Müller ${n}` : `Person ${n}`);
+
 /**
  * Ten years of mail ending now: a thread every so often with one of `contacts` people in turn (the
  * user asks, they answer, three more messages), one in a hundred never answered; some of the
  * user's messages promise, thank, ask or give. One person in fifty has a name beyond ASCII, as
  * real names are: the checkpoint is read as real ones are.
  */
-const nameOf = (n: number) => (n % 50 === 0 ? `Zoë Müller ${n}` : `Person ${n}`);
-
 function tenYears(userId: string): LoggedMessage[] {
   const perThread = 5;
   const threads = Math.ceil(total / perThread);
@@ -171,7 +171,9 @@ async function seeded(
   const settle = settledIdsByShard(dropped);
   await store.putCheckpoint(user.userId, checkpoint, { settle, cold });
   const bytes = compressCheckpoint(checkpoint).length;
-  const coldBytes = gzipSync(JSON.stringify(cold)).length;
+  const coldBytes = gzipSync(
+    encodeCold(cold.map((contact) => ({ contact, since: checkpoint.ledger.at }))),
+  ).length;
   let settledBytes = 0;
   for (const ids of settle.values())
     for (const f of withSettledIds([], ids)) settledBytes += Buffer.from(f.bits, 'base64').length;

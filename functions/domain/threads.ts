@@ -5,6 +5,7 @@ import type { Attribution, LoggedMessage } from './model.ts';
 import {
   applyEvent,
   type Evidence,
+  type PairEvent,
   type PairLadder,
   type PairStatus,
   pairStatus,
@@ -314,6 +315,17 @@ function pairOf(thread: Thread, at: Date, address: string, name: string): Pair {
   return pair;
 }
 
+/** An event of a pair's ladder, on the pair of a thread with one contact (touched then). */
+function event(
+  thread: Thread,
+  address: string,
+  name: string,
+  e: PairEvent,
+  timeZone: string,
+): void {
+  applyEvent(pairOf(thread, e.at, address, name).ladder, e, timeZone);
+}
+
 /**
  * One message's effect on its thread, in date order. (Helpers take the thread rather than close
  * over it: a view applies thousands of messages.)
@@ -333,8 +345,10 @@ function apply(
     const sender = m.contacts[0];
     if (!sender) return;
     if (m.kind === 'personal') {
-      applyEvent(
-        pairOf(thread, at, sender.address, sender.name).ladder,
+      event(
+        thread,
+        sender.address,
+        sender.name,
         {
           kind: 'replied',
           at,
@@ -344,8 +358,10 @@ function apply(
         timeZone,
       );
     } else if (m.kind === 'auto-reply' && m.outOfOffice) {
-      applyEvent(
-        pairOf(thread, at, sender.address, sender.name).ladder,
+      event(
+        thread,
+        sender.address,
+        sender.name,
         {
           kind: 'away',
           at,
@@ -369,8 +385,10 @@ function apply(
       pair?.ladder.since &&
       m.attribution.date.getTime() > Date.parse(pair.ladder.since)
     ) {
-      applyEvent(
-        pairOf(thread, at, address, pair.name).ladder,
+      event(
+        thread,
+        address,
+        pair.name,
         {
           kind: 'replied',
           at,
@@ -392,8 +410,10 @@ function apply(
         ? normaliseAddress(m.attribution.address)
         : attributed(m.attribution, thread.pairs);
     if (only && (quoted === null || quoted === only[0])) {
-      applyEvent(
-        pairOf(thread, at, only[0], only[1].name).ladder,
+      event(
+        thread,
+        only[0],
+        only[1].name,
         {
           kind: 'replied',
           at,
@@ -408,8 +428,10 @@ function apply(
 
   for (const c of m.contacts) {
     if (c.role === 'to' && !m.broadcast) {
-      applyEvent(
-        pairOf(thread, at, c.address, c.name).ladder,
+      event(
+        thread,
+        c.address,
+        c.name,
         {
           kind: 'wrote',
           at,

@@ -75,7 +75,7 @@ function contactFrom(read: Read): PausedContact {
   };
 }
 
-export const unpackContact = (p: Packed): PausedContact => contactFrom((key) => p[key]);
+const unpackContact = (p: Packed): PausedContact => contactFrom((key) => p[key]);
 
 /**
  * A checkpoint's contacts are written as columns, one array a packed field (sixteen), with null

@@ -58,8 +58,8 @@ const filtersOf = (item: Item | undefined): SettledIds[] =>
   }));
 
 /**
- * A user's history checkpoint (gzip'd JSON in chunks under a generation, named by a head item that
- * only moves forward) and the listing of the messages logged since (sparse GSI1 `RECENT#`).
+ * A user's history checkpoint (compressed JSON in chunks under a generation, checkpoint-codec.ts,
+ * named by a head item that only moves forward) and the listing of the messages logged since (sparse GSI1 `RECENT#`).
  */
 export class DynamoHistoryStore implements HistoryStore {
   readonly #t: DynamoTable;

@@ -51,6 +51,8 @@ const pausedContact: fc.Arbitrary<PausedContact> = fc.record({
   ),
 });
 
+const ann = (): PausedContact => ({ address: 'ann@x.com', name: 'Ann', ...nobody, touchesIn: 1 });
+
 const aCheckpoint = (contacts: PausedContact[]): HistoryCheckpoint => ({
   builtAt: '2026-06-02T06:02:00.000Z',
   kept: [],
@@ -96,6 +98,47 @@ describe('checkpoint codec: the JSON a checkpoint and the cold contacts are stor
     expect(written.ledger.columns.touchesIn).toEqual([2, null]);
     expect(written.ledger.columns.gave).toEqual([null, true]);
     expect(decodeCheckpoint(JSON.stringify(written)).ledger.contacts).toEqual([ann, bob]);
+  });
+
+  it('writes the steps between settled starts in seconds, exact whatever the milliseconds', () => {
+    const whole: PausedContact = {
+      ...{ address: 'ann@x.com', name: 'Ann', ...nobody },
+      settledStarts: [1_591_289_940_000, 1_607_057_940_000],
+    };
+    const odd: PausedContact = {
+      ...{ address: 'bob@x.com', name: 'Bob', ...nobody },
+      settledStarts: [1_591_289_940_123, 1_607_057_940_001, 1_607_057_940_002],
+    };
+    const written = JSON.parse(encodeCheckpoint(aCheckpoint([whole, odd, ann()])));
+    expect(written.ledger.columns.startSeconds).toEqual([
+      [1_591_289_940, 15_768_000],
+      [1_591_289_940.123, 15_767_999.878, 0.001],
+      null,
+    ]);
+    expect(written.ledger.columns.starts).toEqual([null, null, null]);
+    expect(decodeCheckpoint(JSON.stringify(written)).ledger.contacts).toEqual([whole, odd, ann()]);
+  });
+
+  it('writes in milliseconds the steps that would not come back exact from seconds', () => {
+    const far: PausedContact = {
+      ...{ address: 'cy@x.com', name: 'Cy', ...nobody },
+      settledStarts: [Number.MAX_SAFE_INTEGER],
+    };
+    const written = JSON.parse(encodeCheckpoint(aCheckpoint([far])));
+    expect(written.ledger.columns.startSeconds).toEqual([null]);
+    expect(written.ledger.columns.starts).toEqual([[Number.MAX_SAFE_INTEGER]]);
+    expect(decodeCheckpoint(JSON.stringify(written)).ledger.contacts).toEqual([far]);
+  });
+
+  it('reads a checkpoint written with the steps in milliseconds (layout 2) as it was', () => {
+    const bob: PausedContact = {
+      ...{ address: 'bob@x.com', name: 'Bob', ...nobody },
+      settledStarts: [1_591_289_940_000, 1_607_057_940_000],
+    };
+    const written = JSON.parse(encodeCheckpoint(aCheckpoint([bob])));
+    written.ledger.columns.startSeconds = undefined;
+    written.ledger.columns.starts = [[1_591_289_940_000, 15_768_000_000]];
+    expect(decodeCheckpoint(JSON.stringify(written)).ledger.contacts).toEqual([bob]);
   });
 
   it('reads a checkpoint written with a packed contact a row (before columns) as it was', () => {

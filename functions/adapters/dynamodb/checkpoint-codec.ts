@@ -82,18 +82,47 @@ const unpackContact = (p: Packed): PausedContact => contactFrom((key) => p[key])
  * where a contact left the field out: no field name is written once a contact. The ten-year bench
  * checkpoint is 113 KB compressed against 137 with a packed contact a row (the 90-day one 80 against
  * 82.7); it reads no faster or slower. A checkpoint written with a contact a row reads as it was.
+ *
+ * The steps between settled starts are written in seconds (`startSeconds`, a fraction where a
+ * start is not a whole second): a step in milliseconds is past the small integers JSON.parse reads
+ * without allocating, a step in seconds is not for 34 years. The ten-year bench user's 24,000 steps
+ * parsed in 0.52 ms against 1.01, and none is left on the heap for the collector to copy. Steps that
+ * would not come back exact from seconds are written in milliseconds (`starts`), as before.
  */
-type Columns = { [K in keyof Packed]-?: (Packed[K] | null)[] };
+type Columns = { [K in keyof Packed]-?: (Packed[K] | null)[] } & {
+  startSeconds?: (number[] | null)[];
+};
 const columnKeys = ['address', 'name', ...fields, 'starts'] as (keyof Packed)[];
+
+const inSeconds = (steps: readonly number[]) => {
+  const seconds = steps.map((ms) => ms / 1000);
+  return seconds.every((s, n) => Math.round(s * 1000) === steps[n]) ? seconds : null;
+};
 
 function columnsOf(contacts: readonly PausedContact[]): Columns {
   const packed = contacts.map(packContact);
-  return Object.fromEntries(
+  const columns = Object.fromEntries(
     columnKeys.map((key) => [key, packed.map((p) => p[key] ?? null)]),
   ) as Columns;
+  columns.startSeconds = packed.map((p, k) => {
+    const seconds = p.starts ? inSeconds(p.starts) : null;
+    if (seconds) columns.starts[k] = null;
+    return seconds;
+  });
+  return columns;
 }
 
 function contactsOf(columns: Columns): PausedContact[] {
+  const { startSeconds } = columns;
+  if (startSeconds) {
+    for (let k = 0; k < startSeconds.length; k++) {
+      const seconds = startSeconds[k];
+      if (!seconds) continue;
+      for (let n = 0; n < seconds.length; n++)
+        seconds[n] = Math.round((seconds[n] as number) * 1000);
+      columns.starts[k] = seconds;
+    }
+  }
   const read =
     (k: number): Read =>
     <K extends keyof Packed>(key: K) =>
@@ -161,13 +190,15 @@ export const decodeCold = (json: string): ColdContact[] =>
 export const checkpointCompression = 'br';
 
 /**
- * The layout of a checkpoint's JSON, named on its head: 2 for contacts in columns and all-ASCII
- * text; a head that names none holds a contact a row. A head naming a later layout was written by
+ * The layout of a checkpoint's JSON, named on its head: 3 for the steps between settled starts in
+ * seconds, 2 for contacts in columns and all-ASCII text; a head that names none holds a contact a
+ * row. Code that knows layout 2 reads no `startSeconds` and would fold without them: it reads a
+ * layout-3 head as no checkpoint. A head naming a later layout was written by
  * newer code (the code before a rollback, or a function not yet updated during a deploy): this code
  * reads it as no checkpoint (the views read every message, the next refresh writes this layout)
  * rather than fail on what it cannot read.
  */
-export const checkpointLayout = 2;
+export const checkpointLayout = 3;
 
 export function compressCheckpoint(checkpoint: HistoryCheckpoint): Buffer {
   const json = Buffer.from(encodeCheckpoint(checkpoint), 'latin1');

@@ -256,7 +256,7 @@ export async function run(): Promise<void> {
     await digestOf(short)();
     const readLong = long.itemsRead();
     const readShort = short.itemsRead();
-    const timed = await compare(15, 3, digestOf(long), digestOf(short));
+    const timed = await compare(45, 5, digestOf(long), digestOf(short));
     report(
       `digest, ${label} vs last 90 days: time`,
       { years_ms: timed.subject, days_ms: timed.baseline, ratio: timed.ratio },

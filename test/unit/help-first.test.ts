@@ -207,6 +207,30 @@ describe('going quiet', () => {
     expect(ledger[0]).toMatchObject({ rhythmDays: 45, cadenceDays: 45 });
   });
 
+  it('takes the rhythm as the median gap between conversations, whatever their order of size', () => {
+    const day = 86_400_000;
+    const at = (t: number) => new Date(t).toISOString();
+    const talks = (gaps: number[]) => {
+      const starts = [Date.parse('2025-01-06T09:00:00Z')];
+      for (const gap of gaps) starts.push((starts.at(-1) as number) + gap * day);
+      return starts.map((t, i) =>
+        i % 2
+          ? received(at(t), 'robin@r.com', { subject: `News ${i}` })
+          : toRobin(at(t), `Catching up ${i}`),
+      );
+    };
+    const rhythm = (gaps: number[]) => {
+      const messages = talks(gaps);
+      return help(messages, at(Date.parse(messages.at(-1)?.sentAt ?? '') + day)).ledger[0]
+        ?.rhythmDays;
+    };
+
+    // Odd: the middle of 50, 10, 70, 20, 35 is 35. Even: halfway between 20 and 40 of 60, 5, 40, 20.
+    expect(rhythm([50, 10, 70, 20, 35])).toBe(35);
+    expect(rhythm([60, 5, 40, 20])).toBe(30);
+    expect(rhythm([1.25, 1.5, 1.75])).toBe(2);
+  });
+
   it('tightens the cadence to the contact own rhythm when that is shorter', () => {
     const everySixWeeks = ['2025-06-01', '2025-07-13', '2025-08-24', '2025-10-05'].flatMap(
       (d, i) => (i % 2 ? [robinWrites(`${d}T09:00:00Z`)] : [toRobin(`${d}T09:00:00Z`)]),

@@ -36,17 +36,21 @@ const shardTries = 5;
 const shardItem = (filters: SettledIds[]) => ({
   filters: filters.map((f) => ({ ...f, bits: Buffer.from(f.bits, 'base64') })),
 });
-const contentHash = (content: unknown) =>
-  createHash('sha256').update(JSON.stringify(content)).digest('base64').slice(0, 22);
+/** A shard's content hash, of the text it is stored as (or, for a filter, of its JSON). */
+const contentHash = (text: string) =>
+  createHash('sha256').update(text).digest('base64').slice(0, 22);
 /** How many shards the cold contacts are split into: a view reads those of the people mail since names. */
 const coldShards = 256;
 const coldShardOf = (address: string) =>
   createHash('sha256').update(address).digest().readUInt32BE(0) % coldShards;
-/** A shard of cold contacts as stored: gzip'd JSON (checkpoint-codec.ts). */
-const coldItem = (cold: ColdContact[]) => ({
-  hash: contentHash(cold),
-  attributes: { data: gzipSync(encodeCold(cold)) },
-});
+/**
+ * A shard of cold contacts as stored: gzip'd JSON (checkpoint-codec.ts), hashed as written. (A
+ * shard written before, hashed from its contacts' JSON, is written once more on its next change.)
+ */
+const coldItem = (cold: ColdContact[]) => {
+  const json = encodeCold(cold);
+  return { hash: contentHash(json), attributes: { data: gzipSync(json) } };
+};
 const coldOf = (item: Item | undefined): ColdContact[] =>
   item ? decodeCold(textOf(gunzipSync(item.data as Uint8Array))) : [];
 const filtersOf = (item: Item | undefined): SettledIds[] =>
@@ -117,7 +121,7 @@ export class DynamoHistoryStore implements HistoryStore {
       (key, item) => {
         const shard = Number(key.SK.slice(key.SK.indexOf('#') + 1));
         const after = withSettledIds(filtersOf(item), settle.get(shard) ?? []);
-        return { hash: contentHash(after), attributes: shardItem(after) };
+        return { hash: contentHash(JSON.stringify(after)), attributes: shardItem(after) };
       },
     );
   }

@@ -5,7 +5,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
-import { DynamoStore, messageItem } from '#adapters/dynamodb/dynamodb-store.ts';
+import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import { gsi1, gsi2, keys } from '#adapters/dynamodb/table-design.ts';
 import { silentLogger } from '#adapters/logger.ts';
@@ -18,11 +18,11 @@ import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeRunScheduler } from '#use-cases/run-scheduler.ts';
 import { compare, median, report } from './measure.ts';
 import {
-  aMessageHistory,
   bareMessagesQuery,
   benchClients,
   countQueryItems,
   countRequests,
+  seedHistory,
   startDynaliteProcess,
   writeAll,
 } from './support.ts';
@@ -160,19 +160,17 @@ async function buildAndRenderOneDigest({ client, bare, store }: Db): Promise<voi
     neverLog: [],
     createdAt: '2024-05-01T09:00:00.000Z',
   };
-  const messages = aMessageHistory(user.userId, { messages: 20_000, contacts: 2_000 });
-  await writeAll(
-    client,
-    table,
-    messages.map((m) => messageItem(m)),
-  );
+  const seeded = await seedHistory(client, table, user.userId, {
+    messages: 20_000,
+    contacts: 2_000,
+  });
   const relationships = makeRelationships({ store, clock });
   const build = async () =>
     composeDigest({ user, relationships: await relationships(user, now), now });
   const bareQuery = () => bareMessagesQuery(bare, table, user.userId);
   const digest = await build();
   if (!digest) throw new Error('the digest has nothing to show');
-  report(`digest, ${messages.length} messages, 2000 contacts`, {
+  report(`digest, ${seeded} messages, 2000 contacts`, {
     items: digest.items.length,
     more_help: digest.more['help-first'],
     more_waiting: digest.more.waiting,

@@ -1,16 +1,15 @@
-import { DynamoStore, messageItem } from '#adapters/dynamodb/dynamodb-store.ts';
+import { DynamoStore } from '#adapters/dynamodb/dynamodb-store.ts';
 import { ensureTable } from '#adapters/dynamodb/ensure-table.ts';
 import { makeRelationships } from '#use-cases/help-first.ts';
 import { makeListThreads } from '#use-cases/list-threads.ts';
 import { compare, report } from './measure.ts';
 import {
   aBenchUser,
-  aMessageHistory,
   bareMessagesQuery,
   benchClients,
   countRequests,
+  seedHistory,
   startDynaliteProcess,
-  writeAll,
 } from './support.ts';
 
 const contacts = 2_000;
@@ -24,19 +23,17 @@ export async function run(): Promise<void> {
     const clock = () => new Date('2026-06-01T08:00:00Z');
     const store = new DynamoStore({ client, tableName: 'bench', clock });
     const user = aBenchUser(clock());
-    const messages = aMessageHistory(user.userId, { messages: messagesWanted, contacts });
-    await writeAll(
-      client,
-      'bench',
-      messages.map((m) => messageItem(m)),
-    );
+    const seeded = await seedHistory(client, 'bench', user.userId, {
+      messages: messagesWanted,
+      contacts,
+    });
     const listThreads = makeListThreads({ store, clock });
     const requests = countRequests(client);
     const threads = await listThreads(user);
     const open = threads.filter((t) =>
       t.contacts.some((c) => c.state === 'waiting' || c.state === 'due'),
     );
-    report(`threads view, ${messages.length} messages, ${contacts} contacts`, {
+    report(`threads view, ${seeded} messages, ${contacts} contacts`, {
       threads: threads.length,
       open: open.length,
       requests: requests.total(),

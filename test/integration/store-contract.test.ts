@@ -1113,7 +1113,7 @@ function storeContract(backend: StoreBackend) {
       expect(await store.getCheckpoint('user-grace')).toBeNull();
     });
 
-    test('reads a checkpoint of a later layout than it knows as none, and a refresh replaces it', async () => {
+    test('reads a checkpoint of a later layout than it knows as none, and never writes over it', async () => {
       // Prepare: a head written by newer code (before a rollback), naming a layout to come.
       const { store, tableName } = await aStore();
       const later = aCheckpoint('2025-03-03T12:00:00.000Z');
@@ -1130,12 +1130,18 @@ function storeContract(backend: StoreBackend) {
       // Act
       const unread = await store.getCheckpoint('user-ada');
       const next = aCheckpoint('2025-03-04T12:00:00.000Z');
-      const put = await store.putCheckpoint('user-ada', next);
+      const put = await store.putCheckpoint('user-ada', next, {
+        cold: [{ ...nobody, address: 'cy@example.com', name: 'Cy' }],
+      });
+      const head = await running.client.send(
+        new GetCommand({ TableName: tableName, Key: keys.checkpointHead('user-ada') }),
+      );
 
-      // Assess
+      // Assess: newer code folded into it mail that may be gone since; its checkpoint stays.
       expect(unread).toBeNull();
-      expect(put).toBe(true);
-      expect(await store.getCheckpoint('user-ada')).toEqual(next);
+      expect(put).toBe(false);
+      expect(head.Item).toMatchObject({ layout: 99, builtAt: later.builtAt });
+      expect(await store.getColdContacts('user-ada', 'everyone')).toEqual([]);
     });
 
     test('reads a checkpoint written gzip’d, with its contacts whole, as before', async () => {

@@ -103,6 +103,19 @@ export class DynamoHistoryStore implements HistoryStore {
     return checkpoint;
   }
 
+  /** The layout the user's checkpoint head names (1 when it names none), or 0 without a head. */
+  async #headLayout(userId: string): Promise<number> {
+    const head = await this.#t.db.send(
+      new GetCommand({
+        TableName: this.#t.name,
+        Key: keys.checkpointHead(userId),
+        ProjectionExpression: 'layout, builtAt',
+        ConsistentRead: true,
+      }),
+    );
+    return head.Item ? Number(head.Item.layout ?? 1) : 0;
+  }
+
   async getSettledIds(userId: string, shards: number[]): Promise<SettledShards> {
     const got = await this.#getAll(shards.map((shard) => keys.settledIds(userId, shard)));
     const bySk = new Map(got.map((item) => [item.SK as string, item]));
@@ -218,6 +231,9 @@ export class DynamoHistoryStore implements HistoryStore {
     checkpoint: HistoryCheckpoint,
     options: Parameters<HistoryStore['putCheckpoint']>[2] = {},
   ): Promise<boolean> {
+    // A checkpoint of a later layout is newer code's (before a rollback, or during a deploy): none of
+    // this is written beside it, and its head stays (the condition below, should one appear now).
+    if (!options.replacing && (await this.#headLayout(userId)) > checkpointLayout) return false;
     // Ids first: a view of the head before this one that hits one it did not drop reads everything;
     // cold contacts too: one it reads that this checkpoint paused is later than its own, and it
     // reads everything.
@@ -248,10 +264,14 @@ export class DynamoHistoryStore implements HistoryStore {
               compression: checkpointCompression,
               layout: checkpointLayout,
             },
+            // Never over a checkpoint of a later layout: newer code folded into it mail that may
+            // have expired since, which a checkpoint built from what is stored would lose.
             ConditionExpression: options.replacing
               ? 'builtAt = :b'
-              : 'attribute_not_exists(PK) OR builtAt < :b',
-            ExpressionAttributeValues: { ':b': checkpoint.builtAt },
+              : '(attribute_not_exists(PK) OR builtAt < :b) AND (attribute_not_exists(layout) OR layout <= :l)',
+            ExpressionAttributeValues: options.replacing
+              ? { ':b': checkpoint.builtAt }
+              : { ':b': checkpoint.builtAt, ':l': checkpointLayout },
             ReturnValues: 'ALL_OLD',
           }),
         )

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { IngestFailedError, SenderCheckUnavailableError } from '#domain/errors.ts';
 import { base32 } from '#domain/ids.ts';
@@ -85,9 +85,10 @@ export class MessageCutOffError extends Error {
  * copy fails at once (so the raw-mail store drops what it wrote) and the rest of the message is
  * read and thrown away, so the session can still answer.
  */
-function bounded(data: Readable, limits: SmtpLimits, clock: Clock): Readable {
+function bounded(data: Readable, limits: SmtpLimits, clock: Clock, first: Buffer): Readable {
   const deadline = clock().getTime() + limits.maxDataSeconds * 1000;
   const copy = new PassThrough();
+  copy.write(first);
   // The store reads this copy a moment later; its failure reaches the store then, not as an
   // unhandled 'error' event now.
   copy.on('error', () => undefined);
@@ -120,19 +121,12 @@ function bounded(data: Readable, limits: SmtpLimits, clock: Clock): Readable {
 }
 
 /**
- * The message as stored, with the envelope sender on top as `Return-Path`, as SES stores it: a null
- * sender (`MAIL FROM:<>`, what auto-replies and bounces use) then reads as automated on both runtimes.
+ * The line the message is stored under, the envelope sender as `Return-Path`, as SES stores it: a
+ * null sender (`MAIL FROM:<>`, what auto-replies and bounces use) then reads as automated on both
+ * runtimes.
  */
-function withReturnPath(message: Readable, mailFrom: string): Readable {
-  const returnPath = Buffer.from(`Return-Path: <${mailFrom.replace(/[\r\n<>]/g, '')}>\r\n`);
-  return Readable.from(
-    (async function* () {
-      yield returnPath;
-      yield* message;
-    })(),
-    { objectMode: false },
-  );
-}
+const returnPath = (mailFrom: string) =>
+  Buffer.from(`Return-Path: <${mailFrom.replace(/[\r\n<>]/g, '')}>\r\n`);
 
 /**
  * The local front door: SMTP for the inbound domain only. Each message is stored whole first,
@@ -168,10 +162,10 @@ export async function startSmtpFrontDoor(options: SmtpFrontDoorOptions): Promise
       const receivedAt = clock();
       const receiptId = base32(randomBytes(10));
       const rawKey = `inbound/${receivedAt.toISOString().slice(0, 10)}/${receiptId}.eml`;
-      const message = bounded(stream, limits, clock);
+      const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+      const message = bounded(stream, limits, clock, returnPath(mailFrom));
       (async () => {
-        const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        await rawMail.put(rawKey, withReturnPath(message, mailFrom));
+        await rawMail.put(rawKey, message);
         const envelope = {
           receiptId,
           rawKey,

@@ -103,17 +103,23 @@ export class DynamoHistoryStore implements HistoryStore {
     return checkpoint;
   }
 
-  /** The layout the user's checkpoint head names (1 when it names none), or 0 without a head. */
-  async #headLayout(userId: string): Promise<number> {
+  /** The user's checkpoint head, the attributes named only, as it is now (a refresh may just have moved it). */
+  async #head(userId: string, attributes: string): Promise<Item | undefined> {
     const head = await this.#t.db.send(
       new GetCommand({
         TableName: this.#t.name,
         Key: keys.checkpointHead(userId),
-        ProjectionExpression: 'layout, builtAt',
+        ProjectionExpression: attributes,
         ConsistentRead: true,
       }),
     );
-    return head.Item ? Number(head.Item.layout ?? 1) : 0;
+    return head.Item;
+  }
+
+  /** The layout the user's checkpoint head names (1 when it names none), or 0 without a head. */
+  async #headLayout(userId: string): Promise<number> {
+    const head = await this.#head(userId, 'layout, builtAt');
+    return head ? Number(head.layout ?? 1) : 0;
   }
 
   async getSettledIds(userId: string, shards: number[]): Promise<SettledShards> {
@@ -309,15 +315,7 @@ export class DynamoHistoryStore implements HistoryStore {
   }
 
   async checkpointBuiltAt(userId: string): Promise<string | null> {
-    const head = await this.#t.db.send(
-      new GetCommand({
-        TableName: this.#t.name,
-        Key: keys.checkpointHead(userId),
-        ProjectionExpression: 'builtAt',
-        ConsistentRead: true,
-      }),
-    );
-    return (head.Item?.builtAt as string | undefined) ?? null;
+    return ((await this.#head(userId, 'builtAt'))?.builtAt as string | undefined) ?? null;
   }
 
   async listThreadMessagesLoggedSince(userId: string, since: string): Promise<ThreadMessage[]> {

@@ -104,12 +104,10 @@ function columnsOf(contacts: readonly PausedContact[]): Columns {
   const columns = Object.fromEntries(
     columnKeys.map((key) => [key, packed.map((p) => p[key] ?? null)]),
   ) as Columns;
-  columns.startSeconds = packed.map((p, k) => {
-    const seconds = p.starts ? inSeconds(p.starts) : null;
-    if (seconds) columns.starts[k] = null;
-    return seconds;
-  });
-  return columns;
+  const startSeconds = columns.starts.map((steps) => (steps ? inSeconds(steps) : null));
+  // Steps written in seconds are not written again in milliseconds.
+  columns.starts = columns.starts.map((steps, k) => (startSeconds[k] ? null : steps));
+  return { ...columns, startSeconds };
 }
 
 function contactsOf(columns: Columns): PausedContact[] {
@@ -118,6 +116,7 @@ function contactsOf(columns: Columns): PausedContact[] {
     for (let k = 0; k < startSeconds.length; k++) {
       const seconds = startSeconds[k];
       if (!seconds) continue;
+      // Back in milliseconds, where `starts` holds them (the parser's own arrays, changed in place).
       for (let n = 0; n < seconds.length; n++)
         seconds[n] = Math.round((seconds[n] as number) * 1000);
       columns.starts[k] = seconds;

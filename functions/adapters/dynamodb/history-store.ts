@@ -39,6 +39,8 @@ const shardItem = (filters: SettledIds[]) => ({
 /** A shard's content hash, of the text it is stored as (or, for a filter, of its JSON). */
 const contentHash = (text: string) =>
   createHash('sha256').update(text).digest('base64').slice(0, 22);
+/** The layout a checkpoint head names (checkpoint-codec.ts); a head that names none is layout 1. */
+const layoutOf = (head: Item) => Number(head.layout ?? 1);
 /** How many shards the cold contacts are split into: a view reads those of the people mail since names. */
 const coldShards = 256;
 const coldShardOf = (address: string) =>
@@ -73,17 +75,10 @@ export class DynamoHistoryStore implements HistoryStore {
   }
 
   async getCheckpoint(userId: string): Promise<HistoryCheckpoint | null> {
-    const head = await this.#t.db.send(
-      new GetCommand({
-        TableName: this.#t.name,
-        Key: keys.checkpointHead(userId),
-        ConsistentRead: true,
-      }),
-    );
-    if (!head.Item) return null;
-    if (Number(head.Item.layout ?? 1) > checkpointLayout) return null;
-    const generation = head.Item.generation as string;
-    const count = head.Item.chunks as number;
+    const head = await this.#head(userId);
+    if (!head || layoutOf(head) > checkpointLayout) return null;
+    const generation = head.generation as string;
+    const count = head.chunks as number;
     const chunks = new Map<string, Uint8Array>();
     const got = await this.#getAll(
       Array.from({ length: count }, (_, n) => keys.checkpointChunk(userId, generation, n)),
@@ -96,30 +91,24 @@ export class DynamoHistoryStore implements HistoryStore {
     });
     // One chunk (most checkpoints) is unpacked as it came.
     const packed = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
-    const checkpoint = decompressCheckpoint(packed, head.Item.compression as string | undefined);
+    const checkpoint = decompressCheckpoint(packed, head.compression as string | undefined);
     // A checkpoint written before the settled ids were sharded holds its own filters: none here
     // holds them, so it is no checkpoint (views read everything; the next refresh builds anew).
     if ('settled' in checkpoint) return null;
     return checkpoint;
   }
 
-  /** The user's checkpoint head, the attributes named only, as it is now (a refresh may just have moved it). */
-  async #head(userId: string, attributes: string): Promise<Item | undefined> {
+  /** The user's checkpoint head (only `attributes`, when named), as it is now: a refresh may just have moved it. */
+  async #head(userId: string, attributes?: string): Promise<Item | undefined> {
     const head = await this.#t.db.send(
       new GetCommand({
         TableName: this.#t.name,
         Key: keys.checkpointHead(userId),
-        ProjectionExpression: attributes,
+        ...(attributes ? { ProjectionExpression: attributes } : {}),
         ConsistentRead: true,
       }),
     );
     return head.Item;
-  }
-
-  /** The layout the user's checkpoint head names (1 when it names none), or 0 without a head. */
-  async #headLayout(userId: string): Promise<number> {
-    const head = await this.#head(userId, 'layout, builtAt');
-    return head ? Number(head.layout ?? 1) : 0;
   }
 
   async getSettledIds(userId: string, shards: number[]): Promise<SettledShards> {
@@ -239,7 +228,10 @@ export class DynamoHistoryStore implements HistoryStore {
   ): Promise<boolean> {
     // A checkpoint of a later layout is newer code's (before a rollback, or during a deploy): none of
     // this is written beside it, and its head stays (the condition below, should one appear now).
-    if (!options.replacing && (await this.#headLayout(userId)) > checkpointLayout) return false;
+    if (!options.replacing) {
+      const head = await this.#head(userId, 'layout, builtAt');
+      if (head && layoutOf(head) > checkpointLayout) return false;
+    }
     // Ids first: a view of the head before this one that hits one it did not drop reads everything;
     // cold contacts too: one it reads that this checkpoint paused is later than its own, and it
     // reads everything.

@@ -81,7 +81,8 @@ export class MessageCutOffError extends Error {
 }
 
 /**
- * The message as it streams in, passed on only while it stays within the limits. Past a limit the
+ * The message as it streams in, after `first` (the line it is stored under), passed on only while
+ * it stays within the limits (`first` does not count toward them). Past a limit the
  * copy fails at once (so the raw-mail store drops what it wrote) and the rest of the message is
  * read and thrown away, so the session can still answer.
  */

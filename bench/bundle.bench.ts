@@ -1,6 +1,7 @@
 // Each handler's bundle as CDK builds it: its size, whether the AWS SDK is inside, and how long a
 // fresh Node process takes to load it, against a bundle of only the SDK clients it makes. Then the
-// ingest bundle under other bundling choices, each measured the same way, and the one chosen.
+// ingest bundle under other bundling choices, each measured the same way, and the one chosen; and
+// the mail parser alone, mailparser against postal-mime, each against an empty module.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -175,6 +176,57 @@ const candidates: { name: string; options: BuildOptions; chosen?: true }[] = [
   },
 ];
 
+/**
+ * The mail parser alone, each built with the construct's settings into the repository's cache (as
+ * the candidates are): mailparser as the ingest function bundles it (its adapter, with the swaps
+ * and the modules kept beside it), and postal-mime, the parser measured as its alternative. Each
+ * load is compared with that of an empty module, so what is printed is the parser's own share.
+ */
+const parsers = [
+  {
+    name: 'mailparser, as the ingest bundle holds it',
+    entry: { entryPoints: [path.join(repoRoot, 'functions/adapters/mail/parse-mail.ts')] },
+  },
+  {
+    name: 'postal-mime, the alternative measured',
+    entry: {
+      stdin: {
+        contents: "export { default } from 'postal-mime';",
+        resolveDir: repoRoot,
+        loader: 'ts' as const,
+      },
+    },
+  },
+  {
+    name: 'an empty module',
+    entry: { stdin: { contents: 'export {};', resolveDir: repoRoot, loader: 'ts' as const } },
+  },
+];
+
+async function parserLoads(directory: string): Promise<void> {
+  const files: string[] = [];
+  for (const [i, parser] of parsers.entries()) {
+    const outfile = path.join(directory, `parser-${i}.mjs`);
+    await build({ ...bundleOptions, ...parser.entry, bundle: true, outfile, logLevel: 'silent' });
+    for (const command of besideCommands(repoRoot, outfile)) await exec('sh', ['-c', command]);
+    files.push(outfile);
+  }
+  const loads: number[][] = files.map(() => []);
+  for (let k = 0; k < loadRounds; k++) {
+    for (const [i, file] of files.entries()) loads[i]?.push(await loadTime(file));
+  }
+  const empty = median(loads.at(-1) ?? []);
+  for (const [i, parser] of parsers.slice(0, -1).entries()) {
+    const load = median(loads[i] ?? []);
+    report(`  the mail parser alone: ${parser.name}`, {
+      KB: (await stat(files[i] as string)).size / 1024,
+      load_ms: load,
+      empty_module_load_ms: empty,
+      load_beyond_empty_ms: load - empty,
+    });
+  }
+}
+
 async function candidateBundle(directory: string, options: BuildOptions, i: number) {
   const outfile = path.join(directory, `ingest-candidate-${i}.mjs`);
   await build({
@@ -269,6 +321,7 @@ export async function run(): Promise<void> {
           ratio: median(a) / median(b),
         });
       }
+      await parserLoads(inRepo);
     } finally {
       await rm(inRepo, { recursive: true, force: true });
     }

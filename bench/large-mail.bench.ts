@@ -1,4 +1,5 @@
-// Large messages: peak memory of ingest against mailparser alone, each in its own process; and
+// Large messages: peak memory of ingest against mailparser alone, each in its own process (and of
+// postal-mime alone, the parser the bundle bench weighs against mailparser); and
 // ingest time per MB against a bare streaming parse of the same file, alternating in this process.
 // ratio is the whole time; ratio_beyond_fixed sets aside what any message costs (fixed_ms, an 8 KB
 // message's ingest less its parse: DynamoDB round trips and the rules) and compares the per-MB slopes.
@@ -17,6 +18,7 @@ import {
   largeMessageChunks,
   MB,
   runLargeMailWorker,
+  type WorkerMode,
   writeLargeMessage,
 } from '#test/support/large-mail.ts';
 import { startTestTable } from '#test/support/test-table.ts';
@@ -31,12 +33,20 @@ const timeWarmup = 1;
 
 const inMB = (bytes: number) => bytes / MB;
 
+const workerModes = ['ingest', 'parse', 'postal-mime'] as const;
+/** postal-mime is the parser the bundle bench weighs against mailparser's load. */
+const workerLabels: Record<WorkerMode, string> = {
+  ingest: 'ingest',
+  parse: 'bare mailparser',
+  'postal-mime': '  postal-mime alone (the alternative parser)',
+};
+
 /** Runs ingest and the bare parse in child processes, alternately, and reports each's medians. */
 async function peakMemory(dir: string, label: string, options: LargeMessageOptions) {
   const message = await writeLargeMessage(path.join(dir, 'memory.eml'), options);
-  const runs: Record<'ingest' | 'parse', LargeMailRun[]> = { ingest: [], parse: [] };
+  const runs: Record<WorkerMode, LargeMailRun[]> = { ingest: [], parse: [], 'postal-mime': [] };
   for (let i = 0; i < memoryRounds; i++) {
-    for (const mode of ['ingest', 'parse'] as const) {
+    for (const mode of workerModes) {
       const run = await runLargeMailWorker(mode, message.path);
       if (mode === 'ingest' && run.outcome?.status !== 'logged') {
         throw new Error(`large message not logged: ${JSON.stringify(run.outcome)}`);
@@ -44,12 +54,12 @@ async function peakMemory(dir: string, label: string, options: LargeMessageOptio
       runs[mode].push(run);
     }
   }
-  for (const mode of ['ingest', 'parse'] as const) {
+  for (const mode of workerModes) {
     const peak = median(runs[mode].map((r) => r.peakRssBytes));
     const baseline = median(runs[mode].map((r) => r.baselineRssBytes));
     const growth = median(runs[mode].map((r) => r.peakRssBytes - r.baselineRssBytes));
     report(
-      `${mode === 'ingest' ? 'ingest' : 'bare mailparser'} peak RSS, ${label}`,
+      `${workerLabels[mode]} peak RSS, ${label}`,
       {
         peak_MB: inMB(peak),
         baseline_MB: inMB(baseline),

@@ -4,6 +4,7 @@
 // ingest: the local wiring (in-memory dynalite, DynamoStore, FsRawMailStore in a temporary
 //   folder), the user registered, then the file stored through the raw-mail store and ingested.
 // parse:  mailparser alone on the same file (bareParse), for comparison.
+// postal-mime: postal-mime alone on the same file, the alternative parser weighed against it.
 //
 // The baseline is the resident set after setup and a collection; the peak is the process's
 // whole-life maximum, so it also covers anything setup itself cost.
@@ -15,7 +16,7 @@ import path from 'node:path';
 import { silentLogger } from '#adapters/logger.ts';
 import { makeLocalServices } from '#local/services.ts';
 import { startTestTable } from '../support/test-table.ts';
-import { bareParse, type LargeMailRun, type WorkerMode } from './large-mail.ts';
+import { bareParse, type LargeMailRun, postalMimeParse, type WorkerMode } from './large-mail.ts';
 
 const mailDomain = 'in.givefirst.test';
 const [mode, messagePath] = process.argv.slice(2) as [WorkerMode, string];
@@ -72,12 +73,13 @@ async function ingestRun(): Promise<LargeMailRun> {
 async function parseRun(): Promise<LargeMailRun> {
   const baselineRssBytes = baselineRss();
   const start = performance.now();
-  await bareParse(messagePath);
+  await (mode === 'postal-mime' ? postalMimeParse : bareParse)(messagePath);
   const elapsedMs = performance.now() - start;
   return { mode, baselineRssBytes, peakRssBytes: peakRss(), elapsedMs };
 }
 
-if (mode !== 'ingest' && mode !== 'parse') throw new Error(`unknown mode ${mode}`);
+if (mode !== 'ingest' && mode !== 'parse' && mode !== 'postal-mime')
+  throw new Error(`unknown mode ${mode}`);
 if (!messagePath) throw new Error('no message file given');
 const result = mode === 'ingest' ? await ingestRun() : await parseRun();
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -247,6 +247,19 @@ export function bareParse(path: string): Promise<void> {
   });
 }
 
+/**
+ * The same file parsed by postal-mime, a parser measured as an alternative to mailparser (the
+ * bundle bench weighs its load): it reads the whole message into memory before parsing, and hands
+ * back each attachment's content whole.
+ */
+export async function postalMimeParse(path: string): Promise<void> {
+  const { default: PostalMime } = await import('postal-mime');
+  const email = await PostalMime.parse(
+    Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
+  );
+  if (!email.messageId) throw new Error('postal-mime read no Message-ID');
+}
+
 /** What the worker reports, in bytes; peak is the process's whole-life maximum resident set. */
 export interface LargeMailRun {
   mode: WorkerMode;
@@ -257,7 +270,7 @@ export interface LargeMailRun {
   elapsedMs: number;
 }
 
-export type WorkerMode = 'ingest' | 'parse';
+export type WorkerMode = 'ingest' | 'parse' | 'postal-mime';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const workerPath = fileURLToPath(new URL('./large-mail-worker.ts', import.meta.url));

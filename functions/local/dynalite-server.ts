@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { Level } from 'level';
+import { keepIdleConnections } from './loopback-server.ts';
 
 /** The data folder is held by another process (LevelDB allows one at a time). */
 export class DataFolderBusyError extends Error {
@@ -47,6 +48,7 @@ export async function startDynalite(
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  keepIdleConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

@@ -157,10 +157,10 @@ const wruMeasuredPerMessage = 7.0;
 const wruPerMessage = wruMeasuredPerMessage + 2;
 const rruPerMessage = 2 * 0.5;
 /**
- * Ingest CPU per logged message, `npm run bench -- items`: median 11.1 ms (p90 23 ms; 7.7 ms in an
- * earlier, quieter run) of one core of the shared two-core build machine, parse, rules and SDK.
+ * Ingest CPU per logged message, `npm run bench -- items`: median 9.75 ms (p90 21.6 ms; 11.1 and
+ * 7.7 ms in earlier runs) of one core of the shared two-core build machine, parse, rules and SDK.
  */
-const ingestCpuMs = 11.1;
+const ingestCpuMs = 9.75;
 /**
  * Waiting on AWS per ingest, assumed (in-region latencies cannot be measured offline): the S3 GET of
  * the raw mail 25 ms, four DynamoDB round trips of 8 ms after it (the bench's five requests, the
@@ -172,10 +172,10 @@ const mbPerVcpu = 1769;
 /** Share of ingest invocations that start cold (assumed: mail arrives all day; containers stay warm). */
 const coldShare = 0.02;
 /**
- * Module load of the ingest bundle at a full core, `npm run bench -- bundle`: 0.18 s (docs/deploy.md);
+ * Module load of the ingest bundle at a full core, `npm run bench -- bundle`: 92 ms (docs/deploy.md);
  * Lambda bills the init phase, slower in proportion at less than a vCPU.
  */
-const coldLoadMsAtOneVcpu = 180;
+const coldLoadMsAtOneVcpu = 92;
 /**
  * One digest, `npm run bench -- digest-send` (dynalite in its own process and the SES emulator, a
  * 300-message history, 15 items): 61 ms wall (44 ms in a quieter run); building one over 20,000

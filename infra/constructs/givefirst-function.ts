@@ -22,8 +22,9 @@ const defineRequireBanner =
  * iconv-lite's tables for the Chinese, Japanese and Korean double-byte charsets (about 0.4 MB of
  * the ingest bundle as JavaScript) are `require`d from `./tables/` when a codec is first made. They
  * are left out of the bundle and copied beside it as JSON: a cold start no longer parses them as
- * code, reads only the GBK tables (libmime makes that decoder when it loads) and the others when a
- * mail in their charset arrives, and a mail in GBK or Shift_JIS decodes as before.
+ * code, reads a charset's tables only when a mail in it is first decoded (libmime's GBK decoder is
+ * built without them: functions/adapters/mail/lazy-double-byte-tables.ts), and a mail in GBK or
+ * Shift_JIS decodes as before.
  */
 const iconvTables = './tables/*.json';
 
@@ -59,7 +60,7 @@ function besideAliases(): Record<string, string> {
 
 /**
  * Module swaps, resolved from the repository root. mailparser imports libmime as ESM while
- * mailsplit `require`s it: without the first, both builds of libmime (and their 68 KB of MIME type
+ * mailsplit `require`s it: without the first, both builds of libmime (and their 69 KB of MIME type
  * tables) are in the bundle; one CommonJS copy serves both. The second gives the SDK clients the
  * environment's credentials, where Lambda puts them, instead of the whole default chain
  * (functions/adapters/lambda-credentials.ts says why that changes nothing on Lambda). The third
